@@ -1,0 +1,56 @@
+# Finds every dependency and exposes it as an imported target.
+# All come from Debian packages installed by scripts/setup.
+
+find_package(MPI REQUIRED COMPONENTS C CXX)
+find_package(Threads REQUIRED)
+find_package(PkgConfig REQUIRED)
+find_package(OpenSSL REQUIRED)
+find_package(ZLIB REQUIRED)
+find_package(CURL REQUIRED)
+find_package(Eigen3 3.3 REQUIRED NO_MODULE)
+find_package(yaml-cpp REQUIRED)
+if(NOT TARGET yaml-cpp::yaml-cpp)
+  add_library(yaml-cpp::yaml-cpp INTERFACE IMPORTED)
+  target_link_libraries(yaml-cpp::yaml-cpp INTERFACE yaml-cpp)
+endif()
+find_package(Boost 1.71 REQUIRED COMPONENTS unit_test_framework)
+
+pkg_check_modules(CFITSIO REQUIRED IMPORTED_TARGET cfitsio)
+
+# Parallel HDF5 (Debian: libhdf5-openmpi-dev).
+set(HDF5_PREFER_PARALLEL ON)
+find_package(HDF5 REQUIRED COMPONENTS C)
+if(NOT HDF5_IS_PARALLEL)
+  message(FATAL_ERROR "vocloud needs a parallel (MPI) HDF5: install libhdf5-openmpi-dev")
+endif()
+add_library(vocloud_hdf5 INTERFACE)
+target_include_directories(vocloud_hdf5 SYSTEM INTERFACE ${HDF5_C_INCLUDE_DIRS})
+target_link_libraries(vocloud_hdf5 INTERFACE ${HDF5_C_LIBRARIES} MPI::MPI_C)
+target_compile_definitions(vocloud_hdf5 INTERFACE ${HDF5_C_DEFINITIONS})
+
+# Kokkos: a user's own build (Kokkos_ROOT pointing at an OpenMP or CUDA Kokkos) exports a
+# working Kokkos::kokkos. Debian's libtrilinos-kokkos-dev (Kokkos 3.4, Serial) exports one
+# whose include directory is a missing /usr/lib/include: we point it at /usr/include/trilinos.
+find_package(Kokkos REQUIRED)
+if(NOT TARGET Kokkos::kokkos)
+  message(FATAL_ERROR "Kokkos found at ${Kokkos_DIR} but it exports no Kokkos::kokkos target")
+endif()
+get_target_property(_kokkos_inc Kokkos::kokkos INTERFACE_INCLUDE_DIRECTORIES)
+set(_kokkos_found_header OFF)
+foreach(_dir IN LISTS _kokkos_inc)
+  if(EXISTS "${_dir}/Kokkos_Core.hpp")
+    set(_kokkos_found_header ON)
+  endif()
+endforeach()
+if(NOT _kokkos_found_header)
+  if(NOT EXISTS /usr/include/trilinos/Kokkos_Core.hpp)
+    message(FATAL_ERROR "Kokkos_Core.hpp is neither in ${_kokkos_inc} nor in /usr/include/trilinos")
+  endif()
+  set_target_properties(Kokkos::kokkos PROPERTIES INTERFACE_INCLUDE_DIRECTORIES /usr/include/trilinos)
+  set(_kokkos_inc /usr/include/trilinos)
+endif()
+add_library(vocloud_kokkos INTERFACE)
+target_link_libraries(vocloud_kokkos INTERFACE Kokkos::kokkos)
+message(STATUS "vocloud: Kokkos ${Kokkos_VERSION} from ${Kokkos_DIR}, headers in ${_kokkos_inc}")
+
+find_program(VOCLOUD_MPIEXEC NAMES mpiexec mpirun REQUIRED)

@@ -1,0 +1,144 @@
+#include "app/cli.hpp"
+
+#include "config/suggest.hpp"
+#include "core/error.hpp"
+#include "pipeline/stage.hpp"
+
+#include <algorithm>
+
+namespace vocloud::app {
+
+namespace {
+
+bool isStageCommand(std::string const& name) {
+  auto const stages = stageCommands();
+  return std::find(stages.begin(), stages.end(), name) != stages.end();
+}
+
+std::vector<std::string> knownCommands() {
+  std::vector<std::string> commands = {"run", "config"};
+  for (auto const& s : stageCommands()) commands.push_back(s);
+  return commands;
+}
+
+}  // namespace
+
+std::vector<std::string> stageCommands() {
+  std::vector<std::string> names;
+  for (auto const& stage : pipeline::stageCatalog()) names.push_back(stage.name);
+  return names;
+}
+
+CliArgs parseCli(std::vector<std::string> const& args) {
+  CliArgs cli;
+  std::size_t i = 0;
+  auto const value = [&](std::string const& flag) -> std::string {
+    if (i + 1 >= args.size()) throw UsageError(flag + " needs a value (see --help)");
+    return args[++i];
+  };
+  for (; i < args.size(); ++i) {
+    std::string const& a = args[i];
+    if (a == "-h" || a == "--help") {
+      cli.help = true;
+    } else if (a == "--version") {
+      cli.version = true;
+    } else if (a == "--set") {
+      cli.overrides.push_back(value(a));
+    } else if (a.rfind("--set=", 0) == 0) {
+      cli.overrides.push_back(a.substr(6));
+    } else if (a == "--log-level") {
+      cli.logLevel = value(a);
+    } else if (a == "--log-all-ranks") {
+      cli.logAllRanks = true;
+    } else if (a == "--markdown") {
+      cli.markdown = true;
+    } else if (a == "--force") {
+      // `vocloud run X --force STAGE`; for a stage command a bare --force means that stage.
+      if (cli.command == "run")
+        cli.force.insert(value(a));
+      else if (isStageCommand(cli.command))
+        cli.force.insert(cli.command);
+      else
+        throw UsageError("--force is only for 'run' and the stage commands");
+    } else if (a.size() > 1 && a[0] == '-') {
+      throw UsageError("unknown option '" + a + "' (see vocloud " + cli.command + " --help)");
+    } else if (cli.command.empty()) {
+      cli.command = a;
+    } else if (cli.command == "config" && cli.subcommand.empty()) {
+      cli.subcommand = a;
+    } else {
+      cli.positional.push_back(a);
+    }
+  }
+  if (cli.help || cli.version) return cli;
+  if (cli.command.empty()) throw UsageError("no command given (see vocloud --help)");
+  if (cli.command != "run" && cli.command != "config" && !isStageCommand(cli.command)) {
+    std::string message = "unknown command '" + cli.command + "'";
+    auto const guess = config::closestMatch(cli.command, knownCommands());
+    if (!guess.empty()) message += " (did you mean '" + guess + "'?)";
+    throw UsageError(message + " (see vocloud --help)");
+  }
+  if (cli.command == "config") {
+    if (cli.subcommand != "check" && cli.subcommand != "explain")
+      throw UsageError("vocloud config needs 'check EXP.yaml' or 'explain [SECTION]'");
+    if (cli.subcommand == "check" && cli.positional.size() != 1)
+      throw UsageError("vocloud config check needs exactly one experiment file");
+    if (cli.subcommand == "explain" && cli.positional.size() > 1)
+      throw UsageError("vocloud config explain takes at most one section");
+  } else if (cli.positional.size() != 1) {
+    throw UsageError("vocloud " + cli.command + " needs exactly one experiment file (EXP.yaml)");
+  }
+  if (cli.command == "run")
+    for (auto const& f : cli.force)
+      if (f != "all" && !isStageCommand(f))
+        throw UsageError("--force " + f + ": unknown stage");
+  return cli;
+}
+
+std::string helpText(std::string const& command) {
+  std::string const common =
+      "Options of every command:\n"
+      "  --set KEY.PATH=VALUE  override a config key (validated like the file; repeatable)\n"
+      "  --log-level LEVEL     debug, info, warn, error or quiet (overrides log.level)\n"
+      "  --log-all-ranks       print messages from every MPI rank, not only rank 0\n"
+      "  -h, --help            this help\n";
+  if (command == "run")
+    return "usage: vocloud run EXP.yaml [--force STAGE]... [--set K=V]...\n\n"
+           "Runs the stages listed in the experiment's `stages` key, in order. A stage whose\n"
+           "fingerprint (its config section, its inputs, the engine version) matches its\n"
+           "completed output on disk is reused; --force STAGE recomputes it (--force all: every\n"
+           "stage). Outputs go to <output>/<experiment>/<stage>/.\n\n" + common;
+  if (command == "config")
+    return "usage: vocloud config check EXP.yaml [--set K=V]...\n"
+           "       vocloud config explain [SECTION] [--markdown]\n\n"
+           "check: validates the experiment (every error with file:line:col) and prints the\n"
+           "effective configuration with defaults filled in.\n"
+           "explain: lists every key of SECTION (or all): type, default, allowed values, doc;\n"
+           "--markdown prints docs/config.md.\n\n" + common;
+  if (!command.empty()) {
+    for (auto const& stage : pipeline::stageCatalog())
+      if (stage.name == command)
+        return "usage: vocloud " + command + " EXP.yaml [--force] [--set K=V]...\n\n" +
+               "Runs the '" + command + "' stage alone: " + stage.doc + ".\n" +
+               "It is reused when its fingerprint matches what is on disk; --force recomputes.\n\n" +
+               common;
+  }
+  std::string text =
+      "usage: vocloud COMMAND [ARGS] [OPTIONS]\n"
+      "       mpirun -n N vocloud COMMAND ...\n\n"
+      "vocloud runs machine learning over large sets of astronomical spectra as one MPI job\n"
+      "configured by a YAML experiment.\n\n"
+      "Commands:\n"
+      "  run EXP.yaml            run the experiment's stages (reusing unchanged ones)\n"
+      "  config check EXP.yaml   validate an experiment and print its effective config\n"
+      "  config explain [SEC]    document every config key\n";
+  for (auto const& stage : pipeline::stageCatalog())
+    text += "  " + stage.name + " EXP.yaml" + std::string(stage.name.size() < 15 ? 15 - stage.name.size() : 1, ' ') +
+            stage.doc + "\n";
+  text += "\nGlobal options: --version, --help. `vocloud COMMAND --help` for details.\n"
+          "Exit codes: 0 ok, 1 runtime error, 2 bad command line or config, 70 internal error.\n\n" +
+          common;
+  return text;
+}
+
+}  // namespace vocloud::app

@@ -1,0 +1,97 @@
+// vocloud: argument parsing and dispatch only; the work lives in the engine libraries.
+#include "app/cli.hpp"
+#include "app/guard.hpp"
+#include "comm/comm.hpp"
+#include "config/explain.hpp"
+#include "core/log.hpp"
+#include "core/version.hpp"
+#include "pipeline/pipeline.hpp"
+
+#include <Kokkos_Core.hpp>
+
+#include <cstdio>
+#include <iostream>
+
+namespace {
+
+using namespace vocloud;
+
+core::LogOptions logOptions(app::CliArgs const& cli, config::Config const& config) {
+  core::LogOptions options;
+  options.level = core::parseLogLevel(cli.logLevel.value_or(config.getString("log.level")));
+  options.allRanks = cli.logAllRanks || config.getBool("log.all_ranks");
+  options.progressInterval = config.getDouble("log.progress_interval");
+  return options;
+}
+
+std::vector<config::Override> overridesOf(app::CliArgs const& cli) {
+  std::vector<config::Override> overrides;
+  for (auto const& text : cli.overrides) overrides.push_back(config::parseOverride(text));
+  return overrides;
+}
+
+int configCommand(app::CliArgs const& cli, comm::Comm const& comm) {
+  if (cli.subcommand == "explain") {
+    auto const schema = config::experimentSchema();
+    std::string const text = cli.markdown
+                                 ? config::explainMarkdown(schema)
+                                 : config::explainText(schema, cli.positional.empty() ? "" : cli.positional[0]);
+    if (comm.isRoot()) std::cout << text;
+    return app::kExitOk;
+  }
+  auto const config = pipeline::loadConfigCollective(cli.positional[0], overridesOf(cli), comm);
+  if (comm.isRoot())
+    std::cout << "# " << cli.positional[0] << ": valid\n# effective configuration:\n"
+              << config.effectiveYaml();
+  return app::kExitOk;
+}
+
+int runCommand(app::CliArgs const& cli, comm::Comm const& comm) {
+  auto const config = pipeline::loadConfigCollective(cli.positional[0], overridesOf(cli), comm);
+  core::Log const log(comm.rank(), comm.size(), logOptions(cli, config));
+  log.info(std::string("vocloud ") + core::engineVersion() + " on " + std::to_string(comm.size()) +
+           " rank(s), experiment '" + config.getString("experiment") + "'");
+  pipeline::RunOptions options;
+  options.stages = cli.command == "run" ? config.getList("stages")
+                                        : std::vector<std::string>{cli.command};
+  options.force = cli.force;
+  auto const catalog = pipeline::stageCatalog();
+  auto const outcomes = pipeline::runStages(catalog, config, options, comm, log);
+  if (comm.isRoot()) {
+    std::cout << "vocloud: experiment '" << config.getString("experiment") << "' done\n";
+    for (auto const& o : outcomes) {
+      char seconds[32];
+      std::snprintf(seconds, sizeof seconds, "%8.2f s", o.seconds);
+      std::cout << "  " << o.name << "  " << (o.reused ? "reused  " : "computed") << "  "
+                << (o.reused ? std::string("       -  ") : seconds) << "  " << o.summary << "\n";
+    }
+    std::cout << "  outputs: " << pipeline::experimentDir(config) << "/\n";
+  }
+  return app::kExitOk;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  comm::Environment mpi(argc, argv);
+  int status = 0;
+  {
+    Kokkos::ScopeGuard kokkos(argc, argv);
+    status = app::runGuarded([&] {
+      std::vector<std::string> args(argv + 1, argv + argc);
+      app::CliArgs const cli = app::parseCli(args);
+      comm::Comm const comm = comm::Comm::world();
+      if (cli.version) {
+        if (comm.isRoot()) std::cout << "vocloud " << core::engineVersion() << "\n";
+        return int(app::kExitOk);
+      }
+      if (cli.help) {
+        if (comm.isRoot()) std::cout << app::helpText(cli.command);
+        return int(app::kExitOk);
+      }
+      if (cli.command == "config") return configCommand(cli, comm);
+      return runCommand(cli, comm);
+    });
+  }
+  return status;
+}

@@ -1,0 +1,272 @@
+#include "comm/comm.hpp"
+
+#include "core/error.hpp"
+
+#include <mpi.h>
+
+#include <algorithm>
+#include <climits>
+#include <cstdio>
+#include <cstdlib>
+
+namespace vocloud::comm {
+
+namespace {
+
+MPI_Comm& raw(void* handle) { return *static_cast<MPI_Comm*>(handle); }
+
+template <class T>
+MPI_Datatype mpiType();
+template <> MPI_Datatype mpiType<char>() { return MPI_CHAR; }
+template <> MPI_Datatype mpiType<unsigned char>() { return MPI_UNSIGNED_CHAR; }
+template <> MPI_Datatype mpiType<int>() { return MPI_INT; }
+template <> MPI_Datatype mpiType<unsigned>() { return MPI_UNSIGNED; }
+template <> MPI_Datatype mpiType<long>() { return MPI_LONG; }
+template <> MPI_Datatype mpiType<unsigned long>() { return MPI_UNSIGNED_LONG; }
+template <> MPI_Datatype mpiType<long long>() { return MPI_LONG_LONG; }
+template <> MPI_Datatype mpiType<unsigned long long>() { return MPI_UNSIGNED_LONG_LONG; }
+template <> MPI_Datatype mpiType<float>() { return MPI_FLOAT; }
+template <> MPI_Datatype mpiType<double>() { return MPI_DOUBLE; }
+
+MPI_Op mpiOp(Op op) {
+  switch (op) {
+    case Op::Sum: return MPI_SUM;
+    case Op::Min: return MPI_MIN;
+    case Op::Max: return MPI_MAX;
+    case Op::LogicalAnd: return MPI_LAND;
+    case Op::LogicalOr: return MPI_LOR;
+  }
+  return MPI_SUM;
+}
+
+void check(int code, char const* what) {
+  if (code == MPI_SUCCESS) return;
+  char text[MPI_MAX_ERROR_STRING];
+  int length = 0;
+  MPI_Error_string(code, text, &length);
+  throw Error(std::string("comm: ") + what + " failed: " + std::string(text, length));
+}
+
+// MPI counts are int: large buffers go in slices.
+constexpr std::size_t kSlice = std::size_t(1) << 28;
+
+}  // namespace
+
+Comm::Comm(void* handle) : _handle(handle) {
+  check(MPI_Comm_rank(raw(_handle), &_rank), "MPI_Comm_rank");
+  check(MPI_Comm_size(raw(_handle), &_size), "MPI_Comm_size");
+}
+
+Comm Comm::world() {
+  auto* handle = new MPI_Comm(MPI_COMM_NULL);
+  check(MPI_Comm_dup(MPI_COMM_WORLD, handle), "MPI_Comm_dup");
+  // Errors are returned, not fatal, so that they become vocloud::Error with a message.
+  MPI_Comm_set_errhandler(*handle, MPI_ERRORS_RETURN);
+  return Comm(handle);
+}
+
+Comm::~Comm() {
+  if (_handle == nullptr) return;
+  int finalized = 0;
+  MPI_Finalized(&finalized);
+  if (!finalized && raw(_handle) != MPI_COMM_NULL) MPI_Comm_free(&raw(_handle));
+  delete static_cast<MPI_Comm*>(_handle);
+}
+
+Comm::Comm(Comm&& other) noexcept
+    : _handle(other._handle), _rank(other._rank), _size(other._size) {
+  other._handle = nullptr;
+}
+
+Comm& Comm::operator=(Comm&& other) noexcept {
+  if (this != &other) {
+    std::swap(_handle, other._handle);
+    std::swap(_rank, other._rank);
+    std::swap(_size, other._size);
+  }
+  return *this;
+}
+
+void Comm::barrier() const { check(MPI_Barrier(raw(_handle)), "MPI_Barrier"); }
+
+template <class T>
+void Comm::allreduce(T* data, std::size_t count, Op op) const {
+  for (std::size_t start = 0; start < count; start += kSlice) {
+    int const n = static_cast<int>(std::min(kSlice, count - start));
+    check(MPI_Allreduce(MPI_IN_PLACE, data + start, n, mpiType<T>(), mpiOp(op), raw(_handle)),
+          "MPI_Allreduce");
+  }
+}
+
+template <class T>
+std::vector<T> Comm::allgather(T value) const {
+  std::vector<T> all(static_cast<std::size_t>(_size));
+  check(MPI_Allgather(&value, 1, mpiType<T>(), all.data(), 1, mpiType<T>(), raw(_handle)),
+        "MPI_Allgather");
+  return all;
+}
+
+template <class T>
+std::vector<T> Comm::allgatherv(std::vector<T> const& local) const {
+  if (local.size() > static_cast<std::size_t>(INT_MAX))
+    throw Error("comm: allgatherv of more than INT_MAX elements on one rank");
+  std::vector<int> counts = allgather<int>(static_cast<int>(local.size()));
+  std::vector<int> displs(counts.size(), 0);
+  long long total = 0;
+  for (std::size_t r = 0; r < counts.size(); ++r) {
+    if (total > INT_MAX) throw Error("comm: allgatherv result over INT_MAX elements");
+    displs[r] = static_cast<int>(total);
+    total += counts[r];
+  }
+  std::vector<T> all(static_cast<std::size_t>(total));
+  check(MPI_Allgatherv(local.data(), static_cast<int>(local.size()), mpiType<T>(), all.data(),
+                       counts.data(), displs.data(), mpiType<T>(), raw(_handle)),
+        "MPI_Allgatherv");
+  return all;
+}
+
+template <class T>
+T Comm::exscan(T value) const {
+  T result{};
+  check(MPI_Exscan(&value, &result, 1, mpiType<T>(), MPI_SUM, raw(_handle)), "MPI_Exscan");
+  // MPI leaves rank 0's result undefined.
+  return _rank == 0 ? T{} : result;
+}
+
+template <class T>
+void Comm::bcast(T* data, std::size_t count, int root) const {
+  for (std::size_t start = 0; start < count; start += kSlice) {
+    int const n = static_cast<int>(std::min(kSlice, count - start));
+    check(MPI_Bcast(data + start, n, mpiType<T>(), root, raw(_handle)), "MPI_Bcast");
+  }
+}
+
+template <class T>
+void Comm::bcast(std::vector<T>& data, int root) const {
+  auto size = static_cast<unsigned long long>(data.size());
+  bcast(&size, 1, root);
+  data.resize(static_cast<std::size_t>(size));
+  bcast(data.data(), data.size(), root);
+}
+
+std::string Comm::bcast(std::string const& text, int root) const {
+  std::vector<char> bytes(text.begin(), text.end());
+  bcast(bytes, root);
+  return std::string(bytes.begin(), bytes.end());
+}
+
+std::uint64_t Comm::writeOrdered(std::string const& path, std::string const& localBytes) const {
+  OrderedFileWriter writer(*this, path);
+  writer.append(localBytes);
+  writer.close();
+  return writer.size();
+}
+
+OrderedFileWriter::OrderedFileWriter(Comm const& comm, std::string const& path)
+    : _comm(comm), _path(path) {
+  if (comm.isRoot()) std::remove(path.c_str());  // MPI_MODE_CREATE does not truncate
+  comm.barrier();
+  auto* file = new MPI_File(MPI_FILE_NULL);
+  int const rc = MPI_File_open(raw(comm.handle()), path.c_str(), MPI_MODE_CREATE | MPI_MODE_WRONLY,
+                               MPI_INFO_NULL, file);
+  if (!comm.allOk(rc == MPI_SUCCESS)) {
+    if (rc == MPI_SUCCESS) MPI_File_close(file);
+    delete file;
+    throw Error("comm: cannot open '" + path + "' for a parallel write");
+  }
+  _file = file;
+}
+
+OrderedFileWriter::~OrderedFileWriter() {
+  if (_file == nullptr) return;
+  auto* file = static_cast<MPI_File*>(_file);
+  // Reached only on an error path: MPI_File_close is collective, so it is not called here
+  // (another rank may never get here); the job is about to abort anyway.
+  delete file;
+}
+
+void OrderedFileWriter::append(std::string const& localBytes) {
+  auto* file = static_cast<MPI_File*>(_file);
+  auto const mine = static_cast<unsigned long long>(localBytes.size());
+  unsigned long long const offset = _size + _comm.exscan(mine);
+  unsigned long long const total = _comm.allreduce(mine, Op::Sum);
+  // Every rank takes part in the same number of collective writes.
+  unsigned long long const mySlices = (localBytes.size() + kSlice - 1) / kSlice;
+  unsigned long long const slices = _comm.allreduce(mySlices, Op::Max);
+  bool ok = true;
+  for (unsigned long long s = 0; s < slices; ++s) {
+    std::size_t const start = std::min<std::size_t>(localBytes.size(), s * kSlice);
+    int const n = static_cast<int>(std::min(kSlice, localBytes.size() - start));
+    MPI_Status status;
+    int const rc = MPI_File_write_at_all(*file, static_cast<MPI_Offset>(offset + start),
+                                         localBytes.data() + start, n, MPI_BYTE, &status);
+    ok = ok && rc == MPI_SUCCESS;
+  }
+  if (!_comm.allOk(ok)) throw Error("comm: parallel write to '" + _path + "' failed");
+  _size += total;
+}
+
+void OrderedFileWriter::close() {
+  if (_file == nullptr) return;
+  auto* file = static_cast<MPI_File*>(_file);
+  int const rc = MPI_File_close(file);
+  delete file;
+  _file = nullptr;
+  if (!_comm.allOk(rc == MPI_SUCCESS)) throw Error("comm: closing '" + _path + "' failed");
+}
+
+void Comm::abort(int code) const { MPI_Abort(raw(_handle), code); std::_Exit(code); }
+
+#define VOCLOUD_COMM_INSTANTIATE(T)                                              \
+  template void Comm::allreduce<T>(T*, std::size_t, Op) const;                   \
+  template std::vector<T> Comm::allgather<T>(T) const;                           \
+  template std::vector<T> Comm::allgatherv<T>(std::vector<T> const&) const;      \
+  template T Comm::exscan<T>(T) const;                                           \
+  template void Comm::bcast<T>(T*, std::size_t, int) const;                      \
+  template void Comm::bcast<T>(std::vector<T>&, int) const;
+
+VOCLOUD_COMM_INSTANTIATE(char)
+VOCLOUD_COMM_INSTANTIATE(unsigned char)
+VOCLOUD_COMM_INSTANTIATE(int)
+VOCLOUD_COMM_INSTANTIATE(unsigned)
+VOCLOUD_COMM_INSTANTIATE(long)
+VOCLOUD_COMM_INSTANTIATE(unsigned long)
+VOCLOUD_COMM_INSTANTIATE(long long)
+VOCLOUD_COMM_INSTANTIATE(unsigned long long)
+VOCLOUD_COMM_INSTANTIATE(float)
+VOCLOUD_COMM_INSTANTIATE(double)
+#undef VOCLOUD_COMM_INSTANTIATE
+
+Environment::Environment(int& argc, char**& argv) {
+  int provided = 0;
+  int const rc = MPI_Init_thread(&argc, &argv, MPI_THREAD_FUNNELED, &provided);
+  if (rc != MPI_SUCCESS) {
+    std::fprintf(stderr, "vocloud: MPI_Init_thread failed\n");
+    std::exit(1);
+  }
+}
+
+Environment::~Environment() {
+  int finalized = 0;
+  MPI_Finalized(&finalized);
+  if (!finalized) MPI_Finalize();
+}
+
+void abortWorld(int code) {
+  int initialized = 0;
+  MPI_Initialized(&initialized);
+  if (initialized) MPI_Abort(MPI_COMM_WORLD, code);
+  std::_Exit(code);
+}
+
+int worldRank() {
+  int initialized = 0, finalized = 0;
+  MPI_Initialized(&initialized);
+  MPI_Finalized(&finalized);
+  if (!initialized || finalized) return 0;
+  int rank = 0;
+  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+  return rank;
+}
+
+}  // namespace vocloud::comm

@@ -1,0 +1,77 @@
+#pragma once
+// A validated experiment: every key of the schema with its value (given or default) and
+// where the value came from. Nothing runs before loadConfig* has accepted the file.
+#include "config/schema.hpp"
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace vocloud::config {
+
+/// A `--set key.path=value` override; the value is YAML text.
+struct Override {
+  std::string path;
+  std::string valueYaml;
+};
+
+/// Parses "key.path=value"; throws vocloud::UsageError when there is no '=' or no key.
+Override parseOverride(std::string const& text);
+
+using Value = std::variant<bool, std::int64_t, double, std::string, std::vector<std::string>>;
+
+class Config {
+public:
+  /// The file the config came from ("<text>" for in-memory configs).
+  std::string const& source() const { return _source; }
+  Schema const& schema() const { return _schema; }
+
+  bool getBool(std::string const& path) const;
+  std::int64_t getInt(std::string const& path) const;
+  /// Float keys; Int keys convert.
+  double getDouble(std::string const& path) const;
+  /// String and Enum keys.
+  std::string const& getString(std::string const& path) const;
+  /// EnumList and StringList keys.
+  std::vector<std::string> const& getList(std::string const& path) const;
+
+  /// Where the value of `path` came from: "file:line:col", "--set" or "default".
+  std::string const& where(std::string const& path) const;
+
+  /// Canonical "path: value" lines of every key under `section` (schema order), used
+  /// for fingerprints: equal text means equal effective parameters.
+  std::string sectionText(std::string const& section) const;
+  /// The whole effective configuration as YAML (defaults filled in), nested by section.
+  std::string effectiveYaml() const;
+
+  // Construction goes through loadConfigFile / loadConfigText.
+  struct Entry {
+    Value value;
+    std::string where;
+  };
+  Config(std::string source, Schema schema, std::map<std::string, Entry> entries);
+
+private:
+  Entry const& entry(std::string const& path) const;
+  std::string _source;
+  Schema _schema;
+  std::map<std::string, Entry> _entries;
+};
+
+/// Reads and validates an experiment file, applies overrides (validated the same way) and
+/// fills defaults. Throws vocloud::UsageError listing every problem as
+/// "file:line:col: message" (unknown keys with a "did you mean" suggestion).
+Config loadConfigFile(std::string const& path, std::vector<Override> const& overrides = {},
+                      Schema const& schema = experimentSchema());
+
+/// As loadConfigFile, for YAML text; `name` stands for the file name in messages.
+Config loadConfigText(std::string const& text, std::string const& name,
+                      std::vector<Override> const& overrides = {},
+                      Schema const& schema = experimentSchema());
+
+/// Text form of a value as it appears in the effective YAML.
+std::string valueText(Value const& value);
+
+}  // namespace vocloud::config

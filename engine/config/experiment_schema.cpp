@@ -1,0 +1,116 @@
+// Every key of an experiment YAML. Each concern's section is declared in its own function;
+// later stages add theirs here. docs/config.md is generated from this schema.
+#include "config/schema.hpp"
+
+#include <limits>
+
+namespace vocloud::config {
+
+namespace {
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+KeySpec keyInt(std::string path, std::string def, double min, double max, std::string doc) {
+  KeySpec k;
+  k.path = std::move(path);
+  k.type = Type::Int;
+  k.defaultYaml = std::move(def);
+  k.min = min;
+  k.max = max;
+  k.doc = std::move(doc);
+  return k;
+}
+
+KeySpec keyFloat(std::string path, std::string def, double min, double max, std::string doc) {
+  KeySpec k = keyInt(std::move(path), std::move(def), min, max, std::move(doc));
+  k.type = Type::Float;
+  return k;
+}
+
+KeySpec keyString(std::string path, std::string def, std::string doc) {
+  KeySpec k;
+  k.path = std::move(path);
+  k.type = Type::String;
+  k.defaultYaml = std::move(def);
+  k.doc = std::move(doc);
+  return k;
+}
+
+KeySpec keyEnum(std::string path, std::string def, std::vector<std::string> allowed,
+                std::string doc, Type type = Type::Enum) {
+  KeySpec k;
+  k.path = std::move(path);
+  k.type = type;
+  k.defaultYaml = std::move(def);
+  k.allowed = std::move(allowed);
+  k.doc = std::move(doc);
+  return k;
+}
+
+void addGeneral(Schema& s) {
+  s.section("", "Top level: what the experiment is called, where it writes, which stages run.");
+  s.key(keyString("experiment", "",
+                  "Name of the experiment; outputs go to <output>/<experiment>/ (required)"));
+  s.key(keyString("output", "output",
+                  "Output root directory (relative paths are taken from the working directory)"));
+  s.key(keyEnum("stages", "[synth]", {"synth"},
+                "Stages that `vocloud run` executes, in this order", Type::EnumList));
+  s.section("log", "Logging and progress reporting.");
+  s.key(keyEnum("log.level", "info", {"debug", "info", "warn", "error", "quiet"},
+                "Lowest level of message printed"));
+  s.key({"log.all_ranks", Type::Bool, "false", -kInf, kInf, {},
+         "Print messages from every rank, not only rank 0"});
+  s.key(keyFloat("log.progress_interval", "10", 0.1, 3600,
+                 "Seconds between progress lines when stderr is not a terminal (Slurm logs)"));
+}
+
+void addSynth(Schema& s) {
+  s.section("synth", "Synthetic labelled base of knowledge in the real survey FITS layouts.");
+  s.key(keyInt("synth.count", "20000", 100, 1e10, "Number of spectra to generate"));
+  s.key(keyInt("synth.seed", "42", 0, 9.2e18,
+               "Random seed; the same seed gives byte-identical files for any number of ranks"));
+  s.key(keyFloat("synth.snr_min", "10", 1, 1e4, "Lowest continuum signal-to-noise per pixel"));
+  s.key(keyFloat("synth.snr_max", "100", 1, 1e4,
+                 "Highest continuum signal-to-noise per pixel (drawn log-uniform between)"));
+  s.key(keyFloat("synth.rv_sigma", "30", 0, 3000,
+                 "Standard deviation of the radial velocity shift, km/s"));
+  s.key(keyFloat("synth.masked_fraction", "0.002", 0, 0.5,
+                 "Fraction of pixels flagged bad (ivar 0 and a mask bit)"));
+  s.key(keyFloat("synth.outlier_fraction", "0.005", 0, 1,
+                 "Fraction of spectra that are rare outliers (marked in outlier_kind)"));
+  s.key(keyInt("synth.files_per_directory", "1000", 10, 1e7,
+               "Spectrum files per subdirectory of bok/files/"));
+  s.section("synth.layouts", "Relative proportions of the survey file layouts.");
+  s.key(keyFloat("synth.layouts.sdss", "0.2", 0, kInf, "SDSS/BOSS spec file (COADD + SPECOBJ)"));
+  s.key(keyFloat("synth.layouts.lamost_dr1", "0", 0, kInf,
+                 "LAMOST DR1 5xN image (Flux Inverse Subcontinuum Andmask Ormask)"));
+  s.key(keyFloat("synth.layouts.lamost_dr2", "0.2", 0, kInf,
+                 "LAMOST DR2-7 5xN image with a wavelength row"));
+  s.key(keyFloat("synth.layouts.lamost_dr8", "0.2", 0, kInf,
+                 "LAMOST DR8+ empty primary + COADD one-row table"));
+  s.key(keyFloat("synth.layouts.ondrejov_raw", "0.2", 0, kInf,
+                 "Ondrejov CCD700 raw 1-D image with linear WCS"));
+  s.key(keyFloat("synth.layouts.ondrejov_ssap", "0.2", 0, kInf,
+                 "Ondrejov SSAP/DataLink BINTABLE (spectral, flux)"));
+  s.section("synth.classes", "Relative proportions of the H-alpha profile classes.");
+  s.key(keyFloat("synth.classes.absorption", "0.46", 0, kInf, "H-alpha in absorption"));
+  s.key(keyFloat("synth.classes.emission", "0.40", 0, kInf, "H-alpha single-peaked emission"));
+  s.key(keyFloat("synth.classes.double_peak", "0.14", 0, kInf, "H-alpha double-peaked emission"));
+  s.section("synth.outliers", "Relative proportions of the outlier kinds.");
+  s.key(keyFloat("synth.outliers.p_cygni", "0.25", 0, kInf, "P Cygni profile"));
+  s.key(keyFloat("synth.outliers.flat", "0.25", 0, kInf, "Flat or garbage spectrum"));
+  s.key(keyFloat("synth.outliers.cosmic", "0.25", 0, kInf, "Strong cosmic-ray spikes"));
+  s.key(keyFloat("synth.outliers.bad_calibration", "0.25", 0, kInf,
+                 "Wrong wavelength calibration"));
+}
+
+}  // namespace
+
+Schema experimentSchema() {
+  Schema schema;
+  addGeneral(schema);
+  addSynth(schema);
+  return schema;
+}
+
+}  // namespace vocloud::config

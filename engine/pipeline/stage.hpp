@@ -1,0 +1,41 @@
+#pragma once
+// What a pipeline stage is: a name, the config sections and upstream stages its result
+// depends on, and a function that writes its outputs into a directory.
+#include "comm/comm.hpp"
+#include "config/config.hpp"
+#include "core/log.hpp"
+#include "core/timers.hpp"
+
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace vocloud::pipeline {
+
+struct StageContext {
+  config::Config const& config;
+  comm::Comm const& comm;
+  core::Log const& log;
+  core::Timers& timers;
+  std::string outputDir;  ///< where the stage writes now (renamed to finalDir on success)
+  std::string finalDir;   ///< where the outputs live once the stage has completed
+  std::map<std::string, std::string> inputDirs;  ///< upstream stage name -> its completed dir
+};
+
+struct StageDef {
+  std::string name;
+  std::string doc;                    ///< one line, for --help
+  std::vector<std::string> sections;  ///< config sections that determine the result
+  std::vector<std::string> inputs;    ///< upstream stages whose outputs it reads
+  /// Runs the stage; returns a one-line summary of what it produced. Collective over comm.
+  std::function<std::string(StageContext&)> run;
+};
+
+/// Every stage this build knows, in pipeline order.
+std::vector<StageDef> stageCatalog();
+
+/// The stage called `name`; throws vocloud::UsageError naming the known stages otherwise.
+StageDef const& findStage(std::vector<StageDef> const& catalog, std::string const& name);
+
+}  // namespace vocloud::pipeline

@@ -1,0 +1,140 @@
+#include "config/config.hpp"
+#include "config/explain.hpp"
+#include "config/suggest.hpp"
+#include "core/error.hpp"
+
+#include <boost/test/unit_test.hpp>
+
+#include <string>
+
+using namespace vocloud;
+using config::loadConfigText;
+
+namespace {
+
+// The message of the UsageError that loading `text` throws.
+std::string errorOf(std::string const& text, std::vector<config::Override> const& overrides = {}) {
+  try {
+    loadConfigText(text, "exp.yaml", overrides);
+  } catch (UsageError const& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
+bool contains(std::string const& text, std::string const& part) {
+  return text.find(part) != std::string::npos;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(config_suite)
+
+BOOST_AUTO_TEST_CASE(defaults_fill_every_key_not_given) {
+  auto const c = loadConfigText("experiment: demo\nsynth:\n  count: 500\n", "exp.yaml");
+  BOOST_TEST(c.getString("experiment") == "demo");
+  BOOST_TEST(c.getInt("synth.count") == 500);
+  BOOST_TEST(c.where("synth.count") == "exp.yaml:3:10");
+  BOOST_TEST(c.getString("output") == "output");
+  BOOST_TEST(c.where("output") == "default");
+  BOOST_TEST(c.getDouble("synth.outlier_fraction") == 0.005);
+  BOOST_TEST((c.getList("stages") == std::vector<std::string>{"synth"}));
+}
+
+BOOST_AUTO_TEST_CASE(unknown_key_names_line_column_and_suggests) {
+  std::string const text = "experiment: demo\nsynth:\n  count: 500\n  cuont: 5\n";
+  BOOST_TEST(errorOf(text) ==
+             "config: 1 problem(s) in exp.yaml:\n"
+             "  exp.yaml:4:3: unknown key 'synth.cuont' (did you mean 'synth.count'?)");
+}
+
+BOOST_AUTO_TEST_CASE(a_key_in_the_wrong_section_is_pointed_to_its_section) {
+  std::string const text = "experiment: demo\nlog:\n  seed: 3\n";
+  BOOST_TEST(contains(errorOf(text), "exp.yaml:3:3: unknown key 'log.seed' (did you mean 'synth.seed'?)"));
+}
+
+BOOST_AUTO_TEST_CASE(wrong_type_and_range_name_the_allowed_values) {
+  BOOST_TEST(contains(errorOf("experiment: d\nsynth:\n  count: many\n"),
+                      "exp.yaml:3:10: synth.count: expected an integer, got 'many'"));
+  BOOST_TEST(contains(errorOf("experiment: d\nsynth:\n  count: 2.5\n"),
+                      "exp.yaml:3:10: synth.count: expected an integer, got '2.5'"));
+  BOOST_TEST(contains(errorOf("experiment: d\nsynth:\n  count: 5\n"),
+                      "exp.yaml:3:10: synth.count: 5 is out of range [100, 10000000000]"));
+  BOOST_TEST(contains(errorOf("experiment: d\nlog:\n  level: verbose\n"),
+                      "exp.yaml:3:10: log.level: 'verbose' is not one of: debug, info, warn, error, quiet"));
+  BOOST_TEST(contains(errorOf("experiment: d\nlog:\n  level: inf\n"), "(did you mean 'info'?)"));
+  BOOST_TEST(contains(errorOf("experiment: d\nstages: [synth, smo]\n"),
+                      "exp.yaml:2:9: stages: 'smo' is not one of: synth"));
+  BOOST_TEST(contains(errorOf("experiment: d\nsynth: 3\n"),
+                      "exp.yaml:2:8: synth: expected a mapping of keys, got '3'"));
+}
+
+BOOST_AUTO_TEST_CASE(every_problem_is_listed_at_once) {
+  std::string const message = errorOf("synth:\n  count: x\n  sed: 1\n");
+  BOOST_TEST(contains(message, "3 problem(s)"));
+  BOOST_TEST(contains(message, "exp.yaml:2:10: synth.count: expected an integer"));
+  BOOST_TEST(contains(message, "exp.yaml:3:3: unknown key 'synth.sed' (did you mean 'synth.seed'?)"));
+  BOOST_TEST(contains(message, "missing required key 'experiment'"));
+}
+
+BOOST_AUTO_TEST_CASE(duplicate_keys_and_syntax_errors_are_reported) {
+  BOOST_TEST(contains(errorOf("experiment: a\nexperiment: b\n"), "exp.yaml:2:1: duplicate key 'experiment'"));
+  BOOST_TEST(contains(errorOf("experiment: [a\n"), "exp.yaml:"));
+  BOOST_TEST(contains(errorOf("experiment: [a\n"), "YAML syntax error"));
+  BOOST_TEST(contains(errorOf("- a\n- b\n"), "exp.yaml:1:1: an experiment must be a YAML mapping"));
+}
+
+BOOST_AUTO_TEST_CASE(set_overrides_are_validated_like_the_file) {
+  auto const c = loadConfigText("experiment: demo\nsynth:\n  count: 500\n", "exp.yaml",
+                                {config::parseOverride("synth.count=700"),
+                                 config::parseOverride("log.level=debug"),
+                                 config::parseOverride("stages=[synth]")});
+  BOOST_TEST(c.getInt("synth.count") == 700);
+  BOOST_TEST(c.where("synth.count") == "--set");
+  BOOST_TEST(c.getString("log.level") == "debug");
+  BOOST_TEST(contains(errorOf("experiment: d\n", {config::parseOverride("synth.cuont=3")}),
+                      "--set synth.cuont=3: unknown key 'synth.cuont' (did you mean 'synth.count'?)"));
+  BOOST_TEST(contains(errorOf("experiment: d\n", {config::parseOverride("synth.count=-1")}),
+                      "--set synth.count=-1: synth.count: -1 is out of range"));
+  BOOST_TEST(contains(errorOf("experiment: d\n", {config::parseOverride("synth=1")}),
+                      "'synth' is a section; set one of its keys"));
+  BOOST_CHECK_THROW(config::parseOverride("novalue"), UsageError);
+}
+
+BOOST_AUTO_TEST_CASE(section_text_changes_only_with_that_section) {
+  auto const a = loadConfigText("experiment: a\nsynth:\n  count: 500\n", "a.yaml");
+  auto const b = loadConfigText("experiment: b\nlog:\n  level: debug\nsynth:\n  count: 500\n", "b.yaml");
+  auto const c = loadConfigText("experiment: a\nsynth:\n  count: 501\n", "c.yaml");
+  BOOST_TEST(a.sectionText("synth") == b.sectionText("synth"));
+  BOOST_TEST(a.sectionText("synth") != c.sectionText("synth"));
+  BOOST_TEST(contains(a.sectionText("synth"), "synth.layouts.sdss: 0.2\n"));
+}
+
+BOOST_AUTO_TEST_CASE(effective_yaml_reads_back_to_the_same_config) {
+  auto const a = loadConfigText("experiment: a\nsynth:\n  count: 500\n  rv_sigma: 12.5\n", "a.yaml");
+  auto const b = loadConfigText(a.effectiveYaml(), "effective.yaml");
+  for (auto const& section : {"synth", "log"}) BOOST_TEST(a.sectionText(section) == b.sectionText(section));
+  BOOST_TEST(b.getString("experiment") == "a");
+}
+
+BOOST_AUTO_TEST_CASE(explain_lists_every_key_with_its_default) {
+  auto const schema = config::experimentSchema();
+  std::string const all = config::explainText(schema);
+  for (auto const& key : schema.keys()) BOOST_TEST(contains(all, key.path));
+  std::string const synth = config::explainText(schema, "synth");
+  BOOST_TEST(contains(synth, "synth.count  (int, default 20000, range [100, 10000000000])"));
+  BOOST_TEST(!contains(synth, "log.level"));
+  BOOST_CHECK_THROW(config::explainText(schema, "synht"), UsageError);
+  std::string const markdown = config::explainMarkdown(schema);
+  BOOST_TEST(contains(markdown, "| `synth.count` | int | `20000` |"));
+}
+
+BOOST_AUTO_TEST_CASE(edit_distance_and_suggestions) {
+  BOOST_TEST(config::editDistance("kitten", "sitting") == 3u);
+  BOOST_TEST(config::editDistance("", "abc") == 3u);
+  BOOST_TEST(config::editDistance("cuont", "count") == 1u);  // one swap
+  BOOST_TEST(config::closestMatch("cuont", {"count", "seed"}) == "count");
+  BOOST_TEST(config::closestMatch("zzzzzz", {"count", "seed"}).empty());
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -1,0 +1,102 @@
+#include "core/error.hpp"
+#include "core/files.hpp"
+#include "core/hash.hpp"
+#include "core/json.hpp"
+#include "core/log.hpp"
+#include "core/progress.hpp"
+#include "core/timers.hpp"
+#include "core/version.hpp"
+
+#include <boost/test/unit_test.hpp>
+
+#include <cstdio>
+#include <filesystem>
+#include <string>
+
+using namespace vocloud;
+
+BOOST_AUTO_TEST_SUITE(core_suite)
+
+BOOST_AUTO_TEST_CASE(sha256_matches_the_fips_180_test_vectors) {
+  // FIPS 180-2 appendix B examples.
+  BOOST_TEST(core::sha256Hex("abc") ==
+             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  BOOST_TEST(core::sha256Hex("") ==
+             "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  core::Sha256 incremental;
+  incremental.update("ab");
+  incremental.update("c");
+  BOOST_TEST(incremental.hexDigest() == core::sha256Hex("abc"));
+}
+
+BOOST_AUTO_TEST_CASE(sha256_of_a_file_equals_sha256_of_its_bytes) {
+  auto const path = (std::filesystem::temp_directory_path() / "vocloud_hash_test.bin").string();
+  std::string bytes(100000, '\0');
+  for (std::size_t i = 0; i < bytes.size(); ++i) bytes[i] = static_cast<char>(i * 7 + 3);
+  core::writeFileAtomic(path, bytes);
+  BOOST_TEST(core::sha256File(path) == core::sha256Hex(bytes));
+  std::remove(path.c_str());
+  BOOST_CHECK_THROW(core::sha256File(path), Error);
+}
+
+BOOST_AUTO_TEST_CASE(atomic_write_leaves_no_temporary_and_reads_back) {
+  auto const dir = std::filesystem::temp_directory_path() / "vocloud_files_test";
+  core::removeAll(dir.string());
+  core::makeDirectories((dir / "a/b").string());
+  core::writeFileAtomic((dir / "a/b/x.txt").string(), "hello\n");
+  BOOST_TEST(core::readFile((dir / "a/b/x.txt").string()) == "hello\n");
+  int entries = 0;
+  for ([[maybe_unused]] auto const& e : std::filesystem::directory_iterator(dir / "a/b")) ++entries;
+  BOOST_TEST(entries == 1);
+  core::removeAll(dir.string());
+  BOOST_CHECK_THROW(core::readFile((dir / "a/b/x.txt").string()), Error);
+}
+
+BOOST_AUTO_TEST_CASE(json_writer_escapes_and_nests) {
+  core::JsonWriter json;
+  json.beginObject()
+      .key("name").value("a \"quoted\"\nline")
+      .key("n").value(3)
+      .key("x").value(0.5)
+      .key("list").beginArray().value(true).null().endArray()
+      .endObject();
+  BOOST_TEST(json.str() == R"({"name":"a \"quoted\"\nline","n":3,"x":0.5,"list":[true,null]})");
+}
+
+BOOST_AUTO_TEST_CASE(progress_line_reports_rate_and_eta) {
+  // 500 of 2000 in 10 s: 50/s, 1500 left -> 30 s.
+  BOOST_TEST(core::Progress::describe("synth", 500, 2000, 10.) ==
+             "synth 500/2000 (25.0%) 50.0/s ETA 30s");
+  BOOST_TEST(core::Progress::describe("x", 2000, 2000, 4.) == "x 2000/2000 (100.0%) 500.0/s ETA 0s");
+}
+
+BOOST_AUTO_TEST_CASE(log_prints_only_on_rank_zero_unless_all_ranks) {
+  core::LogOptions options;
+  core::Log root(0, 4, options), other(3, 4, options);
+  BOOST_TEST(root.enabled(core::LogLevel::Info));
+  BOOST_TEST(!other.enabled(core::LogLevel::Info));
+  BOOST_TEST(other.enabled(core::LogLevel::Error));  // errors come from whichever rank has them
+  options.allRanks = true;
+  core::Log every(3, 4, options);
+  BOOST_TEST(every.enabled(core::LogLevel::Info));
+  BOOST_TEST(!every.enabled(core::LogLevel::Debug));
+  BOOST_TEST(static_cast<int>(core::parseLogLevel("warn")) == static_cast<int>(core::LogLevel::Warn));
+  BOOST_CHECK_THROW(core::parseLogLevel("verbose"), Error);
+}
+
+BOOST_AUTO_TEST_CASE(timers_accumulate_per_step_in_first_use_order) {
+  core::Timers timers;
+  timers.add("read", 1.5);
+  timers.add("write", 2.);
+  timers.add("read", 0.5);
+  BOOST_TEST(timers.entries().size() == 2u);
+  BOOST_TEST(timers.entries()[0].first == "read");
+  BOOST_TEST(timers.entries()[0].second == 2.);
+}
+
+BOOST_AUTO_TEST_CASE(version_names_the_project_version) {
+  std::string const version = core::engineVersion();
+  BOOST_TEST(version.rfind("0.1.0+", 0) == 0u);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
