@@ -9,6 +9,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <optional>
 
@@ -194,8 +195,9 @@ std::vector<StageOutcome> runStages(std::vector<StageDef> const& catalog,
       core::removeAll(finalDir);
       fs::rename(partialDir, finalDir);
     });
-    log.info("stage " + stage.name + ": done in " + std::to_string(outcome.seconds) + " s: " +
-             outcome.summary);
+    char seconds[32];
+    std::snprintf(seconds, sizeof seconds, "%.2f", outcome.seconds);
+    log.info("stage " + stage.name + ": done in " + seconds + " s: " + outcome.summary);
     outcomes.push_back(outcome);
   }
   return outcomes;

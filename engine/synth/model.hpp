@@ -69,11 +69,23 @@ struct SyntheticSpectrum {
   std::vector<std::int32_t> andMask, orMask;
   std::vector<float> model;  ///< noiseless flux (SDSS "model")
   std::vector<float> continuum;  ///< noiseless continuum (flux / continuum = normalised)
+  std::vector<float> sky;  ///< SDSS only: the sky flux that was subtracted; else empty
   /// The wavelength solution the FITS writer stores: log-linear layouts (SDSS, LAMOST)
   /// log10 Å of the first pixel and log10 step; linear layouts (Ondřejov) Å and Å/pixel.
   double crval1 = 0, cdelt1 = 0;
   int npix = 0;
 };
+
+/// What generateSpectrum draws first for a row: its layout, class and outlier kind.
+struct SpectrumLabels {
+  Layout layout = Layout::Sdss;
+  SpectrumClass cls = SpectrumClass::Absorption;
+  OutlierKind outlier = OutlierKind::None;
+};
+
+/// The labels of global row `index`, exactly as generateSpectrum draws them, at a tiny
+/// fraction of its cost (to count proportions, or to estimate file sizes before writing).
+SpectrumLabels drawLabels(SynthParams const& params, std::uint64_t index);
 
 /// The spectrum of global row `index`. Deterministic: the same (params, index) gives
 /// bit-identical output on every rank and machine (IEEE arithmetic, no libm, see random.hpp).

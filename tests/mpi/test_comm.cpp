@@ -71,6 +71,7 @@ BOOST_AUTO_TEST_CASE(ordered_writer_puts_rank_chunks_in_rank_order) {
   for (int i = 0; i < p; i += 2) expected += "b" + std::to_string(i) + ";";
   comm.barrier();
   BOOST_TEST(core::readFile(path) == expected);
+  comm.barrier();  // everyone has read before the file is replaced
   // writeOrdered replaces the file.
   BOOST_TEST(comm.writeOrdered(path, std::string(static_cast<std::size_t>(r + 1), 'x')) ==
              static_cast<std::uint64_t>(p * (p + 1) / 2));
