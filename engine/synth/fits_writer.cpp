@@ -1,3 +1,10 @@
+// Bit-identical output needs IEEE rounding of every operation: no FMA contraction.
+#if defined(__clang__)
+#pragma clang fp contract(off)
+#elif defined(__GNUC__)
+#pragma GCC optimize("fp-contract=off")
+#endif
+
 #include "synth/fits_writer.hpp"
 
 #include "core/error.hpp"
@@ -6,6 +13,8 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
+#include <system_error>
 #include <vector>
 
 namespace vocloud::synth {
@@ -156,8 +165,14 @@ void writeSdss(FitsFile const& file, SyntheticSpectrum const& s) {
   writeLabelKeys(file, s);
 
   createTable(file, n,
-              {{"flux", "E", ""}, {"loglam", "E", ""}, {"ivar", "E", ""}, {"and_mask", "J", ""},
-               {"or_mask", "J", ""}, {"wdisp", "E", ""}, {"sky", "E", ""}, {"model", "E", ""}},
+              {{"flux", "E", ""},
+               {"loglam", "E", ""},
+               {"ivar", "E", ""},
+               {"and_mask", "J", ""},
+               {"or_mask", "J", ""},
+               {"wdisp", "E", ""},
+               {"sky", "E", ""},
+               {"model", "E", ""}},
               "COADD");
   file.writeComment("Coadded spectrum");
   std::vector<float> loglam(n), wdisp(n, kSdssWdisp);
@@ -172,10 +187,18 @@ void writeSdss(FitsFile const& file, SyntheticSpectrum const& s) {
   writeColumn(file, TFLOAT, 8, 1, n, s.model.data());
 
   createTable(file, 1,
-              {{"PLATE", "J", ""}, {"MJD", "J", ""}, {"FIBERID", "J", ""}, {"PLUG_RA", "D", ""},
-               {"PLUG_DEC", "D", ""}, {"CLASS", "6A", ""}, {"SUBCLASS", "21A", ""},
-               {"Z", "E", ""}, {"Z_ERR", "E", ""}, {"ZWARNING", "J", ""},
-               {"SN_MEDIAN_ALL", "E", ""}, {"ELODIE_TEFF", "E", ""}},
+              {{"PLATE", "J", ""},
+               {"MJD", "J", ""},
+               {"FIBERID", "J", ""},
+               {"PLUG_RA", "D", ""},
+               {"PLUG_DEC", "D", ""},
+               {"CLASS", "6A", ""},
+               {"SUBCLASS", "21A", ""},
+               {"Z", "E", ""},
+               {"Z_ERR", "E", ""},
+               {"ZWARNING", "J", ""},
+               {"SN_MEDIAN_ALL", "E", ""},
+               {"ELODIE_TEFF", "E", ""}},
               "SPECOBJ");
   int const mjd = s.mjd, zwarning = 0;
   float const z = static_cast<float>(s.z), zErr = 1e-5f, snr = static_cast<float>(s.snr);
@@ -227,9 +250,8 @@ void writeLamostImage(FitsFile const& file, SyntheticSpectrum const& s, bool dr2
     writeImage(file, FLOAT_IMG, {static_cast<long>(n), 5}, TFLOAT, 5 * n, rows.data());
   }
   file.writeKey("N_EXTEN", 1, "The extension number");
-  file.writeKey("EXTEN0",
-                dr2 ? "Flux Inverse Wavelength Andmask Ormask"
-                    : "Flux Inverse Subcontinuum Andmask Ormask");
+  file.writeKey("EXTEN0", dr2 ? "Flux Inverse Wavelength Andmask Ormask"
+                              : "Flux Inverse Subcontinuum Andmask Ormask");
   if (dr2) file.writeKey("EXTNAME", "Flux", "The extension name");
   writeLamostObjectKeys(file, s);
   file.writeComment("--------DATA REDUCTION PARAMETERS");
@@ -250,8 +272,12 @@ void writeLamostDr8(FitsFile const& file, SyntheticSpectrum const& s) {
 
   std::string const form = std::to_string(n) + "E";
   createTable(file, 1,
-              {{"FLUX", form, ""}, {"IVAR", form, ""}, {"WAVELENGTH", form, ""},
-               {"ANDMASK", form, ""}, {"ORMASK", form, ""}, {"NORMALIZATION", form, ""}},
+              {{"FLUX", form, ""},
+               {"IVAR", form, ""},
+               {"WAVELENGTH", form, ""},
+               {"ANDMASK", form, ""},
+               {"ORMASK", form, ""},
+               {"NORMALIZATION", form, ""}},
               "COADD");
   std::vector<float> wave(n), andMask(n), orMask(n);
   for (long long i = 0; i < n; ++i) {
@@ -383,18 +409,37 @@ void writeSpectrumFits(SyntheticSpectrum const& s, std::string const& path) {
   if (s.npix <= 0 || s.wave.size() != n || s.flux.size() != n || s.ivar.size() != n ||
       s.andMask.size() != n || s.orMask.size() != n || s.model.size() != n ||
       s.continuum.size() != n || (s.layout == Layout::Sdss && s.sky.size() != n))
-    throw Error("synth: spectrum " + s.id + " has inconsistent array sizes; not writing '" +
-                path + "'");
-  FitsFile file = FitsFile::create(path);
-  switch (s.layout) {
-    case Layout::Sdss: writeSdss(file, s); break;
-    case Layout::LamostDr1: writeLamostImage(file, s, false); break;
-    case Layout::LamostDr2: writeLamostImage(file, s, true); break;
-    case Layout::LamostDr8: writeLamostDr8(file, s); break;
-    case Layout::OndrejovRaw: writeOndrejovRaw(file, s); break;
-    case Layout::OndrejovSsap: writeOndrejovSsap(file, s); break;
+    throw Error("synth: spectrum " + s.id + " has inconsistent array sizes; not writing '" + path +
+                "'");
+  try {
+    FitsFile file = FitsFile::create(path);
+    switch (s.layout) {
+      case Layout::Sdss:
+        writeSdss(file, s);
+        break;
+      case Layout::LamostDr1:
+        writeLamostImage(file, s, false);
+        break;
+      case Layout::LamostDr2:
+        writeLamostImage(file, s, true);
+        break;
+      case Layout::LamostDr8:
+        writeLamostDr8(file, s);
+        break;
+      case Layout::OndrejovRaw:
+        writeOndrejovRaw(file, s);
+        break;
+      case Layout::OndrejovSsap:
+        writeOndrejovSsap(file, s);
+        break;
+    }
+    file.close();
+  } catch (Error const&) {
+    // Leave no half-written file that a later reader could take for a spectrum.
+    std::error_code ignored;
+    if (std::filesystem::is_regular_file(path, ignored)) std::filesystem::remove(path, ignored);
+    throw;
   }
-  file.close();
 }
 
 }  // namespace vocloud::synth

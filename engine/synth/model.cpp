@@ -1,3 +1,10 @@
+// Bit-identical output needs IEEE rounding of every operation: no FMA contraction.
+#if defined(__clang__)
+#pragma clang fp contract(off)
+#elif defined(__GNUC__)
+#pragma GCC optimize("fp-contract=off")
+#endif
+
 #include "synth/model.hpp"
 
 #include "synth/random.hpp"
@@ -36,26 +43,26 @@ enum class Family { Balmer, Cool, WarmCool, Mid, Hot };
 struct LineSpec {
   double air;  // rest wavelength in air, Å
   Family family;
-  double depth;  // central depth at full strength, fraction of the continuum
+  double depth;       // central depth at full strength, fraction of the continuum
   double extraSigma;  // additional intrinsic width, Å (molecular bands)
 };
 
 // Stellar absorption lines other than H-alpha (which defines the class).
 constexpr LineSpec kLines[] = {
-    {3889.05, Family::Balmer, 0.45, 0}, {3970.07, Family::Balmer, 0.50, 0},
-    {4101.74, Family::Balmer, 0.55, 0}, {4340.47, Family::Balmer, 0.60, 0},
-    {4861.33, Family::Balmer, 0.65, 0}, {3933.66, Family::WarmCool, 0.80, 0},
+    {3889.05, Family::Balmer, 0.45, 0},   {3970.07, Family::Balmer, 0.50, 0},
+    {4101.74, Family::Balmer, 0.55, 0},   {4340.47, Family::Balmer, 0.60, 0},
+    {4861.33, Family::Balmer, 0.65, 0},   {3933.66, Family::WarmCool, 0.80, 0},
     {3968.47, Family::WarmCool, 0.70, 0}, {4226.73, Family::Cool, 0.40, 0},
-    {4300.00, Family::Cool, 0.25, 6.0}, {4481.20, Family::Mid, 0.15, 0},
-    {5167.32, Family::Cool, 0.30, 0}, {5172.68, Family::Cool, 0.35, 0},
-    {5183.60, Family::Cool, 0.40, 0}, {5889.95, Family::Cool, 0.50, 0},
-    {5895.92, Family::Cool, 0.45, 0}, {6347.11, Family::Mid, 0.12, 0},
-    {6371.37, Family::Mid, 0.10, 0}, {6393.60, Family::Cool, 0.15, 0},
-    {6430.85, Family::Cool, 0.12, 0}, {6439.08, Family::Cool, 0.15, 0},
-    {6462.57, Family::Cool, 0.12, 0}, {6494.98, Family::Cool, 0.12, 0},
+    {4300.00, Family::Cool, 0.25, 6.0},   {4481.20, Family::Mid, 0.15, 0},
+    {5167.32, Family::Cool, 0.30, 0},     {5172.68, Family::Cool, 0.35, 0},
+    {5183.60, Family::Cool, 0.40, 0},     {5889.95, Family::Cool, 0.50, 0},
+    {5895.92, Family::Cool, 0.45, 0},     {6347.11, Family::Mid, 0.12, 0},
+    {6371.37, Family::Mid, 0.10, 0},      {6393.60, Family::Cool, 0.15, 0},
+    {6430.85, Family::Cool, 0.12, 0},     {6439.08, Family::Cool, 0.15, 0},
+    {6462.57, Family::Cool, 0.12, 0},     {6494.98, Family::Cool, 0.12, 0},
     {8498.02, Family::WarmCool, 0.40, 0}, {8542.09, Family::WarmCool, 0.50, 0},
     {8662.14, Family::WarmCool, 0.45, 0}, {4471.48, Family::Hot, 0.15, 0},
-    {5875.62, Family::Hot, 0.15, 0}, {6678.15, Family::Hot, 0.12, 0},
+    {5875.62, Family::Hot, 0.15, 0},      {6678.15, Family::Hot, 0.12, 0},
 };
 
 // Sky emission lines (air, Å) for the SDSS "sky" column.
@@ -63,7 +70,9 @@ constexpr double kSkyLines[] = {5577.34, 5889.95, 5895.92, 6300.30, 6363.78, 731
                                 7340.88, 7750.64, 7794.11, 8344.60, 8399.17, 8430.17,
                                 8827.10, 8885.85, 8919.63, 8943.40};
 
-double clamp01(double x) { return x < 0 ? 0 : (x > 1 ? 1 : x); }
+double square(double x) {
+  return x * x;
+}
 
 // Relative strength of a line family at temperature teff (K), in [0, 1].
 double familyStrength(Family family, double teff) {
@@ -72,23 +81,29 @@ double familyStrength(Family family, double teff) {
       double const x = (portableLog(teff / 9500.0) / detail::kLn10) / 0.2;
       return 0.15 + 0.85 * portableExp(-0.5 * x * x);
     }
-    case Family::Cool: return clamp01((7500.0 - teff) / 3500.0);
-    case Family::WarmCool: return clamp01((10000.0 - teff) / 5000.0);
+    case Family::Cool:
+      return std::clamp((7500.0 - teff) / 3500.0, 0.0, 1.0);
+    case Family::WarmCool:
+      return std::clamp((10000.0 - teff) / 5000.0, 0.0, 1.0);
     case Family::Mid: {
       double const x = (teff - 11000.0) / 3000.0;
       return portableExp(-0.5 * x * x);
     }
-    case Family::Hot: return clamp01((teff - 11000.0) / 9000.0);
+    case Family::Hot:
+      return std::clamp((teff - 11000.0) / 9000.0, 0.0, 1.0);
   }
   return 0;
 }
 
 double resolvingPower(Layout layout) {
   switch (layout) {
-    case Layout::Sdss: return 2000;
+    case Layout::Sdss:
+      return 2000;
     case Layout::OndrejovRaw:
-    case Layout::OndrejovSsap: return 13000;
-    default: return 1800;  // LAMOST
+    case Layout::OndrejovSsap:
+      return 13000;
+    default:
+      return 1800;  // LAMOST
   }
 }
 
@@ -105,7 +120,8 @@ double featureValue(Feature const& f, double wave) {
     double const u = x / f.sigma;
     if (u * u < 100.0) value += (1 - f.lorentzWeight) * portableExp(-0.5 * u * u);
   }
-  if (f.lorentzWeight > 0) value += f.lorentzWeight * f.gamma * f.gamma / (x * x + f.gamma * f.gamma);
+  if (f.lorentzWeight > 0)
+    value += f.lorentzWeight * f.gamma * f.gamma / (x * x + f.gamma * f.gamma);
   return f.amplitude * value;
 }
 
@@ -126,7 +142,7 @@ void makeGrid(SyntheticSpectrum& s, Rng& rng) {
   switch (s.layout) {
     case Layout::Sdss: {
       auto const skip = static_cast<int>(rng.below(4));
-      s.crval1 = (35800 + skip) * 1e-4;
+      s.crval1 = (35800 + skip) / 1e4;  // the double nearest to the decimal header value
       s.cdelt1 = 1e-4;
       s.npix = 3840 - skip;
       break;
@@ -142,17 +158,18 @@ void makeGrid(SyntheticSpectrum& s, Rng& rng) {
       bool const wide = rng.bernoulli(0.2);  // the 2047-pixel set-up (e.g. BT CMi)
       logLinear = false;
       s.npix = wide ? 2047 : 1997;
-      s.crval1 = (wide ? 6261.68 : 6252.90) + rng.uniform(-0.12, 0.12);
-      s.cdelt1 = (wide ? 0.230918 : 0.256680) + rng.uniform(-3e-5, 3e-5);
+      // Rounded to 1e-6 Å and 1e-10 Å/px so that the 15-digit header values read back
+      // as exactly these doubles.
+      s.crval1 = std::round(((wide ? 6261.68 : 6252.90) + rng.uniform(-0.12, 0.12)) * 1e6) / 1e6;
+      s.cdelt1 =
+          std::round(((wide ? 0.230918 : 0.256680) + rng.uniform(-3e-5, 3e-5)) * 1e10) / 1e10;
       break;
     }
     case Layout::OndrejovSsap: {
       logLinear = false;
       s.npix = 1953 + static_cast<int>(rng.below(48));
-      double const first = 6282.0 + rng.uniform(0.0, 0.26);
-      double const last = 6732.75 + rng.uniform(0.0, 0.25);
-      s.crval1 = first;
-      s.cdelt1 = (last - first) / (s.npix - 1);
+      s.crval1 = 6282.0 + rng.uniform(0.0, 0.26);
+      s.cdelt1 = (6732.75 + rng.uniform(0.0, 0.25) - s.crval1) / (s.npix - 1);
       break;
     }
   }
@@ -164,18 +181,15 @@ void makeGrid(SyntheticSpectrum& s, Rng& rng) {
 }
 
 // The H-alpha profile that defines the class, centred on `center` (observed, Å).
-void addHalpha(std::vector<Feature>& features, SpectrumClass cls, double center,
-               double sigmaInst, bool highResolution, Rng& rng) {
-  auto widen = [sigmaInst](double intrinsic) {
-    return std::sqrt(sigmaInst * sigmaInst + intrinsic * intrinsic);
-  };
+void addHalpha(std::vector<Feature>& features, SpectrumClass cls, double center, double sigmaInst,
+               bool highResolution, Rng& rng) {
   // Draw every parameter whatever the class, so the class does not shift later draws.
   double const depth = rng.uniform(0.3, 0.7);
-  double const sigmaCore = widen(rng.uniform(1.5, 4.0));
+  double const sigmaCore = std::sqrt(square(sigmaInst) + square(rng.uniform(1.5, 4.0)));
   double const gamma = rng.uniform(1.5, 5.0);
   double const weight = rng.uniform(0.3, 0.6);
   double const height = rng.uniform(0.5, 3.0);
-  double const sigmaEmission = widen(rng.uniform(1.2, 4.0));
+  double const sigmaEmission = std::sqrt(square(sigmaInst) + square(rng.uniform(1.2, 4.0)));
   double const photosphere = rng.uniform(0.0, 0.15);
   double const sigmaPhotosphere = rng.uniform(6.0, 12.0);
   double separation = highResolution ? rng.uniform(3.0, 8.0) : rng.uniform(7.0, 13.0);
@@ -199,14 +213,13 @@ void addHalpha(std::vector<Feature>& features, SpectrumClass cls, double center,
       separation = std::max(separation, 3.2 * sigmaPeak);
       double const violet = violetStronger ? peakA : peakB;
       double const red = violetStronger ? peakB : peakA;
-      double const overlap = portableExp(-0.5 * std::pow(separation / (2 * sigmaPeak), 2));
+      double const overlap = portableExp(-0.5 * square(separation / (2 * sigmaPeak)));
       // Central absorption brings the middle down to centreFraction of the weaker peak.
       double const shell = std::max(0.0, (violet + red) * overlap - centreFraction * peakB);
       features.push_back({center, -photosphere * 0.66, sigmaPhotosphere, 0, 0});
       features.push_back({center - separation / 2, violet, sigmaPeak, 0, 0});
       features.push_back({center + separation / 2, red, sigmaPeak, 0, 0});
-      features.push_back(
-          {center, -shell, std::max(sigmaInst, shellWidth * sigmaPeak), 0, 0});
+      features.push_back({center, -shell, std::max(sigmaInst, shellWidth * sigmaPeak), 0, 0});
       break;
     }
   }
@@ -214,11 +227,8 @@ void addHalpha(std::vector<Feature>& features, SpectrumClass cls, double center,
 
 // P Cygni H-alpha: emission slightly to the red, absorption trough to the blue.
 void addPCygni(std::vector<Feature>& features, double center, double sigmaInst, Rng& rng) {
-  auto widen = [sigmaInst](double intrinsic) {
-    return std::sqrt(sigmaInst * sigmaInst + intrinsic * intrinsic);
-  };
-  double const sigmaEmission = widen(rng.uniform(1.2, 3.0));
-  double const sigmaTrough = widen(rng.uniform(0.8, 2.5));
+  double const sigmaEmission = std::sqrt(square(sigmaInst) + square(rng.uniform(1.2, 3.0)));
+  double const sigmaTrough = std::sqrt(square(sigmaInst) + square(rng.uniform(0.8, 2.5)));
   double const height = rng.uniform(0.5, 2.5);
   double const depth = rng.uniform(0.3, 0.7);
   double const redShift = rng.uniform(0.0, 1.0) * sigmaEmission;
@@ -236,7 +246,9 @@ Instrument drawInstrument(Layout layout, Rng& rng) {
   double const u1 = rng.uniform(), u2 = rng.uniform(), u3 = rng.uniform();
   Instrument out;
   switch (layout) {
-    case Layout::Sdss: out.scale = 2.0 * portableExp(u1 * portableLog(40.0)); break;  // 1e-17 cgs
+    case Layout::Sdss:
+      out.scale = 2.0 * portableExp(u1 * portableLog(40.0));
+      break;  // 1e-17 cgs
     case Layout::LamostDr1:
     case Layout::LamostDr2:
     case Layout::LamostDr8:  // counts, relative flux calibration
@@ -245,7 +257,9 @@ Instrument drawInstrument(Layout layout, Rng& rng) {
     case Layout::OndrejovRaw:  // ADU, uncorrected blaze
       out = {1000.0 * portableExp(u1 * portableLog(30.0)), 0.4 * u2 - 0.2, 0.2 * u3 - 0.15};
       break;
-    case Layout::OndrejovSsap: out = {1.0, 0.02 * u2 - 0.01, 0.0}; break;  // normalised
+    case Layout::OndrejovSsap:
+      out = {1.0, 0.02 * u2 - 0.01, 0.0};
+      break;  // normalised
   }
   return out;
 }
@@ -260,8 +274,7 @@ void addNoise(SyntheticSpectrum& s, SynthParams const& params, std::vector<doubl
   s.model.resize(n);
   s.continuum.resize(n);
   for (std::size_t i = 0; i < n; ++i) {
-    double const sigma =
-        continuum[i] / s.snr * std::sqrt(std::max(0.05, model[i] / continuum[i]));
+    double const sigma = continuum[i] / s.snr * std::sqrt(std::max(0.05, model[i] / continuum[i]));
     s.flux[i] = static_cast<float>(model[i] + sigma * noise.normal());
     s.ivar[i] = static_cast<float>(1.0 / (sigma * sigma));
     s.model[i] = static_cast<float>(model[i]);
@@ -293,18 +306,24 @@ void addMasks(SyntheticSpectrum& s, SynthParams const& params) {
 void addMeta(SyntheticSpectrum& s, SynthParams const& params, double scale, double sigmaInstKms) {
   Rng meta(params.seed, s.index, Stream::Meta);
   switch (s.layout) {
-    case Layout::Sdss: s.mjd = 51600 + static_cast<int>(meta.below(6900)); break;
+    case Layout::Sdss:
+      s.mjd = 51600 + static_cast<int>(meta.below(6900));
+      break;
     case Layout::OndrejovRaw:
-    case Layout::OndrejovSsap: s.mjd = 50500 + static_cast<int>(meta.below(9500)); break;
-    default: s.mjd = 55850 + static_cast<int>(meta.below(3650)); break;
+    case Layout::OndrejovSsap:
+      s.mjd = 50500 + static_cast<int>(meta.below(9500));
+      break;
+    default:
+      s.mjd = 55850 + static_cast<int>(meta.below(3650));
+      break;
   }
   if (s.layout != Layout::Sdss) return;
   std::vector<double> sky(s.wave.size(), scale * meta.uniform(0.05, 0.3));
   for (double line : kSkyLines) {
     double const center = airToVacuum(line);
-    addFeature(sky, s.wave,
-               {center, scale * meta.uniform(0.3, 3.0), center * sigmaInstKms / kSpeedOfLightKms,
-                0, 0});
+    addFeature(
+        sky, s.wave,
+        {center, scale * meta.uniform(0.3, 3.0), center * sigmaInstKms / kSpeedOfLightKms, 0, 0});
   }
   s.sky.assign(sky.begin(), sky.end());
 }
@@ -328,12 +347,6 @@ std::optional<Layout> layoutFromName(std::string const& name) {
   return std::nullopt;
 }
 
-bool isVacuum(Layout layout) {
-  return layout != Layout::OndrejovRaw && layout != Layout::OndrejovSsap;
-}
-
-bool hasInverseVariance(Layout layout) { return isVacuum(layout); }
-
 std::string className(SpectrumClass cls) {
   auto const i = static_cast<int>(cls);
   return i >= 0 && i < kClassCount ? kClassNames[i] : "unknown";
@@ -352,28 +365,19 @@ std::string spectrumId(std::uint64_t index) {
 
 double airToVacuum(double air) {
   double const s2 = (1e4 / air) * (1e4 / air);
-  double const n =
-      1.0 + 8.34254e-5 + 2.406147e-2 / (130.0 - s2) + 1.5998e-4 / (38.9 - s2);
+  double const n = 1.0 + 8.34254e-5 + 2.406147e-2 / (130.0 - s2) + 1.5998e-4 / (38.9 - s2);
   return air * n;
 }
 
 std::string spectralType(double teff) {
-  static constexpr struct {
-    double teff;
-    char const* type;
-  } kTypes[] = {{3850, "M0"}, {4400, "K5"}, {5200, "K0"}, {5600, "G5"}, {5900, "G0"},
-                {6500, "F5"}, {7200, "F0"}, {8200, "A5"}, {9700, "A0"}, {12000, "B8"},
-                {15000, "B5"}, {20000, "B2"}, {30000, "B0"}};
-  char const* best = kTypes[0].type;
-  double bestDistance = 1e300;
-  for (auto const& entry : kTypes) {
-    double const distance = std::abs(entry.teff - teff);
-    if (distance < bestDistance) {
-      bestDistance = distance;
-      best = entry.type;
-    }
-  }
-  return best;
+  constexpr double kTeff[] = {3850, 4400, 5200,  5600,  5900,  6500, 7200,
+                              8200, 9700, 12000, 15000, 20000, 30000};
+  constexpr char const* kType[] = {"M0", "K5", "K0", "G5", "G0", "F5", "F0",
+                                   "A5", "A0", "B8", "B5", "B2", "B0"};
+  std::size_t best = 0;
+  for (std::size_t i = 1; i < std::size(kTeff); ++i)
+    if (std::abs(kTeff[i] - teff) < std::abs(kTeff[best] - teff)) best = i;
+  return kType[best];
 }
 
 double halphaRest(Layout layout) {
@@ -419,23 +423,22 @@ SyntheticSpectrum generateSpectrum(SynthParams const& params, std::uint64_t inde
   for (auto const& line : kLines) {
     double const strength = familyStrength(line.family, s.teff);
     double const center = toMedium(line.air) * (1 + s.z);
-    double const sigma = std::sqrt(std::pow(center * sigmaKms / kSpeedOfLightKms, 2) +
-                                   line.extraSigma * line.extraSigma);
+    double const sigma =
+        std::sqrt(square(center * sigmaKms / kSpeedOfLightKms) + square(line.extraSigma));
     double const depth = line.depth * strength * physics.uniform(0.8, 1.2);
     bool const balmer = line.family == Family::Balmer;
-    features.push_back({center, -depth, sigma, balmer ? balmerGamma * (0.3 + strength) : 0,
-                        balmer ? 0.5 : 0.0});
+    features.push_back(
+        {center, -depth, sigma, balmer ? balmerGamma * (0.3 + strength) : 0, balmer ? 0.5 : 0.0});
   }
   double const halpha = toMedium(kHalphaAir) * (1 + s.z);
   double const sigmaInstHalpha = halpha * sigmaInstKms / kSpeedOfLightKms;
-  std::vector<Feature> halphaFeatures;
-  addHalpha(halphaFeatures, s.cls, halpha, sigmaInstHalpha, !isVacuum(s.layout), physics);
-  if (s.outlier == OutlierKind::PCygni) {
-    halphaFeatures.clear();
+  std::size_t const stellar = features.size();
+  addHalpha(features, s.cls, halpha, sigmaInstHalpha, !isVacuum(s.layout), physics);
+  if (s.outlier == OutlierKind::PCygni) {  // replaces the class's profile
+    features.resize(stellar);
     Rng defect(params.seed, index, Stream::Outlier);
-    addPCygni(halphaFeatures, halpha, sigmaInstHalpha, defect);
+    addPCygni(features, halpha, sigmaInstHalpha, defect);
   }
-  features.insert(features.end(), halphaFeatures.begin(), halphaFeatures.end());
 
   // Wavelengths the light really came from: the nominal grid, except for a bad calibration.
   std::vector<double> trueWave = s.wave;

@@ -19,9 +19,13 @@ std::string layoutName(Layout layout);
 /// The layout called `name` (as layoutName spells it), or nothing.
 std::optional<Layout> layoutFromName(std::string const& name);
 /// True when the layout stores vacuum wavelengths (SDSS, LAMOST); false for air (Ondřejov).
-bool isVacuum(Layout layout);
+inline bool isVacuum(Layout layout) {
+  return layout != Layout::OndrejovRaw && layout != Layout::OndrejovSsap;
+}
 /// True when the layout stores inverse variance and masks (SDSS, LAMOST).
-bool hasInverseVariance(Layout layout);
+inline bool hasInverseVariance(Layout layout) {
+  return isVacuum(layout);
+}
 
 enum class SpectrumClass { Absorption, Emission, DoublePeak };
 inline constexpr int kClassCount = 3;
@@ -39,10 +43,10 @@ std::string outlierName(OutlierKind kind);
 /// that is all zero means equal weights.
 struct SynthParams {
   std::uint64_t seed = 1;
-  double outlierFraction = 0.005;  ///< fraction of spectra that are outliers
+  double outlierFraction = 0.005;    ///< fraction of spectra that are outliers
   double snrMin = 10, snrMax = 100;  ///< S/N per pixel of the continuum, drawn log-uniform
-  double rvSigmaKms = 30;  ///< radial velocity ~ N(0, sigma), km/s
-  double maskedFraction = 0.002;  ///< fraction of pixels flagged bad (SDSS and LAMOST only)
+  double rvSigmaKms = 30;            ///< radial velocity ~ N(0, sigma), km/s
+  double maskedFraction = 0.002;     ///< fraction of pixels flagged bad (SDSS and LAMOST only)
   std::array<double, kLayoutCount> layoutWeights{};  ///< relative, need not sum to 1
   std::array<double, kClassCount> classWeights{};
   std::array<double, kOutlierKindCount> outlierWeights{};  ///< p_cygni, flat, cosmic, bad_cal.
@@ -51,25 +55,25 @@ struct SynthParams {
 /// One generated spectrum with everything the FITS writers and the catalog need.
 struct SyntheticSpectrum {
   std::uint64_t index = 0;  ///< global row
-  std::string id;  ///< "synth-000000123" (9+ digits, zero padded)
+  std::string id;           ///< "synth-000000123" (9+ digits, zero padded)
   Layout layout = Layout::Sdss;
   /// H-alpha class drawn for the star. Outliers keep the drawn class, but for p_cygni and
   /// flat the flux no longer shows it (outlierName says what the flux shows).
   SpectrumClass cls = SpectrumClass::Absorption;
   OutlierKind outlier = OutlierKind::None;
   double ra = 0, dec = 0;  ///< deg, ICRS
-  double z = 0;  ///< radial velocity / c (what the catalog reports)
-  double snr = 0;  ///< the S/N per pixel of the continuum drawn
-  double teff = 0;  ///< K, temperature of the continuum
-  int mjd = 0;  ///< modified Julian date of the (fictitious) observation
+  double z = 0;            ///< radial velocity / c (what the catalog reports)
+  double snr = 0;          ///< the S/N per pixel of the continuum drawn
+  double teff = 0;         ///< K, temperature of the continuum
+  int mjd = 0;             ///< modified Julian date of the (fictitious) observation
   /// Å, as the layout stores it (vacuum SDSS/LAMOST, air Ondřejov), ascending; for
   /// bad_calibration outliers this is the nominal (wrong) solution the header states.
   std::vector<double> wave;
   std::vector<float> flux, ivar;  ///< ivar = 0 on masked pixels
   std::vector<std::int32_t> andMask, orMask;
-  std::vector<float> model;  ///< noiseless flux (SDSS "model")
+  std::vector<float> model;      ///< noiseless flux (SDSS "model")
   std::vector<float> continuum;  ///< noiseless continuum (flux / continuum = normalised)
-  std::vector<float> sky;  ///< SDSS only: the sky flux that was subtracted; else empty
+  std::vector<float> sky;        ///< SDSS only: the sky flux that was subtracted; else empty
   /// The wavelength solution the FITS writer stores: log-linear layouts (SDSS, LAMOST)
   /// log10 Å of the first pixel and log10 step; linear layouts (Ondřejov) Å and Å/pixel.
   double crval1 = 0, cdelt1 = 0;

@@ -90,7 +90,9 @@ inline double portableLog(double x) {
 }
 
 /// 10^x from basic arithmetic only.
-inline double portablePow10(double x) { return portableExp(x * kLn10); }
+inline double portablePow10(double x) {
+  return portableExp(x * kLn10);
+}
 
 /// atan(x) from basic arithmetic and sqrt only (|error| < 1e-16 absolute).
 inline double portableAtan(double x) {

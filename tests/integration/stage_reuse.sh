@@ -32,6 +32,11 @@ expect_contains log3.txt "forced"
 fp3=$($PY -c "import json; print(json.load(open('out/reuse/synth/stage.json'))['fingerprint'])")
 [ "$fp1" = "$fp3" ] || fail "the same parameters gave another fingerprint"
 
+# On a terminal the progress is a bar with rate and ETA (script(1) gives the run a tty).
+script -qec "$VOCLOUD_BIN synth exp.yaml --force --set synth.count=2000" tty.txt >/dev/null
+expect_contains tty.txt "] synth 2000/2000 (100.0%)"
+expect_contains tty.txt "[##############################]"
+
 mpi 2 run exp.yaml --set synth.count=300 >run4.txt 2>log4.txt
 expect_contains log4.txt "parameters or inputs changed"
 [ "$(($(wc -l < out/reuse/synth/bok/catalog.csv) - 1))" = 300 ] || fail "catalog does not have 300 rows"
