@@ -16,7 +16,7 @@ bool isStageCommand(std::string const& name) {
 }
 
 std::vector<std::string> knownCommands() {
-  std::vector<std::string> commands = {"run", "config"};
+  std::vector<std::string> commands = {"run", "config", "inspect"};
   for (auto const& s : stageCommands()) commands.push_back(s);
   return commands;
 }
@@ -52,6 +52,10 @@ CliArgs parseCli(std::vector<std::string> const& args) {
       cli.logAllRanks = true;
     } else if (a == "--markdown") {
       cli.markdown = true;
+    } else if (a == "--json") {
+      cli.json = true;
+    } else if (a == "--values") {
+      cli.values = true;
     } else if (a == "--force") {
       // `vocloud run X --force STAGE`; for a stage command a bare --force means that stage.
       if (cli.command == "run")
@@ -72,7 +76,8 @@ CliArgs parseCli(std::vector<std::string> const& args) {
   }
   if (cli.help || cli.version) return cli;
   if (cli.command.empty()) throw UsageError("no command given (see vocloud --help)");
-  if (cli.command != "run" && cli.command != "config" && !isStageCommand(cli.command)) {
+  if (cli.command != "run" && cli.command != "config" && cli.command != "inspect" &&
+      !isStageCommand(cli.command)) {
     std::string message = "unknown command '" + cli.command + "'";
     auto const guess = config::closestMatch(cli.command, knownCommands());
     if (!guess.empty()) message += " (did you mean '" + guess + "'?)";
@@ -85,6 +90,9 @@ CliArgs parseCli(std::vector<std::string> const& args) {
       throw UsageError("vocloud config check needs exactly one experiment file");
     if (cli.subcommand == "explain" && cli.positional.size() > 1)
       throw UsageError("vocloud config explain takes at most one section");
+  } else if (cli.command == "inspect") {
+    if (cli.positional.empty()) throw UsageError("vocloud inspect needs at least one file");
+    if (cli.values && !cli.json) throw UsageError("--values needs --json");
   } else if (cli.positional.size() != 1) {
     throw UsageError("vocloud " + cli.command + " needs exactly one experiment file (EXP.yaml)");
   }
@@ -115,6 +123,13 @@ std::string helpText(std::string const& command) {
            "effective configuration with defaults filled in.\n"
            "explain: lists every key of SECTION (or all): type, default, allowed values, doc;\n"
            "--markdown prints docs/config.md.\n\n" + common;
+  if (command == "inspect")
+    return "usage: vocloud inspect FILE... [--json [--values]]\n\n"
+           "Reads each spectrum file (FITS of any supported survey layout, gzip or not, text)\n"
+           "and prints its detected layout, metadata (id, object, class, ra, dec, z), wavelength\n"
+           "frame, number of points and wavelength range. --json prints the same as JSON;\n"
+           "--values adds the arrays (wave, flux, ivar, mask) so any reader can be compared.\n"
+           "A file that cannot be read is listed with the reason; the exit code is then 1.\n";
   if (!command.empty()) {
     for (auto const& stage : pipeline::stageCatalog())
       if (stage.name == command)
@@ -131,7 +146,8 @@ std::string helpText(std::string const& command) {
       "Commands:\n"
       "  run EXP.yaml            run the experiment's stages (reusing unchanged ones)\n"
       "  config check EXP.yaml   validate an experiment and print its effective config\n"
-      "  config explain [SEC]    document every config key\n";
+      "  config explain [SEC]    document every config key\n"
+      "  inspect FILE...         detected layout, metadata and range of spectrum files\n";
   for (auto const& stage : pipeline::stageCatalog())
     text += "  " + stage.name + " EXP.yaml" + std::string(stage.name.size() < 15 ? 15 - stage.name.size() : 1, ' ') +
             stage.doc + "\n";

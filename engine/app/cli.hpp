@@ -26,6 +26,8 @@ struct CliArgs {
   bool help = false;                    ///< -h / --help
   bool version = false;                 ///< --version
   bool markdown = false;                ///< config explain --markdown
+  bool json = false;                    ///< inspect --json
+  bool values = false;                  ///< inspect --values (with --json: the arrays too)
 };
 
 /// Parses argv (without the program name). Throws vocloud::UsageError with a message

@@ -5,6 +5,8 @@
 #include "config/explain.hpp"
 #include "core/log.hpp"
 #include "core/version.hpp"
+#include "io/inspect.hpp"
+#include "io/reader.hpp"
 #include "pipeline/pipeline.hpp"
 
 #include <Kokkos_Core.hpp>
@@ -44,6 +46,23 @@ int configCommand(app::CliArgs const& cli, comm::Comm const& comm) {
     std::cout << "# " << cli.positional[0] << ": valid\n# effective configuration:\n"
               << config.effectiveYaml();
   return app::kExitOk;
+}
+
+// Reads the files on rank 0 only: a quick look, not a parallel job.
+int inspectCommand(app::CliArgs const& cli, comm::Comm const& comm) {
+  int failed = 0;
+  if (comm.isRoot()) {
+    std::cout << (cli.json ? io::inspectJson(cli.positional, cli.values) : io::inspectText(cli.positional));
+    for (auto const& path : cli.positional) {
+      try {
+        io::readSpectrum(path);
+      } catch (Error const&) {
+        failed = 1;
+      }
+    }
+  }
+  comm.bcast(&failed, 1, 0);
+  return failed ? app::kExitRuntimeError : app::kExitOk;
 }
 
 int runCommand(app::CliArgs const& cli, comm::Comm const& comm) {
@@ -90,6 +109,7 @@ int main(int argc, char** argv) {
         return int(app::kExitOk);
       }
       if (cli.command == "config") return configCommand(cli, comm);
+      if (cli.command == "inspect") return inspectCommand(cli, comm);
       return runCommand(cli, comm);
     });
   }

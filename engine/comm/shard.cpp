@@ -50,4 +50,24 @@ std::vector<std::uint64_t> shardByWeights(std::vector<double> const& weights, in
   return bounds;
 }
 
+std::uint64_t CyclicLayout::rounds() const {
+  if (block == 0 || parts <= 0) throw Error("shard: block and parts must be positive");
+  std::uint64_t const blocks = (n + block - 1) / block;
+  return (blocks + static_cast<std::uint64_t>(parts) - 1) / static_cast<std::uint64_t>(parts);
+}
+
+Range CyclicLayout::rows(int part, std::uint64_t round) const {
+  std::uint64_t const g = round * static_cast<std::uint64_t>(parts) + static_cast<std::uint64_t>(part);
+  Range range;
+  range.begin = std::min(n, g * block);
+  range.end = std::min(n, range.begin + block);
+  return range;
+}
+
+std::uint64_t CyclicLayout::count(int part) const {
+  std::uint64_t total = 0;
+  for (std::uint64_t k = 0, r = rounds(); k < r; ++k) total += rows(part, k).size();
+  return total;
+}
+
 }  // namespace vocloud::comm

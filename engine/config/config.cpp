@@ -120,51 +120,115 @@ std::string convert(KeySpec const& spec, YAML::Node const& node, Value& out) {
       out = std::move(items);
       return "";
     }
+    case Type::ObjectList:
+      break;  // walked item by item by the Validator
   }
   return "unsupported type";
+}
+
+// "acquire.sources[2].kind" -> "acquire.sources[].kind"; the index, if any, in `index`.
+std::string schemaPathOf(std::string const& path, long* index = nullptr) {
+  std::string out;
+  for (std::size_t i = 0; i < path.size(); ++i) {
+    if (path[i] == '[') {
+      std::size_t const close = path.find(']', i);
+      if (close == std::string::npos) return path;
+      if (index) *index = std::strtol(path.substr(i + 1, close - i - 1).c_str(), nullptr, 10);
+      out += "[]";
+      i = close;
+    } else {
+      out.push_back(path[i]);
+    }
+  }
+  return out;
 }
 
 class Validator {
 public:
   Validator(Schema const& schema, std::string source) : _schema(schema), _source(std::move(source)) {}
 
-  void walk(YAML::Node const& map, std::string const& prefix) {
+  // Walks a mapping whose keys are declared under `prefix` in the schema and are stored
+  // under `storePrefix` (they differ inside list items: "x.list[]" vs "x.list[3]").
+  void walk(YAML::Node const& map, std::string const& prefix, std::string const& storePrefix) {
     for (auto it = map.begin(); it != map.end(); ++it) {
       YAML::Node const& keyNode = it->first;
       YAML::Node const& valueNode = it->second;
       std::string const name = keyNode.IsScalar() ? keyNode.Scalar() : "?";
       std::string const path = prefix.empty() ? name : prefix + "." + name;
+      std::string const stored = storePrefix.empty() ? name : storePrefix + "." + name;
       std::string const at = position(_source, keyNode.Mark());
-      if (!_seen.insert(path).second) {
-        _errors.push_back(at + ": duplicate key '" + path + "'");
+      if (!_seen.insert(stored).second) {
+        _errors.push_back(at + ": duplicate key '" + stored + "'");
         continue;
       }
-      if (auto const* spec = _schema.find(path)) {
+      auto const* spec = _schema.find(path);
+      if (spec != nullptr && spec->type == Type::ObjectList) {
+        walkList(*spec, valueNode, stored);
+      } else if (spec != nullptr) {
         Value value;
         std::string const problem = convert(*spec, valueNode, value);
         if (!problem.empty())
-          _errors.push_back(position(_source, valueNode.Mark()) + ": " + path + ": " + problem);
+          _errors.push_back(position(_source, valueNode.Mark()) + ": " + stored + ": " + problem);
         else
-          _entries[path] = {std::move(value), position(_source, valueNode.Mark())};
+          _entries[stored] = {std::move(value), position(_source, valueNode.Mark())};
       } else if (_schema.isSection(path)) {
         if (valueNode.IsMap())
-          walk(valueNode, path);
+          walk(valueNode, path, stored);
         else if (!valueNode.IsNull())
-          _errors.push_back(position(_source, valueNode.Mark()) + ": " + path +
+          _errors.push_back(position(_source, valueNode.Mark()) + ": " + stored +
                             ": expected a mapping of keys, got " + scalarText(valueNode));
       } else {
-        _errors.push_back(at + ": " + unknownKey(path, prefix, name));
+        _errors.push_back(at + ": " + unknownKey(stored, prefix, name));
       }
     }
   }
 
+  void walkList(KeySpec const& spec, YAML::Node const& node, std::string const& stored) {
+    if (!node.IsSequence() && !node.IsNull()) {
+      _errors.push_back(position(_source, node.Mark()) + ": " + stored +
+                        ": expected a list of mappings, got " + scalarText(node));
+      return;
+    }
+    std::int64_t count = 0;
+    if (node.IsSequence()) {
+      for (auto const& item : node) {
+        std::string const itemPath = stored + "[" + std::to_string(count) + "]";
+        if (!item.IsMap())
+          _errors.push_back(position(_source, item.Mark()) + ": " + itemPath +
+                            ": expected a mapping of keys, got " + scalarText(item));
+        else
+          walk(item, spec.path + "[]", itemPath);
+        ++count;
+      }
+    }
+    _entries[stored] = {count, position(_source, node.Mark())};
+  }
+
   void applyOverride(Override const& o) {
     std::string const at = "--set " + o.path + "=" + o.valueYaml;
-    auto const* spec = _schema.find(o.path);
+    long index = -1;
+    std::string const schemaPath = schemaPathOf(o.path, &index);
+    auto const* spec = _schema.find(schemaPath);
+    if (spec != nullptr && spec->type == Type::ObjectList) {
+      _errors.push_back(at + ": a list of objects cannot be set on the command line; set one "
+                        "key of an item, e.g. " + o.path + "[0]." +
+                        (_schema.itemKeys(o.path).empty() ? "key" : leafName(_schema.itemKeys(o.path)[0]->path)));
+      return;
+    }
+    if (spec != nullptr && index >= 0) {
+      std::string const list = o.path.substr(0, o.path.find('['));
+      auto it = _entries.find(list);
+      std::int64_t const count = it == _entries.end() ? 0 : std::get<std::int64_t>(it->second.value);
+      if (index >= count) {
+        _errors.push_back(at + ": '" + list + "' has " + std::to_string(count) +
+                          " item(s); there is no item " + std::to_string(index));
+        return;
+      }
+    }
     if (spec == nullptr) {
-      auto const dot = o.path.rfind('.');
-      std::string const prefix = dot == std::string::npos ? "" : o.path.substr(0, dot);
-      std::string const name = dot == std::string::npos ? o.path : o.path.substr(dot + 1);
+      auto const dot = schemaPath.rfind('.');
+      std::string const prefix = dot == std::string::npos ? "" : schemaPath.substr(0, dot);
+      std::string const name = dot == std::string::npos ? schemaPath : schemaPath.substr(dot + 1);
       if (_schema.isSection(o.path))
         _errors.push_back(at + ": '" + o.path + "' is a section; set one of its keys");
       else
@@ -186,19 +250,49 @@ public:
       _entries[o.path] = {std::move(value), "--set"};
   }
 
+  static std::string leafName(std::string const& path) {
+    auto const dot = path.rfind('.');
+    return dot == std::string::npos ? path : path.substr(dot + 1);
+  }
+
   void fillDefaults() {
     for (auto const& spec : _schema.keys()) {
-      if (_entries.count(spec.path)) continue;
-      if (spec.required()) {
-        _errors.push_back(_source + ": missing required key '" + spec.path + "' (" + spec.doc + ")");
-        continue;
+      if (spec.path.find("[]") != std::string::npos) continue;  // item keys: below
+      fillDefault(spec, spec.path, _source);
+      if (spec.type != Type::ObjectList) continue;
+      auto const it = _entries.find(spec.path);
+      std::int64_t const count = it == _entries.end() ? 0 : std::get<std::int64_t>(it->second.value);
+      for (std::int64_t i = 0; i < count; ++i) {
+        std::string const item = spec.path + "[" + std::to_string(i) + "]";
+        for (auto const* itemSpec : _schema.itemKeys(spec.path))
+          fillDefault(*itemSpec, item + "." + leafName(itemSpec->path), where(item));
       }
-      Value value;
-      std::string const problem = convert(spec, YAML::Load(spec.defaultYaml), value);
-      if (!problem.empty())
-        throw Error("config: schema default of '" + spec.path + "' is invalid: " + problem);
-      _entries[spec.path] = {std::move(value), "default"};
     }
+  }
+
+  void fillDefault(KeySpec const& spec, std::string const& stored, std::string const& at) {
+    if (_entries.count(stored)) return;
+    if (spec.type == Type::ObjectList && !spec.required()) {
+      _entries[stored] = {std::int64_t(0), "default"};  // an empty list
+      return;
+    }
+    if (spec.required()) {
+      _errors.push_back(at + ": missing required key '" + stored + "' (" + spec.doc + ")");
+      return;
+    }
+    Value value;
+    std::string const problem = convert(spec, YAML::Load(spec.defaultYaml), value);
+    if (!problem.empty())
+      throw Error("config: schema default of '" + spec.path + "' is invalid: " + problem);
+    _entries[stored] = {std::move(value), "default"};
+  }
+
+  // Position of the first key of a list item, for messages about the item as a whole.
+  std::string where(std::string const& itemPrefix) const {
+    auto it = _entries.lower_bound(itemPrefix + ".");
+    if (it != _entries.end() && it->first.compare(0, itemPrefix.size() + 1, itemPrefix + ".") == 0)
+      return it->second.where;
+    return _source;
   }
 
   std::vector<std::string> const& errors() const { return _errors; }
@@ -210,7 +304,9 @@ private:
     std::string text = "unknown key '" + path + "'";
     std::string guess = closestMatch(name, _schema.childNames(prefix));
     if (!guess.empty()) {
-      guess = prefix.empty() ? guess : prefix + "." + guess;
+      // Suggest with the path as the user wrote it (list items keep their index).
+      std::string const written = path.size() > name.size() ? path.substr(0, path.size() - name.size() - 1) : "";
+      guess = written.empty() ? guess : written + "." + guess;
     } else {
       // A right name in the wrong section, or a typo of a full path.
       for (auto const& candidate : _schema.keyPaths()) {
@@ -237,7 +333,7 @@ Config validate(YAML::Node const& root, std::string const& source,
                 std::vector<Override> const& overrides, Schema const& schema) {
   Validator validator(schema, source);
   if (root.IsMap())
-    validator.walk(root, "");
+    validator.walk(root, "", "");
   else if (!root.IsNull())
     throw UsageError(source + ":1:1: an experiment must be a YAML mapping of keys");
   for (auto const& o : overrides) validator.applyOverride(o);
@@ -317,36 +413,84 @@ std::vector<std::string> const& Config::getList(std::string const& path) const {
 
 std::string const& Config::where(std::string const& path) const { return entry(path).where; }
 
+std::size_t Config::count(std::string const& listPath) const {
+  if (auto const* v = std::get_if<std::int64_t>(&entry(listPath).value)) return static_cast<std::size_t>(*v);
+  throw Error("config: key '" + listPath + "' is not a list of objects");
+}
+
+bool Config::has(std::string const& path) const { return _entries.count(path) != 0; }
+
+namespace {
+
+bool inSection(std::string const& path, std::string const& section) {
+  return section.empty() || path == section || path.compare(0, section.size() + 1, section + ".") == 0;
+}
+
+// A YAML node of a value that emits as the value reads back (numbers in shortest form).
+YAML::Node valueNode(Value const& value) {
+  if (auto const* s = std::get_if<std::string>(&value)) return YAML::Node(*s);
+  if (auto const* list = std::get_if<std::vector<std::string>>(&value)) {
+    YAML::Node node(YAML::NodeType::Sequence);
+    node.SetStyle(YAML::EmitterStyle::Flow);
+    for (auto const& item : *list) node.push_back(item);
+    return node;
+  }
+  return YAML::Load(valueText(value));
+}
+
+}  // namespace
+
 std::string Config::sectionText(std::string const& section) const {
+  // Canonical text: schema order; list items in order with their keys in schema order.
   std::string text;
   for (auto const& spec : _schema.keys()) {
-    if (spec.path.compare(0, section.size() + 1, section + ".") != 0 && spec.path != section)
-      continue;
-    text += spec.path + ": " + valueText(entry(spec.path).value) + "\n";
+    if (spec.path.find("[]") != std::string::npos || !inSection(spec.path, section)) continue;
+    text += spec.path + ": " + (spec.type == Type::ObjectList ? std::to_string(count(spec.path))
+                                                               : valueText(entry(spec.path).value)) + "\n";
+    if (spec.type != Type::ObjectList) continue;
+    for (std::size_t i = 0; i < count(spec.path); ++i)
+      for (auto const* item : _schema.itemKeys(spec.path)) {
+        std::string const leaf = item->path.substr(item->path.rfind('.') + 1);
+        std::string const stored = spec.path + "[" + std::to_string(i) + "]." + leaf;
+        text += stored + ": " + valueText(entry(stored).value) + "\n";
+      }
   }
   return text;
 }
 
 std::string Config::effectiveYaml() const {
-  // Keys are emitted in schema order, opening and closing sections as the paths change.
-  std::ostringstream out;
-  std::vector<std::string> open;
+  YAML::Node root(YAML::NodeType::Map);
   for (auto const& spec : _schema.keys()) {
+    if (spec.path.find("[]") != std::string::npos) continue;
     std::vector<std::string> parts;
     std::stringstream split(spec.path);
     for (std::string part; std::getline(split, part, '.');) parts.push_back(part);
-    std::size_t common = 0;
-    while (common < open.size() && common + 1 < parts.size() && open[common] == parts[common])
-      ++common;
-    open.resize(common);
-    for (std::size_t i = common; i + 1 < parts.size(); ++i) {
-      out << std::string(2 * i, ' ') << parts[i] << ":\n";
-      open.push_back(parts[i]);
+    // Nested maps are created in schema order, so the output follows the schema.
+    std::vector<YAML::Node> chain{root};
+    for (std::size_t i = 0; i + 1 < parts.size(); ++i) {
+      YAML::Node next = chain.back()[parts[i]];
+      if (!next.IsMap()) next = YAML::Node(YAML::NodeType::Map);
+      chain.back()[parts[i]] = next;
+      chain.push_back(next);
     }
-    out << std::string(2 * (parts.size() - 1), ' ') << parts.back() << ": "
-        << valueText(entry(spec.path).value) << "\n";
+    if (spec.type != Type::ObjectList) {
+      chain.back()[parts.back()] = valueNode(entry(spec.path).value);
+      continue;
+    }
+    YAML::Node list(YAML::NodeType::Sequence);
+    for (std::size_t i = 0; i < count(spec.path); ++i) {
+      YAML::Node item(YAML::NodeType::Map);
+      for (auto const* itemSpec : _schema.itemKeys(spec.path)) {
+        std::string const leaf = itemSpec->path.substr(itemSpec->path.rfind('.') + 1);
+        item[leaf] = valueNode(entry(spec.path + "[" + std::to_string(i) + "]." + leaf).value);
+      }
+      list.push_back(item);
+    }
+    chain.back()[parts.back()] = list;
   }
-  return out.str();
+  YAML::Emitter out;
+  out << root;
+  return std::string(out.c_str()) + "\n";
 }
 
 Config loadConfigText(std::string const& text, std::string const& name,

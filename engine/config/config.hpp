@@ -37,6 +37,11 @@ public:
   /// EnumList and StringList keys.
   std::vector<std::string> const& getList(std::string const& path) const;
 
+  /// Number of items of an ObjectList key; their keys are "path[i].name".
+  std::size_t count(std::string const& listPath) const;
+  /// True when `path` (possibly an item key "list[i].name") has a value.
+  bool has(std::string const& path) const;
+
   /// Where the value of `path` came from: "file:line:col", "--set" or "default".
   std::string const& where(std::string const& path) const;
 

@@ -80,6 +80,9 @@ void addSynth(Schema& s) {
                  "Fraction of spectra that are rare outliers (marked in outlier_kind)"));
   s.key(keyInt("synth.files_per_directory", "1000", 10, 1e7,
                "Spectrum files per subdirectory of bok/files/"));
+  s.key(keyInt("synth.catalog_batch", "2048", 1, 1e7,
+               "Rows each rank generates per round before the collective catalog write "
+               "(memory bound; the output is identical for any value)"));
   s.section("synth.layouts", "Relative proportions of the survey file layouts.");
   s.key(keyFloat("synth.layouts.sdss", "0.2", 0, kInf, "SDSS/BOSS spec file (COADD + SPECOBJ)"));
   s.key(keyFloat("synth.layouts.lamost_dr1", "0", 0, kInf,

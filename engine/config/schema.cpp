@@ -27,6 +27,7 @@ std::string typeName(Type type) {
     case Type::Enum: return "enum";
     case Type::EnumList: return "list of enum";
     case Type::StringList: return "list of string";
+    case Type::ObjectList: return "list of objects";
   }
   return "?";
 }
@@ -66,6 +67,13 @@ std::vector<std::string> Schema::childNames(std::string const& section) const {
   for (auto const& k : _keys)
     if (parentOf(k.path) == section) names.push_back(leafOf(k.path));
   return names;
+}
+
+std::vector<KeySpec const*> Schema::itemKeys(std::string const& listPath) const {
+  std::vector<KeySpec const*> keys;
+  for (auto const& k : _keys)
+    if (parentOf(k.path) == listPath + "[]") keys.push_back(&k);
+  return keys;
 }
 
 std::vector<std::string> Schema::keyPaths() const {

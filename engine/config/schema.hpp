@@ -7,9 +7,13 @@
 
 namespace vocloud::config {
 
-enum class Type { Bool, Int, Float, String, Enum, EnumList, StringList };
+enum class Type { Bool, Int, Float, String, Enum, EnumList, StringList, ObjectList };
 
-/// "bool", "int", "float", "string", "enum", "list of enum", "list of string".
+/// "bool", "int", "float", "string", "enum", "list of enum", "list of string", "list of objects".
+///
+/// An ObjectList key ("acquire.sources") holds a YAML sequence of mappings. The keys of one
+/// item are declared under the section "acquire.sources[]" ("acquire.sources[].kind") and
+/// stored per item as "acquire.sources[0].kind".
 std::string typeName(Type type);
 
 struct KeySpec {
@@ -43,6 +47,8 @@ public:
   std::vector<std::string> childNames(std::string const& section) const;
   /// Every key path.
   std::vector<std::string> keyPaths() const;
+  /// The keys of one item of the ObjectList `listPath` (paths "listPath[].name").
+  std::vector<KeySpec const*> itemKeys(std::string const& listPath) const;
 
   std::vector<KeySpec> const& keys() const { return _keys; }
   std::vector<SectionSpec> const& sections() const { return _sections; }

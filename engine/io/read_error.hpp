@@ -9,7 +9,7 @@ namespace vocloud::io {
 
 /// A spectrum file that cannot be read or holds no usable spectrum.
 class ReadError : public Error {
-public:
+ public:
   enum class Reason {
     NotFound,       ///< no such file
     NotFits,        ///< neither FITS nor a readable text table
@@ -32,7 +32,7 @@ public:
   /// The detail part of the message (what exactly was wrong).
   std::string const& detail() const { return _detail; }
 
-private:
+ private:
   Reason _reason;
   std::string _path;
   std::string _detail;

@@ -29,7 +29,7 @@ struct SpectrumMeta {
 /// A spectrum read by readSpectrum(). wave, flux and (when present) ivar and mask have the
 /// same length, which is at least 1.
 struct Spectrum {
-  std::string path;    ///< the path it was read from
+  std::string path;  ///< the path it was read from
   /// "sdss", "lamost_dr1", "lamost_dr2" (DR2-7), "lamost_dr8", "ondrejov_raw",
   /// "ondrejov_ssap", "fits_image_linear", "fits_image_loglinear", "fits_table", "text".
   std::string layout;

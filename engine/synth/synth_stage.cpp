@@ -6,6 +6,7 @@
 #include "core/progress.hpp"
 #include "synth/fits_writer.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -14,9 +15,6 @@
 namespace vocloud::synth {
 
 namespace {
-
-// Spectra per collective catalog append: bounds the memory a rank holds for the catalog.
-constexpr std::uint64_t kCatalogBatch = 4096;
 
 template <std::size_t N>
 std::array<double, N> readWeights(config::Config const& config, std::string const& section,
@@ -35,6 +33,7 @@ SynthConfig synthConfigFrom(config::Config const& config) {
   SynthConfig out;
   out.count = static_cast<std::uint64_t>(config.getInt("synth.count"));
   out.filesPerDirectory = static_cast<std::uint64_t>(config.getInt("synth.files_per_directory"));
+  out.catalogBatch = static_cast<std::uint64_t>(config.getInt("synth.catalog_batch"));
   SynthParams& p = out.params;
   p.seed = static_cast<std::uint64_t>(config.getInt("synth.seed"));
   p.snrMin = config.getDouble("synth.snr_min");
@@ -78,10 +77,14 @@ std::string catalogRow(SyntheticSpectrum const& s, std::string const& relativePa
 SynthResult runSynth(SynthConfig const& config, std::string const& bokDir,
                      comm::Comm const& comm, core::Log const& log, core::Timers& timers) {
   namespace fs = std::filesystem;
-  comm::Range const mine = comm::blockRange(config.count, comm.size(), comm.rank());
-  // Same number of collective catalog appends on every rank.
-  std::uint64_t const batches = comm.allreduce<unsigned long long>(
-      (mine.size() + kCatalogBatch - 1) / kCatalogBatch, comm::Op::Max);
+  // Block-cyclic rows: each round every rank generates one block, and the blocks are
+  // appended to catalog.csv in rank order, which is global row order.
+  // Blocks no larger than an even share keep small runs balanced; any block size gives
+  // the same bytes.
+  auto const share = (config.count + comm.size() - 1) / static_cast<std::uint64_t>(comm.size());
+  comm::CyclicLayout const layout{config.count,
+                                  std::max<std::uint64_t>(1, std::min(config.catalogBatch, share)),
+                                  comm.size()};
 
   if (comm.isRoot()) core::makeDirectories(bokDir + "/files");
   comm.barrier();
@@ -89,13 +92,12 @@ SynthResult runSynth(SynthConfig const& config, std::string const& bokDir,
   catalog.append(comm.isRoot() ? catalogHeader() : std::string());
 
   SynthResult local;
-  core::Progress progress(log, "synth", mine.size());
+  core::Progress progress(log, "synth", layout.count(comm.rank()));
   std::string lastDir;
-  for (std::uint64_t b = 0; b < batches; ++b) {
-    std::uint64_t const begin = std::min(mine.end, mine.begin + b * kCatalogBatch);
-    std::uint64_t const end = std::min(mine.end, begin + kCatalogBatch);
+  for (std::uint64_t round = 0; round < layout.rounds(); ++round) {
+    comm::Range const block = layout.rows(comm.rank(), round);
     std::string rows;
-    for (std::uint64_t index = begin; index < end; ++index) {
+    for (std::uint64_t index = block.begin; index < block.end; ++index) {
       auto t0 = std::chrono::steady_clock::now();
       SyntheticSpectrum const spectrum = generateSpectrum(config.params, index);
       auto t1 = std::chrono::steady_clock::now();

@@ -18,6 +18,7 @@ struct SynthConfig {
   SynthParams params;
   std::uint64_t count = 20000;
   std::uint64_t filesPerDirectory = 1000;
+  std::uint64_t catalogBatch = 2048;  ///< rows per rank and round (bounds catalog memory)
 };
 
 /// Reads the `synth` section. Throws vocloud::UsageError naming the key when a group of

@@ -14,8 +14,9 @@ synth:
   layouts: {sdss: 1, lamost_dr1: 1, lamost_dr2: 1, lamost_dr8: 1, ondrejov_raw: 1, ondrejov_ssap: 1}
   classes: {absorption: 0.5, emission: 0.3, double_peak: 0.2}
 YAML
+# A small catalog_batch makes many collective rounds, as with millions of rows.
 for n in 1 2 4; do
-  mpi "$n" synth exp.yaml --set output=out$n >/dev/null 2>log$n.txt
+  mpi "$n" synth exp.yaml --set output=out$n --set synth.catalog_batch=$((n * 17)) >/dev/null 2>log$n.txt
   (cd out$n/ranks/synth/bok && find . -type f | sort | xargs sha256sum) > sums$n.txt
 done
 [ "$(wc -l < sums1.txt)" = 1201 ] || fail "expected 1200 spectra + catalog, got $(wc -l < sums1.txt) files"

@@ -61,4 +61,30 @@ BOOST_AUTO_TEST_CASE(weighted_shards_are_monotone_and_near_the_ideal_split) {
   }
 }
 
+BOOST_AUTO_TEST_CASE(cyclic_rounds_in_part_order_give_global_order) {
+  for (std::uint64_t n : {0ull, 1ull, 5ull, 64ull, 1001ull}) {
+    for (int parts : {1, 2, 3, 4}) {
+      comm::CyclicLayout const layout{n, 7, parts};
+      std::uint64_t next = 0, owned = 0;
+      for (std::uint64_t k = 0; k < layout.rounds(); ++k) {
+        for (int p = 0; p < parts; ++p) {
+          auto const r = layout.rows(p, k);
+          if (r.size() == 0) continue;
+          BOOST_TEST(r.begin == next);  // concatenating rounds in part order = global order
+          next = r.end;
+        }
+      }
+      BOOST_TEST(next == n);
+      for (int p = 0; p < parts; ++p) owned += layout.count(p);
+      BOOST_TEST(owned == n);
+    }
+  }
+  // 20 rows, blocks of 4, 2 parts: part 1 owns rows 4-7 and 12-15 and 20.. (none).
+  comm::CyclicLayout const small{20, 4, 2};
+  BOOST_TEST(small.rounds() == 3u);
+  BOOST_TEST((small.rows(1, 1) == comm::Range{12, 16}));
+  BOOST_TEST(small.rows(1, 2).size() == 0u);
+  BOOST_TEST(small.count(0) == 12u);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -1,0 +1,197 @@
+// Generic layouts: a 1-D FITS image with a linear or log-linear wavelength solution, and a
+// FITS table whose columns are named in ReadOptions or go by a usual name.
+#include "io/fits_read.hpp"
+#include "io/layout_readers.hpp"
+#include "io/read_error.hpp"
+
+#include <cmath>
+#include <optional>
+
+namespace vocloud::io::detail {
+
+namespace {
+
+std::string columnList(std::vector<ColumnInfo> const& columns) {
+  std::string text;
+  for (auto const& column : columns) text += (text.empty() ? "" : ", ") + column.name;
+  return text.empty() ? "none" : text;
+}
+
+ColumnInfo requireColumn(FitsFile const& file, std::vector<ColumnInfo> const& columns,
+                         std::string const& name) {
+  if (auto column = findColumn(columns, name)) return *column;
+  throw ReadError(ReadError::Reason::MissingColumn, file.path(),
+                  "no column '" + name + "' in HDU " + std::to_string(file.currentHdu()) +
+                      " (columns: " + columnList(columns) + ")");
+}
+
+// The name given in the options (which must then exist) or the first usual name present.
+std::string chooseColumn(std::string const& given, std::vector<ColumnInfo> const& columns,
+                         std::vector<std::string> const& usual) {
+  if (!given.empty()) return given;
+  auto column = findAnyColumn(columns, usual);
+  return column ? column->name : std::string();
+}
+
+// Frame and metadata the primary header adds to a spectrum found in an extension.
+void addPrimaryMeta(Header const& primary, Spectrum& out) {
+  if (out.frame == WavelengthFrame::Unknown) out.frame = headerFrame(primary);
+  readCommonMeta(primary, out.meta);
+}
+
+bool isLogUnit(std::string const& unit) {
+  std::string const u = lowerCase(unit);
+  return u.rfind("log", 0) == 0 || u.rfind("dex", 0) == 0;
+}
+
+}  // namespace
+
+std::vector<std::string> const& waveColumnNames() {
+  static std::vector<std::string> const names{"wave",     "wavelength", "lambda", "loglam",
+                                              "spectral", "wavelen",    "awav",   "lam"};
+  return names;
+}
+std::vector<std::string> const& fluxColumnNames() {
+  static std::vector<std::string> const names{"flux", "flux_density", "flam", "f_lambda"};
+  return names;
+}
+std::vector<std::string> const& ivarColumnNames() {
+  static std::vector<std::string> const names{"ivar", "inverse_variance", "invvar"};
+  return names;
+}
+std::vector<std::string> const& errorColumnNames() {
+  static std::vector<std::string> const names{"error",    "err",     "sigma",     "flux_error",
+                                              "flux_err", "fluxerr", "error_flux"};
+  return names;
+}
+std::vector<std::string> const& maskColumnNames() {
+  static std::vector<std::string> const names{"and_mask", "andmask", "mask"};
+  return names;
+}
+
+std::vector<float> ivarFromError(std::vector<double> const& error) {
+  std::vector<float> ivar(error.size());
+  for (std::size_t i = 0; i < error.size(); ++i) {
+    double const e = error[i];
+    ivar[i] = std::isfinite(e) && e > 0 ? static_cast<float>(1.0 / (e * e)) : 0.0f;
+  }
+  return ivar;
+}
+
+WavelengthFrame headerFrame(Header const& header) {
+  std::string const airOrVac = lowerCase(header.string("AIRORVAC").value_or(""));
+  if (airOrVac.rfind("air", 0) == 0) return WavelengthFrame::Air;
+  if (airOrVac.rfind("vac", 0) == 0) return WavelengthFrame::Vacuum;
+  if (auto vacuum = header.logical("VACUUM"))
+    return *vacuum ? WavelengthFrame::Vacuum : WavelengthFrame::Air;
+  return WavelengthFrame::Unknown;
+}
+
+void readCommonMeta(Header const& header, SpectrumMeta& meta) {
+  if (meta.object.empty()) meta.object = header.string("OBJECT").value_or("");
+  if (std::isnan(meta.ra)) meta.ra = header.angle("RA", true);
+  if (std::isnan(meta.dec)) meta.dec = header.angle("DEC", false);
+  if (std::isnan(meta.z)) {
+    auto z = header.number("Z");
+    if (!z) z = header.number("REDSHIFT");
+    if (z) meta.z = *z;
+  }
+  if (meta.cls.empty()) meta.cls = header.string("CLASS").value_or("");
+  if (meta.subclass.empty()) meta.subclass = header.string("SUBCLASS").value_or("");
+}
+
+void readTableColumns(FitsFile const& file, std::vector<ColumnInfo> const& columns,
+                      TableColumnNames const& names, Spectrum& out) {
+  ColumnInfo const wave = requireColumn(file, columns, names.wave);
+  ColumnInfo const flux = requireColumn(file, columns, names.flux);
+  std::optional<ColumnInfo> ivar, error, mask;
+  if (!names.ivar.empty()) ivar = requireColumn(file, columns, names.ivar);
+  if (!names.error.empty()) error = requireColumn(file, columns, names.error);
+  if (!names.mask.empty()) mask = requireColumn(file, columns, names.mask);
+  requireCompleteData(file);
+
+  out.wave = readColumnDoubles(file, wave);
+  if (names.waveIsLog10 || isLogUnit(wave.unit)) {
+    for (double& w : out.wave) w = powerOfTen(w);
+  } else {
+    auto const scale = angstromsPerUnit(wave.unit);
+    if (!scale)
+      throw ReadError(
+          ReadError::Reason::UnknownLayout, file.path(),
+          "column '" + wave.name + "' has unit '" + wave.unit + "', not a wavelength unit");
+    if (*scale != 1.0)
+      for (double& w : out.wave) w *= *scale;
+  }
+  out.flux = readColumnFloats(file, flux);
+  if (ivar)
+    out.ivar = readColumnFloats(file, *ivar);
+  else if (error)
+    out.ivar = ivarFromError(readColumnDoubles(file, *error));
+  if (mask) out.mask = readColumnMask(file, *mask);
+}
+
+void readFitsTable(FitsFile const& file, int hdu, ReadOptions const& options, Header const& primary,
+                   Spectrum& out) {
+  file.moveTo(hdu);
+  Header const header(file);
+  auto const columns = tableColumns(file, header);
+  TableColumnNames names;
+  names.wave = chooseColumn(options.waveColumn, columns, waveColumnNames());
+  names.flux = chooseColumn(options.fluxColumn, columns, fluxColumnNames());
+  if (names.wave.empty() || names.flux.empty())
+    throw ReadError(ReadError::Reason::MissingColumn, file.path(),
+                    std::string("no ") + (names.wave.empty() ? "wavelength" : "flux") +
+                        " column found in HDU " + std::to_string(hdu) +
+                        " (columns: " + columnList(columns) + "); name it in the reader options");
+  names.waveIsLog10 = lowerCase(names.wave) == "loglam";
+  names.ivar = chooseColumn(options.ivarColumn, columns, ivarColumnNames());
+  if (names.ivar.empty())
+    names.error = chooseColumn(options.errorColumn, columns, errorColumnNames());
+  names.mask = chooseColumn("", columns, maskColumnNames());
+  readTableColumns(file, columns, names, out);
+
+  ColumnInfo const wave = *findColumn(columns, names.wave);
+  std::string const comment = lowerCase(header.comment("TTYPE" + std::to_string(wave.number)));
+  out.frame = headerFrame(header);
+  if (out.frame == WavelengthFrame::Unknown) {
+    if (comment.find("air") != std::string::npos) out.frame = WavelengthFrame::Air;
+    if (comment.find("vac") != std::string::npos) out.frame = WavelengthFrame::Vacuum;
+  }
+  readCommonMeta(header, out.meta);
+  addPrimaryMeta(primary, out);
+}
+
+void readFitsImage(FitsFile const& file, int hdu, bool logLinear, Header const& primary,
+                   Spectrum& out) {
+  file.moveTo(hdu);
+  std::optional<Header> extension;
+  if (hdu != 1) extension.emplace(file);
+  Header const& header = hdu == 1 ? primary : *extension;
+  auto const shape = imageShape(file);
+  long long const n = shape.empty() ? 0 : shape[0];
+  auto const crval = header.number("CRVAL1");
+  auto step = header.number("CD1_1");
+  if (!step) step = header.number("CDELT1");
+  if (!crval || !step)
+    throw ReadError(ReadError::Reason::MissingColumn, file.path(),
+                    std::string("the 1-D image has no wavelength solution (") +
+                        (crval ? "CD1_1 or CDELT1" : "CRVAL1") + " absent)");
+  double const crpix = header.number("CRPIX1").value_or(1.0);
+  double scale = 1.0;
+  if (!logLinear) {
+    std::string const unit = header.string("CUNIT1").value_or("");
+    auto const perUnit = angstromsPerUnit(unit);
+    if (!perUnit)
+      throw ReadError(ReadError::Reason::UnknownLayout, file.path(),
+                      "CUNIT1 '" + unit + "' is not a wavelength unit");
+    scale = *perUnit;
+  }
+  requireCompleteData(file);
+  out.flux = readImageFloats(file, 0, n);
+  out.wave = wavelengthGrid(*crval, *step, crpix, n, logLinear, scale);
+  out.frame = headerFrame(header);
+  readCommonMeta(header, out.meta);
+  if (hdu != 1) addPrimaryMeta(primary, out);
+}
+
+}  // namespace vocloud::io::detail

@@ -1,0 +1,177 @@
+#!/usr/bin/python3
+"""Builds the test files of tests/io with astropy: layouts that have no real sample here
+(LAMOST DR8, generic images and tables, SSAP with other units), gzip copies of real files,
+and bad files (all NaN, sizes that disagree, missing columns, empty, unknown layout).
+
+Usage: /usr/bin/python3 make_cases.py OUTDIR REAL_DATA_ROOT
+The real files are only copied or re-packed (values unchanged), so astropy_reference.py
+reads the copies independently.
+"""
+import gzip
+import os
+import shutil
+import sys
+import warnings
+
+import numpy as np
+from astropy.io import fits
+
+warnings.simplefilter("ignore")
+
+
+def columns_hdu(cols, name=None, header=None):
+    hdu = fits.BinTableHDU.from_columns(cols, name=name)
+    for key, value in (header or {}).items():
+        hdu.header[key] = value
+    return hdu
+
+
+def primary(header=None):
+    hdu = fits.PrimaryHDU()
+    for key, value in (header or {}).items():
+        hdu.header[key] = value
+    return hdu
+
+
+def write(path, hdus):
+    fits.HDUList(hdus).writeto(path, overwrite=True)
+
+
+def lamost_dr8(path, flux, ivar, wave, andmask, header, wave_len=None):
+    n, nw = flux.size, wave.size if wave_len is None else wave_len
+    cols = [
+        fits.Column(name="FLUX", format="%dE" % n, array=flux[None, :]),
+        fits.Column(name="IVAR", format="%dE" % n, array=ivar[None, :]),
+        fits.Column(name="WAVELENGTH", format="%dE" % nw, array=wave[None, :nw]),
+        fits.Column(name="ANDMASK", format="%dE" % n, array=andmask[None, :]),
+        fits.Column(name="ORMASK", format="%dE" % n, array=andmask[None, :]),
+        fits.Column(name="NORMALIZATION", format="%dE" % n, array=np.ones((1, n), np.float32)),
+    ]
+    write(path, [primary(header), columns_hdu(cols, "COADD")])
+
+
+def main():
+    out, real = sys.argv[1], sys.argv[2]
+    os.makedirs(out, exist_ok=True)
+    p = lambda name: os.path.join(out, name)
+    sdss = os.path.join(real, "sdss", "spec-0266-51602-0107.fits")
+    dr1 = os.path.join(real, "lamost-dr1", "spec-55862-B6212_sp06-003.fits")
+    dr2 = os.path.join(real, "lamost-dr2", "spec-55916-B5591606_sp01-001.fits")
+
+    # LAMOST DR8+ from the arrays of a real DR2 spectrum, with a DR8-style header.
+    with fits.open(dr2) as h:
+        data = h[0].data
+        flux, ivar = data[0].astype(np.float32), data[1].astype(np.float32)
+        wave, andmask = data[2].astype(np.float32), data[3].astype(np.float32)
+    header = {"OBSID": 123456789, "DESIG": "LAMOST J095249.16+291008.7", "OBJNAME": "2628",
+              "RA": 148.203411, "DEC": 29.1691, "CLASS": "STAR", "SUBCLASS": "K5",
+              "Z": -0.00017148, "VACUUM": True}
+    lamost_dr8(p("lamost_dr8.fits"), flux, ivar, wave, andmask, header)
+    lamost_dr8(p("bad_wrong_sizes.fits"), flux, ivar, wave, andmask, header, wave_len=flux.size - 7)
+
+    # Generic 1-D images: linear in nm with CRPIX1 != 1, and log-linear (DC-FLAG = 1).
+    rng = np.random.default_rng(7)
+    img = primary({"CTYPE1": "WAVE", "CUNIT1": "nm", "CRVAL1": 650.0, "CDELT1": 0.025,
+                   "CRPIX1": 3.0, "OBJECT": "test star", "RA": 10.5, "DEC": -20.25})
+    img.data = (1.0 + 0.1 * rng.standard_normal(800)).astype(np.float32)
+    img.writeto(p("image_linear.fits"), overwrite=True)
+    img = primary({"CTYPE1": "LINEAR", "CRVAL1": 3.6, "CD1_1": 1e-4, "CRPIX1": 1.0,
+                   "DC-FLAG": 1, "OBJECT": "log star"})
+    img.data = (5.0 + rng.standard_normal((1, 1200))).astype(np.float64)
+    img.writeto(p("image_loglinear.fits"), overwrite=True)
+
+    # Generic table: usual names (wavelength in nm, an error column) and vector columns.
+    n = 500
+    lam = np.linspace(400.0, 700.0, n)
+    err = np.abs(rng.standard_normal(n)) * 0.1
+    err[3] = 0.0
+    err[4] = np.nan
+    cols = [fits.Column(name="LAMBDA", format="D", unit="nm", array=lam),
+            fits.Column(name="FLUX", format="E", array=rng.standard_normal(n).astype(np.float32)),
+            fits.Column(name="ERR", format="D", array=err)]
+    write(p("table_generic.fits"), [primary({"OBJECT": "table star", "RA": 1.5, "DEC": 2.5}),
+                                     columns_hdu(cols)])
+    cols = [fits.Column(name="WAVE", format="%dD" % n, unit="Angstrom", array=lam[None, :] * 10),
+            fits.Column(name="FLUX", format="%dE" % n, array=rng.standard_normal((1, n)))]
+    write(p("table_vector.fits"), [primary(), columns_hdu(cols, "SPECTRUM")])
+    cols = [fits.Column(name="x", format="D", array=lam * 10),
+            fits.Column(name="y", format="E", array=rng.standard_normal(n)),
+            fits.Column(name="w", format="E", array=np.full(n, 4.0))]
+    write(p("table_custom.fits"), [primary(), columns_hdu(cols)])
+
+    # SSAP table with wavelengths in nm.
+    with fits.open(os.path.join(real, "ondrejov", "vo-table", "ub240016.fits")) as h:
+        t = h[1]
+        cols = [fits.Column(name="spectral", format="D", unit="nm",
+                            array=t.data["spectral"] / 10.0),
+                fits.Column(name="flux", format="D", array=t.data["flux"])]
+        hdu = columns_hdu(cols, header={k: t.header[k] for k in ("DS_IDPUB", "OBJECT", "RA", "DEC")})
+        write(p("ssap_nm.fits"), [primary(), hdu])
+
+    # gzip copies of real files, as .fits.gz and as gzip content under a .fits name.
+    for src, name in ((sdss, "sdss"), (dr1, "lamost_dr1")):
+        with open(src, "rb") as f:
+            packed = gzip.compress(f.read())
+        with open(p("gz_%s.fits.gz" % name), "wb") as f:
+            f.write(packed)
+        with open(p("gz_%s.fits" % name), "wb") as f:
+            f.write(packed)
+    with open(p("gz_sdss.fits.gz"), "rb") as f:
+        packed = f.read()
+    with open(p("bad_truncated.fits.gz"), "wb") as f:
+        f.write(packed[: len(packed) // 3])
+    with open(p("bad_gzip_text.fits"), "wb") as f:
+        f.write(gzip.compress(b"this is not a FITS file\n" * 200))
+
+    # Bad files.
+    with fits.open(dr1) as h:
+        h[0].data[0, :] = np.nan
+        h.writeto(p("bad_all_nan.fits"), overwrite=True)
+    with fits.open(dr1) as h:
+        short = fits.PrimaryHDU(data=h[0].data[:2].copy(), header=h[0].header)
+        short.writeto(p("bad_lamost_rows.fits"), overwrite=True)
+    with fits.open(sdss) as h:
+        coadd = h[1]
+        cols = [c for c in coadd.columns if c.name != "flux"]
+        write(p("bad_missing_flux.fits"), [primary(), columns_hdu(cols, "COADD")])
+    cols = [fits.Column(name="wave", format="D", array=np.zeros(0)),
+            fits.Column(name="flux", format="E", array=np.zeros(0))]
+    write(p("bad_empty_table.fits"), [primary(), columns_hdu(cols)])
+    img = primary()
+    img.data = np.ones((10, 12), np.float32)
+    img.writeto(p("bad_image_2d.fits"), overwrite=True)
+    shutil.copyfile(sdss, p("sdss_named.csv"))  # content decides, not the name
+
+    # Text tables: a header naming an ivar column; comments, a header and blank lines.
+    wave = np.linspace(6500.0, 6600.0, 300)
+    flux = 1.0 + 0.05 * rng.standard_normal(300)
+    err = 0.01 + 0.001 * np.arange(300)
+    with open(p("text_header.csv"), "w") as f:
+        f.write("wavelength,flux,ivar\n")
+        for w, fl, e in zip(wave, flux, err):
+            f.write("%r,%r,%r\n" % (w, fl, 1.0 / e**2))
+    with open(p("text_comments.txt"), "w") as f:
+        f.write("# a test spectrum\n# written by make_cases.py\nwave flux err\n\n")
+        for w, fl, e in zip(wave, flux, err):
+            f.write("%.10f\t%.8e   %.6g\n" % (w, fl, e))
+        f.write("\n")
+
+    # Bad text and non-FITS files.
+    with open(p("bad_one_column.txt"), "w") as f:
+        f.write("".join("%r\n" % v for v in flux))
+    with open(p("bad_ragged.csv"), "w") as f:
+        f.write("6500,1.0\n6501,1.1\n6502\n6503,1.2\n")
+    with open(p("bad_no_data.txt"), "w") as f:
+        f.write("# only comments\n# and a header\nwave flux\n")
+    with open(p("bad_not_number.txt"), "w") as f:
+        f.write("6500 1.0\n6501 oops\n")
+    with open(p("bad_text_all_nan.csv"), "w") as f:
+        f.write("6500,nan\n6501,NaN\n6502,inf\n")
+    with open(p("bad_binary.fits"), "wb") as f:
+        f.write(bytes(rng.integers(0, 256, 5000, dtype=np.uint8)))
+    with open(p("bad_votable.xml"), "w") as f:
+        f.write('<?xml version="1.0"?>\n<VOTABLE version="1.3"></VOTABLE>\n')
+
+
+if __name__ == "__main__":
+    main()

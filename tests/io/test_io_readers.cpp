@@ -1,0 +1,173 @@
+// Every real spectrum in shared/data/real (and every layout that has no real sample, built
+// by make_cases.py with astropy) must read exactly as astropy reads it, in the layout the
+// data's README names, detected from content alone.
+#include "io/reader.hpp"
+#include "io_test_support.hpp"
+
+#include <boost/test/unit_test.hpp>
+
+#include <filesystem>
+#include <map>
+
+namespace io = vocloud::io;
+namespace fs = std::filesystem;
+using io::test::ReferenceRequest;
+
+namespace {
+
+// Reads every request, compares with astropy and counts matches per layout.
+std::map<std::string, std::pair<int, int>> checkAgainstAstropy(
+    std::vector<ReferenceRequest> const& requests, io::ReadOptions const& options = {}) {
+  auto const references = io::test::astropyReference(requests);
+  std::map<std::string, std::pair<int, int>> counts;  // layout -> (matched, total)
+  for (auto const& request : requests) {
+    BOOST_TEST_CONTEXT(request.path) {
+      auto& count = counts[request.layout];
+      ++count.second;
+      io::Spectrum spectrum;
+      try {
+        spectrum = io::readSpectrum(request.path, options);
+      } catch (io::ReadError const& e) {
+        BOOST_ERROR(e.what());
+        continue;
+      }
+      BOOST_TEST(spectrum.layout == request.layout);
+      BOOST_TEST(io::detectLayout(request.path) == request.layout);
+      BOOST_TEST(spectrum.path == request.path);
+      std::string const differences =
+          io::test::compareWithReference(spectrum, references.at(request.path));
+      BOOST_TEST(differences.empty(), differences);
+      if (differences.empty() && spectrum.layout == request.layout) ++count.first;
+    }
+  }
+  for (auto const& [layout, count] : counts)
+    BOOST_TEST_MESSAGE(layout << ": " << count.first << " of " << count.second
+                              << " files match astropy");
+  return counts;
+}
+
+std::vector<ReferenceRequest> folder(std::string const& layout, std::string const& dir,
+                                     bool recursive, std::vector<std::string> const& ext) {
+  std::vector<ReferenceRequest> requests;
+  for (auto const& path : io::test::filesIn(io::test::realDataRoot() + "/" + dir, ext, recursive))
+    requests.push_back({layout, path, ""});
+  BOOST_TEST_REQUIRE(!requests.empty(), "no files in " << dir);
+  return requests;
+}
+
+void append(std::vector<ReferenceRequest>& to, std::vector<ReferenceRequest> const& more) {
+  to.insert(to.end(), more.begin(), more.end());
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(io_readers)
+
+BOOST_AUTO_TEST_CASE(every_real_file_matches_astropy) {
+  std::string const formats = io::test::realDataRoot() + "/formats/hd217476/";
+  std::vector<ReferenceRequest> requests;
+  append(requests, folder("sdss", "sdss", false, {".fits"}));
+  append(requests, folder("lamost_dr1", "lamost-dr1", false, {".fits"}));
+  append(requests, folder("lamost_dr2", "lamost-dr2", true, {".fits"}));
+  append(requests, folder("ondrejov_raw", "ondrejov/raw", false, {".fits"}));
+  append(requests, folder("ondrejov_ssap", "ondrejov/vo-table", false, {".fits"}));
+  // formats/hd217476: raw 1-D image, SSAP table and three text tables (.vot: VOTable task)
+  requests.push_back({"ondrejov_raw", formats + "spectrum.fit", ""});
+  requests.push_back({"ondrejov_ssap", formats + "spectrum.fits", ""});
+  for (char const* ext : {"csv", "txt", "asc"})
+    requests.push_back({"text", formats + "spectrum." + ext, ""});
+
+  auto const counts = checkAgainstAstropy(requests);
+  int matched = 0;
+  for (auto const& [layout, count] : counts) {
+    BOOST_TEST(count.first == count.second, layout);
+    matched += count.first;
+  }
+  BOOST_TEST(matched == static_cast<int>(requests.size()));
+  BOOST_TEST_MESSAGE(matched << " of " << requests.size() << " real files match astropy");
+}
+
+BOOST_AUTO_TEST_CASE(layouts_without_real_samples_match_astropy) {
+  std::string const d = io::test::casesDir() + "/";
+  std::vector<ReferenceRequest> requests{
+      {"lamost_dr8", d + "lamost_dr8.fits", ""},
+      {"fits_image_linear", d + "image_linear.fits", ""},
+      {"fits_image_loglinear", d + "image_loglinear.fits", ""},
+      {"fits_table", d + "table_generic.fits", "wave=LAMBDA,flux=FLUX,err=ERR"},
+      {"fits_table", d + "table_vector.fits", "wave=WAVE,flux=FLUX"},
+      {"ondrejov_ssap", d + "ssap_nm.fits", ""},
+      {"sdss", d + "sdss_named.csv", ""},
+      {"text", d + "text_header.csv", "wave=wavelength,flux=flux,ivar=ivar"},
+      {"text", d + "text_comments.txt", "wave=wave,flux=flux,err=err,format=basic"},
+  };
+  auto const counts = checkAgainstAstropy(requests);
+  for (auto const& [layout, count] : counts) BOOST_TEST(count.first == count.second, layout);
+}
+
+BOOST_AUTO_TEST_CASE(table_columns_named_in_options) {
+  std::string const path = io::test::casesDir() + "/table_custom.fits";
+  io::ReadOptions options;
+  options.waveColumn = "x";
+  options.fluxColumn = "y";
+  options.ivarColumn = "w";
+  checkAgainstAstropy({{"fits_table", path, "wave=x,flux=y,ivar=w"}}, options);
+  options.hdu = 1;
+  BOOST_TEST(io::readSpectrum(path, options).wave.size() == 500u);
+  options.hdu = 2;
+  BOOST_CHECK_THROW(io::readSpectrum(path, options), io::ReadError);
+}
+
+BOOST_AUTO_TEST_CASE(gzip_reads_like_the_plain_file) {
+  std::string const d = io::test::casesDir() + "/";
+  std::string const root = io::test::realDataRoot();
+  std::vector<std::pair<std::string, std::string>> copies{
+      {root + "/sdss/spec-0266-51602-0107.fits", "sdss"},
+      {root + "/lamost-dr1/spec-55862-B6212_sp06-003.fits", "lamost_dr1"}};
+  std::vector<ReferenceRequest> requests;
+  for (auto const& [plainPath, layout] : copies) {
+    io::Spectrum const plain = io::readSpectrum(plainPath);
+    for (char const* suffix : {".fits.gz", ".fits"}) {
+      std::string const packed = d + "gz_" + layout + suffix;
+      BOOST_TEST_CONTEXT(packed) {
+        io::Spectrum const s = io::readSpectrum(packed);
+        BOOST_TEST(s.layout == layout);
+        BOOST_TEST(s.wave == plain.wave);
+        BOOST_TEST(s.flux.size() == plain.flux.size());
+        BOOST_TEST(std::equal(s.flux.begin(), s.flux.end(), plain.flux.begin(),
+                              [](float a, float b) { return a == b || (a != a && b != b); }));
+        BOOST_TEST(s.ivar == plain.ivar);
+        BOOST_TEST(s.mask == plain.mask);
+        BOOST_TEST(s.meta.id == plain.meta.id);
+      }
+      requests.push_back({layout, packed, ""});
+    }
+  }
+  checkAgainstAstropy(requests);  // astropy un-gzips by content too
+}
+
+BOOST_AUTO_TEST_CASE(layout_comes_from_content_not_name) {
+  std::string const root = io::test::realDataRoot();
+  std::string const scratch = io::test::scratchDir();
+  fs::copy_file(root + "/lamost-dr1/spec-55862-B6212_sp06-005.fits", scratch + "/spectrum.csv",
+                fs::copy_options::overwrite_existing);
+  fs::copy_file(root + "/formats/hd217476/spectrum.csv", scratch + "/spec-0266-51602-0107.fits",
+                fs::copy_options::overwrite_existing);
+  fs::copy_file(root + "/ondrejov/vo-table/ub240016.fits", scratch + "/noname",
+                fs::copy_options::overwrite_existing);
+  BOOST_TEST(io::readSpectrum(scratch + "/spectrum.csv").layout == "lamost_dr1");
+  BOOST_TEST(io::readSpectrum(scratch + "/spec-0266-51602-0107.fits").layout == "text");
+  BOOST_TEST(io::readSpectrum(scratch + "/noname").layout == "ondrejov_ssap");
+}
+
+BOOST_AUTO_TEST_CASE(wavelength_frames) {
+  std::string const root = io::test::realDataRoot();
+  auto frame = [&](std::string const& path) { return io::readSpectrum(root + path).frame; };
+  BOOST_TEST((frame("/sdss/spec-0266-51602-0107.fits") == io::WavelengthFrame::Vacuum));
+  BOOST_TEST((frame("/lamost-dr1/spec-55862-B6212_sp06-003.fits") == io::WavelengthFrame::Vacuum));
+  BOOST_TEST((frame("/ondrejov/raw/oe270005.fits") == io::WavelengthFrame::Air));
+  BOOST_TEST((frame("/ondrejov/vo-table/ub240016.fits") == io::WavelengthFrame::Air));
+  BOOST_TEST((frame("/formats/hd217476/spectrum.csv") == io::WavelengthFrame::Unknown));
+  BOOST_TEST(io::frameName(io::WavelengthFrame::Air) == "air");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
