@@ -52,6 +52,8 @@ CliArgs parseCli(std::vector<std::string> const& args) {
       cli.logAllRanks = true;
     } else if (a == "--markdown") {
       cli.markdown = true;
+    } else if (a == "--max-bytes") {
+      cli.overrides.push_back("acquire.max_bytes=" + value(a));
     } else if (a == "--json") {
       cli.json = true;
     } else if (a == "--values") {

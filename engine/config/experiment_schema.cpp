@@ -53,7 +53,7 @@ void addGeneral(Schema& s) {
                   "Name of the experiment; outputs go to <output>/<experiment>/ (required)"));
   s.key(keyString("output", "output",
                   "Output root directory (relative paths are taken from the working directory)"));
-  s.key(keyEnum("stages", "[synth]", {"synth"},
+  s.key(keyEnum("stages", "[synth]", {"synth", "acquire"},
                 "Stages that `vocloud run` executes, in this order", Type::EnumList));
   s.section("log", "Logging and progress reporting.");
   s.key(keyEnum("log.level", "info", {"debug", "info", "warn", "error", "quiet"},
@@ -107,12 +107,88 @@ void addSynth(Schema& s) {
                  "Wrong wavelength calibration"));
 }
 
+KeySpec keyBool(std::string path, std::string def, std::string doc) {
+  KeySpec k;
+  k.path = std::move(path);
+  k.type = Type::Bool;
+  k.defaultYaml = std::move(def);
+  k.doc = std::move(doc);
+  return k;
+}
+
+KeySpec keyList(std::string path, Type type, std::string def, std::string doc) {
+  KeySpec k;
+  k.path = std::move(path);
+  k.type = type;
+  k.defaultYaml = std::move(def);
+  k.doc = std::move(doc);
+  return k;
+}
+
+void addAcquire(Schema& s) {
+  s.section("acquire", "Data manager: builds a base of knowledge from disk, URLs, VOTable lists and SSAP services.");
+  s.key(keyList("acquire.sources", Type::ObjectList, "[]",
+                "Sources of spectra, any mix of kinds (see acquire.sources[] keys)"));
+  s.key(keyInt("acquire.parallel_transfers", "4", 1, 256, "Simultaneous HTTP transfers per rank"));
+  s.key(keyFloat("acquire.connect_timeout", "15", 0.1, 3600, "Seconds to wait for a connection"));
+  s.key(keyFloat("acquire.read_timeout", "60", 1, 86400,
+                 "Abort a transfer that receives no data for this many seconds"));
+  s.key(keyInt("acquire.retries", "3", 0, 100,
+               "Retries of a failed transfer (connection errors, timeouts, HTTP 5xx/408/429)"));
+  s.key(keyFloat("acquire.retry_backoff", "1", 0, 3600,
+                 "Seconds before the first retry; doubled for each further retry"));
+  s.key(keyInt("acquire.max_bytes", "0", 0, 1e18,
+               "Stop starting downloads once this many bytes were written, split evenly over "
+               "ranks (0 = no limit)"));
+  s.key(keyString("acquire.credentials", "\"\"",
+                  "netrc-format file (machine HOST login USER password PASS) for HTTP Basic auth"));
+  s.section("acquire.sources[]", "One source of spectra; `kind` says which keys apply.");
+  s.key(keyEnum("acquire.sources[].kind", "", {"local", "http", "votable", "ssap"},
+                "local: files on disk; http: URLs; votable: a VOTable list of spectra; ssap: an SSAP service"));
+  s.key(keyString("acquire.sources[].path", "\"\"",
+                  "local: a directory, file or glob; votable: a VOTable file on disk"));
+  s.key(keyString("acquire.sources[].pattern", "\"*\"",
+                  "local: file-name glob inside directories; http follow_index: link filter"));
+  s.key(keyBool("acquire.sources[].recursive", "true", "local: descend into subdirectories"));
+  s.key(keyEnum("acquire.sources[].mode", "copy", {"copy", "link", "symlink"},
+                "local: copy the files, hard-link them (copy across file systems) or symlink them"));
+  s.key(keyString("acquire.sources[].url", "\"\"",
+                  "http: one URL; votable: the VOTable's URL; ssap: the service's base URL"));
+  s.key(keyList("acquire.sources[].urls", Type::StringList, "[]", "http: URLs of spectra"));
+  s.key(keyString("acquire.sources[].url_file", "\"\"",
+                  "http: file with one URL per line, optionally followed by the size in bytes and the sha256"));
+  s.key(keyBool("acquire.sources[].follow_index", "false",
+                "http: the URLs are HTML index pages; download the files they link to (one level)"));
+  s.key(keyString("acquire.sources[].access_column", "\"\"",
+                  "votable/ssap: column with the spectrum URL (default: utype ssa:Access.Reference)"));
+  s.key(keyString("acquire.sources[].id_column", "\"\"",
+                  "votable/ssap: column with the spectrum id (default: the publisher DID, else the URL)"));
+  s.key(keyString("acquire.sources[].label_column", "\"\"",
+                  "votable/ssap: column whose value becomes the label"));
+  s.key(keyString("acquire.sources[].label", "\"\"", "any kind: a fixed label for every spectrum"));
+  s.key(keyString("acquire.sources[].pos", "\"\"", "ssap: POS, \"ra,dec\" in degrees (ICRS)"));
+  s.key(keyFloat("acquire.sources[].size", "0", 0, 180, "ssap: SIZE, diameter in degrees (0: not sent)"));
+  s.key(keyString("acquire.sources[].band", "\"\"", "ssap: BAND, e.g. 6.5e-7/6.6e-7 (metres)"));
+  s.key(keyString("acquire.sources[].time", "\"\"", "ssap: TIME, ISO 8601 interval"));
+  s.key(keyString("acquire.sources[].format", "\"\"", "ssap: FORMAT, e.g. application/fits"));
+  s.key(keyInt("acquire.sources[].maxrec", "0", 0, 1e9, "ssap: MAXREC (0: not sent)"));
+  s.key(keyString("acquire.sources[].target_name", "\"\"", "ssap: TARGETNAME"));
+  s.key(keyList("acquire.sources[].params", Type::StringList, "[]",
+                "ssap: further service-specific query parameters, KEY=VALUE"));
+  s.key(keyBool("acquire.sources[].datalink", "false",
+                "ssap/votable: download through the response's DataLink service descriptor"));
+  s.key(keyList("acquire.sources[].datalink_params", Type::StringList, "[]",
+                "ssap/votable: processing parameters for the DataLink service, KEY=VALUE "
+                "(e.g. FLUXCALIB=normalized, LAMBDA_MIN=6.5e-7)"));
+}
+
 }  // namespace
 
 Schema experimentSchema() {
   Schema schema;
   addGeneral(schema);
   addSynth(schema);
+  addAcquire(schema);
   return schema;
 }
 

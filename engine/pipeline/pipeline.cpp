@@ -172,7 +172,13 @@ std::vector<StageOutcome> runStages(std::vector<StageDef> const& catalog,
              (forced ? ", forced" : existing ? ", parameters or inputs changed" : "") + ")");
 
     onRoot(comm, "cannot prepare '" + partialDir + "'", [&] {
-      core::removeAll(partialDir);
+      if (!stage.resumable) {
+        core::removeAll(partialDir);
+      } else if (!fs::exists(partialDir) && fs::exists(finalDir)) {
+        // Start from the previous output: it stops counting as complete from here on.
+        core::removeAll(finalDir + "/" + kManifest);
+        fs::rename(finalDir, partialDir);
+      }
       core::makeDirectories(partialDir);
     });
     auto const start = std::chrono::steady_clock::now();

@@ -30,6 +30,9 @@ struct StageDef {
   std::vector<std::string> inputs;    ///< upstream stages whose outputs it reads
   /// Runs the stage; returns a one-line summary of what it produced. Collective over comm.
   std::function<std::string(StageContext&)> run;
+  /// A resumable stage keeps what an interrupted or earlier run wrote (its partial
+  /// directory, or its previous output) and is expected to skip work already done.
+  bool resumable = false;
 };
 
 /// Every stage this build knows, in pipeline order.

@@ -1,6 +1,7 @@
 // The stage catalog: adapts each concern's entry point to the pipeline.
 #include "core/error.hpp"
 #include "pipeline/stage.hpp"
+#include "acquire/acquire_stage.hpp"
 #include "synth/synth_stage.hpp"
 
 namespace vocloud::pipeline {
@@ -18,6 +19,19 @@ std::vector<StageDef> stageCatalog() {
                                              context.log, context.timers);
          return synth::describe(result, context.finalDir + "/bok");
        }});
+  pipeline::StageDef acquire{
+      "acquire",
+      "build a base of knowledge from disk, URLs, VOTable lists and SSAP + DataLink services",
+      {"acquire"},
+      {},
+      [](StageContext& context) {
+        auto const config = acquire::acquireConfigFrom(context.config);
+        auto const result = acquire::runAcquire(config, context.outputDir + "/bok", context.comm,
+                                                context.log, context.timers);
+        return acquire::describe(result, context.finalDir + "/bok");
+      }};
+  acquire.resumable = true;
+  catalog.push_back(acquire);
   return catalog;
 }
 

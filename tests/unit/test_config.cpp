@@ -64,7 +64,7 @@ BOOST_AUTO_TEST_CASE(wrong_type_and_range_name_the_allowed_values) {
                       "exp.yaml:3:10: log.level: 'verbose' is not one of: debug, info, warn, error, quiet"));
   BOOST_TEST(contains(errorOf("experiment: d\nlog:\n  level: inf\n"), "(did you mean 'info'?)"));
   BOOST_TEST(contains(errorOf("experiment: d\nstages: [synth, smo]\n"),
-                      "exp.yaml:2:9: stages: 'smo' is not one of: synth"));
+                      "exp.yaml:2:9: stages: 'smo' is not one of: synth, acquire"));
   BOOST_TEST(contains(errorOf("experiment: d\nsynth: 3\n"),
                       "exp.yaml:2:8: synth: expected a mapping of keys, got '3'"));
 }
@@ -127,6 +127,45 @@ BOOST_AUTO_TEST_CASE(explain_lists_every_key_with_its_default) {
   BOOST_CHECK_THROW(config::explainText(schema, "synht"), UsageError);
   std::string const markdown = config::explainMarkdown(schema);
   BOOST_TEST(contains(markdown, "| `synth.count` | int | `20000` |"));
+}
+
+BOOST_AUTO_TEST_CASE(lists_of_objects_are_validated_item_by_item) {
+  std::string const text =
+      "experiment: d\n"
+      "acquire:\n"
+      "  sources:\n"
+      "    - kind: local\n"
+      "      path: /data\n"
+      "    - kind: http\n"
+      "      urls: [http://127.0.0.1/a.fits]\n";
+  auto const c = loadConfigText(text, "exp.yaml");
+  BOOST_TEST(c.count("acquire.sources") == 2u);
+  BOOST_TEST(c.getString("acquire.sources[0].path") == "/data");
+  BOOST_TEST(c.where("acquire.sources[0].path") == "exp.yaml:5:13");
+  BOOST_TEST(c.getBool("acquire.sources[0].recursive"));  // item default
+  BOOST_TEST(c.getList("acquire.sources[1].urls").size() == 1u);
+  BOOST_TEST(contains(c.sectionText("acquire"), "acquire.sources[1].kind: http\n"));
+
+  // The effective YAML keeps the list and reads back to the same section.
+  auto const again = loadConfigText(c.effectiveYaml(), "effective.yaml");
+  BOOST_TEST(again.sectionText("acquire") == c.sectionText("acquire"));
+
+  BOOST_TEST(contains(errorOf("experiment: d\nacquire:\n  sources:\n    - kind: local\n      pth: /x\n"),
+                      "exp.yaml:5:7: unknown key 'acquire.sources[0].pth' (did you mean 'acquire.sources[0].path'?)"));
+  BOOST_TEST(contains(errorOf("experiment: d\nacquire:\n  sources:\n    - path: /x\n"),
+                      "exp.yaml:4:13: missing required key 'acquire.sources[0].kind'"));
+  BOOST_TEST(contains(errorOf("experiment: d\nacquire:\n  sources:\n    - kind: ftp\n"),
+                      "exp.yaml:4:13: acquire.sources[0].kind: 'ftp' is not one of: local, http, votable, ssap"));
+  BOOST_TEST(contains(errorOf("experiment: d\nacquire:\n  sources: 3\n"),
+                      "exp.yaml:3:12: acquire.sources: expected a list of mappings, got '3'"));
+
+  auto const set = loadConfigText(text, "exp.yaml", {config::parseOverride("acquire.sources[1].label=be")});
+  BOOST_TEST(set.getString("acquire.sources[1].label") == "be");
+  BOOST_TEST(set.where("acquire.sources[1].label") == "--set");
+  BOOST_TEST(contains(errorOf(text, {config::parseOverride("acquire.sources[5].label=x")}),
+                      "'acquire.sources' has 2 item(s); there is no item 5"));
+  BOOST_TEST(contains(errorOf(text, {config::parseOverride("acquire.sources[0].labl=x")}),
+                      "unknown key 'acquire.sources[0].labl' (did you mean 'acquire.sources[0].label'?)"));
 }
 
 BOOST_AUTO_TEST_CASE(edit_distance_and_suggestions) {

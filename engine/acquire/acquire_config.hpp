@@ -1,0 +1,46 @@
+#pragma once
+// The `acquire` section as plain structs.
+#include "acquire/http_client.hpp"
+#include "config/config.hpp"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace vocloud::acquire {
+
+enum class SourceKind { Local, Http, VoTableList, Ssap };
+enum class LocalMode { Copy, Link, Symlink };
+
+struct Source {
+  SourceKind kind = SourceKind::Local;
+  std::string where;  ///< "file:line:col" of the source in the experiment, for messages
+  std::string path, pattern = "*", url, urlFile;
+  bool recursive = true, followIndex = false;
+  LocalMode mode = LocalMode::Copy;
+  std::vector<std::string> urls;
+  std::string accessColumn, idColumn, labelColumn, label;
+  // SSAP query
+  std::string pos, band, time, format, targetName;
+  double size = 0;
+  std::int64_t maxrec = 0;
+  std::vector<std::string> params;  ///< KEY=VALUE
+  bool datalink = false;
+  std::vector<std::string> datalinkParams;  ///< KEY=VALUE
+};
+
+struct AcquireConfig {
+  std::vector<Source> sources;
+  HttpOptions http;
+  int parallelTransfers = 4;
+  std::uint64_t maxBytes = 0;  ///< 0 = no limit
+};
+
+/// Reads the `acquire` section. Throws vocloud::UsageError naming the item and key when a
+/// source lacks what its kind needs (e.g. an ssap source without url).
+AcquireConfig acquireConfigFrom(config::Config const& config);
+
+/// Splits "KEY=VALUE"; throws vocloud::UsageError naming `where` otherwise.
+std::pair<std::string, std::string> splitParam(std::string const& text, std::string const& where);
+
+}  // namespace vocloud::acquire

@@ -1,0 +1,198 @@
+#include "acquire/acquire_stage.hpp"
+
+#include "acquire/plan.hpp"
+#include "comm/shard.hpp"
+#include "core/error.hpp"
+#include "core/files.hpp"
+#include "core/hash.hpp"
+#include "core/progress.hpp"
+#include "io/read_error.hpp"
+#include "io/reader.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+
+namespace vocloud::acquire {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// Items per rank and round: bounds the rows a rank holds before a collective append.
+constexpr std::uint64_t kRoundBlock = 256;
+
+std::string number(double x, char const* format) {
+  if (!std::isfinite(x)) return "";
+  char buffer[48];
+  std::snprintf(buffer, sizeof buffer, format, x);
+  return buffer;
+}
+
+std::string sourceUrl(Item const& item) {
+  return item.remote ? item.location : "file://" + item.location;
+}
+
+std::string rejectRow(Item const& item, std::string const& status, std::string const& error, int attempts) {
+  return csvField(item.id) + "," + csvField(sourceUrl(item)) + "," + csvField(status) + "," +
+         csvField(error) + "," + std::to_string(attempts) + "\n";
+}
+
+// Places a local file into the BoK by copy, hard link (copy across file systems) or symlink.
+// Returns false when the destination was already complete.
+bool placeLocal(Item const& item, std::string const& dest) {
+  std::error_code ec;
+  if (fs::exists(dest, ec) && (item.mode == LocalMode::Symlink || fs::file_size(dest, ec) == fs::file_size(item.location, ec)))
+    return false;
+  fs::create_directories(fs::path(dest).parent_path(), ec);
+  std::string const temporary = dest + ".part";
+  fs::remove(temporary, ec);
+  switch (item.mode) {
+    case LocalMode::Symlink:
+      fs::create_symlink(item.location, temporary, ec);
+      break;
+    case LocalMode::Link:
+      fs::create_hard_link(item.location, temporary, ec);
+      if (!ec) break;
+      ec.clear();
+      [[fallthrough]];
+    case LocalMode::Copy:
+      fs::copy_file(item.location, temporary, fs::copy_options::overwrite_existing, ec);
+      break;
+  }
+  if (ec) throw Error("acquire: cannot place '" + item.location + "' at '" + dest + "': " + ec.message());
+  fs::rename(temporary, dest, ec);
+  if (ec) throw Error("acquire: cannot rename '" + temporary + "': " + ec.message());
+  return true;
+}
+
+}  // namespace
+
+std::string acquireCatalogHeader() { return "id,path,format,label,ra,dec,z,source_url,bytes,sha256\n"; }
+std::string rejectsHeader() { return "id,source_url,status,error,attempts\n"; }
+
+AcquireResult runAcquire(AcquireConfig const& config, std::string const& bokDir,
+                         comm::Comm const& comm, core::Log const& log, core::Timers& timers) {
+  // The plan is made once, on rank 0 (queries, index pages, globs), then shared. A failure
+  // there ends the job with rank 0's message.
+  std::string encoded;
+  if (comm.isRoot()) {
+    core::ScopedTimer timer(timers, "plan");
+    core::makeDirectories(bokDir + "/files");
+    encoded = encodePlan(planItems(config, bokDir, log));
+  }
+  std::vector<Item> const items = decodePlan(comm.bcast(encoded, 0));
+
+  AcquireResult local;
+  local.planned = items.size();
+  std::uint64_t const share = (items.size() + comm.size() - 1) / static_cast<std::uint64_t>(comm.size());
+  comm::CyclicLayout const layout{items.size(), std::max<std::uint64_t>(1, std::min(kRoundBlock, share)), comm.size()};
+  std::uint64_t const budget = config.maxBytes == 0 ? 0 : std::max<std::uint64_t>(1, config.maxBytes / comm.size());
+  std::uint64_t received = 0;
+
+  comm::OrderedFileWriter catalog(comm, bokDir + "/catalog.csv");
+  comm::OrderedFileWriter rejects(comm, bokDir + "/catalog_rejects.csv");
+  catalog.append(comm.isRoot() ? acquireCatalogHeader() : std::string());
+  rejects.append(comm.isRoot() ? rejectsHeader() : std::string());
+  core::Progress progress(log, "acquire", layout.count(comm.rank()));
+
+  for (std::uint64_t round = 0; round < layout.rounds(); ++round) {
+    comm::Range const block = layout.rows(comm.rank(), round);
+    std::string catalogRows, rejectRows;
+    // Remote items of the block go through one multi transfer; local ones are placed here.
+    std::vector<Transfer> transfers;
+    std::vector<std::size_t> transferItem;
+    std::vector<std::string> status(block.size()), error(block.size());
+    std::vector<int> attempts(block.size(), 1);
+    std::vector<bool> placed(block.size(), false), fresh(block.size(), false);
+    {
+      core::ScopedTimer timer(timers, "transfer");
+      for (std::uint64_t k = block.begin; k < block.end; ++k) {
+        Item const& item = items[k];
+        std::string const dest = bokDir + "/files/" + std::to_string(item.source) + "/" + item.name;
+        if (item.remote) {
+          transfers.push_back({item.location, dest, item.expectedSize, item.expectedSha256});
+          transferItem.push_back(k - block.begin);
+          continue;
+        }
+        try {
+          fresh[k - block.begin] = placeLocal(item, dest);
+          placed[k - block.begin] = true;
+        } catch (Error const& e) {
+          status[k - block.begin] = "io";
+          error[k - block.begin] = e.what();
+        }
+      }
+      std::uint64_t const remaining = budget == 0 ? 0 : (received >= budget ? 1 : budget - received);
+      auto const outcomes = downloadAll(transfers, config.http, config.parallelTransfers,
+                                        budget == 0 ? 0 : remaining);
+      for (std::size_t t = 0; t < outcomes.size(); ++t) {
+        std::size_t const j = transferItem[t];
+        received += outcomes[t].bytes;
+        placed[j] = outcomes[t].ok;
+        fresh[j] = outcomes[t].ok && !outcomes[t].skipped;
+        attempts[j] = outcomes[t].attempts;
+        status[j] = outcomes[t].httpStatus ? std::to_string(outcomes[t].httpStatus) : "none";
+        error[j] = outcomes[t].error;
+      }
+    }
+    core::ScopedTimer timer(timers, "verify");
+    for (std::uint64_t k = block.begin; k < block.end; ++k) {
+      std::size_t const j = k - block.begin;
+      Item const& item = items[k];
+      progress.advance();
+      if (!placed[j]) {
+        rejectRows += rejectRow(item, status[j], error[j], attempts[j]);
+        continue;
+      }
+      std::string const relative = "files/" + std::to_string(item.source) + "/" + item.name;
+      std::string const path = bokDir + "/" + relative;
+      // Readable as a spectrum? Its layout and header metadata fill what the list lacked.
+      io::Spectrum spectrum;
+      try {
+        spectrum = io::readSpectrum(path);
+      } catch (io::ReadError const& e) {
+        rejectRows += rejectRow(item, "unreadable", io::reasonName(e.reason()) + ": " + e.what(), attempts[j]);
+        continue;
+      }
+      double const ra = std::isfinite(item.ra) ? item.ra : spectrum.meta.ra;
+      double const dec = std::isfinite(item.dec) ? item.dec : spectrum.meta.dec;
+      double const z = std::isfinite(item.z) ? item.z : spectrum.meta.z;
+      std::uint64_t const bytes = fs::file_size(path);
+      catalogRows += csvField(item.id) + "," + csvField(relative) + "," + spectrum.layout + "," +
+                     csvField(item.label) + "," + number(ra, "%.8f") + "," + number(dec, "%.8f") + "," +
+                     number(z, "%.9g") + "," + csvField(sourceUrl(item)) + "," + std::to_string(bytes) +
+                     "," + core::sha256File(path) + "\n";
+      local.acquired += 1;
+      local.reused += fresh[j] ? 0 : 1;
+      local.bytes += bytes;
+    }
+    local.rejected += static_cast<std::uint64_t>(std::count(rejectRows.begin(), rejectRows.end(), '\n'));
+    catalog.append(catalogRows);
+    rejects.append(rejectRows);
+  }
+  catalog.close();
+  rejects.close();
+  progress.finish();
+
+  AcquireResult total;
+  total.planned = local.planned;
+  std::vector<unsigned long long> sums = {local.acquired, local.reused, local.rejected, local.bytes};
+  comm.allreduce(sums, comm::Op::Sum);
+  total.acquired = sums[0];
+  total.reused = sums[1];
+  total.rejected = sums[2];
+  total.bytes = sums[3];
+  return total;
+}
+
+std::string describe(AcquireResult const& r, std::string const& bokDir) {
+  char size[32];
+  std::snprintf(size, sizeof size, "%.1f MB", static_cast<double>(r.bytes) / 1e6);
+  return std::to_string(r.acquired) + " of " + std::to_string(r.planned) + " spectra acquired (" +
+         std::to_string(r.reused) + " already present, " + std::to_string(r.rejected) +
+         " rejected, " + size + ") in " + bokDir;
+}
+
+}  // namespace vocloud::acquire

@@ -1,0 +1,56 @@
+#pragma once
+// HTTP(S) transfers with libcurl: small documents into memory (VOTables, index pages) and
+// files to disk with a multi handle (N transfers at once), retries with back-off, resume of
+// partial files, size and checksum checks. A file appears under its final name only once it
+// is complete and verified; until then it is "<dest>.part".
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace vocloud::acquire {
+
+struct HttpOptions {
+  double connectTimeout = 15;  ///< seconds
+  double readTimeout = 60;     ///< seconds without any data before a transfer is aborted
+  int retries = 3;             ///< further attempts after a transient failure
+  double backoff = 1;          ///< seconds before the first retry, doubled each time
+  std::string netrcFile;       ///< credentials for Basic auth ("" = none)
+};
+
+/// GETs `url` into memory, retrying transient failures. Throws vocloud::Error
+/// ("http: GET <url>: <reason> after N attempt(s)") when it cannot.
+std::string fetchText(std::string const& url, HttpOptions const& options);
+
+struct Transfer {
+  std::string url;
+  std::string dest;                  ///< final path; the download goes to dest + ".part"
+  std::int64_t expectedSize = -1;    ///< bytes, -1 = unknown
+  std::string expectedSha256;        ///< hex, "" = unknown
+};
+
+struct TransferOutcome {
+  bool ok = false;
+  bool skipped = false;   ///< dest already complete: nothing downloaded
+  bool resumed = false;   ///< continued a partial file with a Range request
+  long httpStatus = 0;    ///< last HTTP status (0 when none was received)
+  int attempts = 0;
+  std::uint64_t bytes = 0;  ///< bytes received in this run
+  std::string error;        ///< why it failed ("" when ok)
+};
+
+/// Downloads every transfer, at most `parallel` at once. Stops starting new transfers once
+/// `byteBudget` bytes were received (0 = no limit); those fail with "max_bytes reached".
+/// `onDone(i)` is called as each transfer i ends. Outcomes are in the order of `transfers`.
+std::vector<TransferOutcome> downloadAll(std::vector<Transfer> const& transfers,
+                                         HttpOptions const& options, int parallel,
+                                         std::uint64_t byteBudget,
+                                         std::function<void(std::size_t)> const& onDone = {});
+
+/// `reference` resolved against `base` (RFC 3986), e.g. for links of an index page.
+std::string resolveUrl(std::string const& base, std::string const& reference);
+
+/// Percent-encodes a query parameter value.
+std::string urlEncode(std::string const& text);
+
+}  // namespace vocloud::acquire

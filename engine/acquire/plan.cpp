@@ -1,0 +1,291 @@
+#include "acquire/plan.hpp"
+
+#include "core/error.hpp"
+#include "core/files.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <cstring>
+#include <cmath>
+#include <filesystem>
+#include <fnmatch.h>
+#include <fstream>
+#include <glob.h>
+#include <map>
+#include <regex>
+#include <sstream>
+
+namespace vocloud::acquire {
+
+namespace fs = std::filesystem;
+
+std::string safeName(std::string const& text) {
+  std::string out;
+  for (char c : text) out.push_back(std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '_' ? c : '_');
+  while (!out.empty() && out.front() == '.') out.erase(out.begin());  // no hidden files
+  return out.empty() ? "spectrum" : out;
+}
+
+std::string knownExtension(std::string const& location) {
+  std::string path = location.substr(0, location.find_first_of("?#"));
+  std::transform(path.begin(), path.end(), path.begin(), [](unsigned char c) { return std::tolower(c); });
+  for (char const* ext : {".fits.gz", ".fit.gz", ".fts.gz", ".fits", ".fit", ".fts", ".vot",
+                          ".xml", ".csv", ".txt", ".asc", ".dat", ".gz"})
+    if (path.size() > std::strlen(ext) && path.compare(path.size() - std::strlen(ext), std::string::npos, ext) == 0)
+      return ext;
+  return "";
+}
+
+std::string csvField(std::string const& text) {
+  if (text.find_first_of(",\"\n\r") == std::string::npos) return text;
+  std::string out = "\"";
+  for (char c : text) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
+
+std::string detail::stemOf(std::string const& location) {
+  std::string path = location.substr(0, location.find_first_of("?#"));
+  while (!path.empty() && path.back() == '/') path.pop_back();
+  std::string base = path.substr(path.find_last_of('/') + 1);
+  std::string const ext = knownExtension(base);
+  return ext.empty() ? base : base.substr(0, base.size() - ext.size());
+}
+
+namespace {
+
+using detail::stemOf;
+
+std::vector<Item> planLocal(Source const& s, std::size_t index) {
+  std::vector<std::string> paths;
+  std::error_code ec;
+  if (fs::is_directory(s.path, ec)) {
+    auto add = [&](fs::directory_entry const& e) {
+      if (e.is_regular_file() && fnmatch(s.pattern.c_str(), e.path().filename().c_str(), 0) == 0)
+        paths.push_back(e.path().string());
+    };
+    if (s.recursive)
+      for (auto const& e : fs::recursive_directory_iterator(s.path)) add(e);
+    else
+      for (auto const& e : fs::directory_iterator(s.path)) add(e);
+  } else if (fs::is_regular_file(s.path, ec)) {
+    paths.push_back(s.path);
+  } else {
+    glob_t matches{};
+    if (glob(s.path.c_str(), 0, nullptr, &matches) == 0)
+      for (std::size_t i = 0; i < matches.gl_pathc; ++i)
+        if (fs::is_regular_file(matches.gl_pathv[i], ec)) paths.push_back(matches.gl_pathv[i]);
+    globfree(&matches);
+  }
+  if (paths.empty())
+    throw Error("acquire: " + s.where + ": local source '" + s.path + "' matches no file");
+  std::sort(paths.begin(), paths.end());
+  std::vector<Item> items;
+  for (auto const& p : paths) {
+    Item item;
+    item.source = index;
+    item.location = fs::absolute(p).lexically_normal().string();
+    item.id = stemOf(p);
+    item.label = s.label;
+    item.mode = s.mode;
+    items.push_back(item);
+  }
+  return items;
+}
+
+std::vector<Item> planHttp(Source const& s, std::size_t index, HttpOptions const& http) {
+  struct Line {
+    std::string url;
+    std::int64_t size = -1;
+    std::string sha;
+  };
+  std::vector<Line> lines;
+  for (auto const& u : s.urls) lines.push_back({u, -1, ""});
+  if (!s.urlFile.empty()) {
+    std::istringstream in(core::readFile(s.urlFile));
+    std::string text;
+    int number = 0;
+    while (std::getline(in, text)) {
+      ++number;
+      auto const hash = text.find('#');
+      if (hash == 0) continue;
+      std::istringstream fields(text);
+      Line line;
+      if (!(fields >> line.url)) continue;
+      std::string size;
+      if (fields >> size) {
+        try {
+          line.size = std::stoll(size);
+        } catch (std::exception const&) {
+          throw Error("acquire: " + s.urlFile + ":" + std::to_string(number) +
+                      ": expected 'URL [SIZE [SHA256]]', got '" + text + "'");
+        }
+      }
+      fields >> line.sha;
+      lines.push_back(line);
+    }
+  }
+  std::vector<Item> items;
+  for (auto const& line : lines) {
+    std::vector<std::string> targets = {line.url};
+    if (s.followIndex) {
+      targets.clear();
+      for (auto const& link : detail::htmlLinks(fetchText(line.url, http), line.url)) {
+        std::string const file = stemOf(link) + knownExtension(link);
+        if (!link.empty() && link.back() != '/' && fnmatch(s.pattern.c_str(), file.c_str(), 0) == 0)
+          targets.push_back(link);
+      }
+    }
+    for (auto const& url : targets) {
+      Item item;
+      item.source = index;
+      item.remote = true;
+      item.location = url;
+      item.id = stemOf(url);
+      item.label = s.label;
+      if (!s.followIndex) {
+        item.expectedSize = line.size;
+        item.expectedSha256 = line.sha;
+      }
+      items.push_back(item);
+    }
+  }
+  return items;
+}
+
+std::string ssapQueryUrl(Source const& s) {
+  std::string url = s.url + (s.url.find('?') == std::string::npos ? "?" : "&") + "REQUEST=queryData";
+  auto add = [&](char const* key, std::string const& value) {
+    if (!value.empty()) url += std::string("&") + key + "=" + urlEncode(value);
+  };
+  add("POS", s.pos);
+  if (s.size > 0) {
+    std::ostringstream size;
+    size.precision(17);
+    size << s.size;
+    add("SIZE", size.str());
+  }
+  add("BAND", s.band);
+  add("TIME", s.time);
+  add("FORMAT", s.format);
+  if (s.maxrec > 0) add("MAXREC", std::to_string(s.maxrec));
+  add("TARGETNAME", s.targetName);
+  for (auto const& p : s.params) {
+    auto const [key, value] = splitParam(p, s.where);
+    url += "&" + urlEncode(key) + "=" + urlEncode(value);
+  }
+  return url;
+}
+
+}  // namespace
+
+std::vector<std::string> detail::htmlLinks(std::string const& html, std::string const& base) {
+  static std::regex const href(R"(href\s*=\s*["']([^"'#]+)["'])", std::regex::icase);
+  std::vector<std::string> links;
+  for (auto it = std::sregex_iterator(html.begin(), html.end(), href); it != std::sregex_iterator(); ++it) {
+    std::string const target = (*it)[1].str();
+    if (target.rfind("?", 0) == 0 || target.rfind("mailto:", 0) == 0 || target.rfind("javascript:", 0) == 0)
+      continue;
+    std::string const resolved = resolveUrl(base, target);
+    if (std::find(links.begin(), links.end(), resolved) == links.end()) links.push_back(resolved);
+  }
+  return links;
+}
+
+std::vector<Item> planItems(AcquireConfig const& config, std::string const& bokDir,
+                            core::Log const& log) {
+  std::vector<Item> items;
+  for (std::size_t i = 0; i < config.sources.size(); ++i) {
+    Source const& s = config.sources[i];
+    std::vector<Item> more;
+    switch (s.kind) {
+      case SourceKind::Local: more = planLocal(s, i); break;
+      case SourceKind::Http: more = planHttp(s, i, config.http); break;
+      case SourceKind::VoTableList: {
+        std::string const origin = s.path.empty() ? s.url : s.path;
+        std::string const xml = s.path.empty() ? fetchText(s.url, config.http) : core::readFile(s.path);
+        more = detail::itemsFromVoTable(xml, origin, s, i, bokDir, log);
+        break;
+      }
+      case SourceKind::Ssap: {
+        std::string const url = ssapQueryUrl(s);
+        log.info("acquire: source " + std::to_string(i) + ": SSAP queryData " + url);
+        more = detail::itemsFromVoTable(fetchText(url, config.http), url, s, i, bokDir, log);
+        break;
+      }
+    }
+    log.info("acquire: source " + std::to_string(i) + " (" + s.where + "): " +
+             std::to_string(more.size()) + " spectra");
+    items.insert(items.end(), more.begin(), more.end());
+  }
+  // Unique file names over the whole plan, in plan order (deterministic).
+  std::map<std::string, int> seen;
+  for (auto& item : items) {
+    // "ivo://authority/path/name": the last part makes a readable file name.
+    std::string const stem = safeName(item.id.substr(item.id.find_last_of('/') + 1));
+    int const n = ++seen[stem];
+    std::string ext = knownExtension(item.location);
+    if (ext.empty()) ext = item.extension.empty() ? ".dat" : item.extension;
+    item.name = (n == 1 ? stem : stem + "-" + std::to_string(n)) + ext;
+    if (n > 1) item.id += "#" + std::to_string(n);
+  }
+  return items;
+}
+
+namespace {
+
+constexpr char kField = '\x1f';
+constexpr char kRecord = '\x1e';
+
+std::string number(double x) {
+  if (std::isnan(x)) return "nan";
+  std::ostringstream out;
+  out.precision(17);
+  out << x;
+  return out.str();
+}
+
+}  // namespace
+
+std::string encodePlan(std::vector<Item> const& items) {
+  std::string text;
+  for (auto const& i : items) {
+    for (std::string const& f :
+         {std::to_string(i.source), std::string(i.remote ? "1" : "0"), i.location, i.name, i.id,
+          i.label, number(i.ra), number(i.dec), number(i.z), std::to_string(i.expectedSize),
+          i.expectedSha256, std::to_string(static_cast<int>(i.mode)), i.extension})
+      text += f + kField;
+    text += kRecord;
+  }
+  return text;
+}
+
+std::vector<Item> decodePlan(std::string const& text) {
+  std::vector<Item> items;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    std::size_t const end = text.find(kRecord, start);
+    std::vector<std::string> f;
+    for (std::size_t a = start, b; (b = text.find(kField, a)) != std::string::npos && b < end; a = b + 1)
+      f.push_back(text.substr(a, b - a));
+    if (f.size() != 13) throw Error("acquire: corrupt plan record");
+    Item i;
+    i.source = std::stoul(f[0]);
+    i.remote = f[1] == "1";
+    i.location = f[2];
+    i.name = f[3];
+    i.id = f[4];
+    i.label = f[5];
+    i.ra = std::stod(f[6]);
+    i.dec = std::stod(f[7]);
+    i.z = std::stod(f[8]);
+    i.expectedSize = std::stoll(f[9]);
+    i.expectedSha256 = f[10];
+    i.mode = static_cast<LocalMode>(std::stoi(f[11]));
+    i.extension = f[12];
+    items.push_back(i);
+    start = end + 1;
+  }
+  return items;
+}
+
+}  // namespace vocloud::acquire
