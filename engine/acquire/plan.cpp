@@ -217,7 +217,8 @@ std::vector<Item> planItems(AcquireConfig const& config, std::string const& bokD
              std::to_string(more.size()) + " spectra");
     items.insert(items.end(), more.begin(), more.end());
   }
-  // Unique file names over the whole plan, in plan order (deterministic).
+  // Unique file names over the whole plan, in plan order (deterministic). Ids stay as the
+  // source gave them: the same spectrum may come twice (two formats, two sources).
   std::map<std::string, int> seen;
   for (auto& item : items) {
     // "ivo://authority/path/name": the last part makes a readable file name.
@@ -226,7 +227,6 @@ std::vector<Item> planItems(AcquireConfig const& config, std::string const& bokD
     std::string ext = knownExtension(item.location);
     if (ext.empty()) ext = item.extension.empty() ? ".dat" : item.extension;
     item.name = (n == 1 ? stem : stem + "-" + std::to_string(n)) + ext;
-    if (n > 1) item.id += "#" + std::to_string(n);
   }
   return items;
 }

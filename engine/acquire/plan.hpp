@@ -28,7 +28,8 @@ struct Item {
 
 /// Expands every source into items (local globs, URL lists, HTML index pages, VOTable
 /// lists, SSAP queries and their DataLink descriptors). VOTable lists and SSAP responses are
-/// kept in `bokDir`/sources/ with one CSV of their columns per source. Ids are made unique.
+/// kept in `bokDir`/sources/ with one CSV of their columns per source. File names are made
+/// unique; ids are kept as the sources give them.
 /// Throws vocloud::Error naming the source on failure (e.g. QUERY_STATUS=ERROR).
 std::vector<Item> planItems(AcquireConfig const& config, std::string const& bokDir,
                             core::Log const& log);

@@ -61,8 +61,10 @@ int chooseColumn(VoTable const& table, std::string const& given, std::string con
 }
 
 // Every number of column `c` over all rows: one per row, or the elements of array cells
-// (a spectrum stored as one row of arrays). Empty cells are NaN.
+// (a spectrum stored as one row of arrays). Empty cells are NaN. A float column holds
+// floats, whatever digits its TDs have (as astropy reads it).
 std::vector<double> columnValues(VoTable const& table, int c, std::string const& path) {
+  bool const isFloat = table.fields[static_cast<std::size_t>(c)].datatype == "float";
   std::vector<double> values;
   values.reserve(table.rows.size());
   for (std::size_t r = 0; r < table.rows.size(); ++r) {
@@ -96,7 +98,7 @@ std::vector<double> columnValues(VoTable const& table, int c, std::string const&
                               table.fields[static_cast<std::size_t>(c)].name + "' holds '" +
                               std::string(token) + "', not a number");
       }
-      values.push_back(value);
+      values.push_back(isFloat ? static_cast<double>(static_cast<float>(value)) : value);
     }
   }
   return values;

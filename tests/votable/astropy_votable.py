@@ -5,6 +5,7 @@ Usage (Debian's astropy loads only under /usr/bin/python3):
 
     astropy_votable.py describe IN OUT.json      the document as astropy.io.votable reads it
     astropy_votable.py spectrum IN OUT.json      the spectral and flux columns of a spectrum
+    astropy_votable.py make-spectrum OUT.vot     a float32 spectrum in nm with errors, BINARY2
     astropy_votable.py make-mixed OUTDIR         one table of every datatype, with nulls, as
                                                  mixed_tabledata.vot, mixed_binary.vot,
                                                  mixed_binary2.vot, and mixed_binary2_flags.vot
@@ -154,8 +155,16 @@ def spectrum(path):
     wave = np.asarray(table.array[wave_field.ID or wave_field.name].filled(np.nan), dtype=np.float64)
     flux = table.array[flux_field.ID or flux_field.name].filled(np.nan).astype(np.float32)
     params = {p.utype.split(":")[-1]: p.value for p in table.params if p.utype}
+    ivar = []
+    errors = [f for f in table.fields if (f.utype or "").endswith("FluxAxis.Accuracy.StatError")]
+    if errors:
+        err = np.asarray(table.array[errors[0].ID or errors[0].name].filled(np.nan), dtype=np.float64)
+        good = np.isfinite(err) & (err > 0)
+        inverse = np.zeros(err.shape)
+        inverse[good] = 1.0 / (err[good] * err[good])
+        ivar = [repr(float(v)) for v in inverse.astype(np.float32)]
     return {"wave": [repr(float(w * scale)) for w in wave],
-            "flux": [repr(float(f)) for f in flux],
+            "flux": [repr(float(f)) for f in flux], "ivar": ivar,
             "id": params.get("Spectrum.Curation.PublisherDID") or "",
             "object": params.get("Spectrum.Target.Name") or ""}
 
@@ -219,10 +228,39 @@ def make_mixed(folder):
         handle.write(text)
 
 
+def make_spectrum(path):
+    """A spectrum as DaCHS would serve it, but float32 wavelengths in nm, an error column and
+    masked points, in BINARY2."""
+    votable = VOTableFile(version="1.4")
+    resource = Resource()
+    votable.resources.append(resource)
+    table = Table(votable, name="spectrum")
+    resource.tables.append(table)
+    table.fields.extend([
+        Field(votable, name="wl", datatype="float", unit="nm", ucd="em.wl",
+              utype="spec:Data.SpectralAxis.Value"),
+        Field(votable, name="f", datatype="float", ucd="phot.flux.density",
+              utype="spec:Data.FluxAxis.Value"),
+        Field(votable, name="e", datatype="float", ucd="stat.error;phot.flux.density",
+              utype="spec:Data.FluxAxis.Accuracy.StatError")])
+    n = 200
+    table.create_arrays(n)
+    rng = np.random.default_rng(7)
+    table.array["wl"] = np.linspace(380.0, 900.0, n, dtype=np.float32)
+    table.array["f"] = rng.normal(1.0, 0.1, n).astype(np.float32)
+    table.array["e"] = rng.uniform(0.01, 0.05, n).astype(np.float32)
+    table.array.mask["f"][5] = True
+    table.array.mask["e"][7] = True
+    votable.to_xml(path, tabledata_format="binary2")
+
+
 def main():
     command = sys.argv[1]
     if command == "make-mixed":
         make_mixed(sys.argv[2])
+        return
+    if command == "make-spectrum":
+        make_spectrum(sys.argv[2])
         return
     result = describe(sys.argv[2]) if command == "describe" else spectrum(sys.argv[2])
     with open(sys.argv[3], "w", encoding="utf-8") as out:

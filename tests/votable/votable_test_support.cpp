@@ -204,8 +204,19 @@ YAML::Node astropy(std::string const& command, std::string const& path) {
   return YAML::LoadFile(out);
 }
 
+void makeSpectrum(std::string const& path) {
+  run(python() + " " + quote(script()) + " make-spectrum " + quote(path));
+}
+
 void makeMixedTables(std::string const& folder) {
   run(python() + " " + quote(script()) + " make-mixed " + quote(folder));
+}
+
+double number(YAML::Node const& token) {
+  double value = 0;
+  if (!parseDouble(token.as<std::string>(), value))
+    throw std::runtime_error("bad reference number '" + token.as<std::string>() + "'");
+  return value;
 }
 
 std::vector<std::string> compareWithAstropy(VoTable const& table, YAML::Node const& results) {

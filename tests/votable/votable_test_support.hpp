@@ -19,9 +19,15 @@ std::string scratchDir();
 /// Runs astropy_votable.py `command` ("describe" or "spectrum") on `path` and returns its
 /// JSON (read through yaml-cpp).
 YAML::Node astropy(std::string const& command, std::string const& path);
+/// Writes a BINARY2 spectrum (float32 wavelengths in nm, flux, error, masked points) to
+/// `path` with astropy.
+void makeSpectrum(std::string const& path);
 /// Writes mixed_tabledata.vot, mixed_binary.vot and mixed_binary2.vot (astropy's writer)
 /// into `folder`.
 void makeMixedTables(std::string const& folder);
+
+/// The number in a reference token ("nan" and "inf" included).
+double number(YAML::Node const& token);
 
 /// The differences between `table` and astropy's "results" of the same file: FIELD
 /// attributes (name, ID, datatype, arraysize, UCD, utype), row count and every cell
