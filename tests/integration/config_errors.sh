@@ -40,3 +40,9 @@ set +e; "$VOCLOUD_BIN" rnu good.yaml 2>stderr.txt; status=$?; set -e
 expect_status 2 "$status" "misspelt command"
 expect_contains stderr.txt "unknown command 'rnu' (did you mean 'run'?)"
 echo "config errors: ok"
+
+# Every example experiment shipped in configs/ is valid.
+for f in "$VOCLOUD_SOURCE_DIR"/configs/*.yaml; do
+  "$VOCLOUD_BIN" config check "$f" >/dev/null 2>"$SCRATCH/check.txt" || { cat "$SCRATCH/check.txt"; fail "$f is not a valid experiment"; }
+done
+echo "configs/*.yaml: all valid"
