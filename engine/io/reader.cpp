@@ -2,6 +2,7 @@
 // their first bytes, detects the FITS layout from content, dispatches to the layout
 // reader and checks what it read. Every failure leaves as a ReadError naming the path.
 #include "io/reader.hpp"
+#include "io/votable.hpp"
 
 #include "io/fits_read.hpp"
 #include "io/layout_readers.hpp"
@@ -222,9 +223,14 @@ Spectrum readSpectrum(std::string const& path, ReadOptions const& options) {
         detail::readTextSpectrum(path, text, options, out);
         break;
       }
-      case Content::Xml:
-        throw ReadError(Reason::UnknownLayout, path,
-                        "an XML document (VOTable?), not a FITS or text spectrum");
+      case Content::Xml: {
+        if (!looksLikeVoTable(head))
+          throw ReadError(Reason::UnknownLayout, path, "an XML document that is not a VOTable");
+        std::string const keep = out.path;
+        out = readVoTableSpectrum(path, options);
+        out.path = keep;
+        break;
+      }
       case Content::Binary:
         throw ReadError(Reason::NotFits, path, "no FITS SIMPLE card and not text");
     }
@@ -249,8 +255,8 @@ std::string detectLayout(std::string const& path) {
       case Content::Text:
         return detail::kText;
       case Content::Xml:
-        throw ReadError(Reason::UnknownLayout, path,
-                        "an XML document (VOTable?), not a FITS or text spectrum");
+        if (looksLikeVoTable(head)) return "votable";
+        throw ReadError(Reason::UnknownLayout, path, "an XML document that is not a VOTable");
       case Content::Binary:
         break;
     }

@@ -210,7 +210,7 @@ Spectrum readVoTableSpectrum(std::string const& path, ReadOptions const& options
   try {
     found = &doc.resultsTable();
   } catch (Error const& e) {
-    throw ReadError(Reason::MissingColumn, path, e.what());
+    throw ReadError(Reason::UnknownLayout, path, e.what());
   }
   VoTable const& table = *found;
 
