@@ -163,8 +163,11 @@ std::uint64_t Comm::writeOrdered(std::string const& path, std::string const& loc
 }
 
 OrderedFileWriter::OrderedFileWriter(Comm const& comm, std::string const& path)
+    : OrderedFileWriter(comm, path, 0) {}
+
+OrderedFileWriter::OrderedFileWriter(Comm const& comm, std::string const& path, std::uint64_t keepBytes)
     : _comm(comm), _path(path) {
-  if (comm.isRoot()) std::remove(path.c_str());  // MPI_MODE_CREATE does not truncate
+  if (comm.isRoot() && keepBytes == 0) std::remove(path.c_str());  // MPI_MODE_CREATE does not truncate
   comm.barrier();
   auto* file = new MPI_File(MPI_FILE_NULL);
   int const rc = MPI_File_open(raw(comm.handle()), path.c_str(), MPI_MODE_CREATE | MPI_MODE_WRONLY,
@@ -175,6 +178,11 @@ OrderedFileWriter::OrderedFileWriter(Comm const& comm, std::string const& path)
     throw Error("comm: cannot open '" + path + "' for a parallel write");
   }
   _file = file;
+  if (keepBytes > 0) {
+    int const cut = MPI_File_set_size(*file, static_cast<MPI_Offset>(keepBytes));
+    if (!comm.allOk(cut == MPI_SUCCESS)) throw Error("comm: cannot cut '" + path + "' to resume it");
+    _size = keepBytes;
+  }
 }
 
 OrderedFileWriter::~OrderedFileWriter() {

@@ -90,6 +90,9 @@ class OrderedFileWriter {
 public:
   /// Creates (truncates) `path`. Collective over comm.
   OrderedFileWriter(Comm const& comm, std::string const& path);
+  /// Reopens `path` keeping its first `keepBytes` bytes (cut there), to continue an
+  /// interrupted file; keepBytes 0 creates it anew. Collective over comm.
+  OrderedFileWriter(Comm const& comm, std::string const& path, std::uint64_t keepBytes);
   ~OrderedFileWriter();
   OrderedFileWriter(OrderedFileWriter const&) = delete;
   OrderedFileWriter& operator=(OrderedFileWriter const&) = delete;

@@ -53,7 +53,7 @@ void addGeneral(Schema& s) {
                   "Name of the experiment; outputs go to <output>/<experiment>/ (required)"));
   s.key(keyString("output", "output",
                   "Output root directory (relative paths are taken from the working directory)"));
-  s.key(keyEnum("stages", "[synth]", {"synth", "acquire"},
+  s.key(keyEnum("stages", "[synth]", {"synth", "acquire", "preprocess"},
                 "Stages that `vocloud run` executes, in this order", Type::EnumList));
   s.section("log", "Logging and progress reporting.");
   s.key(keyEnum("log.level", "info", {"debug", "info", "warn", "error", "quiet"},
@@ -182,6 +182,52 @@ void addAcquire(Schema& s) {
                 "(e.g. FLUXCALIB=normalized, LAMBDA_MIN=6.5e-7)"));
 }
 
+void addPreprocess(Schema& s) {
+  s.section("preprocess", "Collective preprocessing of a base of knowledge into one parallel HDF5 data set.");
+  s.key(keyEnum("preprocess.input", "synth", {"synth", "acquire", "directory"},
+                "Which base of knowledge: the synth or acquire stage's, or bok_dir"));
+  s.key(keyString("preprocess.bok_dir", "\"\"",
+                  "input: directory - a BoK directory (catalog.csv with id, path, ... columns)"));
+  s.key(keyEnum("preprocess.frame", "vacuum", {"vacuum", "air", "as_is"},
+                "Convert every wavelength to this frame (as_is: no conversion)"));
+  s.key(keyBool("preprocess.rest_frame", "false",
+                "Shift to the rest frame by the catalog's (else the file's) redshift when known"));
+  s.key(keyFloat("preprocess.lambda_min", "6300", 100, 1e6, "Lower end of the common grid, Angstrom"));
+  s.key(keyFloat("preprocess.lambda_max", "6700", 100, 1e6, "Upper end of the common grid, Angstrom"));
+  s.key(keyEnum("preprocess.grid", "linear", {"linear", "log"},
+                "Grid spacing: linear in Angstrom or logarithmic (constant velocity step)"));
+  s.key(keyInt("preprocess.points", "800", 0, 1e6,
+               "Number of grid points (0: use step instead)"));
+  s.key(keyFloat("preprocess.step", "0", 0, 1e4,
+                 "Grid step when points is 0: Angstrom (linear) or dex (log)"));
+  s.key(keyEnum("preprocess.resample", "rebin", {"rebin", "interpolate"},
+                "rebin: flux-conserving; interpolate: linear interpolation"));
+  s.key(keyEnum("preprocess.normalise", "continuum",
+                {"none", "continuum", "running_median", "max", "l2", "zscore", "minmax"},
+                "Normalisation of each spectrum"));
+  s.key(keyInt("preprocess.polynomial_order", "3", 0, 20, "continuum: order of the polynomial"));
+  s.key(keyFloat("preprocess.clip_low", "1.5", 0.1, 100, "continuum: reject points this many sigma below"));
+  s.key(keyFloat("preprocess.clip_high", "3", 0.1, 100, "continuum: reject points this many sigma above"));
+  s.key(keyInt("preprocess.iterations", "5", 1, 100, "continuum: sigma-clipping iterations"));
+  s.key(keyInt("preprocess.median_window", "101", 3, 100001, "running_median: window in pixels"));
+  s.key(keyFloat("preprocess.smooth_sigma", "0", 0, 1000, "Gaussian smoothing sigma in pixels (0: none)"));
+  s.key(keyFloat("preprocess.min_coverage", "0.9", 0, 1,
+                 "Reject spectra covering less than this fraction of the grid with good pixels"));
+  s.key(keyFloat("preprocess.min_snr", "0", 0, 1e6, "Reject spectra with a lower S/N (0: keep all)"));
+  s.key(keyInt("preprocess.round_rows", "4096", 1, 1e8,
+               "Spectra per collective write round (all ranks together); bounds memory per rank"));
+  s.key(keyInt("preprocess.pca_components", "10", 0, 1000,
+               "Principal components computed collectively (0: no PCA)"));
+  s.key(keyEnum("preprocess.wavelet", "none", {"none", "haar", "db4"},
+                "Discrete wavelet transform features (db4: Daubechies 4-tap)"));
+  s.key(keyInt("preprocess.wavelet_levels", "3", 1, 20, "Wavelet decomposition levels"));
+  s.key(keyInt("preprocess.wavelet_detail_levels", "0", 0, 20,
+               "Detail levels kept beside the approximation (coarsest first)"));
+  s.key(keyBool("preprocess.export_csv", "false",
+                "Also write dataset.csv: one row per spectrum (id, label, metadata, values)"));
+  s.key(keyBool("preprocess.export_votable", "false", "Also write dataset.vot (TABLEDATA)"));
+}
+
 }  // namespace
 
 Schema experimentSchema() {
@@ -189,6 +235,7 @@ Schema experimentSchema() {
   addGeneral(schema);
   addSynth(schema);
   addAcquire(schema);
+  addPreprocess(schema);
   return schema;
 }
 

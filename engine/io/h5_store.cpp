@@ -181,6 +181,8 @@ double H5File::numberAttribute(std::string const& object, std::string const& key
   return value;
 }
 
+void H5File::flush() const { check(H5Fflush(id(), H5F_SCOPE_GLOBAL), "flushing", _path); }
+
 void H5File::close() {
   if (_file.get() < 0) return;
   check(H5Fclose(_file.release()), "closing", _path);

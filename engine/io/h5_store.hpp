@@ -67,6 +67,9 @@ public:
   std::string stringAttribute(std::string const& object, std::string const& key) const;
   double numberAttribute(std::string const& object, std::string const& key) const;
 
+  /// Writes everything buffered to the file. Collective in parallel files.
+  void flush() const;
+
   /// Flushes and closes; errors throw. Collective in parallel files. Every H5Rows of the
   /// file must be gone first (MPI-IO files refuse to close with objects open).
   void close();

@@ -134,7 +134,8 @@ std::vector<StageOutcome> runStages(std::vector<StageDef> const& catalog,
 
     std::map<std::string, std::string> inputFingerprints;
     std::map<std::string, std::string> inputDirs;
-    for (auto const& input : stage.inputs) {
+    auto const inputs = stage.inputsFor ? stage.inputsFor(config) : stage.inputs;
+    for (auto const& input : inputs) {
       std::string const inputDir = root + "/" + input;
       auto it = fingerprints.find(input);
       if (it == fingerprints.end()) {
@@ -147,6 +148,7 @@ std::vector<StageOutcome> runStages(std::vector<StageDef> const& catalog,
       inputFingerprints[input] = it->second;
       inputDirs[input] = inputDir;
     }
+    if (stage.extraFingerprint) inputFingerprints["(external)"] = stage.extraFingerprint(config);
     std::string const fingerprint = stageFingerprint(core::engineVersion(), stage.name, config,
                                                      stage.sections, inputFingerprints);
     fingerprints[stage.name] = fingerprint;
@@ -183,7 +185,7 @@ std::vector<StageOutcome> runStages(std::vector<StageDef> const& catalog,
     });
     auto const start = std::chrono::steady_clock::now();
     core::Timers timers;
-    StageContext context{config, comm, log, timers, partialDir, finalDir, inputDirs};
+    StageContext context{config, comm, log, timers, partialDir, finalDir, inputDirs, fingerprint};
     outcome.summary = stage.run(context);
     comm.barrier();
     outcome.seconds =

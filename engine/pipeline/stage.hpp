@@ -21,6 +21,7 @@ struct StageContext {
   std::string outputDir;  ///< where the stage writes now (renamed to finalDir on success)
   std::string finalDir;   ///< where the outputs live once the stage has completed
   std::map<std::string, std::string> inputDirs;  ///< upstream stage name -> its completed dir
+  std::string fingerprint;  ///< of this run of the stage (a resumable stage checks what it resumes)
 };
 
 struct StageDef {
@@ -33,6 +34,10 @@ struct StageDef {
   /// A resumable stage keeps what an interrupted or earlier run wrote (its partial
   /// directory, or its previous output) and is expected to skip work already done.
   bool resumable = false;
+  /// When set, the upstream stages depend on the configuration (and replace `inputs`).
+  std::function<std::vector<std::string>(config::Config const&)> inputsFor;
+  /// When set, more text for the fingerprint (e.g. a hash of an input outside the pipeline).
+  std::function<std::string(config::Config const&)> extraFingerprint;
 };
 
 /// Every stage this build knows, in pipeline order.

@@ -2,6 +2,8 @@
 #include "core/error.hpp"
 #include "pipeline/stage.hpp"
 #include "acquire/acquire_stage.hpp"
+#include "core/hash.hpp"
+#include "preprocess/preprocess_stage.hpp"
 #include "synth/synth_stage.hpp"
 
 namespace vocloud::pipeline {
@@ -32,6 +34,33 @@ std::vector<StageDef> stageCatalog() {
       }};
   acquire.resumable = true;
   catalog.push_back(acquire);
+
+  pipeline::StageDef preprocess{
+      "preprocess",
+      "cut, resample, normalise and reduce a base of knowledge into one parallel HDF5 data set",
+      {"preprocess"},
+      {},
+      [](StageContext& context) {
+        auto const config = preprocess::preprocessConfigFrom(context.config);
+        preprocess::PreprocessRun run;
+        run.bokDir = config.input == "directory" ? config.bokDir : context.inputDirs.at(config.input) + "/bok";
+        run.outputDir = context.outputDir;
+        run.fingerprint = context.fingerprint;
+        run.provenance = context.config.effectiveYaml();
+        auto const result = preprocess::runPreprocess(config, run, context.comm, context.log, context.timers);
+        return preprocess::describe(result, context.finalDir + "/dataset.h5");
+      }};
+  preprocess.resumable = true;
+  preprocess.inputsFor = [](config::Config const& config) {
+    std::string const input = config.getString("preprocess.input");
+    return input == "directory" ? std::vector<std::string>{} : std::vector<std::string>{input};
+  };
+  preprocess.extraFingerprint = [](config::Config const& config) {
+    // A BoK outside the pipeline counts by its catalog's content.
+    if (config.getString("preprocess.input") != "directory") return std::string();
+    return core::sha256File(config.getString("preprocess.bok_dir") + "/catalog.csv");
+  };
+  catalog.push_back(preprocess);
   return catalog;
 }
 

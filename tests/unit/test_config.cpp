@@ -64,7 +64,7 @@ BOOST_AUTO_TEST_CASE(wrong_type_and_range_name_the_allowed_values) {
                       "exp.yaml:3:10: log.level: 'verbose' is not one of: debug, info, warn, error, quiet"));
   BOOST_TEST(contains(errorOf("experiment: d\nlog:\n  level: inf\n"), "(did you mean 'info'?)"));
   BOOST_TEST(contains(errorOf("experiment: d\nstages: [synth, smo]\n"),
-                      "exp.yaml:2:9: stages: 'smo' is not one of: synth, acquire"));
+                      "exp.yaml:2:9: stages: 'smo' is not one of: synth, acquire, preprocess"));
   BOOST_TEST(contains(errorOf("experiment: d\nsynth: 3\n"),
                       "exp.yaml:2:8: synth: expected a mapping of keys, got '3'"));
 }

@@ -1,0 +1,135 @@
+#include "preprocess/catalog_reader.hpp"
+
+#include "core/error.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <sstream>
+
+namespace vocloud::preprocess {
+
+namespace fs = std::filesystem;
+
+std::vector<std::string> splitCsvLine(std::string const& line) {
+  std::vector<std::string> fields(1);
+  bool quoted = false;
+  for (std::size_t i = 0; i < line.size(); ++i) {
+    char const c = line[i];
+    if (quoted) {
+      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
+        fields.back().push_back('"');
+        ++i;
+      } else if (c == '"') {
+        quoted = false;
+      } else {
+        fields.back().push_back(c);
+      }
+    } else if (c == '"') {
+      quoted = true;
+    } else if (c == ',') {
+      fields.emplace_back();
+    } else if (c != '\r') {
+      fields.back().push_back(c);
+    }
+  }
+  return fields;
+}
+
+CatalogReader::CatalogReader(std::string bokDir)
+    : _bokDir(std::move(bokDir)), _path(_bokDir + "/catalog.csv"), _in(_path) {
+  if (!_in) throw Error("preprocess: cannot read the catalog '" + _path + "'");
+  std::string header;
+  if (!std::getline(_in, header)) throw Error("preprocess: '" + _path + "' is empty");
+  _columns = splitCsvLine(header);
+  for (char const* required : {"id", "path"})
+    if (std::find(_columns.begin(), _columns.end(), required) == _columns.end())
+      throw Error("preprocess: '" + _path + "' has no column '" + required + "'");
+}
+
+std::vector<CatalogRow> CatalogReader::next(std::uint64_t count) {
+  std::vector<CatalogRow> rows;
+  std::string line;
+  while (rows.size() < count && std::getline(_in, line)) {
+    if (line.empty()) continue;
+    auto const fields = splitCsvLine(line);
+    if (fields.size() != _columns.size())
+      throw Error("preprocess: " + _path + ":" + std::to_string(_row + 2) + ": " +
+                  std::to_string(fields.size()) + " fields, the header has " +
+                  std::to_string(_columns.size()));
+    CatalogRow row;
+    row.row = _row++;
+    auto number = [](std::string const& text) {
+      char* end = nullptr;
+      double const x = std::strtod(text.c_str(), &end);
+      return text.empty() || end == text.c_str() ? std::numeric_limits<double>::quiet_NaN() : x;
+    };
+    for (std::size_t c = 0; c < _columns.size(); ++c) {
+      std::string const& name = _columns[c];
+      std::string const& value = fields[c];
+      if (name == "id") row.id = value;
+      else if (name == "path") row.path = value;
+      else if (name == "format") row.format = value;
+      else if (name == "label") row.label = value;
+      else if (name == "outlier_kind") row.outlierKind = value;
+      else if (name == "ra") row.ra = number(value);
+      else if (name == "dec") row.dec = number(value);
+      else if (name == "z") row.z = number(value);
+    }
+    if (!row.path.empty() && fs::path(row.path).is_relative()) row.path = _bokDir + "/" + row.path;
+    rows.push_back(std::move(row));
+  }
+  if (rows.size() < count) _done = true;
+  return rows;
+}
+
+namespace {
+constexpr char kField = '\x1f';
+constexpr char kRecord = '\x1e';
+std::string numberText(double x) {
+  if (std::isnan(x)) return "nan";
+  std::ostringstream out;
+  out.precision(17);
+  out << x;
+  return out.str();
+}
+}  // namespace
+
+std::string encodeRows(std::vector<CatalogRow> const& rows) {
+  std::string text;
+  for (auto const& r : rows) {
+    for (std::string const& f : {std::to_string(r.row), r.id, r.path, r.format, r.label, r.outlierKind,
+                                 numberText(r.ra), numberText(r.dec), numberText(r.z)})
+      text += f + kField;
+    text += kRecord;
+  }
+  return text;
+}
+
+std::vector<CatalogRow> decodeRows(std::string const& text) {
+  std::vector<CatalogRow> rows;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    std::size_t const end = text.find(kRecord, start);
+    std::vector<std::string> f;
+    for (std::size_t a = start, b; (b = text.find(kField, a)) != std::string::npos && b < end; a = b + 1)
+      f.push_back(text.substr(a, b - a));
+    if (f.size() != 9) throw Error("preprocess: corrupt catalog batch");
+    CatalogRow r;
+    r.row = std::stoll(f[0]);
+    r.id = f[1];
+    r.path = f[2];
+    r.format = f[3];
+    r.label = f[4];
+    r.outlierKind = f[5];
+    r.ra = std::stod(f[6]);
+    r.dec = std::stod(f[7]);
+    r.z = std::stod(f[8]);
+    rows.push_back(std::move(r));
+    start = end + 1;
+  }
+  return rows;
+}
+
+}  // namespace vocloud::preprocess

@@ -1,0 +1,123 @@
+#include "preprocess/dataset_exports.hpp"
+
+#include "io/votable.hpp"
+
+#include <cstdio>
+#include <sstream>
+
+namespace vocloud::preprocess {
+
+namespace {
+
+std::string csvQuote(std::string const& text) {
+  if (text.find_first_of(",\"\n") == std::string::npos) return text;
+  std::string out = "\"";
+  for (char c : text) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
+
+std::string number(double x) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.9g", x);
+  return buffer;
+}
+
+io::VoTableHeader voHeader(std::size_t dims) {
+  io::VoTableHeader h;
+  h.resourceName = "vocloud";
+  h.resourceDescription = "Spectra preprocessed by vocloud onto one wavelength grid";
+  h.tableName = "dataset";
+  auto field = [](std::string name, std::string type, std::string arraysize, std::string ucd,
+                  std::string unit = "") {
+    io::VoField f;
+    f.name = std::move(name);
+    f.datatype = std::move(type);
+    f.arraysize = std::move(arraysize);
+    f.ucd = std::move(ucd);
+    f.unit = std::move(unit);
+    return f;
+  };
+  h.fields = {field("id", "char", "*", "meta.id;meta.main"),
+              field("label", "char", "*", "meta.code.class"),
+              field("ra", "double", "", "pos.eq.ra", "deg"),
+              field("dec", "double", "", "pos.eq.dec", "deg"),
+              field("z", "double", "", "src.redshift"),
+              field("snr", "double", "", "stat.snr"),
+              field("layout", "char", "*", "meta.code"),
+              field("flux", "float", std::to_string(dims), "phot.flux.density")};
+  return h;
+}
+
+}  // namespace
+
+ExportWriters::ExportWriters(PreprocessConfig const& config, Grid const& grid, std::string const& outputDir,
+                             comm::Comm const& comm, std::uint64_t csvKeep, std::uint64_t votKeep)
+    : _comm(comm) {
+  if (config.exportCsv) {
+    _csv = std::make_unique<comm::OrderedFileWriter>(comm, outputDir + "/dataset.csv", csvKeep);
+    if (csvKeep == 0) {
+      std::string header = "id,label,ra,dec,z,snr,layout";
+      for (double w : grid.wave) header += ",w" + number(w);
+      _csv->append(comm.isRoot() ? header + "\n" : std::string());
+    }
+  }
+  if (config.exportVoTable) {
+    // The header and footer are what VoTableWriter writes around the rows.
+    std::ostringstream text;
+    std::size_t headerLength = 0;
+    {
+      io::VoTableWriter writer(text, voHeader(grid.wave.size()));
+      headerLength = text.str().size();
+      writer.finish();
+    }
+    _votFooter = text.str().substr(headerLength);
+    _vot = std::make_unique<comm::OrderedFileWriter>(comm, outputDir + "/dataset.vot", votKeep);
+    if (votKeep == 0) _vot->append(comm.isRoot() ? text.str().substr(0, headerLength) : std::string());
+  }
+}
+
+ExportWriters::~ExportWriters() = default;
+
+void ExportWriters::append(AcceptedRows const& rows, std::uint64_t dims) {
+  if (_csv) {
+    std::string chunk;
+    for (std::uint64_t i = 0; i < rows.count(); ++i) {
+      chunk += csvQuote(rows.id[i]) + "," + csvQuote(rows.label[i]) + "," + number(rows.ra[i]) + "," +
+               number(rows.dec[i]) + "," + number(rows.z[i]) + "," + number(rows.snr[i]) + "," + rows.layout[i];
+      for (std::uint64_t d = 0; d < dims; ++d) chunk += "," + number(rows.flux[i * dims + d]);
+      chunk += "\n";
+    }
+    _csv->append(chunk);
+  }
+  if (_vot) {
+    std::ostringstream text;
+    std::size_t headerLength = 0;
+    {
+      io::VoTableWriter writer(text, voHeader(dims));
+      headerLength = text.str().size();
+      for (std::uint64_t i = 0; i < rows.count(); ++i) {
+        std::string values;
+        for (std::uint64_t d = 0; d < dims; ++d)
+          values += (d ? " " : "") + io::voCell(rows.flux[i * dims + d]);
+        writer.writeRow({rows.id[i], rows.label[i], io::voCell(rows.ra[i]), io::voCell(rows.dec[i]),
+                         io::voCell(rows.z[i]), io::voCell(rows.snr[i]), rows.layout[i], values});
+      }
+      std::string const all = text.str();
+      _vot->append(all.substr(headerLength));
+      writer.finish();
+    }
+  }
+}
+
+void ExportWriters::finish() {
+  if (_csv) _csv->close();
+  if (_vot) {
+    _vot->append(_comm.isRoot() ? _votFooter : std::string());
+    _vot->close();
+  }
+}
+
+std::uint64_t ExportWriters::csvBytes() const { return _csv ? _csv->size() : 0; }
+std::uint64_t ExportWriters::votBytes() const { return _vot ? _vot->size() : 0; }
+
+}  // namespace vocloud::preprocess

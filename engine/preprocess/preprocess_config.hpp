@@ -1,0 +1,39 @@
+#pragma once
+// The `preprocess` section as a plain struct.
+#include "config/config.hpp"
+#include "preprocess/normalise.hpp"
+
+#include <cstdint>
+#include <string>
+
+namespace vocloud::preprocess {
+
+enum class Frame { Vacuum, Air, AsIs };
+
+struct PreprocessConfig {
+  std::string input = "synth";  ///< "synth", "acquire" or "directory"
+  std::string bokDir;           ///< for input "directory"
+  Frame frame = Frame::Vacuum;
+  bool restFrame = false;
+  double lambdaMin = 6300, lambdaMax = 6700;
+  bool logGrid = false;
+  int points = 800;
+  double step = 0;
+  bool rebin = true;  ///< false: linear interpolation
+  NormaliseOptions normalise;
+  double smoothSigma = 0;
+  double minCoverage = 0.9;
+  double minSnr = 0;
+  std::uint64_t roundRows = 4096;
+  int pcaComponents = 10;
+  std::string wavelet = "none";  ///< "none", "haar", "db4"
+  int waveletLevels = 3;
+  int waveletDetailLevels = 0;
+  bool exportCsv = false, exportVoTable = false;
+};
+
+/// Reads the `preprocess` section; throws vocloud::UsageError naming the key for
+/// inconsistent values (lambda_min >= lambda_max, no points and no step, ...).
+PreprocessConfig preprocessConfigFrom(config::Config const& config);
+
+}  // namespace vocloud::preprocess

@@ -1,0 +1,295 @@
+#include "preprocess/preprocess_stage.hpp"
+
+#include "comm/shard.hpp"
+#include "core/error.hpp"
+#include "core/files.hpp"
+#include "core/json.hpp"
+#include "core/progress.hpp"
+#include "core/version.hpp"
+#include "io/h5_store.hpp"
+#include "preprocess/catalog_reader.hpp"
+#include "preprocess/dataset_exports.hpp"
+#include "preprocess/dataset_layout.hpp"
+#include "preprocess/pca.hpp"
+#include "preprocess/process_spectrum.hpp"
+#include "preprocess/wavelet.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+
+namespace vocloud::preprocess {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// What a completed round leaves behind, so a killed run continues after it.
+struct RoundState {
+  std::string fingerprint;
+  std::uint64_t rounds = 0, accepted = 0, rejected = 0, csvBytes = 0, votBytes = 0;
+};
+
+RoundState readState(std::string const& path) {
+  RoundState s;
+  if (!fs::exists(path)) return s;
+  try {
+    YAML::Node const n = YAML::LoadFile(path);
+    s.fingerprint = n["fingerprint"].as<std::string>();
+    s.rounds = n["rounds"].as<std::uint64_t>();
+    s.accepted = n["accepted"].as<std::uint64_t>();
+    s.rejected = n["rejected"].as<std::uint64_t>();
+    s.csvBytes = n["csv_bytes"].as<std::uint64_t>();
+    s.votBytes = n["vot_bytes"].as<std::uint64_t>();
+  } catch (YAML::Exception const&) {
+    return RoundState{};
+  }
+  return s;
+}
+
+void writeState(std::string const& path, RoundState const& s) {
+  core::JsonWriter json;
+  json.beginObject()
+      .key("fingerprint").value(s.fingerprint)
+      .key("rounds").value(s.rounds)
+      .key("accepted").value(s.accepted)
+      .key("rejected").value(s.rejected)
+      .key("csv_bytes").value(s.csvBytes)
+      .key("vot_bytes").value(s.votBytes)
+      .endObject();
+  core::writeFileAtomic(path, json.str() + "\n");
+}
+
+StringWidths scanWidths(std::string const& bokDir, std::uint64_t& rows) {
+  StringWidths w;
+  CatalogReader reader(bokDir);
+  rows = 0;
+  while (!reader.done()) {
+    for (auto const& r : reader.next(65536)) {
+      w.id = std::max<std::uint64_t>(w.id, r.id.size());
+      w.path = std::max<std::uint64_t>(w.path, r.path.size());
+      w.label = std::max<std::uint64_t>(w.label, r.label.size());
+      w.outlierKind = std::max<std::uint64_t>(w.outlierKind, r.outlierKind.size());
+      ++rows;
+    }
+  }
+  // Labels found in the files' headers (class) may be longer than the catalog's.
+  w.label = std::max<std::uint64_t>(w.label, 32);
+  return w;
+}
+
+std::vector<float> waveletFeatures(PreprocessConfig const& config, std::vector<float> const& flux) {
+  Wavelet const kind = parseWavelet(config.wavelet == "db4" ? "db2" : config.wavelet);
+  std::vector<double> const padded = padForDwt(std::vector<double>(flux.begin(), flux.end()), config.waveletLevels);
+  std::vector<double> const coefficients = dwtForward(padded, kind, config.waveletLevels);
+  std::size_t const keep = selectedPrefixLength(padded.size(), config.waveletLevels, config.waveletDetailLevels);
+  return std::vector<float>(coefficients.begin(), coefficients.begin() + static_cast<std::ptrdiff_t>(keep));
+}
+
+std::uint64_t waveletDims(PreprocessConfig const& config, std::size_t dims) {
+  if (config.wavelet == "none") return 0;
+  std::size_t const block = std::size_t(1) << config.waveletLevels;
+  std::size_t const padded = (dims + block - 1) / block * block;
+  return selectedPrefixLength(padded, config.waveletLevels, config.waveletDetailLevels);
+}
+
+}  // namespace
+
+PreprocessResult runPreprocess(PreprocessConfig const& config, PreprocessRun const& run,
+                               comm::Comm const& comm, core::Log const& log, core::Timers& timers) {
+  Grid const grid = makeGrid(config.lambdaMin, config.lambdaMax, config.logGrid, config.points, config.step);
+  std::uint64_t const dims = grid.wave.size();
+  std::string const datasetPath = run.outputDir + "/dataset.h5";
+  std::string const statePath = run.outputDir + "/progress.json";
+
+  // Rank 0 knows the catalog: its length and the widths of the string columns.
+  std::uint64_t catalogRows = 0;
+  StringWidths widths;
+  RoundState state;
+  if (comm.isRoot()) {
+    widths = scanWidths(run.bokDir, catalogRows);
+    state = readState(statePath);
+    if (state.fingerprint != run.fingerprint || !fs::exists(datasetPath)) state = RoundState{};
+  }
+  std::vector<unsigned long long> shared = {catalogRows, widths.id, widths.path, widths.label,
+                                            widths.outlierKind, state.rounds, state.accepted,
+                                            state.rejected, state.csvBytes, state.votBytes};
+  comm.bcast(shared, 0);
+  catalogRows = shared[0];
+  widths = {shared[1], shared[2], shared[3], shared[4]};
+  state.rounds = shared[5];
+  state.accepted = shared[6];
+  state.rejected = shared[7];
+  state.csvBytes = shared[8];
+  state.votBytes = shared[9];
+  state.fingerprint = run.fingerprint;
+  bool const resuming = state.rounds > 0;
+  if (resuming)
+    log.info("preprocess: resuming after round " + std::to_string(state.rounds) + " (" +
+             std::to_string(state.accepted) + " spectra already written)");
+
+  std::uint64_t const features = waveletDims(config, dims);
+  PreprocessResult result;
+  result.catalogRows = catalogRows;
+  result.dims = dims;
+  result.resumedRounds = state.rounds;
+  {
+    io::H5File file = resuming ? io::H5File::openParallel(datasetPath, comm, true)
+                               : io::H5File::createParallel(datasetPath, comm);
+    auto layout = std::make_unique<DatasetLayout>(file, !resuming, dims, features, widths);
+    if (resuming) {
+      layout->truncate(state.accepted, state.rejected);
+    } else {
+      io::writeSmall(file, "/wave", grid.wave, {dims});
+    }
+    ExportWriters exports(config, grid, run.outputDir, comm, resuming ? state.csvBytes : 0,
+                          resuming ? state.votBytes : 0);
+
+    std::uint64_t const rounds = (catalogRows + config.roundRows - 1) / config.roundRows;
+    core::Progress progress(log, "preprocess", (catalogRows + comm.size() - 1) / comm.size());
+    std::unique_ptr<CatalogReader> reader;
+    if (comm.isRoot()) {
+      reader = std::make_unique<CatalogReader>(run.bokDir);
+      for (std::uint64_t r = 0; r < state.rounds; ++r) reader->next(config.roundRows);  // done before
+    }
+    for (std::uint64_t round = state.rounds; round < rounds; ++round) {
+      // Rank 0 reads the round's rows and their file sizes; every rank takes a contiguous,
+      // byte-balanced part.
+      std::string text;
+      std::vector<double> bytes;
+      if (comm.isRoot()) {
+        auto const rows = reader->next(config.roundRows);
+        text = encodeRows(rows);
+        for (auto const& r : rows) {
+          std::error_code ec;
+          auto const size = fs::file_size(r.path, ec);
+          bytes.push_back(ec ? 1. : static_cast<double>(size));
+        }
+      }
+      std::vector<CatalogRow> const rows = decodeRows(comm.bcast(text, 0));
+      comm.bcast(bytes, 0);
+      auto const bounds = comm::shardByWeights(bytes, comm.size());
+
+      AcceptedRows accepted;
+      RejectedRows rejected;
+      {
+        core::ScopedTimer timer(timers, "process");
+        for (std::uint64_t i = bounds[comm.rank()]; i < bounds[comm.rank() + 1]; ++i) {
+          CatalogRow const& row = rows[i];
+          ProcessedSpectrum p = processSpectrum(row, config, grid);
+          progress.advance();
+          if (!p.accepted) {
+            rejected.id.push_back(row.id);
+            rejected.path.push_back(row.path);
+            rejected.reason.push_back(p.reason.substr(0, kReasonWidth));
+            rejected.catalogRow.push_back(row.row);
+            continue;
+          }
+          if (features > 0) {
+            auto const w = waveletFeatures(config, p.flux);
+            accepted.wavelet.insert(accepted.wavelet.end(), w.begin(), w.end());
+          }
+          accepted.flux.insert(accepted.flux.end(), p.flux.begin(), p.flux.end());
+          accepted.ivar.insert(accepted.ivar.end(), p.ivar.begin(), p.ivar.end());
+          accepted.mask.insert(accepted.mask.end(), p.mask.begin(), p.mask.end());
+          accepted.id.push_back(row.id);
+          accepted.path.push_back(row.path);
+          accepted.label.push_back(p.label);
+          accepted.layout.push_back(p.layout);
+          accepted.outlierKind.push_back(row.outlierKind);
+          accepted.ra.push_back(p.ra);
+          accepted.dec.push_back(p.dec);
+          accepted.z.push_back(p.z);
+          accepted.snr.push_back(p.snr);
+          accepted.coverage.push_back(p.coverage);
+          accepted.catalogRow.push_back(row.row);
+        }
+      }
+      core::ScopedTimer timer(timers, "write");
+      std::uint64_t const a = accepted.count(), r = rejected.count();
+      std::uint64_t const aOffset = state.accepted + comm.exscan<unsigned long long>(a);
+      std::uint64_t const rOffset = state.rejected + comm.exscan<unsigned long long>(r);
+      state.accepted += comm.allreduce<unsigned long long>(a, comm::Op::Sum);
+      state.rejected += comm.allreduce<unsigned long long>(r, comm::Op::Sum);
+      layout->writeAccepted(accepted, aOffset, state.accepted);
+      layout->writeRejected(rejected, rOffset, state.rejected);
+      exports.append(accepted, dims);
+      file.flush();
+      state.rounds = round + 1;
+      state.csvBytes = exports.csvBytes();
+      state.votBytes = exports.votBytes();
+      if (comm.isRoot()) writeState(statePath, state);
+    }
+    progress.finish();
+    exports.finish();
+
+    // PCA from the rows written, each rank its block: a pass to fit, a pass to project.
+    if (config.pcaComponents > 0 && state.accepted >= 2) {
+      core::ScopedTimer timer(timers, "pca");
+      comm::Range const mine = comm::blockRange(state.accepted, comm.size(), comm.rank());
+      std::uint64_t const batch = std::max<std::uint64_t>(1, (16u << 20) / (4 * dims));
+      std::uint64_t const passes = comm.allreduce<unsigned long long>((mine.size() + batch - 1) / batch, comm::Op::Max);
+      PcaAccumulator accumulator(dims);
+      std::vector<float> buffer;
+      for (std::uint64_t b = mine.begin; b < mine.end; b += batch) {
+        std::uint64_t const n = std::min(batch, mine.end - b);
+        buffer.resize(n * dims);
+        layout->flux().read(b, n, buffer.data());
+        accumulator.add(buffer.data(), n);
+      }
+      PcaModel const model = accumulator.finish(config.pcaComponents, comm);
+      auto const k = model.k();
+      io::H5Rows const projections = io::H5Rows::create(file, "/features/pca", io::H5Type::Float32, k, 4096);
+      io::H5Rows const errors = io::H5Rows::create(file, "/features/pca_reconstruction_error", io::H5Type::Float32, 0, 4096);
+      projections.resize(state.accepted);
+      errors.resize(state.accepted);
+      std::vector<float> projected, residual;
+      for (std::uint64_t pass = 0; pass < passes; ++pass) {
+        std::uint64_t const b = std::min(mine.end, mine.begin + pass * batch);
+        std::uint64_t const n = std::min(batch, mine.end - b);
+        buffer.resize(n * dims);
+        projected.resize(n * k);
+        residual.resize(n);
+        layout->flux().read(b, n, buffer.data());
+        pcaProject(model, buffer.data(), n, projected.data());
+        pcaReconstructionError(model, buffer.data(), n, residual.data());
+        projections.write(b, n, projected.data());
+        errors.write(b, n, residual.data());
+      }
+      io::writeSmall(file, "/pca/components", model.components, {k, dims});
+      io::writeSmall(file, "/pca/mean", model.mean, {dims});
+      io::writeSmall(file, "/pca/explained_variance", model.explainedVariance, {k});
+      io::writeSmall(file, "/pca/explained_variance_ratio", model.explainedVarianceRatio, {k});
+      for (double r : model.explainedVarianceRatio) result.pcaVarianceExplained += r;
+    }
+    file.setAttribute("/", "vocloud_version", std::string(core::engineVersion()));
+    file.setAttribute("/", "fingerprint", run.fingerprint);
+    file.setAttribute("/", "effective_config", run.provenance);
+    file.setAttribute("/", "bok", run.bokDir);
+    file.setAttribute("/", "grid", std::string(config.logGrid ? "log" : "linear"));
+    file.setAttribute("/wave", "unit", std::string("Angstrom"));
+    file.setAttribute("/wave", "frame", std::string(config.frame == Frame::Vacuum ? "vacuum"
+                                                    : config.frame == Frame::Air  ? "air"
+                                                                                  : "as_is"));
+    file.setAttribute("/", "catalog_rows", static_cast<double>(catalogRows));
+    layout.reset();  // datasets close before the file (MPI-IO refuses otherwise)
+    file.close();
+  }
+  result.accepted = state.accepted;
+  result.rejected = state.rejected;
+  return result;
+}
+
+std::string describe(PreprocessResult const& r, std::string const& datasetPath) {
+  char text[256];
+  std::snprintf(text, sizeof text, "%llu of %llu spectra on %llu points (%llu rejected%s), PCA %.1f%% of variance in ",
+                static_cast<unsigned long long>(r.accepted), static_cast<unsigned long long>(r.catalogRows),
+                static_cast<unsigned long long>(r.dims), static_cast<unsigned long long>(r.rejected),
+                r.resumedRounds ? ", resumed" : "", 100. * r.pcaVarianceExplained);
+  return text + datasetPath;
+}
+
+}  // namespace vocloud::preprocess

@@ -1,0 +1,83 @@
+#include "preprocess/process_spectrum.hpp"
+
+#include "io/read_error.hpp"
+#include "io/reader.hpp"
+#include "preprocess/frames.hpp"
+#include "preprocess/normalise.hpp"
+#include "preprocess/quality.hpp"
+#include "preprocess/resample.hpp"
+#include "preprocess/smooth.hpp"
+#include "preprocess/unusable.hpp"
+
+#include <cmath>
+#include <cstdio>
+
+namespace vocloud::preprocess {
+
+namespace {
+
+ProcessedSpectrum rejected(ProcessedSpectrum out, std::string reason) {
+  out.accepted = false;
+  out.reason = std::move(reason);
+  out.flux.clear();
+  out.ivar.clear();
+  out.mask.clear();
+  return out;
+}
+
+}  // namespace
+
+ProcessedSpectrum processSpectrum(CatalogRow const& row, PreprocessConfig const& config, Grid const& grid) {
+  ProcessedSpectrum out;
+  out.label = row.label;
+  io::Spectrum spectrum;
+  try {
+    spectrum = io::readSpectrum(row.path);
+  } catch (io::ReadError const& e) {
+    return rejected(out, io::reasonName(e.reason()) + ": " + e.what());
+  }
+  out.layout = spectrum.layout;
+  out.ra = std::isfinite(row.ra) ? row.ra : spectrum.meta.ra;
+  out.dec = std::isfinite(row.dec) ? row.dec : spectrum.meta.dec;
+  out.z = std::isfinite(row.z) ? row.z : spectrum.meta.z;
+  if (out.label.empty()) out.label = spectrum.meta.cls;
+  try {
+    // Wavelengths into the chosen frame; a file of unknown frame is taken as it is.
+    if (config.frame == Frame::Vacuum && spectrum.frame == io::WavelengthFrame::Air)
+      airToVacuum(spectrum.wave);
+    else if (config.frame == Frame::Air && spectrum.frame == io::WavelengthFrame::Vacuum)
+      vacuumToAir(spectrum.wave);
+    if (config.restFrame && std::isfinite(out.z)) toRestFrame(spectrum.wave, out.z);
+
+    Resampled resampled =
+        config.rebin ? rebinFluxConserving(spectrum.wave, spectrum.flux, spectrum.ivar, spectrum.mask, grid)
+                     : interpolateLinear(spectrum.wave, spectrum.flux, spectrum.ivar, spectrum.mask, grid);
+    out.coverage = resampled.coverage;
+    if (resampled.coverage < config.minCoverage) {
+      char text[96];
+      std::snprintf(text, sizeof text, "coverage: %.3f of the grid < min_coverage %.3f",
+                    resampled.coverage, config.minCoverage);
+      return rejected(out, text);
+    }
+    fillMissing(resampled);
+    out.snr = estimateSnr(resampled.flux, resampled.ivar, resampled.mask);
+    if (config.minSnr > 0 && !(out.snr >= config.minSnr)) {
+      char text[96];
+      std::snprintf(text, sizeof text, "low_snr: %.2f < min_snr %.2f", out.snr, config.minSnr);
+      return rejected(out, text);
+    }
+    if (config.smoothSigma > 0) gaussianSmooth(resampled.flux, config.smoothSigma);
+    normalise(resampled.flux, resampled.ivar, resampled.mask, grid.wave, config.normalise);
+    for (float v : resampled.flux)
+      if (!std::isfinite(v)) return rejected(out, "non_finite: values after preprocessing");
+    out.flux = std::move(resampled.flux);
+    out.ivar = std::move(resampled.ivar);
+    out.mask = std::move(resampled.mask);
+    out.accepted = true;
+    return out;
+  } catch (Unusable const& e) {
+    return rejected(out, e.reason() + ": " + e.what());
+  }
+}
+
+}  // namespace vocloud::preprocess

@@ -1,0 +1,95 @@
+#include "preprocess/quality.hpp"
+
+#include "core/error.hpp"
+#include "preprocess/number_text.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <limits>
+
+namespace vocloud::preprocess {
+
+namespace {
+
+// Noise scale of DER_SNR: 1.482602 / sqrt(6), turning the median absolute second
+// difference of Gaussian noise into its standard deviation (Stoehr et al. 2008).
+constexpr double kDerSnrScale = 0.6052697;
+
+double median(std::vector<double> values) {
+  std::size_t const n = values.size();
+  auto const middle = values.begin() + static_cast<std::ptrdiff_t>(n / 2);
+  std::nth_element(values.begin(), middle, values.end());
+  double const upper = *middle;
+  if (n % 2 == 1) return upper;
+  return 0.5 * (*std::max_element(values.begin(), middle) + upper);
+}
+
+}  // namespace
+
+double estimateSnr(std::vector<float> const& flux, std::vector<float> const& ivar,
+                   std::vector<std::uint8_t> const& mask) {
+  std::size_t const n = flux.size();
+  if ((!ivar.empty() && ivar.size() != n) || (!mask.empty() && mask.size() != n))
+    throw Error("preprocess: S/N estimate of arrays of different lengths (flux " +
+                std::to_string(n) + ", ivar " + std::to_string(ivar.size()) + ", mask " +
+                std::to_string(mask.size()) + ")");
+  auto good = [&](std::size_t i) {
+    return (mask.empty() || mask[i] == 0) && std::isfinite(flux[i]);
+  };
+  std::vector<double> values;
+  values.reserve(n);
+  if (!ivar.empty()) {
+    for (std::size_t i = 0; i < n; ++i)
+      if (good(i) && std::isfinite(ivar[i]) && ivar[i] > 0)
+        values.push_back(flux[i] * std::sqrt(static_cast<double>(ivar[i])));
+    return values.empty() ? 0.0 : median(values);
+  }
+  for (std::size_t i = 0; i < n; ++i)
+    if (good(i)) values.push_back(flux[i]);
+  std::size_t const m = values.size();
+  if (m < 5) return 0.0;
+  std::vector<double> second(m - 4);
+  for (std::size_t i = 2; i + 2 < m; ++i)
+    second[i - 2] = std::abs(2.0 * values[i] - values[i - 2] - values[i + 2]);
+  double const signal = median(values);
+  double const noise = kDerSnrScale * median(second);
+  if (noise == 0) return signal > 0 ? std::numeric_limits<double>::infinity() : 0.0;
+  return signal / noise;
+}
+
+std::string coverageRejection(double coverage, double minCoverage) {
+  if (coverage >= minCoverage) return "";
+  char text[96];
+  std::snprintf(text, sizeof text, "low_coverage (%.3f of the grid has data, minimum %.3f)",
+                coverage, minCoverage);
+  return text;
+}
+
+std::string snrRejection(double snr, double minSnr) {
+  if (minSnr <= 0 || snr >= minSnr) return "";
+  return "low_snr (S/N " + detail::numberText(snr) + ", minimum " + detail::numberText(minSnr) + ")";
+}
+
+std::string nonFiniteRejection(std::vector<float> const& flux, std::vector<float> const& ivar) {
+  for (std::size_t i = 0; i < flux.size(); ++i)
+    if (!std::isfinite(flux[i]))
+      return "non_finite_values (flux[" + std::to_string(i) + "] = " +
+             detail::numberText(flux[i]) + ")";
+  for (std::size_t i = 0; i < ivar.size(); ++i)
+    if (!std::isfinite(ivar[i]))
+      return "non_finite_values (ivar[" + std::to_string(i) + "] = " +
+             detail::numberText(ivar[i]) + ")";
+  return "";
+}
+
+std::string rejectionReason(Resampled const& spectrum, QualityThresholds const& thresholds) {
+  std::string reason = nonFiniteRejection(spectrum.flux, spectrum.ivar);
+  if (reason.empty()) reason = coverageRejection(spectrum.coverage, thresholds.minCoverage);
+  if (reason.empty() && thresholds.minSnr > 0)
+    reason = snrRejection(estimateSnr(spectrum.flux, spectrum.ivar, spectrum.mask),
+                          thresholds.minSnr);
+  return reason;
+}
+
+}  // namespace vocloud::preprocess
