@@ -218,8 +218,8 @@ void addPreprocess(Schema& s) {
                "Spectra per collective write round (all ranks together); bounds memory per rank"));
   s.key(keyInt("preprocess.pca_components", "10", 0, 1000,
                "Principal components computed collectively (0: no PCA)"));
-  s.key(keyEnum("preprocess.wavelet", "none", {"none", "haar", "db4"},
-                "Discrete wavelet transform features (db4: Daubechies 4-tap)"));
+  s.key(keyEnum("preprocess.wavelet", "none", {"none", "haar", "d4"},
+                "Discrete wavelet transform features (d4: Daubechies 4-tap, pywt's db2)"));
   s.key(keyInt("preprocess.wavelet_levels", "3", 1, 20, "Wavelet decomposition levels"));
   s.key(keyInt("preprocess.wavelet_detail_levels", "0", 0, 20,
                "Detail levels kept beside the approximation (coarsest first)"));

@@ -32,7 +32,7 @@ bool contains(std::string const& text, std::string const& part) {
 }
 
 // Ondřejov 2 m (Zeiss) CCD700 coudé spectrograph, as its archive headers say.
-bool isOndrejov(Header const& header) {
+bool isOndrejov(FitsHeader const& header) {
   std::string const telescope = lowerCase(header.string("TELESCOP").value_or(""));
   std::string const observatory = lowerCase(header.string("OBSERVAT").value_or(""));
   std::string const instrument = lowerCase(header.string("INSTRUME").value_or(""));
@@ -41,55 +41,42 @@ bool isOndrejov(Header const& header) {
 }
 
 // Log-linear (log10 Å) solution: DC-FLAG = 1 (IRAF) or a CTYPE1 that says LOG.
-char const* imageLayout(Header const& header) {
+char const* imageLayout(FitsHeader const& header) {
   std::string const ctype = lowerCase(header.string("CTYPE1").value_or(""));
   bool const log = header.number("DC-FLAG").value_or(0) == 1 || contains(ctype, "log");
   return log ? kImageLogLinear : kImageLinear;
 }
 
-// Moves to HDU `hdu` (1-based); false when the file has fewer HDUs.
-bool moveIfPresent(FitsFile const& file, int hdu, int& type) {
-  int status = 0;
-  fits_movabs_hdu(file.get(), hdu, &type, &status);
-  if (status == END_OF_FILE || status == BAD_HDU_NUM) {
-    fits_clear_errmsg();
-    return false;
-  }
-  checkRead(file, status, "moving to HDU " + std::to_string(hdu));
-  return true;
-}
-
-std::string tableLayout(FitsFile const& file) {
-  auto const columns = tableColumns(file, Header(file));
-  auto const flux = findColumn(columns, "flux");
-  if (flux && findColumn(columns, "loglam")) return kSdss;
-  if (flux && findColumn(columns, "wavelength") && flux->repeat > 1 && tableRows(file) == 1)
+std::string tableLayout(FitsMemory const& file, FitsHdu const& hdu) {
+  FitsTable const table(file, hdu);
+  FitsColumn const* flux = table.find("flux");
+  if (flux && table.find("loglam")) return kSdss;
+  if (flux && table.find("wavelength") && flux->repeat > 1 && table.rows() == 1)
     return kLamostDr8;
-  if (flux && findColumn(columns, "spectral")) return kOndrejovSsap;
+  if (flux && table.find("spectral")) return kOndrejovSsap;
   return kTable;
 }
 
-// Layout name and data HDU; `primary` is the header of HDU 1.
-std::pair<std::string, int> detect(FitsFile const& file, ReadOptions const& options,
-                                   Header const& primary) {
-  int type = 0;
+}  // namespace
+
+FitsLayout detectFitsLayout(FitsMemory const& file, ReadOptions const& options) {
   if (options.hdu > 0) {
-    int const hdu = options.hdu + 1;
-    if (!moveIfPresent(file, hdu, type))
+    int const number = options.hdu + 1;
+    FitsHdu const* hdu = file.find(number);
+    if (hdu == nullptr)
       throw ReadError(ReadError::Reason::UnknownLayout, file.path(),
                       "the file has no extension " + std::to_string(options.hdu));
-    if (type != IMAGE_HDU) return {kTable, hdu};
-    auto const shape = imageShape(file);
-    if (isOneDimensional(shape)) return {imageLayout(Header(file)), hdu};
+    if (hdu->kind != HduKind::Image) return {kTable, number};
+    if (isOneDimensional(hdu->axes)) return {imageLayout(hdu->header), number};
     throw ReadError(ReadError::Reason::UnknownLayout, file.path(),
-                    "extension " + std::to_string(options.hdu) + " holds " + shapeText(shape) +
-                        ", not a spectrum");
+                    "extension " + std::to_string(options.hdu) + " holds " +
+                        shapeText(hdu->axes) + ", not a spectrum");
   }
 
-  file.moveTo(1);
-  auto const shape = imageShape(file);
+  FitsHdu const& primary = file.hdu(1);
+  auto const& shape = primary.axes;
   if (shape.size() == 2) {
-    if (auto exten0 = primary.string("EXTEN0")) {
+    if (auto exten0 = primary.header.string("EXTEN0")) {
       // LAMOST DR1-DR7 name the image rows in EXTEN0; DR1 has no wavelength row.
       std::istringstream words(lowerCase(*exten0));
       std::string word;
@@ -99,26 +86,17 @@ std::pair<std::string, int> detect(FitsFile const& file, ReadOptions const& opti
     }
   }
   if (isOneDimensional(shape))
-    return {isOndrejov(primary) ? kOndrejovRaw : imageLayout(primary), 1};
+    return {isOndrejov(primary.header) ? kOndrejovRaw : imageLayout(primary.header), 1};
 
-  if (!moveIfPresent(file, 2, type))
+  FitsHdu const* first = file.find(2);
+  if (first == nullptr)
     throw ReadError(ReadError::Reason::UnknownLayout, file.path(),
                     "the primary HDU holds " + shapeText(shape) + " and there is no extension");
-  if (type != IMAGE_HDU) return {tableLayout(file), 2};
-  auto const first = imageShape(file);
-  if (isOneDimensional(first)) return {imageLayout(Header(file)), 2};
+  if (first->kind != HduKind::Image) return {tableLayout(file, *first), 2};
+  if (isOneDimensional(first->axes)) return {imageLayout(first->header), 2};
   throw ReadError(ReadError::Reason::UnknownLayout, file.path(),
                   "the primary HDU holds " + shapeText(shape) + " and extension 1 " +
-                      shapeText(first) + "; neither is a spectrum layout");
-}
-
-}  // namespace
-
-FitsLayout detectFitsLayout(FitsFile const& file, ReadOptions const& options) {
-  file.moveTo(1);
-  Header primary(file);
-  auto [name, hdu] = detect(file, options, primary);
-  return FitsLayout{std::move(name), hdu, std::move(primary)};
+                      shapeText(first->axes) + "; neither is a spectrum layout");
 }
 
 }  // namespace vocloud::io::detail

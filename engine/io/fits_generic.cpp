@@ -11,30 +11,29 @@ namespace vocloud::io::detail {
 
 namespace {
 
-std::string columnList(std::vector<ColumnInfo> const& columns) {
+std::string columnList(FitsTable const& table) {
   std::string text;
-  for (auto const& column : columns) text += (text.empty() ? "" : ", ") + column.name;
+  for (auto const& column : table.columns()) text += (text.empty() ? "" : ", ") + column.name;
   return text.empty() ? "none" : text;
 }
 
-ColumnInfo requireColumn(FitsFile const& file, std::vector<ColumnInfo> const& columns,
-                         std::string const& name) {
-  if (auto column = findColumn(columns, name)) return *column;
-  throw ReadError(ReadError::Reason::MissingColumn, file.path(),
-                  "no column '" + name + "' in HDU " + std::to_string(file.currentHdu()) +
-                      " (columns: " + columnList(columns) + ")");
+FitsColumn const& requireColumn(FitsTable const& table, std::string const& name) {
+  if (FitsColumn const* column = table.find(name)) return *column;
+  throw ReadError(ReadError::Reason::MissingColumn, table.file().path(),
+                  "no column '" + name + "' in HDU " + std::to_string(table.hdu().number) +
+                      " (columns: " + columnList(table) + ")");
 }
 
 // The name given in the options (which must then exist) or the first usual name present.
-std::string chooseColumn(std::string const& given, std::vector<ColumnInfo> const& columns,
+std::string chooseColumn(std::string const& given, FitsTable const& table,
                          std::vector<std::string> const& usual) {
   if (!given.empty()) return given;
-  auto column = findAnyColumn(columns, usual);
+  FitsColumn const* column = findAnyColumn(table, usual);
   return column ? column->name : std::string();
 }
 
 // Frame and metadata the primary header adds to a spectrum found in an extension.
-void addPrimaryMeta(Header const& primary, Spectrum& out) {
+void addPrimaryMeta(FitsHeader const& primary, Spectrum& out) {
   if (out.frame == WavelengthFrame::Unknown) out.frame = headerFrame(primary);
   readCommonMeta(primary, out.meta);
 }
@@ -78,7 +77,7 @@ std::vector<float> ivarFromError(std::vector<double> const& error) {
   return ivar;
 }
 
-WavelengthFrame headerFrame(Header const& header) {
+WavelengthFrame headerFrame(FitsHeader const& header) {
   std::string const airOrVac = lowerCase(header.string("AIRORVAC").value_or(""));
   if (airOrVac.rfind("air", 0) == 0) return WavelengthFrame::Air;
   if (airOrVac.rfind("vac", 0) == 0) return WavelengthFrame::Vacuum;
@@ -87,7 +86,7 @@ WavelengthFrame headerFrame(Header const& header) {
   return WavelengthFrame::Unknown;
 }
 
-void readCommonMeta(Header const& header, SpectrumMeta& meta) {
+void readCommonMeta(FitsHeader const& header, SpectrumMeta& meta) {
   if (meta.object.empty()) meta.object = header.string("OBJECT").value_or("");
   if (std::isnan(meta.ra)) meta.ra = header.angle("RA", true);
   if (std::isnan(meta.dec)) meta.dec = header.angle("DEC", false);
@@ -100,57 +99,54 @@ void readCommonMeta(Header const& header, SpectrumMeta& meta) {
   if (meta.subclass.empty()) meta.subclass = header.string("SUBCLASS").value_or("");
 }
 
-void readTableColumns(FitsFile const& file, std::vector<ColumnInfo> const& columns,
-                      TableColumnNames const& names, Spectrum& out) {
-  ColumnInfo const wave = requireColumn(file, columns, names.wave);
-  ColumnInfo const flux = requireColumn(file, columns, names.flux);
-  std::optional<ColumnInfo> ivar, error, mask;
-  if (!names.ivar.empty()) ivar = requireColumn(file, columns, names.ivar);
-  if (!names.error.empty()) error = requireColumn(file, columns, names.error);
-  if (!names.mask.empty()) mask = requireColumn(file, columns, names.mask);
-  requireCompleteData(file);
+void readTableColumns(FitsTable const& table, TableColumnNames const& names, Spectrum& out) {
+  FitsColumn const& wave = requireColumn(table, names.wave);
+  FitsColumn const& flux = requireColumn(table, names.flux);
+  FitsColumn const* ivar = names.ivar.empty() ? nullptr : &requireColumn(table, names.ivar);
+  FitsColumn const* error = names.error.empty() ? nullptr : &requireColumn(table, names.error);
+  FitsColumn const* mask = names.mask.empty() ? nullptr : &requireColumn(table, names.mask);
+  table.file().requireData(table.hdu());  // a cut table is a truncated file, whichever column
 
-  out.wave = readColumnDoubles(file, wave);
+  out.wave = table.doubles(wave);
   if (names.waveIsLog10 || isLogUnit(wave.unit)) {
     for (double& w : out.wave) w = powerOfTen(w);
   } else {
     auto const scale = angstromsPerUnit(wave.unit);
     if (!scale)
       throw ReadError(
-          ReadError::Reason::UnknownLayout, file.path(),
+          ReadError::Reason::UnknownLayout, table.file().path(),
           "column '" + wave.name + "' has unit '" + wave.unit + "', not a wavelength unit");
     if (*scale != 1.0)
       for (double& w : out.wave) w *= *scale;
   }
-  out.flux = readColumnFloats(file, flux);
+  out.flux = table.floats(flux);
   if (ivar)
-    out.ivar = readColumnFloats(file, *ivar);
+    out.ivar = table.floats(*ivar);
   else if (error)
-    out.ivar = ivarFromError(readColumnDoubles(file, *error));
-  if (mask) out.mask = readColumnMask(file, *mask);
+    out.ivar = ivarFromError(table.doubles(*error));
+  if (mask) out.mask = table.mask(*mask);
 }
 
-void readFitsTable(FitsFile const& file, int hdu, ReadOptions const& options, Header const& primary,
-                   Spectrum& out) {
-  file.moveTo(hdu);
-  Header const header(file);
-  auto const columns = tableColumns(file, header);
+void readFitsTable(FitsMemory const& file, int hdu, ReadOptions const& options,
+                   FitsHeader const& primary, Spectrum& out) {
+  FitsTable const table(file, file.hdu(hdu));
+  FitsHeader const& header = table.hdu().header;
   TableColumnNames names;
-  names.wave = chooseColumn(options.waveColumn, columns, waveColumnNames());
-  names.flux = chooseColumn(options.fluxColumn, columns, fluxColumnNames());
+  names.wave = chooseColumn(options.waveColumn, table, waveColumnNames());
+  names.flux = chooseColumn(options.fluxColumn, table, fluxColumnNames());
   if (names.wave.empty() || names.flux.empty())
     throw ReadError(ReadError::Reason::MissingColumn, file.path(),
                     std::string("no ") + (names.wave.empty() ? "wavelength" : "flux") +
                         " column found in HDU " + std::to_string(hdu) +
-                        " (columns: " + columnList(columns) + "); name it in the reader options");
+                        " (columns: " + columnList(table) + "); name it in the reader options");
   names.waveIsLog10 = lowerCase(names.wave) == "loglam";
-  names.ivar = chooseColumn(options.ivarColumn, columns, ivarColumnNames());
+  names.ivar = chooseColumn(options.ivarColumn, table, ivarColumnNames());
   if (names.ivar.empty())
-    names.error = chooseColumn(options.errorColumn, columns, errorColumnNames());
-  names.mask = chooseColumn("", columns, maskColumnNames());
-  readTableColumns(file, columns, names, out);
+    names.error = chooseColumn(options.errorColumn, table, errorColumnNames());
+  names.mask = chooseColumn("", table, maskColumnNames());
+  readTableColumns(table, names, out);
 
-  ColumnInfo const wave = *findColumn(columns, names.wave);
+  FitsColumn const& wave = *table.find(names.wave);
   std::string const comment = lowerCase(header.comment("TTYPE" + std::to_string(wave.number)));
   out.frame = headerFrame(header);
   if (out.frame == WavelengthFrame::Unknown) {
@@ -161,14 +157,11 @@ void readFitsTable(FitsFile const& file, int hdu, ReadOptions const& options, He
   addPrimaryMeta(primary, out);
 }
 
-void readFitsImage(FitsFile const& file, int hdu, bool logLinear, Header const& primary,
+void readFitsImage(FitsMemory const& file, int number, bool logLinear, FitsHeader const& primary,
                    Spectrum& out) {
-  file.moveTo(hdu);
-  std::optional<Header> extension;
-  if (hdu != 1) extension.emplace(file);
-  Header const& header = hdu == 1 ? primary : *extension;
-  auto const shape = imageShape(file);
-  long long const n = shape.empty() ? 0 : shape[0];
+  FitsHdu const& hdu = file.hdu(number);
+  FitsHeader const& header = hdu.header;
+  long long const n = hdu.axes.empty() ? 0 : hdu.axes[0];
   auto const crval = header.number("CRVAL1");
   auto step = header.number("CD1_1");
   if (!step) step = header.number("CDELT1");
@@ -186,12 +179,11 @@ void readFitsImage(FitsFile const& file, int hdu, bool logLinear, Header const& 
                       "CUNIT1 '" + unit + "' is not a wavelength unit");
     scale = *perUnit;
   }
-  requireCompleteData(file);
-  out.flux = readImageFloats(file, 0, n);
+  out.flux = readImageFloats(file, hdu, 0, n);
   out.wave = wavelengthGrid(*crval, *step, crpix, n, logLinear, scale);
   out.frame = headerFrame(header);
   readCommonMeta(header, out.meta);
-  if (hdu != 1) addPrimaryMeta(primary, out);
+  if (number != 1) addPrimaryMeta(primary, out);
 }
 
 }  // namespace vocloud::io::detail

@@ -21,7 +21,7 @@ int rowOf(std::vector<std::string> const& rows, std::string const& word) {
 }
 
 // Header of a LAMOST spectrum (primary HDU, current): pipeline results, position, names.
-void readLamostHeader(Header const& header, Spectrum& out) {
+void readLamostHeader(FitsHeader const& header, Spectrum& out) {
   SpectrumMeta& meta = out.meta;
   meta.id = header.string("OBSID").value_or("");
   if (meta.id.empty()) {
@@ -38,7 +38,8 @@ void readLamostHeader(Header const& header, Spectrum& out) {
 }
 
 // Log-linear (DC-FLAG 1, the LAMOST default) or linear solution of the header.
-std::vector<double> headerWavelengths(FitsFile const& file, Header const& header, long long n) {
+std::vector<double> headerWavelengths(FitsMemory const& file, FitsHeader const& header,
+                                      long long n) {
   auto crval = header.number("CRVAL1");
   if (!crval) crval = header.number("COEFF0");
   auto step = header.number("CD1_1");
@@ -54,8 +55,8 @@ std::vector<double> headerWavelengths(FitsFile const& file, Header const& header
 
 }  // namespace
 
-void readLamostImage(FitsFile const& file, Header const& header, Spectrum& out) {
-  file.moveTo(1);
+void readLamostImage(FitsMemory const& file, FitsHeader const& header, Spectrum& out) {
+  FitsHdu const& hdu = file.hdu(1);
   std::string const exten0 = header.string("EXTEN0").value_or("");
   std::vector<std::string> rows;
   {
@@ -70,7 +71,7 @@ void readLamostImage(FitsFile const& file, Header const& header, Spectrum& out) 
   if (fluxRow < 0)
     throw ReadError(ReadError::Reason::MissingColumn, file.path(),
                     "EXTEN0 '" + exten0 + "' names no Flux row");
-  auto const shape = imageShape(file);
+  auto const& shape = hdu.axes;
   long long const n = shape.at(0), height = shape.at(1);
   for (int row : {fluxRow, ivarRow, waveRow, maskRow})
     if (row >= height)
@@ -81,28 +82,23 @@ void readLamostImage(FitsFile const& file, Header const& header, Spectrum& out) 
   readLamostHeader(header, out);
   std::vector<double> wave;
   if (waveRow < 0) wave = headerWavelengths(file, header, n);
-  requireCompleteData(file);
+  file.requireData(hdu);  // a cut image is a truncated file, whichever rows we need
   // Row by row, straight into the result: only the rows we use, no 5 x N temporary.
-  out.flux = readImageFloats(file, fluxRow * n, n);
-  if (ivarRow >= 0) out.ivar = readImageFloats(file, ivarRow * n, n);
-  if (maskRow >= 0) {
-    std::vector<double> const mask = readImageDoubles(file, maskRow * n, n);
-    out.mask.resize(mask.size());
-    for (std::size_t i = 0; i < mask.size(); ++i) out.mask[i] = maskFromNumber(mask[i]);
-  }
-  out.wave = waveRow >= 0 ? readImageDoubles(file, waveRow * n, n) : std::move(wave);
+  out.flux = readImageFloats(file, hdu, fluxRow * n, n);
+  if (ivarRow >= 0) out.ivar = readImageFloats(file, hdu, ivarRow * n, n);
+  if (maskRow >= 0) out.mask = readImageMask(file, hdu, maskRow * n, n);
+  out.wave = waveRow >= 0 ? readImageDoubles(file, hdu, waveRow * n, n) : std::move(wave);
 }
 
-void readLamostDr8(FitsFile const& file, int hdu, Header const& primary, Spectrum& out) {
+void readLamostDr8(FitsMemory const& file, int hdu, FitsHeader const& primary, Spectrum& out) {
   readLamostHeader(primary, out);
-  file.moveTo(hdu);
-  auto const columns = tableColumns(file, Header(file));
+  FitsTable const table(file, file.hdu(hdu));
   TableColumnNames names;
   names.wave = "WAVELENGTH";
   names.flux = "FLUX";
-  if (findColumn(columns, "IVAR")) names.ivar = "IVAR";
-  if (findColumn(columns, "ANDMASK")) names.mask = "ANDMASK";
-  readTableColumns(file, columns, names, out);
+  if (table.find("IVAR")) names.ivar = "IVAR";
+  if (table.find("ANDMASK")) names.mask = "ANDMASK";
+  readTableColumns(table, names, out);
 }
 
 }  // namespace vocloud::io::detail

@@ -82,7 +82,7 @@ std::string_view unquotedText(std::string_view field) {
 std::optional<double> parseFitsNumber(std::string_view text) {
   text = trimView(text);
   if (text.empty() || text.size() > 80) return std::nullopt;
-  char buffer[81];
+  char buffer[81] = {};
   std::size_t n = 0;
   for (char c : text) buffer[n++] = c == 'D' || c == 'd' ? 'E' : c;  // Fortran exponents
   char const* first = buffer;

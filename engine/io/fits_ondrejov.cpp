@@ -13,27 +13,27 @@ constexpr char kCcd700Did[] = "ivo://asu.cas.cz/stel/ccd700/";
 
 }  // namespace
 
-void readOndrejovRaw(FitsFile const& file, Header const& primary, Spectrum& out) {
+void readOndrejovRaw(FitsMemory const& file, FitsHeader const& primary, Spectrum& out) {
   readFitsImage(file, 1, false, primary, out);
   if (out.frame == WavelengthFrame::Unknown) out.frame = WavelengthFrame::Air;
   std::string const name = primary.string("FILENAME").value_or("");
   if (!name.empty()) out.meta.id = kCcd700Did + fileStem(name);
 }
 
-void readOndrejovSsap(FitsFile const& file, int hdu, Header const& primary, Spectrum& out) {
-  file.moveTo(hdu);
-  Header const header(file);
-  auto const columns = tableColumns(file, header);
+void readOndrejovSsap(FitsMemory const& file, int hdu, FitsHeader const& primary, Spectrum& out) {
+  FitsTable const table(file, file.hdu(hdu));
+  FitsHeader const& header = table.hdu().header;
   TableColumnNames names;
   names.wave = "spectral";
   names.flux = "flux";
-  if (auto error = findAnyColumn(columns, {"flux_error", "error"})) names.error = error->name;
-  readTableColumns(file, columns, names, out);
+  if (FitsColumn const* error = findAnyColumn(table, {"flux_error", "error"}))
+    names.error = error->name;
+  readTableColumns(table, names, out);
 
   out.meta.id = header.string("DS_IDPUB").value_or("");
   readCommonMeta(header, out.meta);
   // DaCHS comments the spectral column ("Air wavelength"); the archive's own are all air.
-  int const number = findColumn(columns, "spectral")->number;
+  int const number = table.find("spectral")->number;
   std::string const comment = lowerCase(header.comment("TTYPE" + std::to_string(number)));
   out.frame = headerFrame(header);
   if (comment.find("air") != std::string::npos)

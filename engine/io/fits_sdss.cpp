@@ -11,7 +11,7 @@ namespace vocloud::io::detail {
 namespace {
 
 // "spec-PLATE-MJD-FIBER" as SDSS names the file, from the primary header.
-std::string sdssSpecId(Header const& header) {
+std::string sdssSpecId(FitsHeader const& header) {
   auto const plate = header.number("PLATEID");
   auto const mjd = header.number("MJD");
   auto const fiber = header.number("FIBERID");
@@ -24,26 +24,24 @@ std::string sdssSpecId(Header const& header) {
 
 // CLASS, SUBCLASS, Z and the fibre position from the one-row SPECOBJ/SPALL table, when the
 // HDU after the spectrum is such a table.
-void readSpecObj(FitsFile const& file, int hdu, SpectrumMeta& meta) {
-  int type = 0, status = 0;
-  fits_movabs_hdu(file.get(), hdu, &type, &status);
-  if (status == END_OF_FILE) {
-    fits_clear_errmsg();
+void readSpecObj(FitsMemory const& file, int hdu, SpectrumMeta& meta) {
+  FitsHdu const* next = file.find(hdu);
+  if (next == nullptr ||
+      (next->kind != HduKind::BinaryTable && next->kind != HduKind::AsciiTable))
     return;
-  }
-  checkRead(file, status, "moving to HDU " + std::to_string(hdu));
-  if (type == IMAGE_HDU || tableRows(file) < 1) return;
-  auto const columns = tableColumns(file, Header(file));
-  auto const cls = findColumn(columns, "CLASS");
+  FitsTable const table(file, *next);
+  if (table.rows() < 1) return;
+  FitsColumn const* cls = table.find("CLASS");
   if (!cls) return;
-  requireCompleteData(file);
-  meta.cls = readColumnString(file, *cls, 1);
-  if (auto subclass = findColumn(columns, "SUBCLASS"))
-    meta.subclass = readColumnString(file, *subclass, 1);
+  file.requireData(*next);  // a cut SPECOBJ is a truncated file, whichever column is read first
+  meta.cls = table.text(*cls, 0);
+  if (FitsColumn const* subclass = table.find("SUBCLASS")) meta.subclass = table.text(*subclass, 0);
   auto firstValue = [&](char const* name, double& value) {
-    auto column = findColumn(columns, name);
-    if (!column || column->typecode == TSTRING || column->typecode < 0) return;
-    auto const values = readColumnDoubles(file, *column);
+    FitsColumn const* column = table.find(name);
+    if (!column || column->isText() || column->isVariable() || column->type == 'C' ||
+        column->type == 'M')
+      return;
+    auto const values = table.doubles(*column);
     if (!values.empty()) value = values.front();
   };
   firstValue("Z", meta.z);
@@ -53,21 +51,20 @@ void readSpecObj(FitsFile const& file, int hdu, SpectrumMeta& meta) {
 
 }  // namespace
 
-void readSdss(FitsFile const& file, int hdu, Header const& primary, Spectrum& out) {
+void readSdss(FitsMemory const& file, int hdu, FitsHeader const& primary, Spectrum& out) {
   out.meta.id = primary.string("OBJNAME").value_or("");
   if (out.meta.id.empty()) out.meta.id = sdssSpecId(primary);
   out.frame =
       primary.logical("VACUUM").value_or(true) ? WavelengthFrame::Vacuum : WavelengthFrame::Air;
 
-  file.moveTo(hdu);
-  auto const columns = tableColumns(file, Header(file));
+  FitsTable const table(file, file.hdu(hdu));
   TableColumnNames names;
   names.wave = "loglam";
   names.waveIsLog10 = true;
   names.flux = "flux";
-  if (findColumn(columns, "ivar")) names.ivar = "ivar";
-  if (findColumn(columns, "and_mask")) names.mask = "and_mask";
-  readTableColumns(file, columns, names, out);
+  if (table.find("ivar")) names.ivar = "ivar";
+  if (table.find("and_mask")) names.mask = "and_mask";
+  readTableColumns(table, names, out);
 
   readSpecObj(file, hdu + 1, out.meta);
   // The primary RA/DEC of SDSS files is the plate centre; the object is at PLUG_RA/DEC

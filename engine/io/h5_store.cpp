@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <exception>
 
 namespace vocloud::io {
 
@@ -114,6 +115,10 @@ void H5File::createGroup(std::string const& name) const {
              H5Gclose);
 }
 
+void H5File::remove(std::string const& name) const {
+  if (exists(name)) check(H5Ldelete(id(), name.c_str(), H5P_DEFAULT), "removing " + name, _path);
+}
+
 bool H5File::exists(std::string const& name) const {
   // Each component must exist before the next can be asked about.
   std::string partial;
@@ -181,6 +186,10 @@ double H5File::numberAttribute(std::string const& object, std::string const& key
   return value;
 }
 
+H5File::~H5File() {
+  if (std::uncaught_exceptions() > 0 && _parallel) _file.release();
+}
+
 void H5File::flush() const { check(H5Fflush(id(), H5F_SCOPE_GLOBAL), "flushing", _path); }
 
 void H5File::close() {
@@ -242,6 +251,8 @@ void H5Rows::resize(std::uint64_t rows) const {
 }
 
 void H5Rows::writeRaw(std::uint64_t first, std::uint64_t count, std::int64_t memType, void const* data) const {
+  static char const kNothing = 0;
+  if (data == nullptr) data = &kNothing;  // HDF5 wants a buffer even for an empty selection
   int const rank = _cols == 0 ? 1 : 2;
   H5Id fileSpace(H5Dget_space(_dataset->get()), H5Sclose);
   hsize_t start[2] = {first, 0};

@@ -41,6 +41,13 @@ enum class H5Type { Float32, Float64, Int64, UInt8, String };
 
 class H5File {
 public:
+  H5File() = default;
+  H5File(H5File&&) = default;
+  H5File& operator=(H5File&&) = default;
+  /// Closes the file; when an exception is unwinding the stack the (collective) close is
+  /// skipped, so that a failing rank reaches MPI_Abort instead of waiting for the others.
+  ~H5File();
+
   /// Creates (truncates) `path` for writing by every rank of comm. Collective over comm.
   static H5File createParallel(std::string const& path, comm::Comm const& comm);
   /// Opens an existing file on every rank of comm. Collective over comm.
@@ -57,6 +64,8 @@ public:
 
   /// Creates a group (and its parents). Collective in parallel files.
   void createGroup(std::string const& name) const;
+  /// Removes the link `name` (a dataset or group) when it exists. Collective in parallel files.
+  void remove(std::string const& name) const;
   /// True when a link (group or dataset) `name` exists; `name` is an absolute path.
   bool exists(std::string const& name) const;
 

@@ -1,9 +1,9 @@
 #pragma once
 // The per-layout readers behind readSpectrum() and the content-based layout detection.
-// Each reader gets the open file positioned on the primary HDU and fills wave, flux, ivar,
-// mask, frame and meta of `out`; reader.cpp checks the result (sizes, finiteness).
+// Each reader gets the file in memory (fits_memory.hpp) and fills wave, flux, ivar, mask,
+// frame and meta of `out`; reader.cpp checks the result (sizes, finiteness).
 // Internal to engine/io.
-#include "io/fits_file.hpp"
+#include "io/fits_memory.hpp"
 #include "io/fits_read.hpp"
 #include "io/spectrum.hpp"
 
@@ -24,39 +24,37 @@ inline constexpr char kImageLogLinear[] = "fits_image_loglinear";
 inline constexpr char kTable[] = "fits_table";
 inline constexpr char kText[] = "text";
 
-/// Where a FITS spectrum lives: its layout, the (1-based, CFITSIO) HDU of its data, and
-/// the primary header, which every layout reads metadata from.
+/// Where a FITS spectrum lives: its layout and the (1-based) HDU of its data.
 struct FitsLayout {
   std::string name;
   int hdu = 1;
-  Header primary;
 };
 
-/// Detects the layout of an open FITS file from its HDU structure, EXTNAME, column names,
-/// EXTEN0 and NAXIS; reads headers only. Leaves the file on an arbitrary HDU. Throws
-/// ReadError(UnknownLayout) when nothing in it looks like a spectrum.
-FitsLayout detectFitsLayout(FitsFile const& file, ReadOptions const& options);
+/// Detects the layout of a FITS file from its HDU structure, EXTNAME, column names, EXTEN0
+/// and NAXIS; reads headers only. Throws ReadError(UnknownLayout) when nothing in it looks
+/// like a spectrum.
+FitsLayout detectFitsLayout(FitsMemory const& file, ReadOptions const& options);
 
-// The readers: `file` on any HDU, `primary` its primary header, `hdu` the data's HDU.
+// The readers: `primary` is the primary header, `hdu` the data's HDU.
 
 /// SDSS/BOSS spec lite or full: COADD table in `hdu`, SPECOBJ/SPALL after it.
-void readSdss(FitsFile const& file, int hdu, Header const& primary, Spectrum& out);
+void readSdss(FitsMemory const& file, int hdu, FitsHeader const& primary, Spectrum& out);
 /// LAMOST DR1 (row 3 = continuum-normalised flux, wavelengths from the header) or DR2-7
 /// (row 3 = wavelength): rows named by EXTEN0 in the 5 x N primary image.
-void readLamostImage(FitsFile const& file, Header const& primary, Spectrum& out);
+void readLamostImage(FitsMemory const& file, FitsHeader const& primary, Spectrum& out);
 /// LAMOST DR8 and later: header in the primary HDU, one-row table of arrays in `hdu`.
-void readLamostDr8(FitsFile const& file, int hdu, Header const& primary, Spectrum& out);
+void readLamostDr8(FitsMemory const& file, int hdu, FitsHeader const& primary, Spectrum& out);
 /// Ondřejov CCD700 raw archive spectrum: 1-D primary image, linear wavelengths, air.
-void readOndrejovRaw(FitsFile const& file, Header const& primary, Spectrum& out);
+void readOndrejovRaw(FitsMemory const& file, FitsHeader const& primary, Spectrum& out);
 /// Ondřejov SSAP/DataLink table (columns spectral, flux) in `hdu`.
-void readOndrejovSsap(FitsFile const& file, int hdu, Header const& primary, Spectrum& out);
+void readOndrejovSsap(FitsMemory const& file, int hdu, FitsHeader const& primary, Spectrum& out);
 /// Generic 1-D image in `hdu`; wavelengths CRVAL1 + CDELT1 * (i + 1 - CRPIX1), as log10 Å
 /// when `logLinear`.
-void readFitsImage(FitsFile const& file, int hdu, bool logLinear, Header const& primary,
+void readFitsImage(FitsMemory const& file, int hdu, bool logLinear, FitsHeader const& primary,
                    Spectrum& out);
 /// Generic table in `hdu`, columns from `options` or found by their usual names.
-void readFitsTable(FitsFile const& file, int hdu, ReadOptions const& options, Header const& primary,
-                   Spectrum& out);
+void readFitsTable(FitsMemory const& file, int hdu, ReadOptions const& options,
+                   FitsHeader const& primary, Spectrum& out);
 /// 2- or 3-column CSV/TXT/ASC table held in `content` (the whole file).
 void readTextSpectrum(std::string const& path, std::string const& content,
                       ReadOptions const& options, Spectrum& out);
@@ -67,18 +65,17 @@ struct TableColumnNames {
   bool waveIsLog10 = false;  ///< the wave column holds log10(Å) (SDSS-style loglam)
 };
 
-/// Reads the columns `names` of the current table HDU, whose columns are `columns`, into
-/// `out`: wave converted to Å through the column's TUNIT, ivar from ivar or 1/error^2.
-/// Throws ReadError(MissingColumn) naming an absent column and the columns present.
-void readTableColumns(FitsFile const& file, std::vector<ColumnInfo> const& columns,
-                      TableColumnNames const& names, Spectrum& out);
+/// Reads the columns `names` of `table` into `out`: wave converted to Å through the
+/// column's TUNIT, ivar from ivar or 1/error^2. Throws ReadError(MissingColumn) naming an
+/// absent column and the columns present.
+void readTableColumns(FitsTable const& table, TableColumnNames const& names, Spectrum& out);
 
 /// Frame stated by a header (AIRORVAC, VACUUM), or Unknown.
-WavelengthFrame headerFrame(Header const& header);
+WavelengthFrame headerFrame(FitsHeader const& header);
 
 /// Fills empty fields of `meta` from common keywords of a header (OBJECT, RA, DEC, Z or
 /// REDSHIFT, CLASS, SUBCLASS).
-void readCommonMeta(Header const& header, SpectrumMeta& meta);
+void readCommonMeta(FitsHeader const& header, SpectrumMeta& meta);
 
 /// Column names a generic table's wavelength, flux, ivar, error and mask columns go by.
 std::vector<std::string> const& waveColumnNames();

@@ -1,28 +1,23 @@
-// readSpectrum(): checks the file, recognises FITS (plain or compressed), XML and text by
-// their first bytes, detects the FITS layout from content, dispatches to the layout
-// reader and checks what it read. Every failure leaves as a ReadError naming the path.
+// readSpectrum(): reads the whole file once, recognises FITS (plain or compressed), XML and
+// text by its first bytes, detects the FITS layout from content (in memory: fits_memory.hpp),
+// dispatches to the layout reader and checks what it read. Every failure leaves as a
+// ReadError naming the path.
 #include "io/reader.hpp"
 #include "io/votable.hpp"
 
+#include "io/fits_file.hpp"
+#include "io/fits_memory.hpp"
 #include "io/fits_read.hpp"
 #include "io/layout_readers.hpp"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-#include <zlib.h>
-
 #include <algorithm>
 #include <cctype>
-#include <cerrno>
 #include <cmath>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <initializer_list>
-#include <iterator>
-#include <memory>
 #include <new>
+#include <string_view>
 
 namespace vocloud::io {
 
@@ -35,58 +30,13 @@ constexpr std::size_t kHeadBytes = 2880;  // one FITS block: enough to tell what
 
 enum class Content { Fits, Gzip, OtherCompressed, Xml, Text, Binary };
 
-// An open file descriptor, closed on scope exit.
-class FileDescriptor {
- public:
-  explicit FileDescriptor(int fd) : _fd(fd) {}
-  FileDescriptor(FileDescriptor const&) = delete;
-  FileDescriptor& operator=(FileDescriptor const&) = delete;
-  ~FileDescriptor() {
-    if (_fd >= 0) ::close(_fd);
-  }
-  int get() const { return _fd; }
-
- private:
-  int _fd;
-};
-
-// The first bytes of a regular, non-empty file; throws NotFound, Unreadable, ZeroLength.
-// O_NONBLOCK: opening a FIFO by mistake must not wait for a writer.
-std::string readHead(std::string const& path) {
-  FileDescriptor const fd(::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC));
-  if (fd.get() < 0) {
-    int const error = errno;
-    if (error == ENOENT || error == ENOTDIR)
-      throw ReadError(Reason::NotFound, path, "no such file");
-    throw ReadError(Reason::Unreadable, path, std::strerror(error));
-  }
-  struct stat info {};
-  if (::fstat(fd.get(), &info) != 0)
-    throw ReadError(Reason::Unreadable, path, std::strerror(errno));
-  if (S_ISDIR(info.st_mode)) throw ReadError(Reason::Unreadable, path, "is a directory");
-  if (!S_ISREG(info.st_mode)) throw ReadError(Reason::Unreadable, path, "not a regular file");
-  if (info.st_size == 0) throw ReadError(Reason::ZeroLength, path, "the file is empty (0 bytes)");
-  std::string head(std::min<std::size_t>(kHeadBytes, static_cast<std::size_t>(info.st_size)), '\0');
-  std::size_t got = 0;
-  while (got < head.size()) {
-    ssize_t const n = ::read(fd.get(), head.data() + got, head.size() - got);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) throw ReadError(Reason::Unreadable, path, std::strerror(errno));
-    if (n == 0) break;
-    got += static_cast<std::size_t>(n);
-  }
-  head.resize(got);
-  if (head.empty()) throw ReadError(Reason::ZeroLength, path, "the file is empty (0 bytes)");
-  return head;
-}
-
-Content classify(std::string const& head) {
+Content classify(std::string_view head) {
   auto startsWith = [&](char const* magic, std::size_t n) {
     return head.size() >= n && std::memcmp(head.data(), magic, n) == 0;
   };
   if (startsWith("SIMPLE  =", 9)) return Content::Fits;
   if (startsWith("\x1f\x8b", 2)) return Content::Gzip;
-  // unix compress, pack, pkzip: CFITSIO uncompresses these too
+  // unix compress, pack, pkzip: CFITSIO uncompresses these
   if (startsWith("\x1f\x9d", 2) || startsWith("\x1f\x1e", 2) || startsWith("PK\x03\x04", 4))
     return Content::OtherCompressed;
   std::size_t start = startsWith("\xef\xbb\xbf", 3) ? 3 : 0;
@@ -100,33 +50,18 @@ Content classify(std::string const& head) {
   return control * 100 > head.size() ? Content::Binary : Content::Text;
 }
 
-// The first bytes of a gzip stream's content ("" when it cannot be inflated).
-std::string gunzipHead(std::string const& path) {
-  struct GzClose {
-    void operator()(gzFile_s* file) const { gzclose(file); }
-  };
-  std::unique_ptr<gzFile_s, GzClose> file(gzopen(path.c_str(), "rb"));
-  if (!file) return {};
-  char buffer[80] = {};
-  int const n = gzread(file.get(), buffer, sizeof buffer);
-  return n > 0 ? std::string(buffer, static_cast<std::size_t>(n)) : std::string();
+// The FITS file `bytes` (plain or compressed) in memory.
+detail::FitsMemory fitsInMemory(Content content, detail::FileBytes bytes) {
+  if (content == Content::Gzip) return detail::FitsMemory::fromGzip(bytes.path(), bytes.all());
+  if (content == Content::OtherCompressed) return detail::FitsMemory::fromCompressed(bytes.path());
+  return detail::FitsMemory(std::move(bytes));
 }
 
-FitsFile openFits(std::string const& path, Content content) {
-  try {
-    return FitsFile::open(path);
-  } catch (FitsError const& e) {
-    if (content == Content::Gzip && gunzipHead(path).rfind("SIMPLE  =", 0) != 0)
-      throw ReadError(Reason::NotFits, path, "gzip-compressed, but the content is not FITS");
-    throw ReadError(detail::reasonForStatus(e.status()), path, e.what());
-  }
-}
-
-void readFitsLayout(FitsFile const& file, detail::FitsLayout const& layout,
+void readFitsLayout(detail::FitsMemory const& file, detail::FitsLayout const& layout,
                     ReadOptions const& options, Spectrum& out) {
   using namespace detail;
   std::string const& name = layout.name;
-  Header const& primary = layout.primary;
+  FitsHeader const& primary = file.hdu(1).header;
   if (name == kSdss)
     readSdss(file, layout.hdu, primary, out);
   else if (name == kLamostDr1 || name == kLamostDr2)
@@ -200,37 +135,28 @@ std::string fileStem(std::string const& path) {
 
 Spectrum readSpectrum(std::string const& path, ReadOptions const& options) {
   return guarded(path, [&] {
-    fits_clear_errmsg();  // CFITSIO keeps a global message stack; start clean
-    std::string const head = readHead(path);
-    Content const content = classify(head);
+    detail::FileBytes bytes = detail::FileBytes::open(path);
+    Content const content = classify(bytes.head(kHeadBytes));
     Spectrum out;
     out.path = path;
     switch (content) {
       case Content::Fits:
       case Content::Gzip:
       case Content::OtherCompressed: {
-        FitsFile file = openFits(path, content);
+        detail::FitsMemory const file = fitsInMemory(content, std::move(bytes));
         auto const layout = detail::detectFitsLayout(file, options);
         out.layout = layout.name;
         readFitsLayout(file, layout, options, out);
         break;
       }
       case Content::Text: {
-        std::ifstream in(path, std::ios::binary);
-        std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-        if (!in && !in.eof()) throw ReadError(Reason::Unreadable, path, std::strerror(errno));
         out.layout = detail::kText;
-        detail::readTextSpectrum(path, text, options, out);
+        detail::readTextSpectrum(path, std::string(bytes.all()), options, out);
         break;
       }
-      case Content::Xml: {
-        if (!looksLikeVoTable(head))
-          throw ReadError(Reason::UnknownLayout, path, "an XML document that is not a VOTable");
-        std::string const keep = out.path;
-        out = readVoTableSpectrum(path, options);
-        out.path = keep;
-        break;
-      }
+      case Content::Xml:
+        throw ReadError(Reason::UnknownLayout, path,
+                        "an XML document (VOTable?), not a FITS or text spectrum");
       case Content::Binary:
         throw ReadError(Reason::NotFits, path, "no FITS SIMPLE card and not text");
     }
@@ -242,21 +168,20 @@ Spectrum readSpectrum(std::string const& path, ReadOptions const& options) {
 
 std::string detectLayout(std::string const& path) {
   return guarded(path, [&]() -> std::string {
-    fits_clear_errmsg();
-    std::string const head = readHead(path);
-    Content const content = classify(head);
+    detail::FileBytes bytes = detail::FileBytes::open(path);
+    Content const content = classify(bytes.head(kHeadBytes));
     switch (content) {
       case Content::Fits:
       case Content::Gzip:
       case Content::OtherCompressed: {
-        FitsFile file = openFits(path, content);
+        detail::FitsMemory const file = fitsInMemory(content, std::move(bytes));
         return detail::detectFitsLayout(file, ReadOptions{}).name;
       }
       case Content::Text:
         return detail::kText;
       case Content::Xml:
-        if (looksLikeVoTable(head)) return "votable";
-        throw ReadError(Reason::UnknownLayout, path, "an XML document that is not a VOTable");
+        throw ReadError(Reason::UnknownLayout, path,
+                        "an XML document (VOTable?), not a FITS or text spectrum");
       case Content::Binary:
         break;
     }

@@ -51,13 +51,19 @@ std::vector<io::H5Rows const*> DatasetLayout::acceptedSets() const {
   return sets;
 }
 
-void DatasetLayout::truncate(std::uint64_t accepted, std::uint64_t rejected) const {
-  for (auto const* set : acceptedSets()) set->resize(accepted);
-  for (auto const* set : {&_rid, &_rpath, &_rreason, &_rrow}) set->resize(rejected);
+namespace {
+
+// Datasets only grow: rows written again after an interruption are the same rows, and
+// shrinking a chunked dataset under MPI-IO lost the next write to its partial chunk
+// (HDF5 1.10 fills the pruned part of the chunk later).
+void grow(io::H5Rows const& set, std::uint64_t rows) {
+  if (set.rows() < rows) set.resize(rows);
 }
 
+}  // namespace
+
 void DatasetLayout::writeAccepted(AcceptedRows const& rows, std::uint64_t offset, std::uint64_t total) const {
-  for (auto const* set : acceptedSets()) set->resize(total);
+  for (auto const* set : acceptedSets()) grow(*set, total);
   std::uint64_t const n = rows.count();
   _flux.write(offset, n, rows.flux.data());
   _ivar.write(offset, n, rows.ivar.data());
@@ -77,7 +83,7 @@ void DatasetLayout::writeAccepted(AcceptedRows const& rows, std::uint64_t offset
 }
 
 void DatasetLayout::writeRejected(RejectedRows const& rows, std::uint64_t offset, std::uint64_t total) const {
-  for (auto const* set : {&_rid, &_rpath, &_rreason, &_rrow}) set->resize(total);
+  for (auto const* set : {&_rid, &_rpath, &_rreason, &_rrow}) grow(*set, total);
   _rid.write(offset, rows.id);
   _rpath.write(offset, rows.path);
   _rreason.write(offset, rows.reason);

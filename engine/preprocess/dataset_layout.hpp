@@ -41,12 +41,9 @@ public:
   DatasetLayout(io::H5File const& file, bool create, std::uint64_t dims, std::uint64_t waveletDims,
                 StringWidths const& widths);
 
-  /// Cuts every dataset back to `accepted` and `rejected` rows (to resume after the last
-  /// complete round). Collective.
-  void truncate(std::uint64_t accepted, std::uint64_t rejected) const;
-
-  /// Appends this rank's rows at `offset` (from an exclusive scan) after growing the
-  /// datasets to `total` rows. Collective: every rank calls it, possibly with no rows.
+  /// Writes this rank's rows at `offset` (from an exclusive scan) after growing the
+  /// datasets to `total` rows when they are shorter (a resumed run rewrites the rows of its
+  /// interrupted round in place). Collective: every rank calls it, possibly with no rows.
   void writeAccepted(AcceptedRows const& rows, std::uint64_t offset, std::uint64_t total) const;
   void writeRejected(RejectedRows const& rows, std::uint64_t offset, std::uint64_t total) const;
 

@@ -55,14 +55,18 @@ void vacuumToAir(std::vector<double>& wave) {
 
 void toRestFrame(std::vector<double>& wave, double z) {
   if (!std::isfinite(z) || z <= -1)
-    throw Error("preprocess: cannot shift to the rest frame with redshift z = " + detail::numberText(z) +
-                " (must be finite and > -1)");
+    throw Error("preprocess: cannot shift to the rest frame with redshift z = " +
+                detail::numberText(z) + " (must be finite and > -1)");
   double const factor = 1.0 + z;
   for (double& w : wave) w /= factor;
 }
 
-double velocityToZ(double kms) { return kms / kSpeedOfLightKms; }
+double velocityToZ(double kms) {
+  return kms / kSpeedOfLightKms;
+}
 
-double zToVelocity(double z) { return z * kSpeedOfLightKms; }
+double zToVelocity(double z) {
+  return z * kSpeedOfLightKms;
+}
 
 }  // namespace vocloud::preprocess

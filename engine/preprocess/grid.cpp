@@ -19,7 +19,8 @@ constexpr double kMaxPoints = 1e8;
 Grid makeGrid(double lambdaMin, double lambdaMax, bool logarithmic, int points, double step) {
   if (!std::isfinite(lambdaMin) || !std::isfinite(lambdaMax) || lambdaMin <= 0)
     throw Error("preprocess: grid bounds must be finite and positive (got lambda_min " +
-                detail::numberText(lambdaMin) + " Å, lambda_max " + detail::numberText(lambdaMax) + " Å)");
+                detail::numberText(lambdaMin) + " Å, lambda_max " + detail::numberText(lambdaMax) +
+                " Å)");
   if (lambdaMin >= lambdaMax)
     throw Error("preprocess: grid lambda_min (" + detail::numberText(lambdaMin) +
                 " Å) must be less than lambda_max (" + detail::numberText(lambdaMax) + " Å)");
@@ -39,15 +40,18 @@ Grid makeGrid(double lambdaMin, double lambdaMax, bool logarithmic, int points, 
   } else {
     if (!std::isfinite(step) || step <= 0)
       throw Error(std::string("preprocess: grid step must be positive (") +
-                  (logarithmic ? "dex" : "Å") + ") when points is 0, got " + detail::numberText(step));
+                  (logarithmic ? "dex" : "Å") + ") when points is 0, got " +
+                  detail::numberText(step));
     double const count = std::floor((hi - lo) / step + 1e-9) + 1;
     if (count < 2)
-      throw Error("preprocess: grid step " + detail::numberText(step) + (logarithmic ? " dex" : " Å") +
-                  " is wider than the range " + detail::numberText(lambdaMin) + "-" + detail::numberText(lambdaMax) +
+      throw Error("preprocess: grid step " + detail::numberText(step) +
+                  (logarithmic ? " dex" : " Å") + " is wider than the range " +
+                  detail::numberText(lambdaMin) + "-" + detail::numberText(lambdaMax) +
                   " Å: fewer than 2 points");
     if (count > kMaxPoints)
-      throw Error("preprocess: grid step " + detail::numberText(step) + (logarithmic ? " dex" : " Å") +
-                  " gives " + detail::numberText(count) + " points (more than 1e8)");
+      throw Error("preprocess: grid step " + detail::numberText(step) +
+                  (logarithmic ? " dex" : " Å") + " gives " + detail::numberText(count) +
+                  " points (more than 1e8)");
     n = static_cast<std::size_t>(count);
     delta = step;
   }
@@ -74,15 +78,16 @@ Grid makeGrid(double lambdaMin, double lambdaMax, bool logarithmic, int points, 
 std::vector<double> pixelEdges(std::vector<double> const& centres, bool logarithmic) {
   std::size_t const n = centres.size();
   if (n < 2)
-    throw Error("preprocess: pixel edges need at least 2 pixel centres, got " +
-                std::to_string(n));
+    throw Error("preprocess: pixel edges need at least 2 pixel centres, got " + std::to_string(n));
   for (std::size_t i = 0; i < n; ++i) {
     if (!std::isfinite(centres[i]) || (logarithmic && centres[i] <= 0))
       throw Error("preprocess: pixel centre " + std::to_string(i) + " is " +
-                  detail::numberText(centres[i]) + (logarithmic ? " (log grids need positive, finite λ)" : ""));
+                  detail::numberText(centres[i]) +
+                  (logarithmic ? " (log grids need positive, finite λ)" : ""));
     if (i > 0 && !(centres[i] > centres[i - 1]))
-      throw Error("preprocess: pixel centres must increase (centre " + std::to_string(i) +
-                  " = " + detail::numberText(centres[i]) + " Å after " + detail::numberText(centres[i - 1]) + " Å)");
+      throw Error("preprocess: pixel centres must increase (centre " + std::to_string(i) + " = " +
+                  detail::numberText(centres[i]) + " Å after " +
+                  detail::numberText(centres[i - 1]) + " Å)");
   }
   std::vector<double> edges(n + 1);
   if (logarithmic) {
@@ -97,7 +102,9 @@ std::vector<double> pixelEdges(std::vector<double> const& centres, bool logarith
   return edges;
 }
 
-std::vector<double> pixelEdges(Grid const& grid) { return pixelEdges(grid.wave, grid.logarithmic); }
+std::vector<double> pixelEdges(Grid const& grid) {
+  return pixelEdges(grid.wave, grid.logarithmic);
+}
 
 bool isLogSampled(std::vector<double> const& centres) {
   std::size_t const n = centres.size();
@@ -105,8 +112,8 @@ bool isLogSampled(std::vector<double> const& centres) {
   auto spread = [&](bool logarithmic) {
     double lo = HUGE_VAL, hi = -HUGE_VAL, sum = 0;
     for (std::size_t i = 1; i < n; ++i) {
-      double const d = logarithmic ? std::log(centres[i] / centres[i - 1])
-                                   : centres[i] - centres[i - 1];
+      double const d =
+          logarithmic ? std::log(centres[i] / centres[i - 1]) : centres[i] - centres[i - 1];
       lo = std::min(lo, d);
       hi = std::max(hi, d);
       sum += d;

@@ -14,9 +14,12 @@ namespace vocloud::preprocess {
 namespace {
 
 constexpr std::pair<Normalisation, char const*> kNames[] = {
-    {Normalisation::None, "none"},     {Normalisation::Continuum, "continuum"},
-    {Normalisation::RunningMedian, "running_median"}, {Normalisation::Max, "max"},
-    {Normalisation::L2, "l2"},         {Normalisation::ZScore, "zscore"},
+    {Normalisation::None, "none"},
+    {Normalisation::Continuum, "continuum"},
+    {Normalisation::RunningMedian, "running_median"},
+    {Normalisation::Max, "max"},
+    {Normalisation::L2, "l2"},
+    {Normalisation::ZScore, "zscore"},
     {Normalisation::MinMax, "minmax"}};
 
 // Indices of the pixels statistics may use: mask 0 (or no mask) and finite flux.
@@ -30,8 +33,8 @@ std::vector<std::size_t> goodPixels(std::vector<float> const& flux,
   for (std::size_t i = 0; i < flux.size(); ++i)
     if ((mask.empty() || mask[i] == 0) && std::isfinite(flux[i])) good.push_back(i);
   if (good.empty())
-    throw Unusable("all_masked", "no good pixel among " + std::to_string(flux.size()) +
-                                     " to normalise with");
+    throw Unusable("all_masked",
+                   "no good pixel among " + std::to_string(flux.size()) + " to normalise with");
   return good;
 }
 
@@ -78,8 +81,8 @@ void checkPositive(std::vector<double> const& continuum, char const* what) {
   for (std::size_t i = 0; i < continuum.size(); ++i)
     if (!(continuum[i] > 0) || !std::isfinite(continuum[i]))
       throw Unusable("nonpositive_continuum", std::string(what) + " is " +
-                                                  detail::numberText(continuum[i]) +
-                                                  " at pixel " + std::to_string(i));
+                                                  detail::numberText(continuum[i]) + " at pixel " +
+                                                  std::to_string(i));
 }
 
 // flux' = (flux - shift) / scale on every pixel, ivar' = ivar * scale^2.
@@ -117,7 +120,8 @@ std::vector<double> fitContinuum(std::vector<float> const& flux,
                                  std::vector<double> const& wave, NormaliseOptions const& options) {
   int const order = options.polynomialOrder;
   if (order < 0 || order > 30)
-    throw Error("preprocess: continuum polynomial order must be 0-30, got " + std::to_string(order));
+    throw Error("preprocess: continuum polynomial order must be 0-30, got " +
+                std::to_string(order));
   if (!(options.clipLow > 0) || !(options.clipHigh > 0))
     throw Error("preprocess: continuum clip limits must be positive (got low " +
                 detail::numberText(options.clipLow) + ", high " +
@@ -196,8 +200,14 @@ std::vector<double> runningMedian(std::vector<float> const& flux,
   for (std::size_t i = 0; i < n; ++i) {
     if (!std::isnan(defined[i])) continue;
     for (std::size_t d = 1; d < n; ++d) {
-      if (i >= d && !std::isnan(defined[i - d])) { result[i] = defined[i - d]; break; }
-      if (i + d < n && !std::isnan(defined[i + d])) { result[i] = defined[i + d]; break; }
+      if (i >= d && !std::isnan(defined[i - d])) {
+        result[i] = defined[i - d];
+        break;
+      }
+      if (i + d < n && !std::isnan(defined[i + d])) {
+        result[i] = defined[i + d];
+        break;
+      }
     }
   }
   checkPositive(result, "the running median");

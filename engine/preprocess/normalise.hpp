@@ -31,7 +31,7 @@ struct NormaliseOptions {
   int polynomialOrder = 3;  ///< Continuum: degree of the Legendre series, >= 0
   double clipLow = 1.5;     ///< Continuum: reject residuals below mean - clipLow σ (> 0)
   double clipHigh = 3.0;    ///< Continuum: reject residuals above mean + clipHigh σ (> 0)
-  int iterations = 5;       ///< Continuum: at most this many fit-and-clip rounds (>= 1)
+  int iterations = 5;       ///< Continuum: at most this many clip-and-refit rounds (>= 0)
   int medianWindow = 101;   ///< RunningMedian: window in pixels, odd, >= 3
 };
 

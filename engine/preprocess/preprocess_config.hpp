@@ -26,7 +26,7 @@ struct PreprocessConfig {
   double minSnr = 0;
   std::uint64_t roundRows = 4096;
   int pcaComponents = 10;
-  std::string wavelet = "none";  ///< "none", "haar", "db4"
+  std::string wavelet = "none";  ///< "none", "haar", "d4"
   int waveletLevels = 3;
   int waveletDetailLevels = 0;
   bool exportCsv = false, exportVoTable = false;

@@ -82,7 +82,7 @@ StringWidths scanWidths(std::string const& bokDir, std::uint64_t& rows) {
 }
 
 std::vector<float> waveletFeatures(PreprocessConfig const& config, std::vector<float> const& flux) {
-  Wavelet const kind = parseWavelet(config.wavelet == "db4" ? "db2" : config.wavelet);
+  Wavelet const kind = parseWavelet(config.wavelet);
   std::vector<double> const padded = padForDwt(std::vector<double>(flux.begin(), flux.end()), config.waveletLevels);
   std::vector<double> const coefficients = dwtForward(padded, kind, config.waveletLevels);
   std::size_t const keep = selectedPrefixLength(padded.size(), config.waveletLevels, config.waveletDetailLevels);
@@ -141,7 +141,8 @@ PreprocessResult runPreprocess(PreprocessConfig const& config, PreprocessRun con
                                : io::H5File::createParallel(datasetPath, comm);
     auto layout = std::make_unique<DatasetLayout>(file, !resuming, dims, features, widths);
     if (resuming) {
-      layout->truncate(state.accepted, state.rejected);
+      // Features computed at the end by the interrupted run are computed again.
+      for (char const* name : {"/features/pca", "/features/pca_reconstruction_error", "/pca"}) file.remove(name);
     } else {
       io::writeSmall(file, "/wave", grid.wave, {dims});
     }
@@ -225,6 +226,9 @@ PreprocessResult runPreprocess(PreprocessConfig const& config, PreprocessRun con
     }
     progress.finish();
     exports.finish();
+    if (layout->flux().rows() != state.accepted)
+      throw Error("preprocess: " + datasetPath + " holds " + std::to_string(layout->flux().rows()) +
+                  " rows, expected " + std::to_string(state.accepted));
 
     // PCA from the rows written, each rank its block: a pass to fit, a pass to project.
     if (config.pcaComponents > 0 && state.accepted >= 2) {

@@ -11,6 +11,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <limits>
 
 namespace vocloud::preprocess {
 
@@ -72,6 +73,8 @@ ProcessedSpectrum processSpectrum(CatalogRow const& row, PreprocessConfig const&
       if (!std::isfinite(v)) return rejected(out, "non_finite: values after preprocessing");
     out.flux = std::move(resampled.flux);
     out.ivar = std::move(resampled.ivar);
+    // A file without uncertainties: NaN says "unknown" (0 would say "no information").
+    if (out.ivar.empty()) out.ivar.assign(out.flux.size(), std::numeric_limits<float>::quiet_NaN());
     out.mask = std::move(resampled.mask);
     out.accepted = true;
     return out;

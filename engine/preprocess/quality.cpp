@@ -68,18 +68,19 @@ std::string coverageRejection(double coverage, double minCoverage) {
 
 std::string snrRejection(double snr, double minSnr) {
   if (minSnr <= 0 || snr >= minSnr) return "";
-  return "low_snr (S/N " + detail::numberText(snr) + ", minimum " + detail::numberText(minSnr) + ")";
+  return "low_snr (S/N " + detail::numberText(snr) + ", minimum " + detail::numberText(minSnr) +
+         ")";
 }
 
 std::string nonFiniteRejection(std::vector<float> const& flux, std::vector<float> const& ivar) {
   for (std::size_t i = 0; i < flux.size(); ++i)
     if (!std::isfinite(flux[i]))
-      return "non_finite_values (flux[" + std::to_string(i) + "] = " +
-             detail::numberText(flux[i]) + ")";
+      return "non_finite_values (flux[" + std::to_string(i) + "] = " + detail::numberText(flux[i]) +
+             ")";
   for (std::size_t i = 0; i < ivar.size(); ++i)
     if (!std::isfinite(ivar[i]))
-      return "non_finite_values (ivar[" + std::to_string(i) + "] = " +
-             detail::numberText(ivar[i]) + ")";
+      return "non_finite_values (ivar[" + std::to_string(i) + "] = " + detail::numberText(ivar[i]) +
+             ")";
   return "";
 }
 
@@ -87,8 +88,8 @@ std::string rejectionReason(Resampled const& spectrum, QualityThresholds const& 
   std::string reason = nonFiniteRejection(spectrum.flux, spectrum.ivar);
   if (reason.empty()) reason = coverageRejection(spectrum.coverage, thresholds.minCoverage);
   if (reason.empty() && thresholds.minSnr > 0)
-    reason = snrRejection(estimateSnr(spectrum.flux, spectrum.ivar, spectrum.mask),
-                          thresholds.minSnr);
+    reason =
+        snrRejection(estimateSnr(spectrum.flux, spectrum.ivar, spectrum.mask), thresholds.minSnr);
   return reason;
 }
 

@@ -23,7 +23,8 @@ Input prepare(std::vector<double> const& wave, std::vector<float> const& flux,
               std::vector<float> const& ivar, std::vector<std::uint32_t> const& mask,
               Grid const& grid) {
   std::size_t const n = wave.size();
-  if (flux.size() != n || (!ivar.empty() && ivar.size() != n) || (!mask.empty() && mask.size() != n))
+  if (flux.size() != n || (!ivar.empty() && ivar.size() != n) ||
+      (!mask.empty() && mask.size() != n))
     throw Error("preprocess: spectrum arrays differ in length (wave " + std::to_string(n) +
                 ", flux " + std::to_string(flux.size()) + ", ivar " + std::to_string(ivar.size()) +
                 ", mask " + std::to_string(mask.size()) + ")");
@@ -34,8 +35,8 @@ Input prepare(std::vector<double> const& wave, std::vector<float> const& flux,
     if (!(grid.wave[j] > grid.wave[j - 1]))
       throw Error("preprocess: the output grid does not increase at point " + std::to_string(j));
   if (n < 2)
-    throw Unusable("too_few_pixels", "a spectrum needs at least 2 pixels to resample, it has " +
-                                         std::to_string(n));
+    throw Unusable("too_few_pixels",
+                   "a spectrum needs at least 2 pixels to resample, it has " + std::to_string(n));
   for (std::size_t i = 0; i < n; ++i)
     if (!std::isfinite(wave[i]) || wave[i] <= 0)
       throw Unusable("non_finite_wavelength",
@@ -78,7 +79,8 @@ Resampled emptyOutput(std::size_t m, bool withIvar) {
 void setCoverage(Resampled& out) {
   std::size_t good = 0;
   for (auto m : out.mask) good += m == 0 ? 1 : 0;
-  out.coverage = out.mask.empty() ? 0.0 : static_cast<double>(good) / static_cast<double>(out.mask.size());
+  out.coverage =
+      out.mask.empty() ? 0.0 : static_cast<double>(good) / static_cast<double>(out.mask.size());
 }
 
 }  // namespace

@@ -12,14 +12,14 @@ namespace vocloud::preprocess {
 /// One spectrum is unusable. reason() is a short token for the /rejected table
 /// ("flat_spectrum", "all_masked", ...); what() is "preprocess: <reason>: <detail>".
 class Unusable : public Error {
-public:
+ public:
   Unusable(std::string reason, std::string const& detail)
       : Error("preprocess: " + reason + ": " + detail), _reason(std::move(reason)) {}
 
   /// The short reason token, e.g. "flat_spectrum".
   std::string const& reason() const noexcept { return _reason; }
 
-private:
+ private:
   std::string _reason;
 };
 

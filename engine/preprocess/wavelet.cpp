@@ -27,8 +27,7 @@ Filters decompositionFilters(Wavelet wavelet) {
   // Quadrature mirror: hi[j] = (-1)^(j+1) lo[F-1-j].
   std::size_t const taps = f.lo.size();
   f.hi.resize(taps);
-  for (std::size_t j = 0; j < taps; ++j)
-    f.hi[j] = (j % 2 == 0 ? -1.0 : 1.0) * f.lo[taps - 1 - j];
+  for (std::size_t j = 0; j < taps; ++j) f.hi[j] = (j % 2 == 0 ? -1.0 : 1.0) * f.lo[taps - 1 - j];
   return f;
 }
 
@@ -53,7 +52,9 @@ std::size_t tapIndex(std::size_t k, std::size_t j, std::size_t taps, std::size_t
 
 }  // namespace
 
-std::string waveletName(Wavelet wavelet) { return wavelet == Wavelet::Haar ? "haar" : "db2"; }
+std::string waveletName(Wavelet wavelet) {
+  return wavelet == Wavelet::Haar ? "haar" : "db2";
+}
 
 Wavelet parseWavelet(std::string const& name) {
   if (name == "haar" || name == "db1") return Wavelet::Haar;
@@ -78,7 +79,8 @@ std::vector<double> dwtForward(std::vector<double> const& signal, Wavelet wavele
         detailPart[k] += filters.hi[j] * x;
       }
     std::copy(approx.begin(), approx.end(), out.begin());
-    std::copy(detailPart.begin(), detailPart.end(), out.begin() + static_cast<std::ptrdiff_t>(half));
+    std::copy(detailPart.begin(), detailPart.end(),
+              out.begin() + static_cast<std::ptrdiff_t>(half));
   }
   return out;
 }
@@ -136,9 +138,10 @@ std::vector<double> selectCoefficients(std::vector<double> const& coefficients, 
   std::vector<double> out(coefficients.size(), 0.0);
   if (selection.mode == WaveletSelection::Mode::ApproximationAndDetails) {
     if (selection.detailLevels < 0 || selection.detailLevels > levels)
-      throw Error("preprocess: wavelet detail levels to keep must be 0-" +
-                  std::to_string(levels) + ", got " + std::to_string(selection.detailLevels));
-    std::size_t const keep = selectedPrefixLength(coefficients.size(), levels, selection.detailLevels);
+      throw Error("preprocess: wavelet detail levels to keep must be 0-" + std::to_string(levels) +
+                  ", got " + std::to_string(selection.detailLevels));
+    std::size_t const keep =
+        selectedPrefixLength(coefficients.size(), levels, selection.detailLevels);
     std::copy_n(coefficients.begin(), keep, out.begin());
     return out;
   }

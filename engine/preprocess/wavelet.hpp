@@ -9,7 +9,7 @@ namespace vocloud::preprocess {
 
 /// Orthogonal wavelets with the filters of pywt.
 enum class Wavelet {
-  Haar,        ///< pywt "haar" ("db1"): dec_lo = [1, 1]/sqrt 2, dec_hi = [-1, 1]/sqrt 2
+  Haar,  ///< pywt "haar" ("db1"): dec_lo = [1, 1]/sqrt 2, dec_hi = [-1, 1]/sqrt 2
   Daubechies4  ///< pywt "db2": 4 taps, 2 vanishing moments, dec_lo = [1-√3, 3-√3, 3+√3, 1+√3]/(4√2)
 };
 

@@ -1,0 +1,233 @@
+// The C++ operations against numpy_reference.py, an independent numpy implementation run
+// in the test: (a) read + rebin onto a common log grid + fill + max normalisation of real
+// LAMOST DR1 and SDSS spectra (the numpy side reads with astropy and rebins with a dense
+// overlap matrix); (b) Haar and db2 multilevel DWTs of random signals by the textbook
+// filter bank (pywt is not installed, so its filters and "periodization" layout are
+// written out in numpy).
+#include "io/reader.hpp"
+#include "preprocess/grid.hpp"
+#include "preprocess/normalise.hpp"
+#include "preprocess/resample.hpp"
+#include "preprocess/unusable.hpp"
+#include "preprocess/wavelet.hpp"
+
+#include <unistd.h>
+#include <boost/test/unit_test.hpp>
+
+#include <charconv>
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace pre = vocloud::preprocess;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string python() {
+  char const* given = std::getenv("VOCLOUD_PYTHON");
+  return given != nullptr ? given : "/usr/bin/python3";  // Debian's numpy/astropy load only here
+}
+
+std::string realData() {
+  char const* shared = std::getenv("VOCLOUD_SHARED_DATA");
+  std::string const root = shared != nullptr
+                               ? std::string(shared)
+                               : std::string(VOCLOUD_PREPROCESS_TEST_DIR) + "/../../../shared/data";
+  return root + "/real";
+}
+
+std::string quote(std::string const& text) {
+  std::string out = "'";
+  for (char c : text) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+// A scratch folder for this process, removed when the test ends.
+struct Scratch {
+  fs::path path;
+  Scratch() {
+    path = fs::temp_directory_path() / ("vocloud-preprocess-test-" + std::to_string(::getpid()));
+    fs::remove_all(path);
+    fs::create_directories(path);
+  }
+  ~Scratch() {
+    std::error_code ignored;
+    fs::remove_all(path, ignored);
+  }
+};
+
+void runReference(std::string const& arguments) {
+  std::string const command =
+      python() + " " + quote(std::string(VOCLOUD_PREPROCESS_TEST_DIR) + "/numpy_reference.py") +
+      " " + arguments;
+  int const rc = std::system(command.c_str());
+  if (rc != 0)
+    throw std::runtime_error("numpy reference failed (" + std::to_string(rc) + "): " + command);
+}
+
+// "<name>\t<n>\t<v1> <v2> ..." -> values
+std::vector<double> parseValues(std::string const& rest) {
+  auto const tab = rest.find('\t');
+  std::size_t const n = std::stoull(rest.substr(0, tab));
+  std::vector<double> values;
+  values.reserve(n);
+  char const* p = rest.data() + tab + 1;
+  char const* const end = rest.data() + rest.size();
+  while (p < end) {
+    while (p < end && *p == ' ') ++p;
+    if (p >= end) break;
+    char const* q = p;
+    while (q < end && *q != ' ') ++q;
+    double value = 0;
+    auto const result = std::from_chars(p, q, value);
+    if (result.ec != std::errc() || result.ptr != q)
+      throw std::runtime_error("bad reference value '" + std::string(p, q) + "'");
+    values.push_back(value);
+    p = q;
+  }
+  if (values.size() != n) throw std::runtime_error("reference value count mismatch");
+  return values;
+}
+
+// The blocks of the reference output: each starts with a header line ("file", "case")
+// and holds named arrays until "end".
+struct Block {
+  std::string header;
+  std::map<std::string, std::vector<double>> arrays;
+  std::map<std::string, std::string> scalars;
+};
+
+std::vector<Block> readBlocks(fs::path const& path, std::vector<double>* grid = nullptr) {
+  std::ifstream in(path);
+  std::vector<Block> blocks;
+  std::string line;
+  while (std::getline(in, line)) {
+    auto const tab = line.find('\t');
+    std::string const tag = line.substr(0, tab);
+    std::string const rest = tab == std::string::npos ? "" : line.substr(tab + 1);
+    if (tag == "grid" && grid != nullptr) {
+      *grid = parseValues(rest);
+    } else if (tag == "file" || tag == "case") {
+      blocks.push_back({rest, {}, {}});
+    } else if (tag == "end" || blocks.empty()) {
+      continue;
+    } else if (tag == "coverage") {
+      blocks.back().scalars[tag] = rest;
+    } else {
+      blocks.back().arrays[tag] = parseValues(rest);
+    }
+  }
+  return blocks;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(preprocess_numpy)
+
+BOOST_AUTO_TEST_CASE(rebin_and_max_normalisation_of_real_spectra_match_numpy) {
+  Scratch scratch;
+  double const lambdaMin = 4000, lambdaMax = 8800, stepDex = 1e-4;
+  std::vector<std::pair<std::string, std::string>> const files = {
+      {"lamost_dr1", realData() + "/lamost-dr1/spec-55862-B6212_sp06-003.fits"},
+      {"lamost_dr1", realData() + "/lamost-dr1/spec-55862-B6212_sp06-005.fits"},
+      {"lamost_dr1", realData() + "/lamost-dr1/spec-55862-B6212_sp06-006.fits"},
+      {"sdss", realData() + "/sdss/spec-0266-51602-0013.fits"},  // SDSS-I, many masked pixels
+      {"sdss", realData() + "/sdss/spec-0266-51602-0107.fits"},
+      {"sdss", realData() + "/sdss/spec-7338-57859-0739.fits"},  // BOSS, wider range
+      {"sdss", realData() + "/sdss/spec-0269-51581-0003.fits"},  // every pixel has ivar 0
+  };
+  {
+    std::ofstream list(scratch.path / "rebin.list");
+    list << "grid\t" << lambdaMin << '\t' << lambdaMax << '\t' << stepDex << '\n';
+    for (auto const& [layout, path] : files) list << layout << '\t' << path << '\n';
+  }
+  runReference("rebin " + quote((scratch.path / "rebin.list").string()) + " " +
+               quote((scratch.path / "rebin.out").string()));
+  std::vector<double> referenceGrid;
+  auto const blocks = readBlocks(scratch.path / "rebin.out", &referenceGrid);
+  BOOST_TEST_REQUIRE(blocks.size() == files.size());
+
+  pre::Grid const grid = pre::makeGrid(lambdaMin, lambdaMax, true, 0, stepDex);
+  BOOST_TEST_REQUIRE(grid.wave.size() == referenceGrid.size());
+  for (std::size_t j = 0; j < grid.wave.size(); ++j)
+    BOOST_TEST(std::abs(grid.wave[j] - referenceGrid[j]) <= 1e-12 * referenceGrid[j]);
+
+  pre::NormaliseOptions maxNorm;
+  maxNorm.kind = pre::Normalisation::Max;
+  for (std::size_t f = 0; f < files.size(); ++f) {
+    Block const& reference = blocks[f];
+    BOOST_TEST_CONTEXT(files[f].second) {
+      BOOST_TEST_REQUIRE(reference.header == files[f].second);
+      auto const spectrum = vocloud::io::readSpectrum(files[f].second);
+      BOOST_TEST(spectrum.layout == files[f].first);
+      pre::Resampled out = pre::rebinFluxConserving(spectrum.wave, spectrum.flux, spectrum.ivar,
+                                                    spectrum.mask, grid);
+      double const referenceCoverage = std::stod(reference.scalars.at("coverage"));
+      BOOST_TEST(std::abs(out.coverage - referenceCoverage) < 1e-12);
+      if (referenceCoverage == 0) {
+        BOOST_CHECK_EXCEPTION(pre::fillMissing(out), pre::Unusable,
+                              [](pre::Unusable const& e) { return e.reason() == "no_coverage"; });
+        continue;
+      }
+      pre::fillMissing(out);
+      pre::normalise(out.flux, out.ivar, out.mask, grid.wave, maxNorm);
+
+      auto const& flux = reference.arrays.at("flux");
+      auto const& ivar = reference.arrays.at("ivar");
+      auto const& mask = reference.arrays.at("mask");
+      BOOST_TEST_REQUIRE(flux.size() == out.flux.size());
+      double worstFlux = 0, worstIvar = 0;
+      std::size_t maskDifferences = 0;
+      for (std::size_t j = 0; j < flux.size(); ++j) {
+        // max-normalised: |flux| <= 1, so an absolute 1e-6 is 1e-6 of the spectrum's scale
+        // (float32 output rounds at ~6e-8)
+        worstFlux = std::max(worstFlux, std::abs(out.flux[j] - flux[j]));
+        if (ivar[j] != 0 || out.ivar[j] != 0)
+          worstIvar = std::max(worstIvar, std::abs(out.ivar[j] - ivar[j]) / std::abs(ivar[j]));
+        maskDifferences += out.mask[j] != static_cast<std::uint8_t>(mask[j]) ? 1 : 0;
+      }
+      BOOST_TEST(maskDifferences == 0u);
+      BOOST_TEST(worstFlux <= 1e-6, "largest flux difference " << worstFlux);
+      BOOST_TEST(worstIvar <= 1e-6, "largest relative ivar difference " << worstIvar);
+      BOOST_TEST_MESSAGE(files[f].second << ": coverage " << out.coverage << ", max |Δflux| "
+                                         << worstFlux << ", max rel Δivar " << worstIvar);
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(haar_and_db2_match_the_numpy_filter_bank) {
+  Scratch scratch;
+  runReference("wavelet " + quote((scratch.path / "wavelet.out").string()));
+  auto const blocks = readBlocks(scratch.path / "wavelet.out");
+  BOOST_TEST_REQUIRE(blocks.size() == 12u);
+  for (Block const& block : blocks) {
+    BOOST_TEST_CONTEXT(block.header) {
+      auto const tab = block.header.find('\t');
+      pre::Wavelet const wavelet = pre::parseWavelet(block.header.substr(0, tab));
+      int const levels = std::stoi(block.header.substr(tab + 1));
+      auto const& signal = block.arrays.at("signal");
+      auto const& expected = block.arrays.at("coefficients");
+      auto const coefficients = pre::dwtForward(signal, wavelet, levels);
+      BOOST_TEST_REQUIRE(coefficients.size() == expected.size());
+      double worst = 0, scale = 0;
+      for (std::size_t i = 0; i < expected.size(); ++i) {
+        worst = std::max(worst, std::abs(coefficients[i] - expected[i]));
+        scale = std::max(scale, std::abs(expected[i]));
+      }
+      BOOST_TEST(worst <= 1e-12 * scale, "largest coefficient difference " << worst);
+      auto const back = pre::dwtInverse(expected, wavelet, levels);
+      double worstBack = 0;
+      for (std::size_t i = 0; i < signal.size(); ++i)
+        worstBack = std::max(worstBack, std::abs(back[i] - signal[i]));
+      BOOST_TEST(worstBack <= 1e-12 * scale, "largest inverse difference " << worstBack);
+    }
+  }
+}
+
+BOOST_AUTO_TEST_SUITE_END()
