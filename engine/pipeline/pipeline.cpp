@@ -9,6 +9,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <chrono>
+#include <sys/resource.h>
 #include <cstdio>
 #include <filesystem>
 #include <optional>
@@ -79,11 +80,19 @@ std::string timingsJson(StageDef const& stage, core::Timers const& timers,
   comm.allreduce(minima, comm::Op::Min);
   comm.allreduce(sums, comm::Op::Sum);
 
+  // Peak resident memory of each rank's process so far (Linux: ru_maxrss in KiB).
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  auto const rss = comm.allgather<double>(static_cast<double>(usage.ru_maxrss) / 1024.);
+
   core::JsonWriter json;
   json.beginObject()
       .key("stage").value(stage.name)
       .key("ranks").value(comm.size())
       .key("wall_seconds").value(wallSeconds)
+      .key("max_rss_mb_per_rank").beginArray();
+  for (double mb : rss) json.value(mb);
+  json.endArray()
       .key("steps").beginObject();
   for (std::size_t i = 0; i < names.size(); ++i) {
     json.key(names[i]).beginObject()

@@ -1,6 +1,6 @@
 // Reading throughput: every rank reads its block of the given files (through the same
 // io::readSpectrum a stage uses) `repeat` times; prints spectra/s and MB/s of the job.
-// usage: mpirun -n P vocloud_bench_read REPEAT FILE...
+// usage: mpirun -n P vocloud_bench_read REPEAT FILE... (or @LISTFILE)
 #include "comm/comm.hpp"
 #include "comm/shard.hpp"
 #include "io/reader.hpp"
@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -19,7 +20,18 @@ int main(int argc, char** argv) {
     return 2;
   }
   int const repeat = std::stoi(argv[1]);
-  std::vector<std::string> const files(argv + 2, argv + argc);
+  // "@LIST" reads the paths from a file, one per line (long lists exceed argv limits).
+  std::vector<std::string> files;
+  for (int a = 2; a < argc; ++a) {
+    std::string const arg = argv[a];
+    if (arg.size() > 1 && arg[0] == '@') {
+      std::ifstream list(arg.substr(1));
+      for (std::string line; std::getline(list, line);)
+        if (!line.empty()) files.push_back(line);
+    } else {
+      files.push_back(arg);
+    }
+  }
   auto const mine = vocloud::comm::blockRange(files.size(), comm.size(), comm.rank());
   double bytes = 0, points = 0;
   comm.barrier();
