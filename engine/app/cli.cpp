@@ -16,7 +16,7 @@ bool isStageCommand(std::string const& name) {
 }
 
 std::vector<std::string> knownCommands() {
-  std::vector<std::string> commands = {"run", "config", "inspect"};
+  std::vector<std::string> commands = {"run", "config", "inspect", "preview"};
   for (auto const& s : stageCommands()) commands.push_back(s);
   return commands;
 }
@@ -54,6 +54,15 @@ CliArgs parseCli(std::vector<std::string> const& args) {
       cli.markdown = true;
     } else if (a == "--max-bytes") {
       cli.overrides.push_back("acquire.max_bytes=" + value(a));
+    } else if (a == "--ids") {
+      std::string const list = value(a);
+      for (std::size_t start = 0; start <= list.size();) {
+        std::size_t const comma = std::min(list.find(',', start), list.size());
+        if (comma > start) cli.ids.push_back(list.substr(start, comma - start));
+        start = comma + 1;
+      }
+    } else if (a == "--out") {
+      cli.out = value(a);
     } else if (a == "--json") {
       cli.json = true;
     } else if (a == "--values") {
@@ -79,7 +88,7 @@ CliArgs parseCli(std::vector<std::string> const& args) {
   if (cli.help || cli.version) return cli;
   if (cli.command.empty()) throw UsageError("no command given (see vocloud --help)");
   if (cli.command != "run" && cli.command != "config" && cli.command != "inspect" &&
-      !isStageCommand(cli.command)) {
+      cli.command != "preview" && !isStageCommand(cli.command)) {
     std::string message = "unknown command '" + cli.command + "'";
     auto const guess = config::closestMatch(cli.command, knownCommands());
     if (!guess.empty()) message += " (did you mean '" + guess + "'?)";
@@ -92,6 +101,10 @@ CliArgs parseCli(std::vector<std::string> const& args) {
       throw UsageError("vocloud config check needs exactly one experiment file");
     if (cli.subcommand == "explain" && cli.positional.size() > 1)
       throw UsageError("vocloud config explain takes at most one section");
+  } else if (cli.command == "preview") {
+    if (cli.positional.size() != 1) throw UsageError("vocloud preview needs one dataset.h5");
+    if (cli.ids.empty()) throw UsageError("vocloud preview needs --ids ID,ID,...");
+    if (cli.out.empty()) throw UsageError("vocloud preview needs --out FILE.png or FILE.html");
   } else if (cli.command == "inspect") {
     if (cli.positional.empty()) throw UsageError("vocloud inspect needs at least one file");
     if (cli.values && !cli.json) throw UsageError("--values needs --json");
@@ -125,6 +138,11 @@ std::string helpText(std::string const& command) {
            "effective configuration with defaults filled in.\n"
            "explain: lists every key of SECTION (or all): type, default, allowed values, doc;\n"
            "--markdown prints docs/config.md.\n\n" + common;
+  if (command == "preview")
+    return "usage: vocloud preview dataset.h5 --ids ID,ID,... --out FILE.png|FILE.html\n\n"
+           "Draws the chosen spectra after preprocessing beside their raw input: one row per\n"
+           "spectrum, the raw file over its own range (the grid marked) and the preprocessed\n"
+           "flux on the grid (interpolated pixels marked). PNG, or a self-contained HTML page.\n";
   if (command == "inspect")
     return "usage: vocloud inspect FILE... [--json [--values]]\n\n"
            "Reads each spectrum file (FITS of any supported survey layout, gzip or not, text)\n"
@@ -149,7 +167,8 @@ std::string helpText(std::string const& command) {
       "  run EXP.yaml            run the experiment's stages (reusing unchanged ones)\n"
       "  config check EXP.yaml   validate an experiment and print its effective config\n"
       "  config explain [SEC]    document every config key\n"
-      "  inspect FILE...         detected layout, metadata and range of spectrum files\n";
+      "  inspect FILE...         detected layout, metadata and range of spectrum files\n"
+      "  preview DATASET.h5      raw and preprocessed spectra side by side (--ids, --out)\n";
   for (auto const& stage : pipeline::stageCatalog())
     text += "  " + stage.name + " EXP.yaml" + std::string(stage.name.size() < 15 ? 15 - stage.name.size() : 1, ' ') +
             stage.doc + "\n";

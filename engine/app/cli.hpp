@@ -28,6 +28,8 @@ struct CliArgs {
   bool markdown = false;                ///< config explain --markdown
   bool json = false;                    ///< inspect --json
   bool values = false;                  ///< inspect --values (with --json: the arrays too)
+  std::vector<std::string> ids;         ///< preview --ids A,B,...
+  std::string out;                      ///< preview --out FILE
 };
 
 /// Parses argv (without the program name). Throws vocloud::UsageError with a message

@@ -7,6 +7,7 @@
 #include "core/version.hpp"
 #include "io/inspect.hpp"
 #include "io/reader.hpp"
+#include "preprocess/preview.hpp"
 #include "pipeline/pipeline.hpp"
 
 #include <Kokkos_Core.hpp>
@@ -65,6 +66,22 @@ int inspectCommand(app::CliArgs const& cli, comm::Comm const& comm) {
   return failed ? app::kExitRuntimeError : app::kExitOk;
 }
 
+// Draws on rank 0 only.
+int previewCommand(app::CliArgs const& cli, comm::Comm const& comm) {
+  std::string failure;
+  if (comm.isRoot()) {
+    try {
+      preprocess::writePreview(cli.positional[0], cli.ids, cli.out);
+      std::cout << "vocloud: preview of " << cli.ids.size() << " spectra in " << cli.out << "\n";
+    } catch (Error const& e) {
+      failure = e.what();
+    }
+  }
+  failure = comm.bcast(failure, 0);
+  if (!failure.empty()) throw UsageError(failure);
+  return app::kExitOk;
+}
+
 int runCommand(app::CliArgs const& cli, comm::Comm const& comm) {
   auto const config = pipeline::loadConfigCollective(cli.positional[0], overridesOf(cli), comm);
   core::Log const log(comm.rank(), comm.size(), logOptions(cli, config));
@@ -110,6 +127,7 @@ int main(int argc, char** argv) {
       }
       if (cli.command == "config") return configCommand(cli, comm);
       if (cli.command == "inspect") return inspectCommand(cli, comm);
+      if (cli.command == "preview") return previewCommand(cli, comm);
       return runCommand(cli, comm);
     });
   }
