@@ -116,7 +116,11 @@ std::vector<char32_t> codePoints(std::string const& text) {
   std::vector<char32_t> out;
   for (std::size_t i = 0; i < text.size();) {
     auto const c = static_cast<unsigned char>(text[i]);
-    int extra = c < 0x80 ? 0 : (c >> 5) == 0x6 ? 1 : (c >> 4) == 0xE ? 2 : (c >> 3) == 0x1E ? 3 : -1;
+    int extra = c < 0x80           ? 0
+                : (c >> 5) == 0x6  ? 1
+                : (c >> 4) == 0xE  ? 2
+                : (c >> 3) == 0x1E ? 3
+                                   : -1;
     bool valid = extra >= 0 && i + static_cast<std::size_t>(extra) < text.size();
     for (int k = 1; valid && k <= extra; ++k)
       valid = (static_cast<unsigned char>(text[i + k]) & 0xC0) == 0x80;
@@ -126,7 +130,8 @@ std::vector<char32_t> codePoints(std::string const& text) {
       continue;
     }
     char32_t code = extra == 0 ? c : c & (0x3F >> extra);
-    for (int k = 1; k <= extra; ++k) code = (code << 6) | (static_cast<unsigned char>(text[i + k]) & 0x3F);
+    for (int k = 1; k <= extra; ++k)
+      code = (code << 6) | (static_cast<unsigned char>(text[i + k]) & 0x3F);
     out.push_back(code);
     i += static_cast<std::size_t>(extra) + 1;
   }
@@ -169,8 +174,9 @@ Canvas::Canvas(int width, int height, Rgb background) {
 
 Rgb Canvas::pixel(int x, int y) const {
   if (x < 0 || y < 0 || x >= width() || y >= height())
-    throw Error("plot: pixel (" + std::to_string(x) + ", " + std::to_string(y) + ") is outside the " +
-                std::to_string(width()) + " x " + std::to_string(height()) + " canvas");
+    throw Error("plot: pixel (" + std::to_string(x) + ", " + std::to_string(y) +
+                ") is outside the " + std::to_string(width()) + " x " + std::to_string(height()) +
+                " canvas");
   std::uint8_t const* p = _image.pixels.data() + (static_cast<std::size_t>(y) * width() + x) * 3;
   return {p[0], p[1], p[2]};
 }
@@ -211,7 +217,8 @@ void Canvas::drawPolyline(std::vector<double> const& xs, std::vector<double> con
   if (cx0 >= cx1 || cy0 >= cy1 || !(width > 0)) return;
   int const cw = cx1 - cx0;
   // Largest coverage per pixel of the clip area, blended once at the end.
-  std::vector<float> coverage(static_cast<std::size_t>(cw) * static_cast<std::size_t>(cy1 - cy0), 0.0f);
+  std::vector<float> coverage(static_cast<std::size_t>(cw) * static_cast<std::size_t>(cy1 - cy0),
+                              0.0f);
   double const reach = width / 2 + 0.5;
   auto stamp = [&](double ax, double ay, double bx, double by) {
     int const px0 = clampToInt(std::floor(std::min(ax, bx) - reach), cx0, cx1);
@@ -249,7 +256,8 @@ void Canvas::drawText(int x, int y, std::string const& text, Rgb colour, int sca
     Glyph const& g = glyphFor(code);
     for (int row = 0; row < kGlyphHeight; ++row)
       for (int col = 0; col < 5; ++col)
-        if (g.rows[row] & (0x10 >> col)) fillRect({x + col * scale, y + row * scale, scale, scale}, colour);
+        if (g.rows[row] & (0x10 >> col))
+          fillRect({x + col * scale, y + row * scale, scale, scale}, colour);
     x += kGlyphAdvance * scale;
   }
 }
@@ -304,7 +312,8 @@ std::pair<double, double> robustRange(std::vector<double> const& values) {
     if (std::isfinite(v)) finite.push_back(v);
   if (finite.empty()) return {0.0, 1.0};
   auto quantile = [&](double q) {
-    auto const at = finite.begin() + static_cast<std::ptrdiff_t>(q * static_cast<double>(finite.size() - 1));
+    auto const at =
+        finite.begin() + static_cast<std::ptrdiff_t>(q * static_cast<double>(finite.size() - 1));
     std::nth_element(finite.begin(), at, finite.end());
     return *at;
   };
@@ -353,16 +362,19 @@ void drawPanel(Canvas& canvas, PixelRect const& box, PlotPanel const& panel, int
     double const a = std::clamp(px(std::min(s.from, s.to)), double(left), double(right));
     double const b = std::clamp(px(std::max(s.from, s.to)), double(left), double(right));
     int const x0 = static_cast<int>(std::floor(a));
-    canvas.fillRect({x0, top, std::max(1, static_cast<int>(std::ceil(b)) - x0), area.height}, s.colour);
+    canvas.fillRect({x0, top, std::max(1, static_cast<int>(std::ceil(b)) - x0), area.height},
+                    s.colour);
   }
 
   // Light grid lines and tick marks with labels.
-  int const xLabelWidth = textWidth(tickLabel(xMax, (xMax - xMin) / 5), scale) + 3 * kGlyphAdvance * scale;
+  int const xLabelWidth =
+      textWidth(tickLabel(xMax, (xMax - xMin) / 5), scale) + 3 * kGlyphAdvance * scale;
   std::vector<double> const xTicks = niceTicks(xMin, xMax, std::max(2, area.width / xLabelWidth));
   double const xStep = xTicks.size() > 1 ? xTicks[1] - xTicks[0] : xMax - xMin;
   for (double t : xTicks) {
-    int const x = static_cast<int>(std::floor(px(t)));
-    if (x < left || x >= right) continue;
+    int x = static_cast<int>(std::floor(px(t)));
+    if (x < left || x > right) continue;
+    x = std::min(x, right - 1);  // a tick at xMax sits on the frame
     canvas.fillRect({x, top, 1, area.height}, gridLine);
     canvas.fillRect({x, bottom, 1, 5}, frame);
     std::string const label = tickLabel(t, xStep);
@@ -371,8 +383,9 @@ void drawPanel(Canvas& canvas, PixelRect const& box, PlotPanel const& panel, int
     canvas.drawText(lx, bottom + 7, label, ink, scale);
   }
   for (double t : yTicks) {
-    int const y = static_cast<int>(std::floor(py(t)));
-    if (y < top || y >= bottom) continue;
+    int y = static_cast<int>(std::floor(py(t)));
+    if (y < top || y > bottom) continue;
+    y = std::min(y, bottom - 1);
     canvas.fillRect({left, y, area.width, 1}, gridLine);
     canvas.fillRect({left - 5, y, 5, 1}, frame);
     std::string const label = tickLabel(t, yStep);
@@ -383,7 +396,16 @@ void drawPanel(Canvas& canvas, PixelRect const& box, PlotPanel const& panel, int
 
   for (PlotMarker const& m : panel.markers) {
     double const x = px(m.x);
-    if (x < left || x > right) continue;
+    if (!std::isfinite(x)) continue;
+    if (x < left || x > right) {  // off the plot: its label at that side, with an arrow
+      if (m.label.empty()) continue;
+      std::string const text = x < left ? "<" + m.label : m.label + ">";
+      int const tx = x < left ? left + 4 : right - 4 - textWidth(text, scale);
+      canvas.fillRect({tx - 2, top + 2, textWidth(text, scale) + 2, 7 * scale + 2},
+                      Rgb{255, 255, 255});
+      canvas.drawText(tx, top + 3, text, m.colour, scale);
+      continue;
+    }
     canvas.drawPolyline({x, x}, {double(top), double(bottom)}, m.colour, 1.5, area);
     if (!m.label.empty()) {
       int const w = textWidth(m.label, scale);

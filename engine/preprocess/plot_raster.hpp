@@ -35,7 +35,7 @@ int textWidth(std::string const& text, int scale);
 
 /// An RGB drawing surface.
 class Canvas {
-public:
+ public:
   /// A `width` x `height` canvas filled with `background`. Throws vocloud::Error
   /// ("plot: ...") when a side is not positive or the image would exceed 2^28 pixels.
   Canvas(int width, int height, Rgb background);
@@ -65,7 +65,7 @@ public:
   /// (x, y), each font pixel a `scale` x `scale` block.
   void drawText(int x, int y, std::string const& text, Rgb colour, int scale = 1);
 
-private:
+ private:
   RgbImage _image;
 };
 
@@ -97,7 +97,9 @@ struct PlotSpan {
   Rgb colour;
 };
 
-/// A vertical line across the plot area at data x, with an optional label at its top.
+/// A vertical line across the plot area at data x, with an optional label at its top. A
+/// marker beyond the x range shows only its label, inside the plot at that side, with an
+/// arrow ("<label" on the left, "label>" on the right).
 struct PlotMarker {
   double x = 0;
   Rgb colour;

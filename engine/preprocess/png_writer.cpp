@@ -31,8 +31,8 @@ void appendChunk(std::string& out, char const* type, std::uint8_t const* data, s
   std::size_t const start = out.size();
   out.append(type, 4);
   out.append(reinterpret_cast<char const*>(data), size);
-  uLong const crc = crc32(crc32(0L, Z_NULL, 0),
-                          reinterpret_cast<Bytef const*>(out.data() + start), static_cast<uInt>(size + 4));
+  uLong const crc = crc32(crc32(0L, Z_NULL, 0), reinterpret_cast<Bytef const*>(out.data() + start),
+                          static_cast<uInt>(size + 4));
   appendBigEndian(out, static_cast<std::uint32_t>(crc));
 }
 
@@ -54,11 +54,20 @@ void filterRow(int type, std::uint8_t const* row, std::uint8_t const* prev, std:
     int const c = i >= 3 ? prev[i - 3] : 0;
     int predictor = 0;
     switch (type) {
-      case 1: predictor = a; break;
-      case 2: predictor = b; break;
-      case 3: predictor = (a + b) / 2; break;
-      case 4: predictor = paeth(a, b, c); break;
-      default: break;
+      case 1:
+        predictor = a;
+        break;
+      case 2:
+        predictor = b;
+        break;
+      case 3:
+        predictor = (a + b) / 2;
+        break;
+      case 4:
+        predictor = paeth(a, b, c);
+        break;
+      default:
+        break;
     }
     out[i] = static_cast<std::uint8_t>(row[i] - predictor);
   }
@@ -79,7 +88,8 @@ std::vector<std::uint8_t> filteredScanlines(RgbImage const& image) {
     for (int type = 0; type <= 4; ++type) {
       filterRow(type, row, prev, stride, candidate.data());
       std::uint64_t cost = 0;
-      for (std::uint8_t v : candidate) cost += static_cast<std::uint64_t>(std::abs(static_cast<std::int8_t>(v)));
+      for (std::uint8_t v : candidate)
+        cost += static_cast<std::uint64_t>(std::abs(static_cast<std::int8_t>(v)));
       if (cost < bestCost) {
         bestCost = cost;
         dest[0] = static_cast<std::uint8_t>(type);
@@ -96,7 +106,8 @@ std::string encodePng(RgbImage const& image) {
   if (image.width <= 0 || image.height <= 0)
     throw Error("png: cannot encode an empty image (" + std::to_string(image.width) + " x " +
                 std::to_string(image.height) + ")");
-  std::size_t const expected = static_cast<std::size_t>(image.width) * static_cast<std::size_t>(image.height) * 3;
+  std::size_t const expected =
+      static_cast<std::size_t>(image.width) * static_cast<std::size_t>(image.height) * 3;
   if (image.pixels.size() != expected)
     throw Error("png: pixel buffer holds " + std::to_string(image.pixels.size()) + " bytes, a " +
                 std::to_string(image.width) + " x " + std::to_string(image.height) +
@@ -105,7 +116,8 @@ std::string encodePng(RgbImage const& image) {
   std::vector<std::uint8_t> const raw = filteredScanlines(image);
   uLongf packedSize = compressBound(static_cast<uLong>(raw.size()));
   std::vector<std::uint8_t> packed(packedSize);
-  int const rc = compress2(packed.data(), &packedSize, raw.data(), static_cast<uLong>(raw.size()), 9);
+  int const rc =
+      compress2(packed.data(), &packedSize, raw.data(), static_cast<uLong>(raw.size()), 9);
   if (rc != Z_OK) throw Error("png: zlib compress2 failed with code " + std::to_string(rc));
 
   std::string out(kSignature.begin(), kSignature.end());
@@ -122,7 +134,8 @@ std::string encodePng(RgbImage const& image) {
   header[12] = 0;  // no interlace
   appendChunk(out, "IHDR", header, sizeof header);
   for (std::size_t at = 0; at < packedSize; at += kIdatChunk)
-    appendChunk(out, "IDAT", packed.data() + at, std::min<std::size_t>(kIdatChunk, packedSize - at));
+    appendChunk(out, "IDAT", packed.data() + at,
+                std::min<std::size_t>(kIdatChunk, packedSize - at));
   appendChunk(out, "IEND", nullptr, 0);
   return out;
 }

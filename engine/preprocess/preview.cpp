@@ -18,6 +18,7 @@
 #include <limits>
 #include <map>
 #include <tuple>
+#include <unordered_map>
 
 namespace vocloud::preprocess {
 
@@ -28,11 +29,14 @@ namespace {
 constexpr std::uint64_t kScanBlock = 65536;  // rows of /meta/id read at a time
 constexpr std::uint64_t kNotFound = std::numeric_limits<std::uint64_t>::max();
 
-std::string inQuotes(std::string const& text) { return "'" + text + "'"; }
+std::string inQuotes(std::string const& text) {
+  return "'" + text + "'";
+}
 
 std::string lowerExtension(std::string const& path) {
   std::string ext = fs::path(path).extension().string();
-  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
+  std::transform(ext.begin(), ext.end(), ext.begin(),
+                 [](unsigned char c) { return std::tolower(c); });
   return ext;
 }
 
@@ -64,7 +68,8 @@ double toRawFrame(double lambda, PreviewData const& data, double z, io::Waveleng
 
 // A relative /meta/path is relative to the base of knowledge the stage read (root
 // attribute "bok"), else to the data set's folder, else to the working directory.
-std::string resolveRawPath(io::H5File const& file, std::string const& datasetPath, std::string const& path) {
+std::string resolveRawPath(io::H5File const& file, std::string const& datasetPath,
+                           std::string const& path) {
   if (path.empty() || fs::path(path).is_absolute()) return path;
   std::vector<fs::path> candidates;
   try {
@@ -90,28 +95,33 @@ std::string resolveRawPath(io::H5File const& file, std::string const& datasetPat
       std::uint64_t const n = std::min(kScanBlock, ids.rows() - first);
       std::vector<std::string> const block = ids.readStrings(first, n);
       for (std::uint64_t i = 0; i < n; ++i)
-        if (std::find(missing.begin(), missing.end(), block[i]) != missing.end() && !rejected.count(block[i])) {
+        if (std::find(missing.begin(), missing.end(), block[i]) != missing.end() &&
+            !rejected.count(block[i])) {
           std::string why = reasons.readStrings(first + i, 1).front();
-          if (hasPath) why += " (file " + io::H5Rows::open(file, "/rejected/path").readStrings(first + i, 1).front() + ")";
+          if (hasPath)
+            why += " (file " +
+                   io::H5Rows::open(file, "/rejected/path").readStrings(first + i, 1).front() + ")";
           rejected[block[i]] = why;
         }
     }
   }
   io::H5Rows const accepted = io::H5Rows::open(file, "/meta/id");
-  std::vector<std::string> const firstIds = accepted.readStrings(0, std::min<std::uint64_t>(5, accepted.rows()));
+  std::vector<std::string> const firstIds =
+      accepted.readStrings(0, std::min<std::uint64_t>(5, accepted.rows()));
   std::string message = "preview: " + datasetPath + ":";
   for (std::string const& id : missing) {
     auto const r = rejected.find(id);
     if (r != rejected.end()) {
-      message += "\n  spectrum " + inQuotes(id) + " was rejected by preprocessing, so it has no preprocessed row: " +
-                 r->second;
+      message += "\n  spectrum " + inQuotes(id) +
+                 " was rejected by preprocessing, so it has no preprocessed row: " + r->second;
       continue;
     }
     // The closest accepted id, scanning the ids in blocks.
     std::string best;
     std::size_t bestDistance = std::numeric_limits<std::size_t>::max();
     for (std::uint64_t first = 0; first < accepted.rows(); first += kScanBlock) {
-      std::string const m = config::closestMatch(id, accepted.readStrings(first, std::min(kScanBlock, accepted.rows() - first)));
+      std::string const m = config::closestMatch(
+          id, accepted.readStrings(first, std::min(kScanBlock, accepted.rows() - first)));
       if (!m.empty() && config::editDistance(id, m) < bestDistance) {
         best = m;
         bestDistance = config::editDistance(id, m);
@@ -139,7 +149,8 @@ PreviewData loadPreview(std::string const& datasetPath, std::vector<std::string>
                      std::to_string(kMaxPreviewSpectra) + " spectra fit in one preview");
   for (std::string const& id : ids)
     if (id.empty()) throw UsageError("preview: an empty spectrum id in --ids");
-  if (!fs::is_regular_file(datasetPath)) throw UsageError("preview: no data set file " + inQuotes(datasetPath));
+  if (!fs::is_regular_file(datasetPath))
+    throw UsageError("preview: no data set file " + inQuotes(datasetPath));
 
   io::H5File const file = io::H5File::openSerial(datasetPath);
   for (char const* name : {"/wave", "/flux", "/mask", "/meta/id"})
@@ -154,11 +165,17 @@ PreviewData loadPreview(std::string const& datasetPath, std::vector<std::string>
   // Rows of the ids asked for: one pass over /meta/id in blocks.
   io::H5Rows const idSet = io::H5Rows::open(file, "/meta/id");
   std::vector<std::uint64_t> rows(ids.size(), kNotFound);
+  std::unordered_map<std::string, std::vector<std::size_t>> wanted;  // id -> places in `ids`
+  for (std::size_t k = 0; k < ids.size(); ++k) wanted[ids[k]].push_back(k);
   for (std::uint64_t first = 0; first < idSet.rows(); first += kScanBlock) {
-    std::vector<std::string> const block = idSet.readStrings(first, std::min(kScanBlock, idSet.rows() - first));
-    for (std::size_t i = 0; i < block.size(); ++i)
-      for (std::size_t k = 0; k < ids.size(); ++k)
-        if (rows[k] == kNotFound && block[i] == ids[k]) rows[k] = first + i;
+    std::vector<std::string> const block =
+        idSet.readStrings(first, std::min(kScanBlock, idSet.rows() - first));
+    for (std::size_t i = 0; i < block.size(); ++i) {
+      auto const found = wanted.find(block[i]);
+      if (found == wanted.end()) continue;
+      for (std::size_t k : found->second)
+        if (rows[k] == kNotFound) rows[k] = first + i;  // the first row with that id
+    }
   }
   std::vector<std::string> missing;
   for (std::size_t k = 0; k < ids.size(); ++k)
@@ -168,10 +185,11 @@ PreviewData loadPreview(std::string const& datasetPath, std::vector<std::string>
 
   io::H5Rows const flux = io::H5Rows::open(file, "/flux"), mask = io::H5Rows::open(file, "/mask");
   if (flux.cols() != data.wave.size() || mask.cols() != data.wave.size())
-    throw Error("preview: " + datasetPath + ": /flux has " + std::to_string(flux.cols()) + " columns, /wave " +
-                std::to_string(data.wave.size()) + " points");
+    throw Error("preview: " + datasetPath + ": /flux has " + std::to_string(flux.cols()) +
+                " columns, /wave " + std::to_string(data.wave.size()) + " points");
   auto text = [&](char const* name, std::uint64_t row) {
-    return file.exists(name) ? io::H5Rows::open(file, name).readStrings(row, 1).front() : std::string();
+    return file.exists(name) ? io::H5Rows::open(file, name).readStrings(row, 1).front()
+                             : std::string();
   };
   auto number = [&](char const* name, std::uint64_t row) {
     double value = std::numeric_limits<double>::quiet_NaN();
@@ -268,7 +286,8 @@ std::vector<bool> rawFlags(PreviewSpectrum const& s) {
   std::vector<bool> flags(s.raw.wave.size(), false);
   for (std::size_t i = 0; i < flags.size(); ++i) {
     bool const masked = i < s.raw.mask.size() && s.raw.mask[i] != 0;
-    bool const noWeight = i < s.raw.ivar.size() && !(std::isfinite(s.raw.ivar[i]) && s.raw.ivar[i] > 0);
+    bool const noWeight =
+        i < s.raw.ivar.size() && !(std::isfinite(s.raw.ivar[i]) && s.raw.ivar[i] > 0);
     flags[i] = masked || noWeight;
   }
   return flags;
@@ -279,7 +298,8 @@ std::vector<bool> rawFlags(PreviewSpectrum const& s) {
 namespace {
 
 constexpr int kImageWidth = 1000, kBandHeight = 64, kRowHeight = 260, kMargin = 12, kScale = 2;
-constexpr Rgb kWhite{255, 255, 255}, kInk{30, 30, 30}, kRawColour{31, 90, 180}, kPreColour{20, 20, 20};
+constexpr Rgb kWhite{255, 255, 255}, kInk{30, 30, 30}, kRawColour{31, 90, 180},
+    kPreColour{20, 20, 20};
 constexpr Rgb kMaskColour{210, 40, 40}, kMaskShade{252, 218, 218}, kOutsideShade{236, 236, 236};
 constexpr Rgb kGridColour{30, 140, 60}, kRule{200, 200, 200};
 
@@ -293,16 +313,20 @@ std::string fitText(std::string const& text, int width, bool keepEnd = false) {
 }
 
 std::string frameText(io::WavelengthFrame frame) {
-  return frame == io::WavelengthFrame::Air ? ", air" : frame == io::WavelengthFrame::Vacuum ? ", vacuum" : "";
+  return frame == io::WavelengthFrame::Air      ? ", air"
+         : frame == io::WavelengthFrame::Vacuum ? ", vacuum"
+                                                : "";
 }
 
 // The values of flagged pixels and of their neighbours (NaN elsewhere): drawn over the
 // line, it colours every segment that touches a flagged pixel.
-std::vector<double> flaggedOverlay(std::vector<double> const& values, std::vector<bool> const& flags) {
+std::vector<double> flaggedOverlay(std::vector<double> const& values,
+                                   std::vector<bool> const& flags) {
   std::vector<double> overlay(values.size(), std::numeric_limits<double>::quiet_NaN());
   for (std::size_t i = 0; i < overlay.size() && i < flags.size(); ++i)
     if (flags[i])
-      for (std::size_t j = i > 0 ? i - 1 : 0; j <= i + 1 && j < overlay.size(); ++j) overlay[j] = values[j];
+      for (std::size_t j = i > 0 ? i - 1 : 0; j <= i + 1 && j < overlay.size(); ++j)
+        overlay[j] = values[j];
   return overlay;
 }
 
@@ -327,8 +351,12 @@ PlotPanel rawPanel(PreviewSpectrum const& s, std::vector<double> const& grid, in
   double const from = std::min(s.gridFrom, s.gridTo), to = std::max(s.gridFrom, s.gridTo);
   if (from > p.xMin) p.spans.push_back({p.xMin, std::min(from, p.xMax), kOutsideShade});
   if (to < p.xMax) p.spans.push_back({std::max(to, p.xMin), p.xMax, kOutsideShade});
-  p.markers.push_back({from, kGridColour, ""});
-  p.markers.push_back({to, kGridColour, ""});
+  // Grid edges beyond the file's range are named at that side of the plot.
+  char text[48];
+  std::snprintf(text, sizeof text, "grid from %.1f", from);
+  p.markers.push_back({from, kGridColour, from < p.xMin ? text : ""});
+  std::snprintf(text, sizeof text, "grid to %.1f", to);
+  p.markers.push_back({to, kGridColour, to > p.xMax ? text : ""});
   p.series.push_back({s.raw.wave, flux, kRawColour, 1.2});
   std::vector<bool> const bad = detail::rawFlags(s);
   if (std::find(bad.begin(), bad.end(), true) != bad.end())
@@ -340,7 +368,8 @@ PlotPanel preprocessedPanel(PreviewSpectrum const& s, PreviewData const& data) {
   PlotPanel p;
   std::vector<bool> const masked = detail::gridFlags(s);
   auto const count = std::count(masked.begin(), masked.end(), true);
-  p.title = "preprocessed: " + std::to_string(data.wave.size()) + " points, " + std::to_string(count) + " masked";
+  p.title = "preprocessed: " + std::to_string(data.wave.size()) + " points, " +
+            std::to_string(count) + " masked";
   std::string frame = data.frame == "vacuum" || data.frame == "air" ? ", " + data.frame : "";
   if (data.restFrame) frame += ", rest frame";
   p.xLabel = "grid wavelength" + frame + " (\u00C5)";
@@ -348,7 +377,8 @@ PlotPanel preprocessedPanel(PreviewSpectrum const& s, PreviewData const& data) {
   p.xMax = data.wave.back();
   std::vector<double> flux(s.flux.begin(), s.flux.end());
   std::tie(p.yMin, p.yMax) = robustRange(flux);
-  for (auto const& [a, b] : detail::flaggedSpans(data.wave, masked)) p.spans.push_back({a, b, kMaskShade});
+  for (auto const& [a, b] : detail::flaggedSpans(data.wave, masked))
+    p.spans.push_back({a, b, kMaskShade});
   p.series.push_back({data.wave, flux, kPreColour, 1.4});
   if (count > 0) p.series.push_back({data.wave, flaggedOverlay(flux, masked), kMaskColour, 1.6});
   return p;
@@ -372,8 +402,10 @@ RgbImage renderPreviewImage(PreviewData const& data) {
   std::string const title = "vocloud preview  ";
   canvas.drawText(kMargin, 8, title, kInk, kScale);
   canvas.drawText(kMargin + 1, 8, "vocloud preview", kInk, kScale);  // bold
-  canvas.drawText(kMargin + textWidth(title, kScale), 8,
-                  fitText(data.datasetPath, kImageWidth - 2 * kMargin - textWidth(title, kScale), true), kInk, kScale);
+  canvas.drawText(
+      kMargin + textWidth(title, kScale), 8,
+      fitText(data.datasetPath, kImageWidth - 2 * kMargin - textWidth(title, kScale), true), kInk,
+      kScale);
   int x = kMargin, y = 36;
   x = legendEntry(canvas, x, y, kRawColour, false, "raw flux");
   x = legendEntry(canvas, x, y, kPreColour, false, "preprocessed");
@@ -390,12 +422,14 @@ RgbImage renderPreviewImage(PreviewData const& data) {
     canvas.drawText(kMargin, top + 9, s.id, kInk, kScale);
     canvas.drawText(kMargin + 1, top + 9, s.id, kInk, kScale);
     int const after = kMargin + textWidth(s.id + "   ", kScale);
-    canvas.drawText(after, top + 9, fitText(detail::describeSpectrum(s, "  "), kImageWidth - kMargin - after),
-                    kInk, kScale);
+    canvas.drawText(after, top + 9,
+                    fitText(detail::describeSpectrum(s, "  "), kImageWidth - kMargin - after), kInk,
+                    kScale);
     int const panelTop = top + 34, panelHeight = kRowHeight - 38;
-    drawPanel(canvas, {kMargin, panelTop, panelWidth, panelHeight}, rawPanel(s, data.wave, panelWidth), kScale);
-    drawPanel(canvas, {2 * kMargin + panelWidth, panelTop, panelWidth, panelHeight}, preprocessedPanel(s, data),
-              kScale);
+    drawPanel(canvas, {kMargin, panelTop, panelWidth, panelHeight},
+              rawPanel(s, data.wave, panelWidth), kScale);
+    drawPanel(canvas, {2 * kMargin + panelWidth, panelTop, panelWidth, panelHeight},
+              preprocessedPanel(s, data), kScale);
   }
   return canvas.image();
 }

@@ -34,7 +34,8 @@ inline int run(std::string const& command) {
 
 /// Runs png_check.py with `arguments`; its exit status.
 inline int check(std::string const& arguments) {
-  return run(python() + " " + quote(std::string(VOCLOUD_PREVIEW_TEST_DIR) + "/png_check.py") + " " + arguments);
+  return run(python() + " " + quote(std::string(VOCLOUD_PREVIEW_TEST_DIR) + "/png_check.py") + " " +
+             arguments);
 }
 
 /// A folder for one test, removed at the end unless $VOCLOUD_TEST_KEEP is set (then its
@@ -42,7 +43,8 @@ inline int check(std::string const& arguments) {
 struct Scratch {
   fs::path path;
   explicit Scratch(std::string const& name) {
-    path = fs::temp_directory_path() / ("vocloud-preview-" + name + "-" + std::to_string(::getpid()));
+    path =
+        fs::temp_directory_path() / ("vocloud-preview-" + name + "-" + std::to_string(::getpid()));
     fs::remove_all(path);
     fs::create_directories(path);
   }

@@ -23,7 +23,9 @@ int countNot(pre::Canvas const& canvas, pre::Rgb background) {
   return n;
 }
 
-int grey(pre::Canvas const& canvas, int x, int y) { return canvas.pixel(x, y).r; }
+int grey(pre::Canvas const& canvas, int x, int y) {
+  return canvas.pixel(x, y).r;
+}
 
 }  // namespace
 
@@ -49,7 +51,7 @@ BOOST_AUTO_TEST_CASE(a_two_pixel_line_on_a_pixel_boundary_fills_two_rows) {
   canvas.drawLine(5.0, 10.0, 15.0, 10.0, kBlack, 2.0);
   for (int x = 5; x < 15; ++x) {
     BOOST_TEST_INFO("x " << x);
-    BOOST_TEST(grey(canvas, x, 9) == 0);   // d = 0.5: coverage 1.5 - 0.5 = 1
+    BOOST_TEST(grey(canvas, x, 9) == 0);  // d = 0.5: coverage 1.5 - 0.5 = 1
     BOOST_TEST(grey(canvas, x, 10) == 0);
     BOOST_TEST(grey(canvas, x, 8) == 255);  // d = 1.5: coverage 0
     BOOST_TEST(grey(canvas, x, 11) == 255);
@@ -83,7 +85,8 @@ BOOST_AUTO_TEST_CASE(polyline_joints_take_the_larger_coverage_once) {
 BOOST_AUTO_TEST_CASE(non_finite_points_break_the_line_and_clip_limits_it) {
   double const nan = std::numeric_limits<double>::quiet_NaN();
   pre::Canvas canvas(40, 12, kWhite);
-  canvas.drawPolyline({5.5, 10.5, nan, 20.5, 25.5}, {5.5, 5.5, 5.5, 5.5, 5.5}, kBlack, 1.0, {0, 0, 40, 12});
+  canvas.drawPolyline({5.5, 10.5, nan, 20.5, 25.5}, {5.5, 5.5, 5.5, 5.5, 5.5}, kBlack, 1.0,
+                      {0, 0, 40, 12});
   for (int x = 5; x <= 10; ++x) BOOST_TEST(grey(canvas, x, 5) == 0);
   for (int x = 11; x <= 19; ++x) BOOST_TEST(grey(canvas, x, 5) == 255);
   for (int x = 20; x <= 25; ++x) BOOST_TEST(grey(canvas, x, 5) == 0);
@@ -129,8 +132,10 @@ BOOST_AUTO_TEST_CASE(glyphs_of_the_built_in_font) {
   BOOST_TEST(pre::textWidth("abc", 2) == 36);
   BOOST_TEST(pre::textWidth("\u00C5", 1) == 6);  // one glyph for two UTF-8 bytes
   // Every character the previews write has a glyph (none falls back to '?').
-  std::string const used = "0123456789.-+ ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_:/()[]=%,";
-  pre::Canvas all(pre::textWidth(used, 1), pre::kGlyphHeight, kWhite), unknown(6, pre::kGlyphHeight, kWhite);
+  std::string const used =
+      "0123456789.-+ ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_:/()[]=%,";
+  pre::Canvas all(pre::textWidth(used, 1), pre::kGlyphHeight, kWhite),
+      unknown(6, pre::kGlyphHeight, kWhite);
   unknown.drawText(0, 0, "?", kBlack, 1);
   for (std::size_t i = 0; i < used.size(); ++i) {
     pre::Canvas glyph(6, pre::kGlyphHeight, kWhite);
@@ -206,6 +211,20 @@ BOOST_AUTO_TEST_CASE(a_panel_stays_inside_its_box) {
   BOOST_TEST(outside == 0);
   BOOST_TEST(inside > 500);
   BOOST_TEST(blue > 100);
+  // A marker beyond the x range: only its label, inside the plot area at the right side.
+  pre::Canvas beyond(400, 260, kWhite);
+  pre::PlotPanel far;
+  far.xMin = 0;
+  far.xMax = 10;
+  far.markers.push_back({25, pre::Rgb{0, 150, 0}, "far"});
+  pre::drawPanel(beyond, box, far, 2);
+  int green = 0, greenLeft = 0;
+  for (int y = 0; y < beyond.height(); ++y)
+    for (int x = 0; x < beyond.width(); ++x)
+      if (beyond.pixel(x, y) == pre::Rgb{0, 150, 0})
+        ++green, greenLeft += x < box.x + box.width / 2;
+  BOOST_TEST(green > 50);
+  BOOST_TEST(greenLeft == 0);
   // Degenerate ranges do not throw.
   pre::PlotPanel flat;
   flat.xMin = flat.xMax = 5;

@@ -53,12 +53,14 @@ BOOST_AUTO_TEST_SUITE(png_writer)
 
 BOOST_AUTO_TEST_CASE(python_decodes_the_pixels_that_were_encoded) {
   Scratch scratch("png");
-  for (auto const& [width, height] : {std::pair{1, 1}, std::pair{3, 2}, std::pair{97, 64}, std::pair{640, 480}}) {
+  for (auto const& [width, height] :
+       {std::pair{1, 1}, std::pair{3, 2}, std::pair{97, 64}, std::pair{640, 480}}) {
     pre::RgbImage const image = testImage(width, height);
     std::string const name = std::to_string(width) + "x" + std::to_string(height);
     pre::writePng(image, (scratch.path / (name + ".png")).string());
-    writeBytes(scratch.path / (name + ".rgb"),
-               std::string(reinterpret_cast<char const*>(image.pixels.data()), image.pixels.size()));
+    writeBytes(
+        scratch.path / (name + ".rgb"),
+        std::string(reinterpret_cast<char const*>(image.pixels.data()), image.pixels.size()));
     BOOST_TEST_INFO("image " << name);
     BOOST_TEST(check("decode " + quote((scratch.path / (name + ".png")).string()) + " " +
                      quote((scratch.path / (name + ".rgb")).string())) == 0);
@@ -67,7 +69,8 @@ BOOST_AUTO_TEST_CASE(python_decodes_the_pixels_that_were_encoded) {
 
 BOOST_AUTO_TEST_CASE(starts_with_the_signature_and_a_13_byte_ihdr) {
   std::string const png = pre::encodePng(testImage(5, 4));
-  std::string const expected("\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR\0\0\0\x05\0\0\0\x04\x08\x02\0\0\0", 8 + 8 + 13);
+  std::string const expected("\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR\0\0\0\x05\0\0\0\x04\x08\x02\0\0\0",
+                             8 + 8 + 13);
   BOOST_TEST(png.substr(0, expected.size()) == expected);
   // IEND: zero length, type, and its fixed CRC AE 42 60 82.
   BOOST_TEST(png.substr(png.size() - 12) == std::string("\0\0\0\0IEND\xae\x42\x60\x82", 12));

@@ -55,9 +55,10 @@ struct Dataset {
     std::ofstream out(bok2 / "catalog.csv");
     out << catalog.rdbuf() << "bad-1,garbage.fits,unknown,,,,,,\nbad-2,blue.csv,text,,,,,,\n";
     out.close();
-    std::ofstream(dir / "pre.yaml") << "experiment: p\noutput: " << (dir / "out").string()
-                                    << "\nstages: [preprocess]\npreprocess: {input: directory, bok_dir: "
-                                    << bok2.string() << ", pca_components: 2}\n";
+    std::ofstream(dir / "pre.yaml")
+        << "experiment: p\noutput: " << (dir / "out").string()
+        << "\nstages: [preprocess]\npreprocess: {input: directory, bok_dir: " << bok2.string()
+        << ", pca_components: 2}\n";
     if (run(vocloudCommand("run " + quote((dir / "pre.yaml").string()), dir / "pre.log")) != 0)
       throw std::runtime_error("vocloud preprocess failed: see " + (dir / "pre.log").string());
     path = (dir / "out/p/preprocess/dataset.h5").string();
@@ -79,7 +80,9 @@ std::string usageError(std::vector<std::string> const& ids, std::string const& o
   return "";
 }
 
-bool contains(std::string const& text, std::string const& part) { return text.find(part) != std::string::npos; }
+bool contains(std::string const& text, std::string const& part) {
+  return text.find(part) != std::string::npos;
+}
 
 }  // namespace
 
@@ -171,7 +174,7 @@ BOOST_AUTO_TEST_CASE(unknown_and_rejected_ids_are_refused_with_the_reason) {
   io::H5File const file = io::H5File::openSerial(dataset().path);
   std::string const reason = io::H5Rows::open(file, "/rejected/reason").readStrings(0, 1).front();
   BOOST_TEST(io::H5Rows::open(file, "/rejected/id").readStrings(0, 1).front() == "bad-1");
-  BOOST_TEST(contains(rejected, reason));  // the stage's reason, e.g. "zero_length: ...
+  BOOST_TEST(contains(rejected, reason));   // the stage's reason, e.g. "zero_length: ...
   BOOST_TEST(!contains(rejected, "e.g."));  // nothing else was wrong
 
   std::string const both = usageError({"bad-2", "nonsense"}, out);
@@ -181,10 +184,12 @@ BOOST_AUTO_TEST_CASE(unknown_and_rejected_ids_are_refused_with_the_reason) {
   BOOST_TEST(contains(both, "no spectrum 'nonsense'"));
   BOOST_TEST(!fs::exists(out));
 
-  BOOST_TEST(contains(usageError({"synth-000000001"}, (scratch.path / "p.jpg").string()), "must end in .png or .html"));
+  BOOST_TEST(contains(usageError({"synth-000000001"}, (scratch.path / "p.jpg").string()),
+                      "must end in .png or .html"));
   BOOST_TEST(contains(usageError({}, out), "no spectrum ids"));
   BOOST_TEST(contains(usageError({""}, out), "empty spectrum id"));
-  BOOST_CHECK_THROW(pre::writePreview((scratch.path / "missing.h5").string(), {"x"}, out), vocloud::UsageError);
+  BOOST_CHECK_THROW(pre::writePreview((scratch.path / "missing.h5").string(), {"x"}, out),
+                    vocloud::UsageError);
   BOOST_TEST(!fs::exists(out));
 }
 
@@ -196,12 +201,15 @@ BOOST_AUTO_TEST_CASE(a_raw_file_that_is_gone_still_gives_a_preview) {
                     quote("import h5py, sys\nwith h5py.File(sys.argv[1], 'r+') as f:\n"
                           "    f['/meta/path'][1] = b'/nonexistent/moved.fits'\n") +
                     " " + quote(copy.string())) == 0);
-  pre::PreviewData const data = pre::loadPreview(copy.string(), {"synth-000000001", "synth-000000002"});
+  pre::PreviewData const data =
+      pre::loadPreview(copy.string(), {"synth-000000001", "synth-000000002"});
   BOOST_TEST(!data.spectra[0].rawRead);
   BOOST_TEST(contains(data.spectra[0].rawError, "/nonexistent/moved.fits"));
   BOOST_TEST(data.spectra[1].rawRead);
-  pre::writePreview(copy.string(), {"synth-000000001", "synth-000000002"}, (scratch.path / "p.png").string());
-  pre::writePreview(copy.string(), {"synth-000000001", "synth-000000002"}, (scratch.path / "p.html").string());
+  pre::writePreview(copy.string(), {"synth-000000001", "synth-000000002"},
+                    (scratch.path / "p.png").string());
+  pre::writePreview(copy.string(), {"synth-000000001", "synth-000000002"},
+                    (scratch.path / "p.html").string());
   std::ifstream html(scratch.path / "p.html");
   std::string const page((std::istreambuf_iterator<char>(html)), std::istreambuf_iterator<char>());
   BOOST_TEST(contains(page, "<p class=\"error\">"));
