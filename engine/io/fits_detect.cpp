@@ -5,7 +5,6 @@
 #include "io/read_error.hpp"
 
 #include <algorithm>
-#include <sstream>
 #include <utility>
 
 namespace vocloud::io::detail {
@@ -51,8 +50,7 @@ std::string tableLayout(FitsMemory const& file, FitsHdu const& hdu) {
   FitsTable const table(file, hdu);
   FitsColumn const* flux = table.find("flux");
   if (flux && table.find("loglam")) return kSdss;
-  if (flux && table.find("wavelength") && flux->repeat > 1 && table.rows() == 1)
-    return kLamostDr8;
+  if (flux && table.find("wavelength") && flux->repeat > 1 && table.rows() == 1) return kLamostDr8;
   if (flux && table.find("spectral")) return kOndrejovSsap;
   return kTable;
 }
@@ -69,8 +67,8 @@ FitsLayout detectFitsLayout(FitsMemory const& file, ReadOptions const& options) 
     if (hdu->kind != HduKind::Image) return {kTable, number};
     if (isOneDimensional(hdu->axes)) return {imageLayout(hdu->header), number};
     throw ReadError(ReadError::Reason::UnknownLayout, file.path(),
-                    "extension " + std::to_string(options.hdu) + " holds " +
-                        shapeText(hdu->axes) + ", not a spectrum");
+                    "extension " + std::to_string(options.hdu) + " holds " + shapeText(hdu->axes) +
+                        ", not a spectrum");
   }
 
   FitsHdu const& primary = file.hdu(1);
@@ -78,10 +76,9 @@ FitsLayout detectFitsLayout(FitsMemory const& file, ReadOptions const& options) 
   if (shape.size() == 2) {
     if (auto exten0 = primary.header.string("EXTEN0")) {
       // LAMOST DR1-DR7 name the image rows in EXTEN0; DR1 has no wavelength row.
-      std::istringstream words(lowerCase(*exten0));
-      std::string word;
       bool hasWavelength = false;
-      while (words >> word) hasWavelength = hasWavelength || word == "wavelength";
+      for (auto const& word : lowerCaseWords(*exten0))
+        hasWavelength = hasWavelength || word == "wavelength";
       return {hasWavelength ? kLamostDr2 : kLamostDr1, 1};
     }
   }

@@ -7,7 +7,6 @@
 #include "io/read_error.hpp"
 
 #include <cmath>
-#include <sstream>
 
 namespace vocloud::io::detail {
 
@@ -58,11 +57,7 @@ std::vector<double> headerWavelengths(FitsMemory const& file, FitsHeader const& 
 void readLamostImage(FitsMemory const& file, FitsHeader const& header, Spectrum& out) {
   FitsHdu const& hdu = file.hdu(1);
   std::string const exten0 = header.string("EXTEN0").value_or("");
-  std::vector<std::string> rows;
-  {
-    std::istringstream words(lowerCase(exten0));
-    for (std::string word; words >> word;) rows.push_back(word);
-  }
+  std::vector<std::string> const rows = lowerCaseWords(exten0);
   int const fluxRow = rowOf(rows, "flux");
   int ivarRow = rowOf(rows, "inverse");
   if (ivarRow < 0) ivarRow = rowOf(rows, "ivar");

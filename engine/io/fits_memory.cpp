@@ -66,9 +66,12 @@ bool FitsMemory::parseNext() const {
     FitsHdu const& last = _hdus.back();
     requireData(last);  // an HDU after cut data: the file is truncated
     std::uint64_t const next = last.dataStart + roundUpToBlock(last.dataBytes);
-    if (next + 8 > size ||
-        std::memcmp(_bytes.ensure(next, 8) + next, "XTENSION", 8) != 0) {
-      _ended = true;  // the end, or bytes after the last HDU that are not one (ignored)
+    // The end, or bytes after the last HDU that are not one (ignored, as astropy does); a
+    // cut XTENSION card is the start of a truncated HDU.
+    std::size_t const present = next < size ? std::min<std::size_t>(8, size - next) : 0;
+    if (present == 0 ||
+        std::memcmp(_bytes.ensure(next, present) + next, "XTENSION", present) != 0) {
+      _ended = true;
       return false;
     }
     start = static_cast<std::size_t>(next);
@@ -139,7 +142,8 @@ bool FitsMemory::parseNext() const {
   }
   std::uint64_t bytes = elements + static_cast<std::uint64_t>(hdu.pcount);
   if (bytes < elements || !multiply(bytes, static_cast<std::uint64_t>(hdu.gcount)) ||
-      !multiply(bytes, static_cast<std::uint64_t>(std::abs(hdu.bitpix) / 8)) || bytes > (1ull << 60))
+      !multiply(bytes, static_cast<std::uint64_t>(std::abs(hdu.bitpix) / 8)) ||
+      bytes > (1ull << 60))
     throw malformed("declares an impossible data size");
   hdu.dataBytes = bytes;
   _hdus.push_back(std::move(hdu));
@@ -168,12 +172,21 @@ int FitsMemory::hduCount() const {
 
 void FitsMemory::requireData(FitsHdu const& hdu) const {
   std::size_t const size = _bytes.size();
-  if (hdu.dataStart <= size && hdu.dataBytes <= size - hdu.dataStart) return;
-  long long const available = static_cast<long long>(size) - static_cast<long long>(hdu.dataStart);
-  throw ReadError(Reason::Truncated, path(),
-                  "HDU " + std::to_string(hdu.number) + " declares " +
-                      std::to_string(hdu.dataBytes) + " bytes of data but the file holds " +
-                      std::to_string(std::max(0LL, available)));
+  if (hdu.dataStart > size || hdu.dataBytes > size - hdu.dataStart) {
+    long long const available =
+        static_cast<long long>(size) - static_cast<long long>(hdu.dataStart);
+    throw ReadError(Reason::Truncated, path(),
+                    "HDU " + std::to_string(hdu.number) + " declares " +
+                        std::to_string(hdu.dataBytes) + " bytes of data but the file holds " +
+                        std::to_string(std::max(0LL, available)));
+  }
+  // Some writers leave the padding out of the last HDU; a file that ends part of the way
+  // through it was cut.
+  std::uint64_t const end = hdu.dataStart + hdu.dataBytes;
+  if (size > end && size < hdu.dataStart + roundUpToBlock(hdu.dataBytes))
+    throw ReadError(
+        Reason::Truncated, path(),
+        "the file ends inside the padding after the data of HDU " + std::to_string(hdu.number));
 }
 
 char const* FitsMemory::bytes(FitsHdu const& hdu, std::uint64_t offset,
@@ -206,8 +219,8 @@ std::vector<Out> readImage(FitsMemory const& file, FitsHdu const& hdu, long long
                         " are outside the " + std::to_string(pixels) + "-pixel image of HDU " +
                         std::to_string(hdu.number));
   std::size_t const size = static_cast<std::size_t>(std::abs(hdu.bitpix) / 8);
-  char const* const data =
-      file.bytes(hdu, static_cast<std::uint64_t>(first) * size, static_cast<std::uint64_t>(count) * size);
+  char const* const data = file.bytes(hdu, static_cast<std::uint64_t>(first) * size,
+                                      static_cast<std::uint64_t>(count) * size);
   std::vector<Out> out(static_cast<std::size_t>(count));
   FitsHeader const& header = hdu.header;
   double const scale = header.number("BSCALE").value_or(1.0);

@@ -1,11 +1,12 @@
 #pragma once
-// In-memory FITS reading, the read path of every FITS spectrum layout: the whole file in one
-// buffer (one read(); gzip content inflated with zlib), HDUs found by walking their headers,
-// keyword values parsed on demand straight from the cards in the buffer, image pixels and
-// table columns converted from big-endian in tight loops. CFITSIO spends ~34 µs opening,
-// reading and closing even a small file and searches the header anew for every keyword; a
-// LAMOST spectrum reads here in a few µs. CFITSIO is used on this path only to uncompress
-// the rare unix-compress, pack and pkzip files (see FitsMemory::fromCompressed).
+// In-memory FITS reading, the read path of every FITS spectrum layout: the file's bytes in
+// one buffer (read with pread as far as the reader needs them; gzip content inflated with
+// zlib), HDUs found by walking their headers, keyword values parsed on demand straight from
+// the cards in the buffer, image pixels and table columns converted from big-endian in
+// tight loops. CFITSIO spends ~34 µs opening, reading and closing even a small file and
+// searches the header anew for every keyword; a LAMOST spectrum reads here in ~20 µs, most
+// of it the copy out of the page cache. CFITSIO remains on this path only to uncompress
+// unix-compress (.Z) and pack files, which zlib does not read (FitsMemory::fromCompressed).
 // Internal to engine/io.
 #include "io/read_error.hpp"
 
@@ -125,7 +126,9 @@ class FitsHeader {
   /// Number of cards.
   int size() const { return _count; }
   /// Card `i` (0-based), 80 characters.
-  std::string_view card(int i) const { return {_cards + static_cast<std::size_t>(i) * kFitsCard, kFitsCard}; }
+  std::string_view card(int i) const {
+    return {_cards + static_cast<std::size_t>(i) * kFitsCard, kFitsCard};
+  }
   /// The card number (0-based) of keyword `key`, or -1 when absent. Keys are
   /// case-insensitive and at most 8 characters (longer ones are never found).
   int find(std::string_view key) const;
@@ -134,6 +137,11 @@ class FitsHeader {
 
   /// The value of card `i`; nothing for a commentary card (no "= " in columns 9-10).
   std::optional<FitsValue> valueAt(int i) const;
+  /// The text of card `i`'s value, as string() gives it; nothing for a commentary card.
+  std::optional<std::string> stringAt(int i) const;
+  /// The text of card `i`'s value as a view into the card, when it is a quoted string with
+  /// no '' escape and no CONTINUE (nearly all are); nothing otherwise (use stringAt()).
+  std::optional<std::string_view> plainStringAt(int i) const;
   /// Numeric value of card `i` (also of a quoted number, D exponents allowed); nothing when
   /// empty or not a number.
   std::optional<double> numberAt(int i) const;
@@ -154,6 +162,10 @@ class FitsHeader {
   std::string comment(std::string_view key) const;
 
  private:
+  // The value text of card `number` whose value field is `field`: quoted or not, and where
+  // the value ends in the field (the comment may follow).
+  std::string textAt(int number, std::string_view field, bool& quoted, std::size_t& end) const;
+
   char const* _cards = nullptr;
   int _count = 0;
   std::vector<std::int32_t> _slots;  // open addressing: card number + 1, 0 = empty
@@ -189,12 +201,14 @@ class FitsMemory {
   explicit FitsMemory(FileBytes bytes);
   /// The FITS file `path` whose bytes (starting "SIMPLE  =") are `bytes`.
   FitsMemory(std::string path, ByteBuffer bytes);
-  /// Inflates gzip content (every member) of the file `path`, whose bytes are `packed`.
-  /// Throws ReadError: NotFits when the content does not start as FITS, Truncated when the
-  /// stream ends early, Unreadable when it is corrupt.
+  /// Inflates gzip content (every member) of the file `path`, whose bytes are `packed`. A
+  /// stream that ends early gives the content up to there, to be judged like a cut plain
+  /// file. Throws ReadError: NotFits when the content does not start as FITS, Truncated
+  /// when the stream ends before 9 bytes of content, Unreadable when it is corrupt.
   static FitsMemory fromGzip(std::string path, std::string_view packed);
-  /// Uncompresses a unix-compress, pack or pkzip file with CFITSIO (zlib does not read
-  /// these; they are rare) into memory. Throws ReadError with CFITSIO's reason.
+  /// Uncompresses a unix-compress (.Z) or pack file with CFITSIO (zlib does not read these;
+  /// they are rare) into memory. Throws ReadError with CFITSIO's reason (CFITSIO 4.2 also
+  /// recognises pkzip but fails to uncompress it: Unreadable).
   static FitsMemory fromCompressed(std::string path);
 
   FitsMemory(FitsMemory&&) = default;
@@ -219,7 +233,8 @@ class FitsMemory {
   int hduCount() const;
 
   /// Throws ReadError(Truncated) when the file ends before the dataBytes bytes of data
-  /// `hdu` declares (the padding of the last block may be missing); reads nothing.
+  /// `hdu` declares, or part of the way through the padding after them (a file may end
+  /// right after the data: some writers leave the last HDU's padding out); reads nothing.
   void requireData(FitsHdu const& hdu) const;
   /// Bytes [offset, offset + length) of the data of `hdu`, read from the file if need be:
   /// a pointer to the first. Throws ReadError(Truncated) as requireData(), and
@@ -250,12 +265,12 @@ std::vector<std::uint32_t> readImageMask(FitsMemory const& file, FitsHdu const& 
 
 /// A column of a binary or ASCII table.
 struct FitsColumn {
-  int number = 0;        ///< 1-based
-  std::string name;      ///< TTYPE, trimmed ("" when absent)
-  std::string unit;      ///< TUNIT, "" when absent
-  std::string format;    ///< TFORM as written
-  char type = 'E';       ///< element type: L X B I J K A E D C M (ASCII tables: A I F E D)
-  char descriptor = 0;   ///< 'P' or 'Q' for a variable-length array, else 0
+  int number = 0;       ///< 1-based
+  std::string name;     ///< TTYPE, trimmed ("" when absent)
+  std::string unit;     ///< TUNIT, "" when absent
+  std::string format;   ///< TFORM as written
+  char type = 'E';      ///< element type: L X B I J K A E D C M (ASCII tables: A I F E D)
+  char descriptor = 0;  ///< 'P' or 'Q' for a variable-length array, else 0
   /// Elements per row (bits for X, characters for A); for a variable-length array the
   /// maximum length TFORM declares (0 when it declares none).
   long long repeat = 1;
@@ -297,9 +312,11 @@ class FitsTable {
 
   /// Every element of a numeric column, rows one after another (rows x repeat values; the
   /// arrays of a variable-length column one after another), TSCAL/TZERO applied (TNULL is
-  /// not: integers read as stored, as astropy reads them). L gives 1 for 'T' else 0, X one
-  /// 0/1 value per bit. Throws ReadError: UnknownLayout for text or complex columns,
-  /// Truncated when the data is cut, Unreadable for descriptors outside the heap.
+  /// not: binary integers read as stored, as astropy reads them; an ASCII field that is
+  /// blank or equal to TNULL is NaN). L gives 1 for 'T' else 0, X one 0/1 value per bit.
+  /// Throws ReadError: UnknownLayout for text or complex columns, Truncated when the data
+  /// is cut, Unreadable for descriptors outside the heap or an ASCII field that is not a
+  /// number.
   std::vector<double> doubles(FitsColumn const& column) const;
   /// The same as float (rounded to nearest as numpy's astype(float32) does).
   std::vector<float> floats(FitsColumn const& column) const;

@@ -43,33 +43,32 @@ std::string_view trimView(std::string_view text) {
   return text;
 }
 
-// The quoted string starting at text[0] == '\'': its content ('' -> ') and the position
-// just after the closing quote.
-std::pair<std::string, std::size_t> quotedString(std::string_view text) {
-  std::string out;
+// Appends the content of the quoted string at text[0] == '\'' ('' -> ') to `out`; returns
+// the position just after the closing quote.
+std::size_t appendQuoted(std::string_view text, std::string& out) {
   std::size_t i = 1;
-  for (; i < text.size(); ++i) {
-    if (text[i] == '\'') {
-      if (i + 1 < text.size() && text[i + 1] == '\'') {
-        out += '\'';
-        ++i;
-        continue;
-      }
-      return {out, i + 1};
+  while (i < text.size()) {
+    std::size_t const quote = text.find('\'', i);
+    if (quote == std::string_view::npos) break;
+    out.append(text.substr(i, quote - i));
+    if (quote + 1 < text.size() && text[quote + 1] == '\'') {
+      out += '\'';
+      i = quote + 2;
+      continue;
     }
-    out += text[i];
+    return quote + 1;
   }
-  return {out, i};
+  out.append(text.substr(std::min(i, text.size())));
+  return text.size();
 }
 
 // The value field of a card (after "= "), leading blanks removed; nothing for commentary
 // cards.
 std::optional<std::string_view> valueField(std::string_view card) {
   if (card[8] != '=' || card[9] != ' ') return std::nullopt;
-  std::string_view field = card.substr(10);
-  std::size_t const start = field.find_first_not_of(' ');
-  field.remove_prefix(start == std::string_view::npos ? field.size() : start);
-  return field;
+  std::size_t start = 10;
+  while (start < card.size() && card[start] == ' ') ++start;
+  return card.substr(start);
 }
 
 // The text of an unquoted value: up to the comment, trimmed.
@@ -125,32 +124,67 @@ int FitsHeader::find(std::string_view key) const {
   }
 }
 
+std::string FitsHeader::textAt(int number, std::string_view field, bool& quoted,
+                               std::size_t& end) const {
+  quoted = false;
+  end = 0;
+  if (field.empty()) return {};
+  if (field.front() != '\'') {
+    end = std::min(field.find('/'), field.size());
+    return std::string(trimView(field.substr(0, end)));
+  }
+  quoted = true;
+  // Most strings have no '' and no continuation: one search, one copy.
+  std::size_t const close = field.find('\'', 1);
+  if (close != std::string_view::npos && (close + 1 >= field.size() || field[close + 1] != '\'')) {
+    std::string_view const content = field.substr(1, close - 1);
+    if (content.empty() || content.back() != '&') {
+      end = close + 1;
+      return std::string(trimView(content));
+    }
+  }
+  std::string text;
+  end = appendQuoted(field, text);
+  // Long strings (the LONGSTRN convention): 'text&' continued by CONTINUE cards.
+  for (int next = number + 1; !text.empty() && text.back() == '&' && next < _count; ++next) {
+    std::string_view const more = card(next);
+    std::size_t const quote = more.find('\'');
+    if (more.substr(0, 8) != "CONTINUE" || quote == std::string_view::npos) break;
+    text.pop_back();
+    appendQuoted(more.substr(quote), text);
+  }
+  return std::string(trimView(text));
+}
+
 std::optional<FitsValue> FitsHeader::valueAt(int number) const {
   auto const field = valueField(card(number));
   if (!field) return std::nullopt;
   FitsValue value;
-  if (field->empty()) return value;
   std::size_t rest = 0;
-  if (field->front() == '\'') {
-    auto [text, end] = quotedString(*field);
-    value.quoted = true;
-    rest = end;
-    // Long strings (the LONGSTRN convention): 'text&' continued by CONTINUE cards.
-    for (int next = number + 1; !text.empty() && text.back() == '&' && next < _count; ++next) {
-      std::string_view const more = card(next);
-      std::size_t const quote = more.find('\'');
-      if (more.substr(0, 8) != "CONTINUE" || quote == std::string_view::npos) break;
-      text.pop_back();
-      text += quotedString(more.substr(quote)).first;
-    }
-    value.text = std::string(trimView(text));
-  } else {
-    rest = std::min(field->find('/'), field->size());
-    value.text = std::string(trimView(field->substr(0, rest)));
-  }
+  value.text = textAt(number, *field, value.quoted, rest);
   std::size_t const slash = field->find('/', rest);
-  if (slash != std::string_view::npos) value.comment = std::string(trimView(field->substr(slash + 1)));
+  if (slash != std::string_view::npos)
+    value.comment = std::string(trimView(field->substr(slash + 1)));
   return value;
+}
+
+std::optional<std::string_view> FitsHeader::plainStringAt(int number) const {
+  auto const field = valueField(card(number));
+  if (!field || field->empty() || field->front() != '\'') return std::nullopt;
+  std::size_t const close = field->find('\'', 1);
+  if (close == std::string_view::npos || (close + 1 < field->size() && (*field)[close + 1] == '\''))
+    return std::nullopt;
+  std::string_view const content = field->substr(1, close - 1);
+  if (!content.empty() && content.back() == '&') return std::nullopt;
+  return trimView(content);
+}
+
+std::optional<std::string> FitsHeader::stringAt(int number) const {
+  auto const field = valueField(card(number));
+  if (!field) return std::nullopt;
+  bool quoted = false;
+  std::size_t end = 0;
+  return textAt(number, *field, quoted, end);
 }
 
 std::optional<double> FitsHeader::numberAt(int number) const {
@@ -163,10 +197,7 @@ std::optional<double> FitsHeader::numberAt(int number) const {
 
 std::optional<std::string> FitsHeader::string(std::string_view key) const {
   int const number = find(key);
-  if (number < 0) return std::nullopt;
-  auto value = valueAt(number);
-  if (!value) return std::nullopt;
-  return std::move(value->text);
+  return number < 0 ? std::nullopt : stringAt(number);
 }
 
 std::optional<double> FitsHeader::number(std::string_view key) const {

@@ -1,5 +1,5 @@
 // Getting a FITS file's bytes into memory: FileBytes (read on demand with pread), gzip
-// inflated with zlib, and the rare unix-compress/pack/pkzip files uncompressed by CFITSIO.
+// inflated with zlib, and the rare unix-compress (.Z) and pack files uncompressed by CFITSIO.
 #include "io/fits_memory.hpp"
 
 #include "io/fits_file.hpp"
@@ -66,11 +66,13 @@ FileBytes FileBytes::open(std::string const& path) {
   file._fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
   if (file._fd < 0) {
     int const error = errno;
-    if (error == ENOENT || error == ENOTDIR) throw ReadError(Reason::NotFound, path, "no such file");
+    if (error == ENOENT || error == ENOTDIR)
+      throw ReadError(Reason::NotFound, path, "no such file");
     throw ReadError(Reason::Unreadable, path, std::strerror(error));
   }
   struct stat info {};
-  if (::fstat(file._fd, &info) != 0) throw ReadError(Reason::Unreadable, path, std::strerror(errno));
+  if (::fstat(file._fd, &info) != 0)
+    throw ReadError(Reason::Unreadable, path, std::strerror(errno));
   if (S_ISDIR(info.st_mode)) throw ReadError(Reason::Unreadable, path, "is a directory");
   if (!S_ISREG(info.st_mode)) throw ReadError(Reason::Unreadable, path, "not a regular file");
   if (info.st_size == 0) throw ReadError(Reason::ZeroLength, path, "the file is empty (0 bytes)");
@@ -114,14 +116,15 @@ void FileBytes::readBlocks(std::size_t first, std::size_t end) {
   std::size_t const to = std::min(end * kFitsBlock, _bytes.size());
   std::size_t got = 0;
   while (from + got < to) {
-    ssize_t const n = ::pread(_fd, _bytes.data() + from + got, to - from - got,
-                              static_cast<off_t>(from + got));
+    ssize_t const n =
+        ::pread(_fd, _bytes.data() + from + got, to - from - got, static_cast<off_t>(from + got));
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) throw ReadError(Reason::Unreadable, _path, std::strerror(errno));
     if (n == 0)
       throw ReadError(Reason::Truncated, _path,
-                      "the file ends at byte " + std::to_string(from + got) + ", shorter than the " +
-                          std::to_string(_bytes.size()) + " bytes it had when opened");
+                      "the file ends at byte " + std::to_string(from + got) +
+                          ", shorter than the " + std::to_string(_bytes.size()) +
+                          " bytes it had when opened");
     got += static_cast<std::size_t>(n);
   }
   for (std::size_t block = first; block < end; ++block) _loaded[block] = true;
@@ -140,7 +143,8 @@ char const* FileBytes::ensure(std::uint64_t offset, std::uint64_t length) {
       continue;
     }
     std::size_t stop = block + 1;
-    while (stop < _loaded.size() && !_loaded[stop] && (stop < last || stop - block < kMinReadBlocks))
+    while (stop < _loaded.size() && !_loaded[stop] &&
+           (stop < last || stop - block < kMinReadBlocks))
       ++stop;
     readBlocks(block, stop);
     block = stop;
@@ -160,7 +164,8 @@ FitsMemory FitsMemory::fromGzip(std::string path, std::string_view packed) {
   if (packed.size() >= 18) {
     auto const* tail = reinterpret_cast<unsigned char const*>(packed.data() + packed.size() - 4);
     std::size_t const isize = tail[0] | tail[1] << 8 | tail[2] << 16 | std::size_t{tail[3]} << 24;
-    if (isize >= kFitsBlock) guess = isize;
+    // deflate expands at most ~1032 times: a corrupt ISIZE must not reserve gigabytes
+    if (isize >= kFitsBlock) guess = std::min(isize, packed.size() * 1032);
   }
   ByteBuffer bytes(std::max<std::size_t>(guess, kFitsBlock));
   InflateStream stream;
@@ -192,8 +197,13 @@ FitsMemory FitsMemory::fromGzip(std::string path, std::string_view packed) {
     // room runs out (grow), or more than 1 GiB of input to feed
     if (status == Z_BUF_ERROR && (z->avail_out == 0 || inputLeft > 0)) continue;
     if (status == Z_BUF_ERROR) {
+      // A cut stream still gives the content up to the cut: as for a cut plain file, the
+      // FITS layer decides whether what a reader needs is there (a lost trailer is
+      // harmless). With no FITS content to judge, the stream itself is truncated.
+      if (produced >= 9) break;
       problemReason = Reason::Truncated;
-      problem = "the gzip stream ends early, after " + std::to_string(produced) + " bytes of content";
+      problem =
+          "the gzip stream ends early, after " + std::to_string(produced) + " bytes of content";
     } else {
       problem = std::string("corrupt gzip stream: ") + (z->msg != nullptr ? z->msg : "zlib error");
     }

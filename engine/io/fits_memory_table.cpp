@@ -8,7 +8,6 @@
 #include "io/fits_read.hpp"
 
 #include <algorithm>
-#include <charconv>
 #include <cstdio>
 #include <cstring>
 #include <limits>
@@ -21,7 +20,15 @@ using namespace fitsconvert;
 using Reason = ReadError::Reason;
 
 // The column keywords we read; each is a bit of the "seen" flags (the first card wins).
-enum ColumnKey : unsigned { kType = 1, kForm = 2, kUnit = 4, kScal = 8, kZero = 16, kNull = 32, kBcol = 64 };
+enum ColumnKey : unsigned {
+  kType = 1,
+  kForm = 2,
+  kUnit = 4,
+  kScal = 8,
+  kZero = 16,
+  kNull = 32,
+  kBcol = 64
+};
 
 // Which column keyword a card holds and its column number: "TTYPE12 " -> (kType, 12).
 std::pair<unsigned, int> columnKeyword(std::string_view card) {
@@ -46,21 +53,26 @@ std::pair<unsigned, int> columnKeyword(std::string_view card) {
     return {0, 0};
   int number = 0, digits = 0;
   std::size_t i = 5;
-  for (; i < 8 && card[i] >= '0' && card[i] <= '9'; ++i, ++digits) number = number * 10 + (card[i] - '0');
+  for (; i < 8 && card[i] >= '0' && card[i] <= '9'; ++i, ++digits)
+    number = number * 10 + (card[i] - '0');
   for (; i < 8; ++i)
     if (card[i] != ' ') return {0, 0};
   return digits == 0 ? std::pair<unsigned, int>{0, 0} : std::pair<unsigned, int>{key, number};
 }
 
-std::string upperTrimmed(std::string text) {
-  std::string out;
-  for (char c : text)
-    if (c != ' ') out += c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c;
-  return out;
+// TFORM without blanks, in upper case, in a small buffer ("" when it does not fit).
+std::string_view compactForm(std::string_view text, char (&buffer)[72]) {
+  std::size_t n = 0;
+  for (char c : text) {
+    if (c == ' ') continue;
+    if (n == sizeof buffer) return {};
+    buffer[n++] = c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c;
+  }
+  return {buffer, n};
 }
 
 // Leading digits of `text` from `at` as a number (`fallback` when there are none).
-long long digitsAt(std::string const& text, std::size_t& at, long long fallback) {
+long long digitsAt(std::string_view text, std::size_t& at, long long fallback) {
   std::size_t const start = at;
   long long value = 0;
   while (at < text.size() && text[at] >= '0' && text[at] <= '9' && value < (1LL << 50))
@@ -70,7 +82,7 @@ long long digitsAt(std::string const& text, std::size_t& at, long long fallback)
 
 // Binary table TFORM "rT", "rPT(max)", "rQT(max)", "rAw": element type, descriptor,
 // repeat and bytes per row. False when it is not one.
-bool parseBinaryForm(std::string const& form, FitsColumn& column) {
+bool parseBinaryForm(std::string_view form, FitsColumn& column) {
   std::size_t at = 0;
   long long const repeat = digitsAt(form, at, 1);
   if (at >= form.size()) return false;
@@ -96,7 +108,7 @@ bool parseBinaryForm(std::string const& form, FitsColumn& column) {
 }
 
 // ASCII table TFORM "Aw", "Iw", "Fw.d", "Ew.d", "Dw.d".
-bool parseAsciiForm(std::string const& form, FitsColumn& column) {
+bool parseAsciiForm(std::string_view form, FitsColumn& column) {
   if (form.empty()) return false;
   char const type = form[0];
   if (type != 'A' && type != 'I' && type != 'F' && type != 'E' && type != 'D') return false;
@@ -139,11 +151,13 @@ FitsTable::FitsTable(FitsMemory const& file, FitsHdu const& hdu) : _file(&file),
   std::string const where = "HDU " + std::to_string(hdu.number);
   if (hdu.kind != HduKind::BinaryTable && hdu.kind != HduKind::AsciiTable)
     throw ReadError(Reason::UnknownLayout, file.path(),
-                    where + (hdu.kind == HduKind::Image ? " is an image"
-                                                        : " is a '" + hdu.xtension + "' extension") +
+                    where +
+                        (hdu.kind == HduKind::Image ? " is an image"
+                                                    : " is a '" + hdu.xtension + "' extension") +
                         ", not a table");
   if (hdu.axes.size() != 2 || hdu.bitpix != 8)
-    throw ReadError(Reason::Unreadable, file.path(), where + " is a table without BITPIX 8 and NAXIS 2");
+    throw ReadError(Reason::Unreadable, file.path(),
+                    where + " is a table without BITPIX 8 and NAXIS 2");
   _rowBytes = static_cast<std::size_t>(hdu.axes[0]);
   _rows = hdu.axes[1];
   FitsHeader const& header = hdu.header;
@@ -171,19 +185,25 @@ FitsTable::FitsTable(FitsMemory const& file, FitsHdu const& hdu) : _file(&file),
       start[number - 1] = static_cast<long long>(header.numberAt(i).value_or(0));
       continue;
     }
-    auto value = header.valueAt(i);
-    if (!value) continue;
-    if (key == kType) column.name = std::move(value->text);
-    if (key == kForm) column.format = std::move(value->text);
-    if (key == kUnit) column.unit = std::move(value->text);
-    if (key == kNull) column.null = std::move(value->text);
+    std::string value;
+    if (auto plain = header.plainStringAt(i))  // no copy but the one we keep
+      value.assign(plain->data(), plain->size());
+    else if (auto text = header.stringAt(i))
+      value = std::move(*text);
+    else
+      continue;
+    if (key == kType) column.name = std::move(value);
+    if (key == kForm) column.format = std::move(value);
+    if (key == kUnit) column.unit = std::move(value);
+    if (key == kNull) column.null = std::move(value);
   }
 
   std::size_t offset = 0;
   for (std::size_t k = 0; k < _columns.size(); ++k) {
     FitsColumn& column = _columns[k];
     column.number = static_cast<int>(k + 1);
-    std::string const form = upperTrimmed(column.format);
+    char buffer[72];
+    std::string_view const form = compactForm(column.format, buffer);
     bool const valid = binary ? parseBinaryForm(form, column) : parseAsciiForm(form, column);
     if (!valid)
       throw ReadError(Reason::Unreadable, file.path(),
@@ -275,7 +295,8 @@ std::size_t FitsTable::elements(FitsColumn const& column) const {
                     what + " is a variable-length bit array, which is not supported");
   if (!column.isVariable()) return static_cast<std::size_t>(_rows * column.repeat);
   std::size_t total = 0;
-  forEachRun(column, [&](char const*, std::size_t, std::size_t count, std::size_t) { total += count; });
+  forEachRun(column,
+             [&](char const*, std::size_t, std::size_t count, std::size_t) { total += count; });
   return total;
 }
 
@@ -285,7 +306,8 @@ void FitsTable::convertColumn(FitsColumn const& column, Out* out, Convert const&
     char const* const data = _file->bytes(*_hdu, 0, static_cast<std::uint64_t>(_rows) * _rowBytes);
     auto const bits = static_cast<std::size_t>(column.repeat);
     for (std::size_t row = 0; row < static_cast<std::size_t>(_rows); ++row) {
-      auto const* cell = reinterpret_cast<unsigned char const*>(data + row * _rowBytes + column.offset);
+      auto const* cell =
+          reinterpret_cast<unsigned char const*>(data + row * _rowBytes + column.offset);
       for (std::size_t k = 0; k < bits; ++k)
         out[row * bits + k] = static_cast<Out>((cell[k >> 3] >> (7 - (k & 7))) & 1);
     }
@@ -325,8 +347,11 @@ std::vector<double> FitsTable::asciiNumbers(FitsColumn const& column) const {
   for (std::size_t row = 0; row < out.size(); ++row) {
     std::string_view const cell(data + row * _rowBytes + column.offset, column.width);
     std::string const text = trimmedCell(cell.data(), cell.size());
-    std::optional<double> value;
-    if (!text.empty() && text != column.null) value = parseFitsNumber(text);
+    if (text.empty() || text == column.null) {  // an undefined field
+      out[row] = std::numeric_limits<double>::quiet_NaN();
+      continue;
+    }
+    std::optional<double> value = parseFitsNumber(text);
     if (!value)
       throw ReadError(Reason::Unreadable, _file->path(),
                       "row " + std::to_string(row + 1) + " of column '" + column.name +
@@ -348,10 +373,12 @@ std::vector<float> FitsTable::floats(FitsColumn const& column) const {
 }
 
 std::vector<std::uint32_t> FitsTable::mask(FitsColumn const& column) const {
-  if (_hdu->kind == HduKind::AsciiTable) {
+  if (_hdu->kind == HduKind::AsciiTable) {  // integers keep their low bits, as below
     std::vector<double> const values = doubles(column);
     std::vector<std::uint32_t> out(values.size());
-    for (std::size_t i = 0; i < values.size(); ++i) out[i] = maskFromNumber(values[i]);
+    MaskRounded const bits{1.0, 0.0};
+    for (std::size_t i = 0; i < values.size(); ++i)
+      out[i] = column.type == 'I' ? bits(values[i]) : maskFromNumber(values[i]);
     return out;
   }
   std::vector<std::uint32_t> out(elements(column));
@@ -365,8 +392,9 @@ std::vector<std::uint32_t> FitsTable::mask(FitsColumn const& column) const {
   } else if (column.scale == 1.0 && zero == std::floor(zero) && zero > -9.2e18 && zero < 1.8e19) {
     // An integral TZERO with TSCAL 1 (the unsigned conventions) adds with wrap-around and
     // keeps the bit pattern; anything else is rounded.
-    std::uint64_t const bits = zero >= 0 ? static_cast<std::uint64_t>(zero)
-                                         : static_cast<std::uint64_t>(static_cast<std::int64_t>(zero));
+    std::uint64_t const bits = zero >= 0
+                                   ? static_cast<std::uint64_t>(zero)
+                                   : static_cast<std::uint64_t>(static_cast<std::int64_t>(zero));
     convertColumn(column, out.data(), MaskBits{bits});
   } else {
     convertColumn(column, out.data(), MaskRounded{column.scale, zero});
@@ -393,8 +421,8 @@ std::string FitsTable::text(FitsColumn const& column, long long row) const {
     auto const [src, count] = heapArray(column, static_cast<std::size_t>(row));
     return trimmedCell(src, count);
   }
-  char const* const cell =
-      _file->bytes(*_hdu, static_cast<std::uint64_t>(row) * _rowBytes + column.offset, column.width);
+  char const* const cell = _file->bytes(
+      *_hdu, static_cast<std::uint64_t>(row) * _rowBytes + column.offset, column.width);
   return trimmedCell(cell, column.width);
 }
 

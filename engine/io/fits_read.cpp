@@ -103,6 +103,21 @@ std::vector<double> wavelengthGrid(double crval, double step, double crpix, long
   return wave;
 }
 
+std::vector<std::string> lowerCaseWords(std::string const& text) {
+  std::vector<std::string> words;
+  std::string word;
+  for (char c : text) {
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f') {
+      if (!word.empty()) words.push_back(std::move(word));
+      word.clear();
+      continue;
+    }
+    word += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  if (!word.empty()) words.push_back(std::move(word));
+  return words;
+}
+
 FitsColumn const* findAnyColumn(FitsTable const& table,
                                 std::vector<std::string> const& candidates) {
   for (auto const& candidate : candidates)

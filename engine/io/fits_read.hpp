@@ -40,13 +40,16 @@ std::vector<double> wavelengthGrid(double crval, double step, double crpix, long
 /// Lower-case copy (ASCII).
 std::string lowerCase(std::string text);
 
+/// The words of `text` (separated by blanks, tabs or line ends), in lower case (ASCII).
+std::vector<std::string> lowerCaseWords(std::string const& text);
+
 /// Mask value of a number stored as float (LAMOST rows): NaN, negative and too large values
 /// are bad (0xFFFFFFFF), others round to nearest (halves up), i.e. uint32(value + 0.5).
 /// Written without branches and through an int32 conversion so that loops over it
 /// vectorise (SSE2 has no double -> uint32 conversion).
 inline std::uint32_t maskFromNumber(double value) {
-  bool const good = (value >= 0) & (value < 4294967295.0);  // NaN fails both
-  bool const high = value >= 2147483647.5;                  // value + 0.5 >= 2^31
+  bool const good = (value >= 0) & (value < 4294967295.0);         // NaN fails both
+  bool const high = value >= 2147483647.5;                         // value + 0.5 >= 2^31
   double const low = (value + 0.5) - (high ? 2147483648.0 : 0.0);  // exact, in [0, 2^31)
   auto const bits = static_cast<std::uint32_t>(static_cast<std::int32_t>(good ? low : 0.0)) |
                     (high ? 0x80000000u : 0u);

@@ -26,8 +26,7 @@ std::string sdssSpecId(FitsHeader const& header) {
 // HDU after the spectrum is such a table.
 void readSpecObj(FitsMemory const& file, int hdu, SpectrumMeta& meta) {
   FitsHdu const* next = file.find(hdu);
-  if (next == nullptr ||
-      (next->kind != HduKind::BinaryTable && next->kind != HduKind::AsciiTable))
+  if (next == nullptr || (next->kind != HduKind::BinaryTable && next->kind != HduKind::AsciiTable))
     return;
   FitsTable const table(file, *next);
   if (table.rows() < 1) return;

@@ -1,7 +1,7 @@
-// readSpectrum(): reads the whole file once, recognises FITS (plain or compressed), XML and
-// text by its first bytes, detects the FITS layout from content (in memory: fits_memory.hpp),
-// dispatches to the layout reader and checks what it read. Every failure leaves as a
-// ReadError naming the path.
+// readSpectrum(): opens the file once, recognises FITS (plain or compressed), XML (VOTable)
+// and text by its first bytes, detects the FITS layout from content (in memory, reading only
+// what the layout needs: fits_memory.hpp), dispatches to the layout reader and checks what
+// it read. Every failure leaves as a ReadError naming the path.
 #include "io/reader.hpp"
 #include "io/votable.hpp"
 
@@ -36,7 +36,7 @@ Content classify(std::string_view head) {
   };
   if (startsWith("SIMPLE  =", 9)) return Content::Fits;
   if (startsWith("\x1f\x8b", 2)) return Content::Gzip;
-  // unix compress, pack, pkzip: CFITSIO uncompresses these
+  // unix compress, pack, pkzip: handed to CFITSIO (which fails on pkzip in version 4.2)
   if (startsWith("\x1f\x9d", 2) || startsWith("\x1f\x1e", 2) || startsWith("PK\x03\x04", 4))
     return Content::OtherCompressed;
   std::size_t start = startsWith("\xef\xbb\xbf", 3) ? 3 : 0;
@@ -154,9 +154,14 @@ Spectrum readSpectrum(std::string const& path, ReadOptions const& options) {
         detail::readTextSpectrum(path, std::string(bytes.all()), options, out);
         break;
       }
-      case Content::Xml:
-        throw ReadError(Reason::UnknownLayout, path,
-                        "an XML document (VOTable?), not a FITS or text spectrum");
+      case Content::Xml: {
+        if (!looksLikeVoTable(std::string(bytes.head(kHeadBytes))))
+          throw ReadError(Reason::UnknownLayout, path, "an XML document that is not a VOTable");
+        std::string const keep = out.path;
+        out = readVoTableSpectrum(path, options);
+        out.path = keep;
+        break;
+      }
       case Content::Binary:
         throw ReadError(Reason::NotFits, path, "no FITS SIMPLE card and not text");
     }
@@ -180,8 +185,8 @@ std::string detectLayout(std::string const& path) {
       case Content::Text:
         return detail::kText;
       case Content::Xml:
-        throw ReadError(Reason::UnknownLayout, path,
-                        "an XML document (VOTable?), not a FITS or text spectrum");
+        if (looksLikeVoTable(std::string(bytes.head(kHeadBytes)))) return "votable";
+        throw ReadError(Reason::UnknownLayout, path, "an XML document that is not a VOTable");
       case Content::Binary:
         break;
     }
