@@ -32,9 +32,18 @@ for layout in sdss lamost_dr1 lamost_dr2 lamost_dr8 ondrejov_raw ondrejov_ssap; 
   repeat=$(( 4000 / ${#files[@]} )); [ "$repeat" -ge 2 ] || repeat=2
   arepeat=$(( repeat / 10 )); [ "$arepeat" -ge 1 ] || arepeat=1
   cat "${files[@]}" > /dev/null   # warm the page cache for everyone
-  r1=$(mpirun -n 1 "$BENCH" "$repeat" "${files[@]}")
-  r2=$(mpirun -n 2 --oversubscribe "$BENCH" "$repeat" "${files[@]}")
-  ra=$(/usr/bin/python3 "$VOCLOUD_SOURCE_DIR/tests/bench/astropy_read.py" "$layout" "$arepeat" "${files[@]}")
+  # Best of BENCH_REPEAT (default 3) for every contender: the machine is shared.
+  best() {  # best CMD...: the run with the highest spectra_per_s
+    local out top=""
+    for _ in $(seq 1 "${BENCH_REPEAT:-3}"); do
+      out=$("$@")
+      top=$(/usr/bin/python3 -c "import json,sys; a=json.loads(sys.argv[1]); b=json.loads(sys.argv[2]) if sys.argv[2] else None; print(json.dumps(a if b is None or a['spectra_per_s']>b['spectra_per_s'] else b))" "$out" "$top")
+    done
+    echo "$top"
+  }
+  r1=$(best mpirun -n 1 "$BENCH" "$repeat" "${files[@]}")
+  r2=$(best mpirun -n 2 --oversubscribe "$BENCH" "$repeat" "${files[@]}")
+  ra=$(best /usr/bin/python3 "$VOCLOUD_SOURCE_DIR/tests/bench/astropy_read.py" "$layout" "$arepeat" "${files[@]}")
   # cat reads the same bytes as often, in as few processes as xargs allows.
   for _ in $(seq 1 "$repeat"); do printf '%s\n' "${files[@]}"; done > "$work/list.txt"
   start=$(date +%s%N)
