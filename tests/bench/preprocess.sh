@@ -23,6 +23,10 @@ sed -e "s/bench-$N/bench-$SMALL/" -e "s/count: $N/count: $SMALL/" "$data/preproc
 mpirun -n 2 --oversubscribe "$VOCLOUD_BIN" synth "$data/preprocess-small.yaml" >/dev/null
 results="$BENCH_OUT/preprocess.jsonl"
 : > "$results"
+# Every contender reads warm files: the synthetic files were just written (write-back still
+# going on), so settle the disk and read them all once first.
+sync
+find "$data/bench-$N/synth/bok/files" "$data/bench-$SMALL/synth/bok/files" -name '*.fits' -print0 | xargs -0 cat > /dev/null
 for cfg in preprocess-small preprocess-bench; do
   for n in 1 2; do
     mpirun -n "$n" --oversubscribe "$VOCLOUD_BIN" preprocess "$data/$cfg.yaml" --force >/dev/null
