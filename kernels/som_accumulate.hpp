@@ -1,0 +1,92 @@
+#pragma once
+// Per-node sums of rows and row counts, the data a batch SOM epoch needs from each rank:
+// sums(k, d) += x(i, d) and counts(k) += 1 for every row i with bmu(i) == k.
+//
+// Accumulation is in double. The float inputs carry 24-bit significands, so a double sum
+// of them is exact while every partial sum stays a multiple of the smallest input's ulp
+// below 2^53 of it (for example rows of values on a 2^-20 grid summing below 2^33); in
+// general two summation orders of the same n values differ by at most
+// 2 (n - 1) 2^-53 sum_i |x_i|, i.e. a relative 1e-10 for a million rows, far below the float
+// resolution (6e-8) of the codebook the sums feed. Counts are integers below 2^53, so they
+// are exact in any order. The order itself: rows in index order on a serial backend,
+// per-thread copies merged in a fixed order on a duplicating host backend (OpenMP: the
+// same result for the same thread count), atomics (order unspecified) on GPUs.
+//
+// MPI-free; the parallel region is labelled "vocloud::som::accumulate".
+#include "engine/core/error.hpp"
+
+#include <Kokkos_Core.hpp>
+#include <Kokkos_ScatterView.hpp>
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+namespace vocloud::kernels {
+
+/// Adds every row of x (n x D floats) to sums(bmu(i), :) (K x D doubles) and 1 to
+/// counts(bmu(i)) (K doubles); rows whose bmu is outside [0, K) are skipped. Adds to what
+/// sums and counts hold (zero them first for a fresh epoch). All views live in ExecSpace's
+/// memory; sums must be LayoutRight or LayoutLeft. Fences `space` before returning.
+template <class ExecSpace, class XView, class BmuView, class SumView, class CountView>
+void accumulateByNode(ExecSpace const& space, XView const& x, BmuView const& bmu,
+                      SumView const& sums, CountView const& counts) {
+  static_assert(Kokkos::is_execution_space<ExecSpace>::value, "the first argument is a space");
+  static_assert(XView::rank == 2 && SumView::rank == 2, "x and sums are matrices");
+  static_assert(BmuView::rank == 1 && CountView::rank == 1, "bmu and counts are vectors");
+  if (x.extent(1) != sums.extent(1))
+    throw Error("som: accumulating rows of " + std::to_string(x.extent(1)) +
+                " values into node sums of " + std::to_string(sums.extent(1)));
+  if (counts.extent(0) != sums.extent(0))
+    throw Error("som: node sums and counts disagree on the number of nodes");
+  if (bmu.extent(0) < x.extent(0)) throw Error("som: fewer BMUs than rows to accumulate");
+  std::size_t const n = x.extent(0);
+  int const nodes = static_cast<int>(sums.extent(0));
+  int const dims = static_cast<int>(sums.extent(1));
+  if (n == 0 || nodes == 0) return;
+
+  using Device = Kokkos::Device<ExecSpace, typename ExecSpace::memory_space>;
+  using Layout = typename SumView::array_layout;
+  using namespace Kokkos::Experimental;
+  ScatterView<double**, Layout, Device, ScatterSum> sumScatter(space, sums);
+  ScatterView<double*, typename CountView::array_layout, Device, ScatterSum> countScatter(space,
+                                                                                          counts);
+  using Team = typename Kokkos::TeamPolicy<ExecSpace>::member_type;
+  Kokkos::parallel_for(
+      "vocloud::som::accumulate", Kokkos::TeamPolicy<ExecSpace>(space, n, Kokkos::AUTO),
+      KOKKOS_LAMBDA(Team const& team) {
+        std::size_t const i = team.league_rank();
+        int const k = bmu(i);
+        if (k < 0 || k >= nodes) return;
+        auto sumAccess = sumScatter.access();
+        Kokkos::parallel_for(Kokkos::TeamThreadRange(team, dims),
+                             [&](int const d) { sumAccess(k, d) += static_cast<double>(x(i, d)); });
+        Kokkos::single(Kokkos::PerTeam(team), [&]() {
+          auto countAccess = countScatter.access();
+          countAccess(k) += 1.0;
+        });
+      });
+  SumView sumsOut = sums;
+  CountView countsOut = counts;
+  contribute(space, sumsOut, sumScatter);
+  contribute(space, countsOut, countScatter);
+  space.fence();
+}
+
+/// Plain host reference of accumulateByNode: x holds n = bmu.size() rows of `dims` values,
+/// sums (nodes x dims) and counts (nodes) are added to, rows with bmu outside [0, nodes) are
+/// skipped; rows are summed in index order.
+inline void accumulateByNodeReference(std::vector<float> const& x, std::vector<int> const& bmu,
+                                      std::size_t dims, std::size_t nodes,
+                                      std::vector<double>& sums, std::vector<double>& counts) {
+  sums.resize(nodes * dims, 0.0);
+  counts.resize(nodes, 0.0);
+  for (std::size_t i = 0; i < bmu.size(); ++i) {
+    int const k = bmu[i];
+    if (k < 0 || static_cast<std::size_t>(k) >= nodes) continue;
+    for (std::size_t d = 0; d < dims; ++d) sums[k * dims + d] += double(x[i * dims + d]);
+    counts[k] += 1.0;
+  }
+}
+
+}  // namespace vocloud::kernels
