@@ -194,7 +194,7 @@ std::vector<StageOutcome> runStages(std::vector<StageDef> const& catalog,
     });
     auto const start = std::chrono::steady_clock::now();
     core::Timers timers;
-    StageContext context{config, comm, log, timers, partialDir, finalDir, inputDirs, fingerprint};
+    StageContext context{config, comm, log, timers, partialDir, finalDir, inputDirs, fingerprint, forced};
     outcome.summary = stage.run(context);
     comm.barrier();
     outcome.seconds =

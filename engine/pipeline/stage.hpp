@@ -22,6 +22,7 @@ struct StageContext {
   std::string finalDir;   ///< where the outputs live once the stage has completed
   std::map<std::string, std::string> inputDirs;  ///< upstream stage name -> its completed dir
   std::string fingerprint;  ///< of this run of the stage (a resumable stage checks what it resumes)
+  bool forced = false;      ///< --force: recompute, do not continue an earlier run's work
 };
 
 struct StageDef {

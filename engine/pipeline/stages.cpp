@@ -47,6 +47,7 @@ std::vector<StageDef> stageCatalog() {
         run.outputDir = context.outputDir;
         run.fingerprint = context.fingerprint;
         run.provenance = context.config.effectiveYaml();
+        run.fresh = context.forced;
         auto const result = preprocess::runPreprocess(config, run, context.comm, context.log, context.timers);
         return preprocess::describe(result, context.finalDir + "/dataset.h5");
       }};

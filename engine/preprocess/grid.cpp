@@ -112,8 +112,9 @@ bool isLogSampled(std::vector<double> const& centres) {
   auto spread = [&](bool logarithmic) {
     double lo = HUGE_VAL, hi = -HUGE_VAL, sum = 0;
     for (std::size_t i = 1; i < n; ++i) {
+      // ratio - 1 ranks the spread of log steps like log(ratio) does, without a log per pixel
       double const d =
-          logarithmic ? std::log(centres[i] / centres[i - 1]) : centres[i] - centres[i - 1];
+          logarithmic ? centres[i] / centres[i - 1] - 1.0 : centres[i] - centres[i - 1];
       lo = std::min(lo, d);
       hi = std::max(hi, d);
       sum += d;

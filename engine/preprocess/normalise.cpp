@@ -46,24 +46,46 @@ void legendreRow(double x, int order, double* row) {
     row[k + 1] = ((2.0 * k + 1.0) * x * row[k] - k * row[k - 1]) / (k + 1.0);
 }
 
-Eigen::VectorXd fitLegendre(std::vector<double> const& x, std::vector<float> const& flux,
-                            std::vector<std::size_t> const& points, int order) {
-  Eigen::MatrixXd a(static_cast<Eigen::Index>(points.size()), order + 1);
-  Eigen::VectorXd y(static_cast<Eigen::Index>(points.size()));
-  std::vector<double> row(static_cast<std::size_t>(order) + 1);
-  for (std::size_t r = 0; r < points.size(); ++r) {
-    legendreRow(x[points[r]], order, row.data());
-    for (int c = 0; c <= order; ++c) a(static_cast<Eigen::Index>(r), c) = row[c];
-    y(static_cast<Eigen::Index>(r)) = flux[points[r]];
-  }
-  return a.colPivHouseholderQr().solve(y);
+// Legendre polynomials 0..order at every pixel, row-major [pixel][coefficient]: computed
+// once per spectrum, then every clipping round is dot products.
+std::vector<double> legendreTable(std::vector<double> const& x, int order) {
+  std::size_t const p = static_cast<std::size_t>(order) + 1;
+  std::vector<double> table(x.size() * p);
+  for (std::size_t i = 0; i < x.size(); ++i) legendreRow(x[i], order, table.data() + i * p);
+  return table;
 }
 
-double evaluateLegendre(Eigen::VectorXd const& coefficients, double x, std::vector<double>& row) {
-  int const order = static_cast<int>(coefficients.size()) - 1;
-  legendreRow(x, order, row.data());
+Eigen::VectorXd fitLegendre(std::vector<double> const& table, std::vector<float> const& flux,
+                            std::vector<std::size_t> const& points, int order) {
+  // Least squares through the normal equations: the (order+1)^2 Gram matrix of a Legendre
+  // basis on [-1, 1] is well conditioned, and building it costs n (order+1)^2 instead of a
+  // QR decomposition of the n x (order+1) design matrix at every clipping round.
+  std::size_t const p = static_cast<std::size_t>(order) + 1;
+  std::vector<double> gram(p * p, 0.), rhs(p, 0.);
+  for (std::size_t point : points) {
+    double const* row = table.data() + point * p;
+    double const y = flux[point];
+    for (std::size_t i = 0; i < p; ++i) {
+      rhs[i] += row[i] * y;
+      for (std::size_t j = 0; j <= i; ++j) gram[i * p + j] += row[i] * row[j];
+    }
+  }
+  Eigen::MatrixXd g(static_cast<Eigen::Index>(p), static_cast<Eigen::Index>(p));
+  Eigen::VectorXd b(static_cast<Eigen::Index>(p));
+  for (std::size_t i = 0; i < p; ++i) {
+    b(static_cast<Eigen::Index>(i)) = rhs[i];
+    for (std::size_t j = 0; j <= i; ++j)
+      g(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) =
+          g(static_cast<Eigen::Index>(j), static_cast<Eigen::Index>(i)) = gram[i * p + j];
+  }
+  return g.ldlt().solve(b);
+}
+
+double evaluateTable(Eigen::VectorXd const& coefficients, std::vector<double> const& table, std::size_t pixel) {
+  std::size_t const p = static_cast<std::size_t>(coefficients.size());
+  double const* row = table.data() + pixel * p;
   double sum = 0;
-  for (int c = 0; c <= order; ++c) sum += coefficients(c) * row[c];
+  for (std::size_t c = 0; c < p; ++c) sum += coefficients(static_cast<Eigen::Index>(c)) * row[c];
   return sum;
 }
 
@@ -146,13 +168,14 @@ std::vector<double> fitContinuum(std::vector<float> const& flux,
   std::vector<double> x(wave.size());
   for (std::size_t i = 0; i < wave.size(); ++i) x[i] = (wave[i] - mid) / half;
 
-  std::vector<double> row(coefficients), residual;
-  Eigen::VectorXd fit = fitLegendre(x, flux, accepted, order);
+  std::vector<double> const table = legendreTable(x, order);
+  std::vector<double> residual;
+  Eigen::VectorXd fit = fitLegendre(table, flux, accepted, order);
   for (int round = 0; round < options.iterations; ++round) {
     residual.resize(accepted.size());
     double sum = 0, scale = 0;
     for (std::size_t r = 0; r < accepted.size(); ++r) {
-      residual[r] = flux[accepted[r]] - evaluateLegendre(fit, x[accepted[r]], row);
+      residual[r] = flux[accepted[r]] - evaluateTable(fit, table, accepted[r]);
       sum += residual[r];
       scale += std::abs(static_cast<double>(flux[accepted[r]]));
     }
@@ -170,11 +193,11 @@ std::vector<double> fitContinuum(std::vector<float> const& flux,
         kept.push_back(accepted[r]);
     if (kept.size() == accepted.size() || kept.size() < coefficients) break;
     accepted.swap(kept);
-    fit = fitLegendre(x, flux, accepted, order);
+    fit = fitLegendre(table, flux, accepted, order);
   }
 
   std::vector<double> continuum(flux.size());
-  for (std::size_t i = 0; i < flux.size(); ++i) continuum[i] = evaluateLegendre(fit, x[i], row);
+  for (std::size_t i = 0; i < flux.size(); ++i) continuum[i] = evaluateTable(fit, table, i);
   checkPositive(continuum, "the continuum fit");
   return continuum;
 }

@@ -112,7 +112,7 @@ PreprocessResult runPreprocess(PreprocessConfig const& config, PreprocessRun con
   if (comm.isRoot()) {
     widths = scanWidths(run.bokDir, catalogRows);
     state = readState(statePath);
-    if (state.fingerprint != run.fingerprint || !fs::exists(datasetPath)) state = RoundState{};
+    if (run.fresh || state.fingerprint != run.fingerprint || !fs::exists(datasetPath)) state = RoundState{};
   }
   std::vector<unsigned long long> shared = {catalogRows, widths.id, widths.path, widths.label,
                                             widths.outlierKind, state.rounds, state.accepted,

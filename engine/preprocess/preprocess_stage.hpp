@@ -28,6 +28,7 @@ struct PreprocessRun {
   std::string outputDir;    ///< where dataset.h5 (and exports) go
   std::string fingerprint;  ///< identifies the run, so only a matching run is resumed
   std::string provenance;   ///< effective configuration, stored as an attribute
+  bool fresh = false;       ///< start from nothing even when an interrupted run could resume
 };
 
 /// Preprocesses the BoK into `run.outputDir`/dataset.h5. Collective over comm.

@@ -124,4 +124,9 @@ for name in ["/flux", "/mask", "/meta/id", "/rejected/id"]:
     assert a[name][()].tobytes() == b[name][()].tobytes(), name
 print("resumed run: same data as an uninterrupted one")
 PYEOF
+
+# --force recomputes from nothing instead of continuing the complete earlier run.
+mpi 1 run pre.yaml --set output=out1 --force preprocess >/dev/null 2>forced.txt
+expect_not_contains forced.txt "resuming"
+expect_contains forced.txt "stage preprocess: computing"
 echo "preprocess: ok"
