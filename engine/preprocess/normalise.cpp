@@ -55,31 +55,43 @@ std::vector<double> legendreTable(std::vector<double> const& x, int order) {
   return table;
 }
 
-Eigen::VectorXd fitLegendre(std::vector<double> const& table, std::vector<float> const& flux,
-                            std::vector<std::size_t> const& points, int order) {
-  // Least squares through the normal equations: the (order+1)^2 Gram matrix of a Legendre
-  // basis on [-1, 1] is well conditioned, and building it costs n (order+1)^2 instead of a
-  // QR decomposition of the n x (order+1) design matrix at every clipping round.
-  std::size_t const p = static_cast<std::size_t>(order) + 1;
-  std::vector<double> gram(p * p, 0.), rhs(p, 0.);
-  for (std::size_t point : points) {
-    double const* row = table.data() + point * p;
-    double const y = flux[point];
-    for (std::size_t i = 0; i < p; ++i) {
-      rhs[i] += row[i] * y;
-      for (std::size_t j = 0; j <= i; ++j) gram[i * p + j] += row[i] * row[j];
+// Normal equations of a least-squares Legendre fit, kept up to date as clipping removes
+// points: the (order+1)^2 Gram matrix of a Legendre basis on [-1, 1] is well conditioned,
+// and a clipping round then costs the removed points, not all of them.
+struct NormalEquations {
+  std::size_t p;
+  std::vector<double> gram, rhs;  // lower triangle of gram used
+
+  explicit NormalEquations(std::size_t coefficients)
+      : p(coefficients), gram(coefficients * coefficients, 0.), rhs(coefficients, 0.) {}
+
+  // Adds (sign = +1) or removes (sign = -1) the given pixels.
+  void update(std::vector<double> const& table, std::vector<float> const& flux,
+              std::vector<std::size_t> const& points, double sign) {
+    for (std::size_t point : points) {
+      double const* row = table.data() + point * p;
+      double const y = sign * flux[point];
+      for (std::size_t i = 0; i < p; ++i) {
+        double const ri = sign * row[i];
+        rhs[i] += row[i] * y;
+        for (std::size_t j = 0; j <= i; ++j) gram[i * p + j] += ri * row[j];
+      }
     }
   }
-  Eigen::MatrixXd g(static_cast<Eigen::Index>(p), static_cast<Eigen::Index>(p));
-  Eigen::VectorXd b(static_cast<Eigen::Index>(p));
-  for (std::size_t i = 0; i < p; ++i) {
-    b(static_cast<Eigen::Index>(i)) = rhs[i];
-    for (std::size_t j = 0; j <= i; ++j)
-      g(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) =
-          g(static_cast<Eigen::Index>(j), static_cast<Eigen::Index>(i)) = gram[i * p + j];
+
+  Eigen::VectorXd solve() const {
+    auto const n = static_cast<Eigen::Index>(p);
+    Eigen::MatrixXd g(n, n);
+    Eigen::VectorXd b(n);
+    for (std::size_t i = 0; i < p; ++i) {
+      b(static_cast<Eigen::Index>(i)) = rhs[i];
+      for (std::size_t j = 0; j <= i; ++j)
+        g(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) =
+            g(static_cast<Eigen::Index>(j), static_cast<Eigen::Index>(i)) = gram[i * p + j];
+    }
+    return g.ldlt().solve(b);
   }
-  return g.ldlt().solve(b);
-}
+};
 
 double evaluateTable(Eigen::VectorXd const& coefficients, std::vector<double> const& table, std::size_t pixel) {
   std::size_t const p = static_cast<std::size_t>(coefficients.size());
@@ -170,7 +182,9 @@ std::vector<double> fitContinuum(std::vector<float> const& flux,
 
   std::vector<double> const table = legendreTable(x, order);
   std::vector<double> residual;
-  Eigen::VectorXd fit = fitLegendre(table, flux, accepted, order);
+  NormalEquations equations(coefficients);
+  equations.update(table, flux, accepted, +1.);
+  Eigen::VectorXd fit = equations.solve();
   for (int round = 0; round < options.iterations; ++round) {
     residual.resize(accepted.size());
     double sum = 0, scale = 0;
@@ -185,15 +199,25 @@ std::vector<double> fitContinuum(std::vector<float> const& flux,
     double const sigma = std::sqrt(variance / static_cast<double>(accepted.size()));
     // Residuals at float rounding level: the fit is exact, clipping would chase noise.
     if (sigma <= 1e-6 * scale / static_cast<double>(accepted.size())) break;
-    std::vector<std::size_t> kept;
+    std::vector<std::size_t> kept, removed;
     kept.reserve(accepted.size());
-    for (std::size_t r = 0; r < accepted.size(); ++r)
+    for (std::size_t r = 0; r < accepted.size(); ++r) {
       if (residual[r] >= mean - options.clipLow * sigma &&
           residual[r] <= mean + options.clipHigh * sigma)
         kept.push_back(accepted[r]);
+      else
+        removed.push_back(accepted[r]);
+    }
     if (kept.size() == accepted.size() || kept.size() < coefficients) break;
     accepted.swap(kept);
-    fit = fitLegendre(table, flux, accepted, order);
+    // Many points removed: summing the rest anew loses less precision than subtracting.
+    if (removed.size() * 2 > accepted.size()) {
+      equations = NormalEquations(coefficients);
+      equations.update(table, flux, accepted, +1.);
+    } else {
+      equations.update(table, flux, removed, -1.);
+    }
+    fit = equations.solve();
   }
 
   std::vector<double> continuum(flux.size());

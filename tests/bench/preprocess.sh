@@ -16,7 +16,7 @@ output: $data
 log: {level: warn}
 stages: [synth, preprocess]
 synth: {count: $N, seed: 5}
-preprocess: {pca_components: 10}
+preprocess: {pca_components: 0}   # the peer script does no PCA: same steps on both sides
 YAML
 mpirun -n 2 --oversubscribe "$VOCLOUD_BIN" synth "$data/preprocess-bench.yaml" >/dev/null
 sed -e "s/bench-$N/bench-$SMALL/" -e "s/count: $N/count: $SMALL/" "$data/preprocess-bench.yaml" > "$data/preprocess-small.yaml"
