@@ -96,8 +96,9 @@ struct NormalEquations {
 double evaluateTable(Eigen::VectorXd const& coefficients, std::vector<double> const& table, std::size_t pixel) {
   std::size_t const p = static_cast<std::size_t>(coefficients.size());
   double const* row = table.data() + pixel * p;
+  double const* k = coefficients.data();
   double sum = 0;
-  for (std::size_t c = 0; c < p; ++c) sum += coefficients(static_cast<Eigen::Index>(c)) * row[c];
+  for (std::size_t c = 0; c < p; ++c) sum += k[c] * row[c];
   return sum;
 }
 
