@@ -2,6 +2,7 @@
 
 #include "core/error.hpp"
 #include "core/files.hpp"
+#include "core/records.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -233,9 +234,6 @@ std::vector<Item> planItems(AcquireConfig const& config, std::string const& bokD
 
 namespace {
 
-constexpr char kField = '\x1f';
-constexpr char kRecord = '\x1e';
-
 std::string number(double x) {
   if (std::isnan(x)) return "nan";
   std::ostringstream out;
@@ -247,27 +245,17 @@ std::string number(double x) {
 }  // namespace
 
 std::string encodePlan(std::vector<Item> const& items) {
-  std::string text;
-  for (auto const& i : items) {
-    for (std::string const& f :
-         {std::to_string(i.source), std::string(i.remote ? "1" : "0"), i.location, i.name, i.id,
-          i.label, number(i.ra), number(i.dec), number(i.z), std::to_string(i.expectedSize),
-          i.expectedSha256, std::to_string(static_cast<int>(i.mode)), i.extension})
-      text += f + kField;
-    text += kRecord;
-  }
-  return text;
+  std::vector<std::vector<std::string>> records;
+  for (auto const& i : items)
+    records.push_back({std::to_string(i.source), i.remote ? "1" : "0", i.location, i.name, i.id, i.label,
+                       number(i.ra), number(i.dec), number(i.z), std::to_string(i.expectedSize),
+                       i.expectedSha256, std::to_string(static_cast<int>(i.mode)), i.extension});
+  return core::packRecords(records);
 }
 
 std::vector<Item> decodePlan(std::string const& text) {
   std::vector<Item> items;
-  std::size_t start = 0;
-  while (start < text.size()) {
-    std::size_t const end = text.find(kRecord, start);
-    std::vector<std::string> f;
-    for (std::size_t a = start, b; (b = text.find(kField, a)) != std::string::npos && b < end; a = b + 1)
-      f.push_back(text.substr(a, b - a));
-    if (f.size() != 13) throw Error("acquire: corrupt plan record");
+  for (auto const& f : core::unpackRecords(text, 13)) {
     Item i;
     i.source = std::stoul(f[0]);
     i.remote = f[1] == "1";
@@ -283,7 +271,6 @@ std::vector<Item> decodePlan(std::string const& text) {
     i.mode = static_cast<LocalMode>(std::stoi(f[11]));
     i.extension = f[12];
     items.push_back(i);
-    start = end + 1;
   }
   return items;
 }

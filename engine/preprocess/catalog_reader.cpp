@@ -1,6 +1,7 @@
 #include "preprocess/catalog_reader.hpp"
 
 #include "core/error.hpp"
+#include "core/records.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -85,8 +86,6 @@ std::vector<CatalogRow> CatalogReader::next(std::uint64_t count) {
 }
 
 namespace {
-constexpr char kField = '\x1f';
-constexpr char kRecord = '\x1e';
 std::string numberText(double x) {
   if (std::isnan(x)) return "nan";
   std::ostringstream out;
@@ -97,25 +96,16 @@ std::string numberText(double x) {
 }  // namespace
 
 std::string encodeRows(std::vector<CatalogRow> const& rows) {
-  std::string text;
-  for (auto const& r : rows) {
-    for (std::string const& f : {std::to_string(r.row), r.id, r.path, r.format, r.label, r.outlierKind,
-                                 numberText(r.ra), numberText(r.dec), numberText(r.z)})
-      text += f + kField;
-    text += kRecord;
-  }
-  return text;
+  std::vector<std::vector<std::string>> records;
+  for (auto const& r : rows)
+    records.push_back({std::to_string(r.row), r.id, r.path, r.format, r.label, r.outlierKind,
+                       numberText(r.ra), numberText(r.dec), numberText(r.z)});
+  return core::packRecords(records);
 }
 
 std::vector<CatalogRow> decodeRows(std::string const& text) {
   std::vector<CatalogRow> rows;
-  std::size_t start = 0;
-  while (start < text.size()) {
-    std::size_t const end = text.find(kRecord, start);
-    std::vector<std::string> f;
-    for (std::size_t a = start, b; (b = text.find(kField, a)) != std::string::npos && b < end; a = b + 1)
-      f.push_back(text.substr(a, b - a));
-    if (f.size() != 9) throw Error("preprocess: corrupt catalog batch");
+  for (auto const& f : core::unpackRecords(text, 9)) {
     CatalogRow r;
     r.row = std::stoll(f[0]);
     r.id = f[1];
@@ -127,7 +117,6 @@ std::vector<CatalogRow> decodeRows(std::string const& text) {
     r.dec = std::stod(f[7]);
     r.z = std::stod(f[8]);
     rows.push_back(std::move(r));
-    start = end + 1;
   }
   return rows;
 }

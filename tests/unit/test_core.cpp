@@ -4,6 +4,7 @@
 #include "core/json.hpp"
 #include "core/log.hpp"
 #include "core/progress.hpp"
+#include "core/records.hpp"
 #include "core/timers.hpp"
 #include "core/version.hpp"
 
@@ -97,6 +98,14 @@ BOOST_AUTO_TEST_CASE(timers_accumulate_per_step_in_first_use_order) {
 BOOST_AUTO_TEST_CASE(version_names_the_project_version) {
   std::string const version = core::engineVersion();
   BOOST_TEST(version.rfind("0.1.0+", 0) == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(records_pack_and_unpack_to_the_same_fields) {
+  std::vector<std::vector<std::string>> const records = {
+      {"0", "files/a b.fits", ""}, {"1", "http://127.0.0.1/x?y=1,2", "label, with comma"}};
+  BOOST_TEST((core::unpackRecords(core::packRecords(records), 3) == records));
+  BOOST_TEST(core::unpackRecords(core::packRecords({}), 3).empty());
+  BOOST_CHECK_THROW(core::unpackRecords(core::packRecords(records), 4), Error);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
