@@ -232,23 +232,11 @@ std::vector<Item> planItems(AcquireConfig const& config, std::string const& bokD
   return items;
 }
 
-namespace {
-
-std::string number(double x) {
-  if (std::isnan(x)) return "nan";
-  std::ostringstream out;
-  out.precision(17);
-  out << x;
-  return out.str();
-}
-
-}  // namespace
-
 std::string encodePlan(std::vector<Item> const& items) {
   std::vector<std::vector<std::string>> records;
   for (auto const& i : items)
     records.push_back({std::to_string(i.source), i.remote ? "1" : "0", i.location, i.name, i.id, i.label,
-                       number(i.ra), number(i.dec), number(i.z), std::to_string(i.expectedSize),
+                       core::recordNumber(i.ra), core::recordNumber(i.dec), core::recordNumber(i.z), std::to_string(i.expectedSize),
                        i.expectedSha256, std::to_string(static_cast<int>(i.mode)), i.extension});
   return core::packRecords(records);
 }

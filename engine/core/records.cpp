@@ -2,6 +2,9 @@
 
 #include "core/error.hpp"
 
+#include <cmath>
+#include <sstream>
+
 namespace vocloud::core {
 
 namespace {
@@ -34,6 +37,14 @@ std::vector<std::vector<std::string>> unpackRecords(std::string const& text, std
     start = end + 1;
   }
   return records;
+}
+
+std::string recordNumber(double value) {
+  if (std::isnan(value)) return "nan";
+  std::ostringstream out;
+  out.precision(17);
+  out << value;
+  return out.str();
 }
 
 }  // namespace vocloud::core

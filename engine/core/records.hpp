@@ -14,4 +14,7 @@ std::string packRecords(std::vector<std::vector<std::string>> const& records);
 /// `fields` fields (a corrupt or mismatched message).
 std::vector<std::vector<std::string>> unpackRecords(std::string const& text, std::size_t fields);
 
+/// A double as a field that reads back exactly with std::stod ("nan" for NaN).
+std::string recordNumber(double value);
+
 }  // namespace vocloud::core

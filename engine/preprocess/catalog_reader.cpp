@@ -85,21 +85,11 @@ std::vector<CatalogRow> CatalogReader::next(std::uint64_t count) {
   return rows;
 }
 
-namespace {
-std::string numberText(double x) {
-  if (std::isnan(x)) return "nan";
-  std::ostringstream out;
-  out.precision(17);
-  out << x;
-  return out.str();
-}
-}  // namespace
-
 std::string encodeRows(std::vector<CatalogRow> const& rows) {
   std::vector<std::vector<std::string>> records;
   for (auto const& r : rows)
     records.push_back({std::to_string(r.row), r.id, r.path, r.format, r.label, r.outlierKind,
-                       numberText(r.ra), numberText(r.dec), numberText(r.z)});
+                       core::recordNumber(r.ra), core::recordNumber(r.dec), core::recordNumber(r.z)});
   return core::packRecords(records);
 }
 

@@ -61,7 +61,8 @@ PcaModel PcaAccumulator::finish(int k, comm::Comm const& comm) {
   return model;
 }
 
-void pcaProject(PcaModel const& model, float const* rows, std::size_t n, float* out) {
+void pcaProject(PcaModel const& model, float const* rows, std::size_t n, float* projections,
+                float* errors) {
   auto const d = static_cast<Eigen::Index>(model.dims);
   auto const k = static_cast<Eigen::Index>(model.k());
   Eigen::Map<MatrixF const> const x(rows, static_cast<Eigen::Index>(n), d);
@@ -69,18 +70,9 @@ void pcaProject(PcaModel const& model, float const* rows, std::size_t n, float* 
   Eigen::Map<Eigen::RowVectorXd const> const mean(model.mean.data(), d);
   MatrixD const centred = x.cast<double>().rowwise() - mean;
   MatrixD const p = centred * c.transpose();
-  Eigen::Map<MatrixF>(out, static_cast<Eigen::Index>(n), k) = p.cast<float>();
-}
-
-void pcaReconstructionError(PcaModel const& model, float const* rows, std::size_t n, float* out) {
-  auto const d = static_cast<Eigen::Index>(model.dims);
-  auto const k = static_cast<Eigen::Index>(model.k());
-  Eigen::Map<MatrixF const> const x(rows, static_cast<Eigen::Index>(n), d);
-  Eigen::Map<MatrixD const> const c(model.components.data(), k, d);
-  Eigen::Map<Eigen::RowVectorXd const> const mean(model.mean.data(), d);
-  MatrixD const centred = x.cast<double>().rowwise() - mean;
-  MatrixD const residual = centred - (centred * c.transpose()) * c;
-  for (std::size_t i = 0; i < n; ++i) out[i] = static_cast<float>(residual.row(static_cast<Eigen::Index>(i)).norm());
+  Eigen::Map<MatrixF>(projections, static_cast<Eigen::Index>(n), k) = p.cast<float>();
+  MatrixD const residual = centred - p * c;
+  for (std::size_t i = 0; i < n; ++i) errors[i] = static_cast<float>(residual.row(static_cast<Eigen::Index>(i)).norm());
 }
 
 }  // namespace vocloud::preprocess

@@ -39,10 +39,10 @@ private:
   std::vector<double> _gram;  // [dims][dims], lower triangle filled
 };
 
-/// Projections of `n` rows onto the model's components: out[n][k].
-void pcaProject(PcaModel const& model, float const* rows, std::size_t n, float* out);
-
-/// Euclidean distance between each row and its reconstruction from the k components.
-void pcaReconstructionError(PcaModel const& model, float const* rows, std::size_t n, float* out);
+/// Projections of `n` rows onto the model's components (projections[n][k]) and the
+/// Euclidean distance of each row to its reconstruction from them (errors[n]), from one
+/// centring and one product.
+void pcaProject(PcaModel const& model, float const* rows, std::size_t n, float* projections,
+                float* errors);
 
 }  // namespace vocloud::preprocess

@@ -258,8 +258,7 @@ PreprocessResult runPreprocess(PreprocessConfig const& config, PreprocessRun con
         projected.resize(n * k);
         residual.resize(n);
         layout->flux().read(b, n, buffer.data());
-        pcaProject(model, buffer.data(), n, projected.data());
-        pcaReconstructionError(model, buffer.data(), n, residual.data());
+        pcaProject(model, buffer.data(), n, projected.data(), residual.data());
         projections.write(b, n, projected.data());
         errors.write(b, n, residual.data());
       }
