@@ -37,13 +37,6 @@ std::string knownExtension(std::string const& location) {
   return "";
 }
 
-std::string csvField(std::string const& text) {
-  if (text.find_first_of(",\"\n\r") == std::string::npos) return text;
-  std::string out = "\"";
-  for (char c : text) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
-}
-
 std::string detail::stemOf(std::string const& location) {
   std::string path = location.substr(0, location.find_first_of("?#"));
   while (!path.empty() && path.back() == '/') path.pop_back();

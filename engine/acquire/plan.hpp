@@ -2,6 +2,7 @@
 // The acquisition plan: every spectrum to fetch, with where it comes from, its id, label
 // and known metadata. Built once (on rank 0) from the sources, then shared with all ranks.
 #include "acquire/acquire_config.hpp"
+#include "core/csv.hpp"
 #include "core/log.hpp"
 
 #include <cstdint>
@@ -44,8 +45,7 @@ std::string safeName(std::string const& text);
 /// The file extension of a URL or path ("spec.fits.gz?x=1" -> ".fits.gz"), or "" if unknown.
 std::string knownExtension(std::string const& location);
 
-/// Quotes a CSV field when it needs it (comma, quote, newline).
-std::string csvField(std::string const& text);
+using core::csvField;
 
 namespace detail {
 /// Items of one VOTable list or SSAP response (already parsed) for source `index`.

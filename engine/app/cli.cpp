@@ -75,6 +75,10 @@ CliArgs parseCli(std::vector<std::string> const& args) {
         cli.force.insert(cli.command);
       else
         throw UsageError("--force is only for 'run' and the stage commands");
+    } else if (a == "--resume") {
+      if (cli.command != "run" && !isStageCommand(cli.command))
+        throw UsageError("--resume is only for 'run' and the stage commands");
+      cli.resume = true;
     } else if (a.size() > 1 && a[0] == '-') {
       throw UsageError("unknown option '" + a + "' (see vocloud " + cli.command + " --help)");
     } else if (cli.command.empty()) {
@@ -126,7 +130,7 @@ std::string helpText(std::string const& command) {
       "  --log-all-ranks       print messages from every MPI rank, not only rank 0\n"
       "  -h, --help            this help\n";
   if (command == "run")
-    return "usage: vocloud run EXP.yaml [--force STAGE]... [--set K=V]...\n\n"
+    return "usage: vocloud run EXP.yaml [--force STAGE]... [--resume] [--set K=V]...\n\n"
            "Runs the stages listed in the experiment's `stages` key, in order. A stage whose\n"
            "fingerprint (its config section, its inputs, the engine version) matches its\n"
            "completed output on disk is reused; --force STAGE recomputes it (--force all: every\n"
@@ -153,9 +157,13 @@ std::string helpText(std::string const& command) {
   if (!command.empty()) {
     for (auto const& stage : pipeline::stageCatalog())
       if (stage.name == command)
-        return "usage: vocloud " + command + " EXP.yaml [--force] [--set K=V]...\n\n" +
+        return "usage: vocloud " + command + " EXP.yaml [--force] [--resume] [--set K=V]...\n\n" +
                "Runs the '" + command + "' stage alone: " + stage.doc + ".\n" +
-               "It is reused when its fingerprint matches what is on disk; --force recomputes.\n\n" +
+               "It is reused when its fingerprint matches what is on disk; --force recomputes.\n" +
+               (stage.resumable
+                    ? "An interrupted run continues where it stopped; --resume insists on that\n"
+                      "(it fails when there is nothing of the same parameters to continue).\n\n"
+                    : "\n") +
                common;
   }
   std::string text =

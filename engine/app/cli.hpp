@@ -21,6 +21,7 @@ struct CliArgs {
   std::vector<std::string> positional;  ///< e.g. the experiment file
   std::vector<std::string> overrides;   ///< --set key=value, in order
   std::set<std::string> force;          ///< --force STAGE (run) or --force (stage commands)
+  bool resume = false;                  ///< --resume: continue an interrupted stage
   std::optional<std::string> logLevel;  ///< --log-level
   bool logAllRanks = false;             ///< --log-all-ranks
   bool help = false;                    ///< -h / --help

@@ -91,6 +91,7 @@ int runCommand(app::CliArgs const& cli, comm::Comm const& comm) {
   options.stages = cli.command == "run" ? config.getList("stages")
                                         : std::vector<std::string>{cli.command};
   options.force = cli.force;
+  options.resume = cli.resume;
   auto const catalog = pipeline::stageCatalog();
   auto const outcomes = pipeline::runStages(catalog, config, options, comm, log);
   if (comm.isRoot()) {

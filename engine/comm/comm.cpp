@@ -65,6 +65,13 @@ Comm Comm::world() {
   return Comm(handle);
 }
 
+Comm Comm::self() {
+  auto* handle = new MPI_Comm(MPI_COMM_NULL);
+  check(MPI_Comm_dup(MPI_COMM_SELF, handle), "MPI_Comm_dup");
+  MPI_Comm_set_errhandler(*handle, MPI_ERRORS_RETURN);
+  return Comm(handle);
+}
+
 Comm::~Comm() {
   if (_handle == nullptr) return;
   int finalized = 0;

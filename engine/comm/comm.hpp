@@ -15,6 +15,9 @@ class Comm {
 public:
   /// A duplicate of MPI_COMM_WORLD. Collective over all processes.
   static Comm world();
+  /// A communicator of this process alone (a duplicate of MPI_COMM_SELF): runs the
+  /// distributed code on one process's data, e.g. as a serial reference in tests.
+  static Comm self();
   ~Comm();
   Comm(Comm&& other) noexcept;
   Comm& operator=(Comm&& other) noexcept;

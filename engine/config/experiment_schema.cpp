@@ -53,7 +53,7 @@ void addGeneral(Schema& s) {
                   "Name of the experiment; outputs go to <output>/<experiment>/ (required)"));
   s.key(keyString("output", "output",
                   "Output root directory (relative paths are taken from the working directory)"));
-  s.key(keyEnum("stages", "[synth]", {"synth", "acquire", "preprocess"},
+  s.key(keyEnum("stages", "[synth]", {"synth", "acquire", "preprocess", "som"},
                 "Stages that `vocloud run` executes, in this order", Type::EnumList));
   s.section("log", "Logging and progress reporting.");
   s.key(keyEnum("log.level", "info", {"debug", "info", "warn", "error", "quiet"},
@@ -228,6 +228,46 @@ void addPreprocess(Schema& s) {
   s.key(keyBool("preprocess.export_votable", "false", "Also write dataset.vot (TABLEDATA)"));
 }
 
+void addSom(Schema& s) {
+  s.section("som", "Distributed self-organising map of the preprocessed data set: map, U-matrix, outliers.");
+  s.key(keyEnum("som.input", "preprocess", {"preprocess", "file"},
+                "Which data set: the preprocess stage's dataset.h5, or dataset_file"));
+  s.key(keyString("som.dataset_file", "\"\"", "input: file - path of a vocloud dataset.h5"));
+  s.key(keyEnum("som.features", "flux", {"flux", "pca", "wavelet"},
+                "What each spectrum is on the map: /flux, /features/pca or /features/wavelet"));
+  s.key(keyInt("som.rows", "20", 1, 10000, "Map rows (nodes along y)"));
+  s.key(keyInt("som.cols", "20", 1, 10000, "Map columns (nodes along x)"));
+  s.key(keyEnum("som.grid", "rectangular", {"rectangular", "hexagonal"},
+                "Lattice: 4 neighbours per node, or 6 (odd rows shifted by half a node)"));
+  s.key(keyEnum("som.topology", "planar", {"planar", "toroidal"},
+                "toroidal: the map wraps at its edges (hexagonal needs an even number of rows)"));
+  s.key(keyEnum("som.method", "batch", {"batch", "online"},
+                "batch: distributed epochs; online: row-by-row updates, small data on 1 rank"));
+  s.key(keyEnum("som.neighbourhood", "gaussian", {"gaussian", "bubble", "cut_gaussian", "mexican_hat"},
+                "Neighbourhood function of the map distance"));
+  s.key(keyEnum("som.cooling", "linear", {"linear", "exponential"},
+                "How radius (and online scale) go from their start to their end value"));
+  s.key(keyFloat("som.radius0", "0", 0, 1e6,
+                 "Neighbourhood radius of the first epoch in node spacings (0: half the longer side)"));
+  s.key(keyFloat("som.radiusN", "1", 0, 1e6, "Neighbourhood radius of the last epoch"));
+  s.key(keyFloat("som.scale0", "0.1", 0, 1, "online: learning rate of the first epoch"));
+  s.key(keyFloat("som.scaleN", "0.01", 0, 1, "online: learning rate of the last epoch"));
+  s.key(keyInt("som.epochs", "10", 1, 100000, "Training epochs"));
+  s.key(keyEnum("som.init", "random", {"random", "pca"},
+                "Initial codebook: random within the data range, or along the first two principal components"));
+  s.key(keyInt("som.seed", "1", 0, 9.2e18, "Seed of the random initialisation (and online row order)"));
+  s.key(keyInt("som.checkpoint_every", "1", 0, 100000,
+               "Write checkpoint.h5 every this many epochs, for --resume (0: never)"));
+  s.key(keyInt("som.outlier_list", "1000", 0, 1e7, "Length of the ranked outlier list"));
+  s.key(keyInt("som.outlier_bins", "1024", 16, 1e6,
+               "Log-spaced histogram bins of BMU distances per node (outlier medians)"));
+  s.key(keyInt("som.outlier_min_node_rows", "8", 1, 1e6,
+               "Rows a node needs for its own median distance to scale its rows' outlier scores"));
+  s.key(keyFloat("som.sparse_fraction", "0.1", 0, 1,
+                 "Nodes hit by fewer rows than this fraction of the mean are sparse"));
+  s.key(keyBool("som.somoclu_files", "true", "Also write somoclu's som.wts, som.bm and som.umx text files"));
+}
+
 }  // namespace
 
 Schema experimentSchema() {
@@ -236,6 +276,7 @@ Schema experimentSchema() {
   addSynth(schema);
   addAcquire(schema);
   addPreprocess(schema);
+  addSom(schema);
   return schema;
 }
 

@@ -98,6 +98,15 @@ H5File H5File::openParallel(std::string const& path, comm::Comm const& comm, boo
   return file;
 }
 
+H5File H5File::createSerial(std::string const& path) {
+  H5File file;
+  file._path = path;
+  hid_t const id = H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+  if (id < 0) fail("creating the file", path);
+  file._file = H5Id(id, H5Fclose);
+  return file;
+}
+
 H5File H5File::openSerial(std::string const& path, bool writable) {
   H5File file;
   file._path = path;

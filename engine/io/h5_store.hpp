@@ -52,6 +52,8 @@ public:
   static H5File createParallel(std::string const& path, comm::Comm const& comm);
   /// Opens an existing file on every rank of comm. Collective over comm.
   static H5File openParallel(std::string const& path, comm::Comm const& comm, bool writable);
+  /// Creates (truncates) `path` in this process only (no MPI-IO).
+  static H5File createSerial(std::string const& path);
   /// Opens a file in this process only (no MPI-IO), read-only unless `writable`.
   static H5File openSerial(std::string const& path, bool writable = false);
 

@@ -194,7 +194,8 @@ std::vector<StageOutcome> runStages(std::vector<StageDef> const& catalog,
     });
     auto const start = std::chrono::steady_clock::now();
     core::Timers timers;
-    StageContext context{config, comm, log, timers, partialDir, finalDir, inputDirs, fingerprint, forced};
+    StageContext context{config,      comm,      log,    timers, partialDir, finalDir,
+                         inputDirs,   fingerprint, forced, options.resume && stage.resumable};
     outcome.summary = stage.run(context);
     comm.barrier();
     outcome.seconds =

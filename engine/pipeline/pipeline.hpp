@@ -16,6 +16,7 @@ namespace vocloud::pipeline {
 struct RunOptions {
   std::vector<std::string> stages;  ///< stages to run, in order
   std::set<std::string> force;      ///< stages to recompute even when reusable ("all" = every)
+  bool resume = false;              ///< --resume: interrupted stages must continue, not restart
 };
 
 struct StageOutcome {

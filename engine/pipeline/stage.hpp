@@ -23,6 +23,7 @@ struct StageContext {
   std::map<std::string, std::string> inputDirs;  ///< upstream stage name -> its completed dir
   std::string fingerprint;  ///< of this run of the stage (a resumable stage checks what it resumes)
   bool forced = false;      ///< --force: recompute, do not continue an earlier run's work
+  bool resume = false;      ///< --resume: continuing an interrupted run is required
 };
 
 struct StageDef {

@@ -4,6 +4,7 @@
 #include "acquire/acquire_stage.hpp"
 #include "core/hash.hpp"
 #include "preprocess/preprocess_stage.hpp"
+#include "som/som_stage.hpp"
 #include "synth/synth_stage.hpp"
 
 namespace vocloud::pipeline {
@@ -62,6 +63,37 @@ std::vector<StageDef> stageCatalog() {
     return core::sha256File(config.getString("preprocess.bok_dir") + "/catalog.csv");
   };
   catalog.push_back(preprocess);
+
+  pipeline::StageDef som{
+      "som",
+      "train a distributed self-organising map on the data set: map, U-matrix, outlier list",
+      {"som"},
+      {},
+      [](StageContext& context) {
+        auto const config = som::somStageConfigFrom(context.config);
+        som::SomRun run;
+        run.datasetPath = config.input == "file"
+                              ? config.datasetFile
+                              : context.inputDirs.at(config.input) + "/dataset.h5";
+        run.outputDir = context.outputDir;
+        run.fingerprint = context.fingerprint;
+        run.provenance = context.config.effectiveYaml();
+        run.resume = context.resume;
+        run.fresh = context.forced;
+        auto const result = som::runSom(config, run, context.comm, context.log, context.timers);
+        return som::describe(result, context.finalDir + "/som.h5");
+      }};
+  som.resumable = true;  // the partial directory keeps checkpoint.h5
+  som.inputsFor = [](config::Config const& config) {
+    std::string const input = config.getString("som.input");
+    return input == "file" ? std::vector<std::string>{} : std::vector<std::string>{input};
+  };
+  som.extraFingerprint = [](config::Config const& config) {
+    // A data set outside the pipeline counts by its content.
+    if (config.getString("som.input") != "file") return std::string();
+    return core::sha256File(config.getString("som.dataset_file"));
+  };
+  catalog.push_back(som);
   return catalog;
 }
 

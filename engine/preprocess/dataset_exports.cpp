@@ -1,5 +1,6 @@
 #include "preprocess/dataset_exports.hpp"
 
+#include "core/csv.hpp"
 #include "io/votable.hpp"
 
 #include <cstdio>
@@ -8,13 +9,6 @@
 namespace vocloud::preprocess {
 
 namespace {
-
-std::string csvQuote(std::string const& text) {
-  if (text.find_first_of(",\"\n") == std::string::npos) return text;
-  std::string out = "\"";
-  for (char c : text) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
-}
 
 std::string number(double x) {
   char buffer[32];
@@ -82,7 +76,7 @@ void ExportWriters::append(AcceptedRows const& rows, std::uint64_t dims) {
   if (_csv) {
     std::string chunk;
     for (std::uint64_t i = 0; i < rows.count(); ++i) {
-      chunk += csvQuote(rows.id[i]) + "," + csvQuote(rows.label[i]) + "," + number(rows.ra[i]) + "," +
+      chunk += core::csvField(rows.id[i]) + "," + core::csvField(rows.label[i]) + "," + number(rows.ra[i]) + "," +
                number(rows.dec[i]) + "," + number(rows.z[i]) + "," + number(rows.snr[i]) + "," + rows.layout[i];
       for (std::uint64_t d = 0; d < dims; ++d) chunk += "," + number(rows.flux[i * dims + d]);
       chunk += "\n";

@@ -4,6 +4,7 @@
 #include "kernels/som_accumulate.hpp"
 #include "kernels/som_bmu.hpp"
 #include "som/som_init.hpp"
+#include "som/som_quality.hpp"
 #include "som/som_random.hpp"
 
 #include <Eigen/Core>
@@ -137,6 +138,61 @@ EpochPartial localEpoch(Codebook const& codebook, float const* rows, std::size_t
   return partial;
 }
 
+int fixedPointExponent(double maxAbs, double rows) {
+  if (!(maxAbs > 0.)) return 0;
+  if (!std::isfinite(maxAbs)) throw Error("som: the data hold non-finite values");
+  // Largest q with maxAbs 2^q (rows + 1) <= 2^60.
+  int q = 60 - static_cast<int>(std::ceil(std::log2(maxAbs * (rows + 1.))));
+  while (std::ldexp(maxAbs * (rows + 1.), q) > std::ldexp(1., 60)) --q;
+  return std::clamp(q, -900, 900);
+}
+
+double localMaxAbs(float const* rows, std::size_t n, std::size_t dims) {
+  double maxAbs = 0.;
+  for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t d = 0; d < dims; ++d) {
+      float const v = rows[i * dims + d];
+      if (!std::isfinite(v))
+        throw Error("som: local row " + std::to_string(i) + " has a non-finite value at column " +
+                    std::to_string(d));
+      maxAbs = std::max(maxAbs, static_cast<double>(std::fabs(v)));
+    }
+  return maxAbs;
+}
+
+ExactPartial localEpochExact(Codebook const& codebook, float const* rows, std::size_t n,
+                             std::size_t dims, int exponent) {
+  checkCodebook(codebook, dims);
+  int const nodes = codebook.nodes();
+  ExactPartial partial;
+  partial.sums.assign(static_cast<std::size_t>(nodes) * dims, 0);
+  partial.counts.assign(nodes, 0);
+  if (n == 0) return partial;
+  std::vector<int> bmu(n), second(n);
+  std::vector<float> dist2(n), secondDist2(n);
+  findBmus(codebook, rows, n, dims, bmu.data(), dist2.data(), second.data(), secondDist2.data());
+  HostSpace const space;
+  kernels::accumulateByNodeFixed(space, HostMatrix<float const>(rows, n, dims),
+                                 HostVector<int const>(bmu.data(), n), std::ldexp(1., exponent),
+                                 HostMatrix<std::int64_t>(partial.sums.data(), nodes, dims),
+                                 HostVector<std::int64_t>(partial.counts.data(), nodes));
+  for (float const d2 : dist2) partial.distanceSum += std::sqrt(static_cast<double>(d2));
+  partial.topographicErrors = topographicErrorCount(codebook.grid, bmu, second);
+  partial.rows = static_cast<double>(n);
+  return partial;
+}
+
+EpochPartial partialFromExact(ExactPartial const& exact, int exponent) {
+  EpochPartial partial;
+  partial.sums.resize(exact.sums.size());
+  for (std::size_t i = 0; i < exact.sums.size(); ++i)
+    partial.sums[i] = std::ldexp(static_cast<double>(exact.sums[i]), -exponent);
+  partial.counts.assign(exact.counts.begin(), exact.counts.end());
+  partial.distanceSum = exact.distanceSum;
+  partial.rows = exact.rows;
+  return partial;
+}
+
 void addPartial(EpochPartial& into, EpochPartial const& from) {
   if (into.sums.size() != from.sums.size() || into.counts.size() != from.counts.size())
     throw Error("som: adding epoch partials of different shapes");
@@ -239,8 +295,11 @@ Codebook trainSerial(SomConfig const& config, float const* rows, std::size_t n, 
     trainOnline(codebook, config, rows, n, dims);
     return codebook;
   }
+  int const exponent = fixedPointExponent(localMaxAbs(rows, n, dims), static_cast<double>(n));
   for (int epoch = 0; epoch < config.epochs; ++epoch)
-    applyEpoch(codebook, localEpoch(codebook, rows, n, dims), config, epoch);
+    applyEpoch(codebook,
+               partialFromExact(localEpochExact(codebook, rows, n, dims, exponent), exponent),
+               config, epoch);
   return codebook;
 }
 

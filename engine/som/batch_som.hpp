@@ -75,6 +75,38 @@ struct EpochPartial {
 EpochPartial localEpoch(Codebook const& codebook, float const* rows, std::size_t n,
                         std::size_t dims);
 
+/// The exponent q of the fixed-point epoch sums (localEpochExact): the largest q with
+/// maxAbs 2^q (rows + 1) <= 2^60, so no node's sum of rounded values can overflow 64 bits.
+/// maxAbs (largest |value|) and rows are those of the whole data set, reduced over ranks,
+/// so every rank scales alike; at 10^6 rows of values near 1 the quantum 2^-q is about
+/// 1e-12, far below the float resolution of the data. 0 when maxAbs is 0.
+int fixedPointExponent(double maxAbs, double rows);
+
+/// What one rank contributes to an epoch, in exact arithmetic: per-node sums of the rows
+/// scaled by 2^exponent and rounded to integers (kernels::accumulateByNodeFixed) and
+/// per-node counts. Integer sums are the same for any order of addition, so the map does
+/// not depend on how rows are split over ranks (the BMU search is partition-independent
+/// too: kernels/som_bmu.hpp).
+struct ExactPartial {
+  std::vector<std::int64_t> sums;    ///< [nodes][dims]
+  std::vector<std::int64_t> counts;  ///< [nodes]
+  double distanceSum = 0.;           ///< sum over rows of |x - w_bmu| (before the update)
+  double topographicErrors = 0.;     ///< rows whose two nearest nodes are not neighbours
+  double rows = 0.;
+};
+
+/// Largest |value| of n rows of `dims` floats (0 for none). Throws vocloud::Error naming the
+/// local row of a non-finite value.
+double localMaxAbs(float const* rows, std::size_t n, std::size_t dims);
+
+/// BMUs (and second BMUs, for the topographic error) of n local rows against the
+/// codebook, their per-node fixed-point sums at `exponent` and counts.
+ExactPartial localEpochExact(Codebook const& codebook, float const* rows, std::size_t n,
+                             std::size_t dims, int exponent);
+
+/// The reduced exact partial as applyEpoch takes it: sums scaled back by 2^-exponent.
+EpochPartial partialFromExact(ExactPartial const& exact, int exponent);
+
 /// into += from, member by member (what an allreduce with SUM does). Throws on a shape
 /// mismatch.
 void addPartial(EpochPartial& into, EpochPartial const& from);
@@ -95,7 +127,8 @@ void applyEpochRange(Codebook& codebook, EpochPartial const& reduced, SomConfig 
                      int epoch, int firstNode, int endNode);
 
 /// Trains a map on n rows on one process: initialisation per config.init, then
-/// config.epochs batch epochs (localEpoch + applyEpoch), or the online variant when
+/// config.epochs batch epochs (localEpochExact + applyEpoch, the same steps and arithmetic
+/// as the distributed layer, so a distributed run gives this codebook bit for bit), or the online variant when
 /// config.online. Throws vocloud::Error for an invalid config or data.
 Codebook trainSerial(SomConfig const& config, float const* rows, std::size_t n, std::size_t dims);
 

@@ -14,6 +14,9 @@ namespace vocloud::som {
 
 namespace {
 
+/// Rows per block of the PCA sums (bounds the double copy of a block).
+constexpr std::size_t kPcaBlock = 4096;
+
 using MatrixD = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 using MatrixF = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 
@@ -80,34 +83,46 @@ Codebook initialiseRandom(SomConfig const& config, DataRange const& range) {
   return codebook;
 }
 
-PcaBasis pcaBasis(float const* rows, std::size_t n, std::size_t dims) {
-  if (n < 2)
-    throw Error("som: the PCA initialisation needs at least 2 rows, got " + std::to_string(n));
-  if (dims == 0) throw Error("som: the PCA initialisation needs rows with values");
+std::vector<double> localColumnSums(float const* rows, std::size_t n, std::size_t dims) {
   auto const d = static_cast<Eigen::Index>(dims);
-  // Two passes over blocks of rows (mean, then the centred scatter matrix) so that no
-  // n x dims double copy is ever held.
-  constexpr std::size_t kBlock = 4096;
   Eigen::VectorXd sum = Eigen::VectorXd::Zero(d);
-  for (std::size_t first = 0; first < n; first += kBlock) {
-    auto const rowsInBlock = static_cast<Eigen::Index>(std::min(kBlock, n - first));
+  for (std::size_t first = 0; first < n; first += kPcaBlock) {
+    auto const rowsInBlock = static_cast<Eigen::Index>(std::min(kPcaBlock, n - first));
     Eigen::Map<MatrixF const> const x(rows + first * dims, rowsInBlock, d);
     sum += x.cast<double>().colwise().sum().transpose();
   }
-  Eigen::VectorXd const mean = sum / static_cast<double>(n);
-  MatrixD cov = MatrixD::Zero(d, d);
-  for (std::size_t first = 0; first < n; first += kBlock) {
-    auto const rowsInBlock = static_cast<Eigen::Index>(std::min(kBlock, n - first));
+  return std::vector<double>(sum.data(), sum.data() + d);
+}
+
+std::vector<double> localScatter(float const* rows, std::size_t n, std::size_t dims,
+                                 std::vector<double> const& mean) {
+  auto const d = static_cast<Eigen::Index>(dims);
+  if (mean.size() != dims) throw Error("som: the PCA mean has the wrong length");
+  Eigen::Map<Eigen::VectorXd const> const m(mean.data(), d);
+  MatrixD scatter = MatrixD::Zero(d, d);
+  for (std::size_t first = 0; first < n; first += kPcaBlock) {
+    auto const rowsInBlock = static_cast<Eigen::Index>(std::min(kPcaBlock, n - first));
     Eigen::Map<MatrixF const> const x(rows + first * dims, rowsInBlock, d);
-    MatrixD const centred = x.cast<double>().rowwise() - mean.transpose();
-    cov.selfadjointView<Eigen::Lower>().rankUpdate(centred.transpose());
+    MatrixD const centred = x.cast<double>().rowwise() - m.transpose();
+    scatter.selfadjointView<Eigen::Lower>().rankUpdate(centred.transpose());
   }
-  cov = cov.selfadjointView<Eigen::Lower>();
-  cov /= static_cast<double>(n - 1);
+  return std::vector<double>(scatter.data(), scatter.data() + d * d);
+}
+
+PcaBasis pcaBasisFromScatter(std::vector<double> const& mean, std::vector<double> const& scatter,
+                             double n) {
+  std::size_t const dims = mean.size();
+  auto const d = static_cast<Eigen::Index>(dims);
+  if (n < 2) throw Error("som: the PCA initialisation needs at least 2 rows");
+  if (dims == 0) throw Error("som: the PCA initialisation needs rows with values");
+  if (scatter.size() != dims * dims) throw Error("som: the PCA scatter matrix has the wrong size");
+  MatrixD cov = Eigen::Map<MatrixD const>(scatter.data(), d, d);
+  cov = MatrixD(cov.selfadjointView<Eigen::Lower>());
+  cov /= n - 1.;
   Eigen::SelfAdjointEigenSolver<MatrixD> solver(cov);
   if (solver.info() != Eigen::Success) throw Error("som: the PCA eigen-decomposition failed");
   PcaBasis basis;
-  basis.mean.assign(mean.data(), mean.data() + d);
+  basis.mean = mean;
   basis.second.assign(dims, 0.);
   for (int c = 0; c < std::min<int>(2, static_cast<int>(d)); ++c) {
     Eigen::Index const col = d - 1 - c;  // eigenvalues ascend
@@ -120,6 +135,17 @@ PcaBasis pcaBasis(float const* rows, std::size_t n, std::size_t dims) {
     (c == 0 ? basis.firstVariance : basis.secondVariance) = variance;
   }
   return basis;
+}
+
+PcaBasis pcaBasis(float const* rows, std::size_t n, std::size_t dims) {
+  if (n < 2)
+    throw Error("som: the PCA initialisation needs at least 2 rows, got " + std::to_string(n));
+  if (dims == 0) throw Error("som: the PCA initialisation needs rows with values");
+  // Two passes over blocks of rows (mean, then the centred scatter matrix) so that no
+  // n x dims double copy is ever held.
+  std::vector<double> mean = localColumnSums(rows, n, dims);
+  for (double& m : mean) m /= static_cast<double>(n);
+  return pcaBasisFromScatter(mean, localScatter(rows, n, dims, mean), static_cast<double>(n));
 }
 
 Codebook initialisePca(SomConfig const& config, PcaBasis const& basis) {

@@ -38,6 +38,19 @@ struct PcaBasis {
 /// does, so a distributed fit gives the same axes up to rounding). Throws for n < 2.
 PcaBasis pcaBasis(float const* rows, std::size_t n, std::size_t dims);
 
+/// Column sums of n rows (double): the first pass of a PCA; add over ranks.
+std::vector<double> localColumnSums(float const* rows, std::size_t n, std::size_t dims);
+
+/// The centred scatter matrix sum_i (x_i - mean)(x_i - mean)^T of n rows, [dims][dims]
+/// (lower triangle filled): the second pass; add over ranks.
+std::vector<double> localScatter(float const* rows, std::size_t n, std::size_t dims,
+                                 std::vector<double> const& mean);
+
+/// The basis from the mean and the scatter matrix (lower triangle) of n rows: covariance
+/// with n - 1, Eigen's self-adjoint solver, signs as pcaBasis.
+PcaBasis pcaBasisFromScatter(std::vector<double> const& mean, std::vector<double> const& scatter,
+                             double n);
+
 /// Linear (PCA) codebook: node positions are scaled to [-1, 1] along each map axis and
 /// w_k = mean + u_k sqrt(var1) first + v_k sqrt(var2) second, the longer map axis (columns
 /// when cols >= rows) along the first component: the map spans one standard deviation of

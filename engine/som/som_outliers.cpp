@@ -146,4 +146,48 @@ OutlierReport outliersSerial(int nodes, std::vector<int> const& bmu,
   return report;
 }
 
+std::vector<double> localResidualSquares(Codebook const& codebook, float const* rows, std::size_t n,
+                                         std::vector<int> const& bmu) {
+  std::size_t const dims = codebook.dims;
+  if (bmu.size() != n) throw Error("som: one BMU per row is needed for the residuals");
+  std::vector<double> sums(dims, 0.);
+  for (std::size_t i = 0; i < n; ++i) {
+    float const* x = rows + i * dims;
+    float const* w = codebook.node(bmu[i]);
+    for (std::size_t d = 0; d < dims; ++d) {
+      double const r = static_cast<double>(x[d]) - static_cast<double>(w[d]);
+      sums[d] += r * r;
+    }
+  }
+  return sums;
+}
+
+std::vector<float> standardisedResiduals(Codebook const& codebook, float const* rows,
+                                         std::size_t n, std::vector<int> const& bmu,
+                                         std::vector<double> const& variance) {
+  std::size_t const dims = codebook.dims;
+  if (bmu.size() != n || variance.size() != dims)
+    throw Error("som: residual variances do not match the rows");
+  std::vector<double> weight(dims, 0.);
+  std::size_t used = 0;
+  for (std::size_t d = 0; d < dims; ++d)
+    if (variance[d] > 0.) {
+      weight[d] = 1. / variance[d];
+      ++used;
+    }
+  std::vector<float> out(n, 0.f);
+  if (used == 0) return out;
+  for (std::size_t i = 0; i < n; ++i) {
+    float const* x = rows + i * dims;
+    float const* w = codebook.node(bmu[i]);
+    double sum = 0.;
+    for (std::size_t d = 0; d < dims; ++d) {
+      double const r = static_cast<double>(x[d]) - static_cast<double>(w[d]);
+      sum += r * r * weight[d];
+    }
+    out[i] = static_cast<float>(std::sqrt(sum / static_cast<double>(used)));
+  }
+  return out;
+}
+
 }  // namespace vocloud::som

@@ -13,8 +13,18 @@
 // whole data set; the median is interpolated log-linearly inside its bin, within a relative
 // error of (hi / lo)^(1 / bins) - 1 (0.7 % for 1024 bins over a factor 1000).
 //
+// A second view of the same residual x_i - w_bmu weighs each dimension by how well the map
+// fits it overall: v_d = mean over all rows of r_id^2 and
+//   residual_i = sqrt(mean_d r_id^2 / v_d)   (dimensions with v_d = 0 left out).
+// A row that departs from its node where the map fits every other row closely (a line at
+// the wrong wavelength, a spike) stands out here even when its plain distance is ordinary,
+// because normal spectra differ most where they all vary (line strengths). The stage's
+// outlier score is the mean of score_i and residual_i / median(residual).
+//
 // Sparse nodes: nodes hit by fewer rows than sparseFraction times the mean hits per node
 // (0 hits included); a row "is in a sparse node" when its BMU is one.
+#include "som/batch_som.hpp"
+
 #include <cstdint>
 #include <vector>
 
@@ -65,6 +75,16 @@ std::vector<float> outlierScores(std::vector<int> const& bmu, std::vector<float>
                                  std::vector<double> const& medians,
                                  std::vector<double> const& hits, DistanceRange const& range,
                                  int minNodeRows);
+
+/// Per-dimension sums of squared residuals r_id = x_id - w_{bmu_i, d} of n local rows
+/// (dims values; add over ranks, then divide by the number of rows for v_d).
+std::vector<double> localResidualSquares(Codebook const& codebook, float const* rows, std::size_t n,
+                                         std::vector<int> const& bmu);
+
+/// residual_i = sqrt(mean_d r_id^2 / v_d) of n local rows, dimensions with v_d == 0 skipped.
+std::vector<float> standardisedResiduals(Codebook const& codebook, float const* rows,
+                                         std::size_t n, std::vector<int> const& bmu,
+                                         std::vector<double> const& variance);
 
 /// 1 for nodes with hits < fraction * (sum of hits / nodes), else 0.
 std::vector<std::uint8_t> sparseNodes(std::vector<double> const& hits, double fraction);

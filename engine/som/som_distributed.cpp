@@ -1,0 +1,237 @@
+#include "som/som_distributed.hpp"
+
+#include "core/error.hpp"
+#include "som/som_init.hpp"
+#include "som/som_quality.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace vocloud::som {
+
+namespace {
+
+/// Dimensions above which the PCA initialisation's dims x dims scatter matrix is refused.
+constexpr std::size_t kMaxPcaDims = 8192;
+
+/// Throws on every rank when any rank failed `ok`, naming the lowest failing rank's reason.
+void agreeOrThrow(comm::Comm const& comm, std::string const& failure) {
+  int const failedRank =
+      comm.allreduce<int>(failure.empty() ? comm.size() : comm.rank(), comm::Op::Min);
+  if (failedRank == comm.size()) return;
+  std::string const message = comm.bcast(failure, failedRank);
+  throw Error(message + " (rank " + std::to_string(failedRank) + ")");
+}
+
+PcaBasis distributedPcaBasis(comm::Comm const& comm, float const* rows, std::size_t n,
+                             std::size_t dims, double total) {
+  if (dims > kMaxPcaDims)
+    throw Error("som: the PCA initialisation of " + std::to_string(dims) +
+                "-dimensional rows needs a dims x dims matrix; use init: random or a feature set");
+  std::vector<double> mean = localColumnSums(rows, n, dims);
+  comm.allreduce(mean, comm::Op::Sum);
+  for (double& m : mean) m /= total;
+  std::vector<double> scatter = localScatter(rows, n, dims, mean);
+  comm.allreduce(scatter, comm::Op::Sum);
+  return pcaBasisFromScatter(mean, scatter, total);
+}
+
+}  // namespace
+
+TrainingState startTraining(SomConfig const& config, comm::Comm const& comm, float const* rows,
+                            std::size_t n, std::size_t dims) {
+  validateSomConfig(config);
+  if (dims == 0) throw Error("som: rows have no values");
+  std::string failure;
+  double maxAbs = 0.;
+  try {
+    maxAbs = localMaxAbs(rows, n, dims);
+  } catch (Error const& e) {
+    failure = e.what();
+  }
+  agreeOrThrow(comm, failure);
+  double const total = comm.allreduce(static_cast<double>(n), comm::Op::Sum);
+  if (total < 1.) throw Error("som: no rows to train on");
+
+  TrainingState state;
+  state.exponent = fixedPointExponent(comm.allreduce(maxAbs, comm::Op::Max), total);
+  if (config.init == "pca") {
+    if (total < 2.) throw Error("som: the PCA initialisation needs at least 2 rows");
+    state.codebook = initialisePca(config, distributedPcaBasis(comm, rows, n, dims, total));
+  } else {
+    DataRange range = localDataRange(rows, n, dims);
+    comm.allreduce(range.min, comm::Op::Min);
+    comm.allreduce(range.max, comm::Op::Max);
+    state.codebook = initialiseRandom(config, range);
+  }
+  return state;
+}
+
+void continueTraining(TrainingState& state, SomConfig const& config, comm::Comm const& comm,
+                      float const* rows, std::size_t n, std::size_t dims,
+                      std::function<void(TrainingState const&)> const& afterEpoch) {
+  validateSomConfig(config);
+  if (config.online) {
+    if (comm.size() > 1)
+      throw Error("som: online training updates the map row by row and runs on one rank; "
+                  "use batch training (som.method: batch) or run with 1 rank");
+    if (state.nextEpoch == 0) trainOnline(state.codebook, config, rows, n, dims);
+    state.nextEpoch = config.epochs;
+    return;
+  }
+  for (int epoch = state.nextEpoch; epoch < config.epochs; ++epoch) {
+    ExactPartial partial = localEpochExact(state.codebook, rows, n, dims, state.exponent);
+    comm.allreduce(partial.sums, comm::Op::Sum);
+    comm.allreduce(partial.counts, comm::Op::Sum);
+    double scalars[3] = {partial.distanceSum, partial.topographicErrors, partial.rows};
+    comm.allreduce(scalars, 3, comm::Op::Sum);
+    partial.distanceSum = scalars[0];
+    partial.topographicErrors = scalars[1];
+    partial.rows = scalars[2];
+    applyEpoch(state.codebook, partialFromExact(partial, state.exponent), config, epoch);
+
+    EpochRecord record;
+    record.radius = epochRadius(config, epoch);
+    record.quantisationError = partial.rows > 0. ? partial.distanceSum / partial.rows : 0.;
+    record.topographicError = partial.rows > 0. ? partial.topographicErrors / partial.rows : 0.;
+    state.history.push_back(record);
+    state.nextEpoch = epoch + 1;
+    if (afterEpoch) afterEpoch(state);
+  }
+}
+
+Codebook trainDistributed(SomConfig const& config, comm::Comm const& comm, float const* rows,
+                          std::size_t n, std::size_t dims) {
+  TrainingState state = startTraining(config, comm, rows, n, dims);
+  continueTraining(state, config, comm, rows, n, dims);
+  return std::move(state.codebook);
+}
+
+MapEvaluation evaluateMap(Codebook const& codebook, comm::Comm const& comm, float const* rows,
+                          std::size_t n, std::size_t dims, OutlierOptions const& options) {
+  MapEvaluation out;
+  int const nodes = codebook.nodes();
+  out.bmu.assign(n, -1);
+  out.second.assign(n, -1);
+  std::vector<float> dist2(n), secondDist2(n);
+  std::string failure;
+  try {
+    findBmus(codebook, rows, n, dims, out.bmu.data(), dist2.data(), out.second.data(),
+             secondDist2.data());
+  } catch (Error const& e) {
+    failure = e.what();
+  }
+  agreeOrThrow(comm, failure);
+  out.distance.resize(n);
+  for (std::size_t i = 0; i < n; ++i) out.distance[i] = std::sqrt(dist2[i]);
+
+  double sums[3] = {0., topographicErrorCount(codebook.grid, out.bmu, out.second),
+                    static_cast<double>(n)};
+  for (float const d : out.distance) sums[0] += d;
+  comm.allreduce(sums, 3, comm::Op::Sum);
+  out.rows = sums[2];
+  out.quantisationError = out.rows > 0. ? sums[0] / out.rows : 0.;
+  out.topographicError = out.rows > 0. ? sums[1] / out.rows : 0.;
+
+  // Outlier scores from distance histograms over the global range (they add over ranks).
+  DistanceRange range = localDistanceRange(dist2);
+  range.minPositive = comm.allreduce(range.minPositive, comm::Op::Min);
+  range.max = comm.allreduce(range.max, comm::Op::Max);
+  DistanceHistogram histogram = localDistanceHistogram(nodes, out.bmu, dist2, range, options.bins);
+  comm.allreduce(histogram.counts, comm::Op::Sum);
+  std::vector<double> const medians = histogramMedians(histogram);
+  out.hits = histogramHits(histogram);
+  out.nodeMedian.assign(medians.begin(), medians.begin() + nodes);
+  out.globalMedian = medians.back();
+  out.distanceScore =
+      outlierScores(out.bmu, dist2, medians, out.hits, range, options.minNodeRows);
+
+  // The standardised residual and its median (a one-node histogram of its squares).
+  std::vector<double> variance = localResidualSquares(codebook, rows, n, out.bmu);
+  comm.allreduce(variance, comm::Op::Sum);
+  for (double& v : variance) v /= std::max(1., out.rows);
+  out.residual = standardisedResiduals(codebook, rows, n, out.bmu, variance);
+  std::vector<float> residual2(n);
+  for (std::size_t i = 0; i < n; ++i) residual2[i] = out.residual[i] * out.residual[i];
+  DistanceRange residualRange = localDistanceRange(residual2);
+  residualRange.minPositive = comm.allreduce(residualRange.minPositive, comm::Op::Min);
+  residualRange.max = comm.allreduce(residualRange.max, comm::Op::Max);
+  DistanceHistogram residualHistogram = localDistanceHistogram(
+      1, std::vector<int>(n, 0), residual2, residualRange, options.bins);
+  comm.allreduce(residualHistogram.counts, comm::Op::Sum);
+  out.residualMedian = histogramMedians(residualHistogram).back();
+  double const scale = out.residualMedian > 0. ? 1. / out.residualMedian : 0.;
+  out.score.resize(n);
+  for (std::size_t i = 0; i < n; ++i)
+    out.score[i] = static_cast<float>(0.5 * (out.distanceScore[i] + out.residual[i] * scale));
+  out.sparseNode = sparseNodes(out.hits, options.sparseFraction);
+  out.inSparseNode.resize(n);
+  for (std::size_t i = 0; i < n; ++i) out.inSparseNode[i] = out.sparseNode[out.bmu[i]];
+  out.uMatrix = uMatrix(codebook);
+  return out;
+}
+
+std::vector<double> classHits(std::vector<int> const& bmu, std::vector<int> const& classOf,
+                              int classes, int nodes, comm::Comm const& comm) {
+  if (classOf.size() != bmu.size()) throw Error("som: one class per row is needed for class hits");
+  std::vector<double> hits(static_cast<std::size_t>(classes) * nodes, 0.);
+  for (std::size_t i = 0; i < bmu.size(); ++i)
+    if (classOf[i] >= 0 && classOf[i] < classes && bmu[i] >= 0 && bmu[i] < nodes)
+      hits[static_cast<std::size_t>(classOf[i]) * nodes + bmu[i]] += 1.;
+  comm.allreduce(hits, comm::Op::Sum);
+  return hits;
+}
+
+std::vector<std::string> unionOfLabels(std::vector<std::string> const& local,
+                                       comm::Comm const& comm) {
+  std::vector<std::string> mine(local);
+  std::sort(mine.begin(), mine.end());
+  mine.erase(std::unique(mine.begin(), mine.end()), mine.end());
+  std::vector<char> packed;
+  for (auto const& label : mine)
+    if (!label.empty()) {
+      packed.insert(packed.end(), label.begin(), label.end());
+      packed.push_back('\0');
+    }
+  std::vector<char> const all = comm.allgatherv(packed);
+  std::vector<std::string> labels;
+  for (std::size_t start = 0; start < all.size();) {
+    std::size_t end = start;
+    while (end < all.size() && all[end] != '\0') ++end;
+    labels.emplace_back(all.begin() + start, all.begin() + end);
+    start = end + 1;
+  }
+  std::sort(labels.begin(), labels.end());
+  labels.erase(std::unique(labels.begin(), labels.end()), labels.end());
+  return labels;
+}
+
+std::vector<RankedRow> topScores(std::vector<float> const& score, std::int64_t firstRow,
+                                 std::size_t count, comm::Comm const& comm) {
+  auto const before = [](RankedRow const& a, RankedRow const& b) {
+    return a.score > b.score || (a.score == b.score && a.row < b.row);
+  };
+  // Each rank's own best `count` are the only candidates for the global best `count`.
+  std::vector<RankedRow> local(score.size());
+  for (std::size_t i = 0; i < score.size(); ++i)
+    local[i] = RankedRow{firstRow + static_cast<std::int64_t>(i), score[i]};
+  std::size_t const keep = std::min(count, local.size());
+  std::partial_sort(local.begin(), local.begin() + keep, local.end(), before);
+  local.resize(keep);
+  std::vector<std::int64_t> rowsOut;
+  std::vector<float> scoresOut;
+  for (auto const& r : local) {
+    rowsOut.push_back(r.row);
+    scoresOut.push_back(r.score);
+  }
+  std::vector<std::int64_t> const allRows = comm.allgatherv(rowsOut);
+  std::vector<float> const allScores = comm.allgatherv(scoresOut);
+  std::vector<RankedRow> all(allRows.size());
+  for (std::size_t i = 0; i < all.size(); ++i) all[i] = RankedRow{allRows[i], allScores[i]};
+  std::sort(all.begin(), all.end(), before);
+  if (all.size() > count) all.resize(count);
+  return all;
+}
+
+}  // namespace vocloud::som

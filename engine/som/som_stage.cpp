@@ -1,0 +1,235 @@
+#include "som/som_stage.hpp"
+
+#include "core/error.hpp"
+#include "core/files.hpp"
+#include "core/timers.hpp"
+#include "core/version.hpp"
+#include "io/h5_store.hpp"
+#include "som/som_checkpoint.hpp"
+#include "som/som_distributed.hpp"
+#include "som/som_output.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <map>
+
+namespace vocloud::som {
+
+SomStageConfig somStageConfigFrom(config::Config const& config) {
+  SomStageConfig out;
+  auto str = [&](char const* key) { return config.getString(std::string("som.") + key); };
+  auto num = [&](char const* key) { return config.getDouble(std::string("som.") + key); };
+  auto integer = [&](char const* key) { return config.getInt(std::string("som.") + key); };
+  out.input = str("input");
+  out.datasetFile = str("dataset_file");
+  if (out.input == "file" && out.datasetFile.empty())
+    throw UsageError("config: " + config.where("som.input") +
+                     ": som.input is 'file' but som.dataset_file is empty");
+  out.features = str("features");
+  out.map.grid.rows = static_cast<int>(integer("rows"));
+  out.map.grid.cols = static_cast<int>(integer("cols"));
+  out.map.grid.hexagonal = str("grid") == "hexagonal";
+  out.map.grid.toroidal = str("topology") == "toroidal";
+  out.map.online = str("method") == "online";
+  out.map.neighbourhood = str("neighbourhood");
+  out.map.cooling = str("cooling");
+  double const radius0 = num("radius0");
+  out.map.radius0 = radius0 > 0. ? radius0 : -1.;  // 0: half the longer side of the map
+  out.map.radiusN = num("radiusN");
+  out.map.scale0 = num("scale0");
+  out.map.scaleN = num("scaleN");
+  out.map.epochs = static_cast<int>(integer("epochs"));
+  out.map.init = str("init");
+  out.map.seed = static_cast<std::uint64_t>(integer("seed"));
+  out.checkpointEvery = static_cast<int>(integer("checkpoint_every"));
+  out.outlierList = static_cast<std::size_t>(integer("outlier_list"));
+  out.outliers.bins = static_cast<int>(integer("outlier_bins"));
+  out.outliers.minNodeRows = static_cast<int>(integer("outlier_min_node_rows"));
+  out.outliers.sparseFraction = num("sparse_fraction");
+  try {
+    validateSomConfig(out.map);
+  } catch (Error const& e) {
+    throw UsageError("config: " + config.where("som") + ": " + e.what());
+  }
+  return out;
+}
+
+std::string featureDataset(std::string const& features) {
+  if (features == "flux") return "/flux";
+  if (features == "pca" || features == "wavelet") return "/features/" + features;
+  throw UsageError("som: unknown feature set '" + features + "' (flux, pca or wavelet)");
+}
+
+namespace {
+
+/// This rank's block of rows of the data set, with their labels and ids.
+struct Shard {
+  std::uint64_t totalRows = 0;
+  std::uint64_t first = 0;
+  std::uint64_t count = 0;
+  std::uint64_t dims = 0;
+  std::vector<float> rows;          ///< [count][dims]
+  std::vector<std::string> labels;  ///< [count], empty strings when the set has none
+  std::vector<double> wave;         ///< the grid, when the features are the flux
+};
+
+Shard readShard(std::string const& path, std::string const& features, comm::Comm const& comm) {
+  io::H5File const file = io::H5File::openParallel(path, comm, false);
+  std::string const name = featureDataset(features);
+  if (!file.exists(name))
+    throw UsageError("som: " + path + " has no " + name +
+                     (features == "flux" ? "" : " (enable it in the preprocess section)"));
+  io::H5Rows const set = io::H5Rows::open(file, name);
+  Shard shard;
+  shard.totalRows = set.rows();
+  shard.dims = set.cols();
+  if (shard.totalRows == 0) throw UsageError("som: " + path + name + " has no rows");
+  if (shard.dims == 0) throw UsageError("som: " + path + name + " is not a matrix of rows");
+  auto const ranks = static_cast<std::uint64_t>(comm.size());
+  auto const rank = static_cast<std::uint64_t>(comm.rank());
+  shard.first = shard.totalRows * rank / ranks;
+  shard.count = shard.totalRows * (rank + 1) / ranks - shard.first;
+  shard.rows.resize(shard.count * shard.dims);
+  set.read(shard.first, shard.count, shard.rows.data());
+  if (file.exists("/meta/label"))
+    shard.labels = io::H5Rows::open(file, "/meta/label").readStrings(shard.first, shard.count);
+  else
+    shard.labels.assign(shard.count, std::string());
+  if (features == "flux" && file.exists("/wave")) shard.wave = io::readSmall(file, "/wave");
+  return shard;
+}
+
+/// Class index of every local row in the sorted union of labels (-1 for no label).
+std::vector<int> classIndices(std::vector<std::string> const& labels,
+                              std::vector<std::string> const& classes) {
+  std::map<std::string, int> index;
+  for (std::size_t c = 0; c < classes.size(); ++c) index[classes[c]] = static_cast<int>(c);
+  std::vector<int> out(labels.size(), -1);
+  for (std::size_t i = 0; i < labels.size(); ++i) {
+    auto const it = index.find(labels[i]);
+    if (it != index.end()) out[i] = it->second;
+  }
+  return out;
+}
+
+std::string format(double value) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.4g", value);
+  return buffer;
+}
+
+}  // namespace
+
+SomResult runSom(SomStageConfig const& config, SomRun const& run, comm::Comm const& comm,
+                 core::Log const& log, core::Timers& timers) {
+  validateSomConfig(config.map);
+  if (config.map.online && comm.size() > 1)
+    throw UsageError("som: online training (som.method: online) runs on one rank; use batch "
+                     "training or run with 1 rank");
+  Shard shard;
+  {
+    core::ScopedTimer timer(timers, "read");
+    shard = readShard(run.datasetPath, config.features, comm);
+  }
+  log.info("som: " + std::to_string(shard.totalRows) + " rows of " + std::to_string(shard.dims) +
+           " values from " + run.datasetPath + featureDataset(config.features) + ", " +
+           std::to_string(config.map.grid.rows) + " x " + std::to_string(config.map.grid.cols) +
+           (config.map.grid.hexagonal ? " hexagonal" : " rectangular") +
+           (config.map.grid.toroidal ? " toroidal" : "") + " map");
+
+  std::string const checkpointPath = run.outputDir + "/checkpoint.h5";
+  SomResult result;
+  TrainingState state;
+  std::string why = "--force";
+  std::optional<TrainingState> resumed;
+  if (!run.fresh)
+    resumed = readCheckpoint(checkpointPath, run.fingerprint, config.map.grid, shard.dims, comm, why);
+  if (resumed) {
+    state = std::move(*resumed);
+    result.resumedAfterEpoch = state.nextEpoch;
+    log.info("som: resuming after epoch " + std::to_string(state.nextEpoch) + " from " +
+             checkpointPath);
+  } else {
+    if (run.resume) throw UsageError("som: --resume: nothing to resume (" + why + ")");
+    core::ScopedTimer timer(timers, "initialise");
+    state = startTraining(config.map, comm, shard.rows.data(), shard.count, shard.dims);
+  }
+
+  {
+    core::ScopedTimer timer(timers, "train");
+    continueTraining(state, config.map, comm, shard.rows.data(), shard.count, shard.dims,
+                     [&](TrainingState const& now) {
+                       int const done = now.nextEpoch;
+                       auto const& record = now.history.back();
+                       log.info("som: epoch " + std::to_string(done) + "/" +
+                                std::to_string(config.map.epochs) + ": radius " +
+                                format(record.radius) + ", quantisation error " +
+                                format(record.quantisationError) + ", topographic error " +
+                                format(record.topographicError));
+                       // The last epoch needs none: the results are written next.
+                       if (config.checkpointEvery > 0 && done % config.checkpointEvery == 0 &&
+                           done < config.map.epochs)
+                         writeCheckpoint(checkpointPath, now, run.fingerprint, comm);
+                     });
+  }
+
+  MapEvaluation evaluation;
+  {
+    core::ScopedTimer timer(timers, "evaluate");
+    evaluation = evaluateMap(state.codebook, comm, shard.rows.data(), shard.count, shard.dims,
+                             config.outliers);
+  }
+  std::vector<std::string> const classes = unionOfLabels(shard.labels, comm);
+  std::vector<double> const perClass =
+      classHits(evaluation.bmu, classIndices(shard.labels, classes),
+                static_cast<int>(classes.size()), state.codebook.nodes(), comm);
+  std::vector<RankedRow> const ranked =
+      topScores(evaluation.score, static_cast<std::int64_t>(shard.first), config.outlierList, comm);
+
+  {
+    core::ScopedTimer timer(timers, "write");
+    SomOutput output;
+    output.codebook = &state.codebook;
+    output.history = &state.history;
+    output.evaluation = &evaluation;
+    output.classes = &classes;
+    output.classHits = &perClass;
+    output.ranked = &ranked;
+    RankedDetails const details =
+        rankedDetails(ranked, evaluation, shard.first, run.datasetPath, comm);
+    output.details = &details;
+    output.firstRow = shard.first;
+    output.totalRows = shard.totalRows;
+    output.wave = &shard.wave;
+    output.exponent = state.exponent;
+    writeSomH5(run.outputDir + "/som.h5", output, config, run, comm);
+    writeOutlierCsv(run.outputDir + "/outliers.csv", output, comm);
+    if (config.somocluFiles) writeSomocluFiles(run.outputDir + "/som", output, comm);
+  }
+  if (comm.isRoot()) core::removeAll(checkpointPath);
+  comm.barrier();
+
+  result.rows = shard.totalRows;
+  result.dims = shard.dims;
+  result.nodes = state.codebook.nodes();
+  result.epochs = state.nextEpoch;
+  result.quantisationError = evaluation.quantisationError;
+  result.topographicError = evaluation.topographicError;
+  for (auto const s : evaluation.sparseNode) result.sparseNodes += s;
+  result.listedOutliers = ranked.size();
+  return result;
+}
+
+std::string describe(SomResult const& result, std::string const& somPath) {
+  return std::to_string(result.nodes) + "-node map of " + std::to_string(result.rows) + " rows x " +
+         std::to_string(result.dims) + " after " + std::to_string(result.epochs) +
+         " epochs" +
+         (result.resumedAfterEpoch ? " (resumed after " + std::to_string(result.resumedAfterEpoch) + ")"
+                                   : "") +
+         ": quantisation error " + format(result.quantisationError) + ", topographic error " +
+         format(result.topographicError) + ", " + std::to_string(result.sparseNodes) +
+         " sparse nodes, " + std::to_string(result.listedOutliers) + " outliers listed -> " +
+         somPath;
+}
+
+}  // namespace vocloud::som
