@@ -49,6 +49,7 @@ std::vector<StageDef> stageCatalog() {
         run.fingerprint = context.fingerprint;
         run.provenance = context.config.effectiveYaml();
         run.fresh = context.forced;
+        run.resume = context.resume;
         auto const result = preprocess::runPreprocess(config, run, context.comm, context.log, context.timers);
         return preprocess::describe(result, context.finalDir + "/dataset.h5");
       }};

@@ -127,6 +127,9 @@ PreprocessResult runPreprocess(PreprocessConfig const& config, PreprocessRun con
   state.votBytes = shared[9];
   state.fingerprint = run.fingerprint;
   bool const resuming = state.rounds > 0;
+  if (run.resume && !resuming)
+    throw UsageError("preprocess: --resume: nothing to resume (no interrupted run of the same "
+                     "catalog and parameters in " + run.outputDir + ")");
   if (resuming)
     log.info("preprocess: resuming after round " + std::to_string(state.rounds) + " (" +
              std::to_string(state.accepted) + " spectra already written)");

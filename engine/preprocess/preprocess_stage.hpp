@@ -29,6 +29,7 @@ struct PreprocessRun {
   std::string fingerprint;  ///< identifies the run, so only a matching run is resumed
   std::string provenance;   ///< effective configuration, stored as an attribute
   bool fresh = false;       ///< start from nothing even when an interrupted run could resume
+  bool resume = false;      ///< --resume: continuing an interrupted run is required
 };
 
 /// Preprocesses the BoK into `run.outputDir`/dataset.h5. Collective over comm.
