@@ -183,30 +183,6 @@ std::vector<double> classHits(std::vector<int> const& bmu, std::vector<int> cons
   return hits;
 }
 
-std::vector<std::string> unionOfLabels(std::vector<std::string> const& local,
-                                       comm::Comm const& comm) {
-  std::vector<std::string> mine(local);
-  std::sort(mine.begin(), mine.end());
-  mine.erase(std::unique(mine.begin(), mine.end()), mine.end());
-  std::vector<char> packed;
-  for (auto const& label : mine)
-    if (!label.empty()) {
-      packed.insert(packed.end(), label.begin(), label.end());
-      packed.push_back('\0');
-    }
-  std::vector<char> const all = comm.allgatherv(packed);
-  std::vector<std::string> labels;
-  for (std::size_t start = 0; start < all.size();) {
-    std::size_t end = start;
-    while (end < all.size() && all[end] != '\0') ++end;
-    labels.emplace_back(all.begin() + start, all.begin() + end);
-    start = end + 1;
-  }
-  std::sort(labels.begin(), labels.end());
-  labels.erase(std::unique(labels.begin(), labels.end()), labels.end());
-  return labels;
-}
-
 std::vector<RankedRow> topScores(std::vector<float> const& score, std::int64_t firstRow,
                                  std::size_t count, comm::Comm const& comm) {
   auto const before = [](RankedRow const& a, RankedRow const& b) {

@@ -84,11 +84,6 @@ MapEvaluation evaluateMap(Codebook const& codebook, comm::Comm const& comm, floa
 std::vector<double> classHits(std::vector<int> const& bmu, std::vector<int> const& classOf,
                               int classes, int nodes, comm::Comm const& comm);
 
-/// The sorted union of every rank's labels (empty labels dropped), the same on every rank.
-/// Collective over comm.
-std::vector<std::string> unionOfLabels(std::vector<std::string> const& local,
-                                       comm::Comm const& comm);
-
 /// One entry of the ranked outlier list.
 struct RankedRow {
   std::int64_t row = 0;  ///< global row index

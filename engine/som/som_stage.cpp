@@ -4,6 +4,7 @@
 #include "core/files.hpp"
 #include "core/timers.hpp"
 #include "core/version.hpp"
+#include "io/dataset_shard.hpp"
 #include "io/h5_store.hpp"
 #include "som/som_checkpoint.hpp"
 #include "som/som_distributed.hpp"
@@ -54,63 +55,7 @@ SomStageConfig somStageConfigFrom(config::Config const& config) {
   return out;
 }
 
-std::string featureDataset(std::string const& features) {
-  if (features == "flux") return "/flux";
-  if (features == "pca" || features == "wavelet") return "/features/" + features;
-  throw UsageError("som: unknown feature set '" + features + "' (flux, pca or wavelet)");
-}
-
 namespace {
-
-/// This rank's block of rows of the data set, with their labels and ids.
-struct Shard {
-  std::uint64_t totalRows = 0;
-  std::uint64_t first = 0;
-  std::uint64_t count = 0;
-  std::uint64_t dims = 0;
-  std::vector<float> rows;          ///< [count][dims]
-  std::vector<std::string> labels;  ///< [count], empty strings when the set has none
-  std::vector<double> wave;         ///< the grid, when the features are the flux
-};
-
-Shard readShard(std::string const& path, std::string const& features, comm::Comm const& comm) {
-  io::H5File const file = io::H5File::openParallel(path, comm, false);
-  std::string const name = featureDataset(features);
-  if (!file.exists(name))
-    throw UsageError("som: " + path + " has no " + name +
-                     (features == "flux" ? "" : " (enable it in the preprocess section)"));
-  io::H5Rows const set = io::H5Rows::open(file, name);
-  Shard shard;
-  shard.totalRows = set.rows();
-  shard.dims = set.cols();
-  if (shard.totalRows == 0) throw UsageError("som: " + path + name + " has no rows");
-  if (shard.dims == 0) throw UsageError("som: " + path + name + " is not a matrix of rows");
-  auto const ranks = static_cast<std::uint64_t>(comm.size());
-  auto const rank = static_cast<std::uint64_t>(comm.rank());
-  shard.first = shard.totalRows * rank / ranks;
-  shard.count = shard.totalRows * (rank + 1) / ranks - shard.first;
-  shard.rows.resize(shard.count * shard.dims);
-  set.read(shard.first, shard.count, shard.rows.data());
-  if (file.exists("/meta/label"))
-    shard.labels = io::H5Rows::open(file, "/meta/label").readStrings(shard.first, shard.count);
-  else
-    shard.labels.assign(shard.count, std::string());
-  if (features == "flux" && file.exists("/wave")) shard.wave = io::readSmall(file, "/wave");
-  return shard;
-}
-
-/// Class index of every local row in the sorted union of labels (-1 for no label).
-std::vector<int> classIndices(std::vector<std::string> const& labels,
-                              std::vector<std::string> const& classes) {
-  std::map<std::string, int> index;
-  for (std::size_t c = 0; c < classes.size(); ++c) index[classes[c]] = static_cast<int>(c);
-  std::vector<int> out(labels.size(), -1);
-  for (std::size_t i = 0; i < labels.size(); ++i) {
-    auto const it = index.find(labels[i]);
-    if (it != index.end()) out[i] = it->second;
-  }
-  return out;
-}
 
 std::string format(double value) {
   char buffer[32];
@@ -126,13 +71,13 @@ SomResult runSom(SomStageConfig const& config, SomRun const& run, comm::Comm con
   if (config.map.online && comm.size() > 1)
     throw UsageError("som: online training (som.method: online) runs on one rank; use batch "
                      "training or run with 1 rank");
-  Shard shard;
+  io::DatasetShard shard;
   {
     core::ScopedTimer timer(timers, "read");
-    shard = readShard(run.datasetPath, config.features, comm);
+    shard = io::readDatasetShard(run.datasetPath, config.features, comm);
   }
   log.info("som: " + std::to_string(shard.totalRows) + " rows of " + std::to_string(shard.dims) +
-           " values from " + run.datasetPath + featureDataset(config.features) + ", " +
+           " values from " + run.datasetPath + shard.name + ", " +
            std::to_string(config.map.grid.rows) + " x " + std::to_string(config.map.grid.cols) +
            (config.map.grid.hexagonal ? " hexagonal" : " rectangular") +
            (config.map.grid.toroidal ? " toroidal" : "") + " map");
@@ -179,9 +124,9 @@ SomResult runSom(SomStageConfig const& config, SomRun const& run, comm::Comm con
     evaluation = evaluateMap(state.codebook, comm, shard.rows.data(), shard.count, shard.dims,
                              config.outliers);
   }
-  std::vector<std::string> const classes = unionOfLabels(shard.labels, comm);
+  std::vector<std::string> const classes = io::unionOfLabels(shard.labels, comm);
   std::vector<double> const perClass =
-      classHits(evaluation.bmu, classIndices(shard.labels, classes),
+      classHits(evaluation.bmu, io::classIndices(shard.labels, classes),
                 static_cast<int>(classes.size()), state.codebook.nodes(), comm);
   std::vector<RankedRow> const ranked =
       topScores(evaluation.score, static_cast<std::int64_t>(shard.first), config.outlierList, comm);

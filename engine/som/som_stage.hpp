@@ -30,9 +30,6 @@ struct SomStageConfig {
 /// invalid combination (the map parameters through validateSomConfig).
 SomStageConfig somStageConfigFrom(config::Config const& config);
 
-/// The HDF5 dataset of dataset.h5 that `features` names ("/flux", "/features/pca", ...).
-std::string featureDataset(std::string const& features);
-
 struct SomRun {
   std::string datasetPath;  ///< dataset.h5 to train on
   std::string outputDir;    ///< where som.h5 and the text files go

@@ -5,6 +5,7 @@
 // only reduce counts; with a PCA initialisation the maps agree to double rounding (1e-5).
 // Also the fixed-point accumulation kernel against its host reference.
 #include "comm/comm.hpp"
+#include "io/dataset_shard.hpp"
 #include "kernels/som_accumulate.hpp"
 #include "som/som_distributed.hpp"
 #include "som/som_init.hpp"
@@ -215,7 +216,7 @@ BOOST_AUTO_TEST_CASE(evaluation_equals_the_one_process_evaluation) {
 BOOST_AUTO_TEST_CASE(labels_and_class_hits_add_over_ranks) {
   comm::Comm const comm = comm::Comm::world();
   std::vector<std::string> mine = {"b" + std::to_string(comm.rank()), "a", "", "a"};
-  std::vector<std::string> const labels = unionOfLabels(mine, comm);
+  std::vector<std::string> const labels = io::unionOfLabels(mine, comm);
   std::vector<std::string> expected = {"a"};
   for (int r = 0; r < comm.size(); ++r) expected.push_back("b" + std::to_string(r));
   std::sort(expected.begin(), expected.end());

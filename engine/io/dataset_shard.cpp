@@ -1,0 +1,79 @@
+#include "io/dataset_shard.hpp"
+
+#include "core/error.hpp"
+#include "io/h5_store.hpp"
+
+#include <algorithm>
+
+namespace vocloud::io {
+
+std::string featureDataset(std::string const& features) {
+  if (features == "flux") return "/flux";
+  if (features == "pca" || features == "wavelet") return "/features/" + features;
+  throw UsageError("dataset: unknown feature set '" + features + "' (flux, pca or wavelet)");
+}
+
+DatasetShard readDatasetShard(std::string const& path, std::string const& features,
+                              comm::Comm const& comm) {
+  H5File const file = H5File::openParallel(path, comm, false);
+  DatasetShard shard;
+  shard.path = path;
+  shard.name = featureDataset(features);
+  if (!file.exists(shard.name))
+    throw UsageError("dataset: " + path + " has no " + shard.name +
+                     (features == "flux" ? "" : " (enable it in the preprocess section)"));
+  H5Rows const set = H5Rows::open(file, shard.name);
+  shard.totalRows = set.rows();
+  shard.dims = set.cols();
+  if (shard.totalRows == 0) throw UsageError("dataset: " + path + shard.name + " has no rows");
+  if (shard.dims == 0) throw UsageError("dataset: " + path + shard.name + " is not a matrix of rows");
+  auto const ranks = static_cast<std::uint64_t>(comm.size());
+  auto const rank = static_cast<std::uint64_t>(comm.rank());
+  shard.first = shard.totalRows * rank / ranks;
+  shard.count = shard.totalRows * (rank + 1) / ranks - shard.first;
+  shard.rows.resize(shard.count * shard.dims);
+  set.read(shard.first, shard.count, shard.rows.data());
+  if (file.exists("/meta/label"))
+    shard.labels = H5Rows::open(file, "/meta/label").readStrings(shard.first, shard.count);
+  else
+    shard.labels.assign(shard.count, std::string());
+  if (features == "flux" && file.exists("/wave")) shard.wave = readSmall(file, "/wave");
+  return shard;
+}
+
+std::vector<std::string> unionOfLabels(std::vector<std::string> const& local,
+                                       comm::Comm const& comm) {
+  std::vector<std::string> mine(local);
+  std::sort(mine.begin(), mine.end());
+  mine.erase(std::unique(mine.begin(), mine.end()), mine.end());
+  std::vector<char> packed;
+  for (auto const& label : mine)
+    if (!label.empty()) {
+      packed.insert(packed.end(), label.begin(), label.end());
+      packed.push_back('\0');
+    }
+  std::vector<char> const all = comm.allgatherv(packed);
+  std::vector<std::string> labels;
+  for (std::size_t start = 0; start < all.size();) {
+    std::size_t end = start;
+    while (end < all.size() && all[end] != '\0') ++end;
+    labels.emplace_back(all.begin() + start, all.begin() + end);
+    start = end + 1;
+  }
+  std::sort(labels.begin(), labels.end());
+  labels.erase(std::unique(labels.begin(), labels.end()), labels.end());
+  return labels;
+}
+
+std::vector<int> classIndices(std::vector<std::string> const& labels,
+                              std::vector<std::string> const& classes) {
+  std::vector<int> out(labels.size(), -1);
+  for (std::size_t i = 0; i < labels.size(); ++i) {
+    auto const it = std::lower_bound(classes.begin(), classes.end(), labels[i]);
+    if (it != classes.end() && *it == labels[i] && !labels[i].empty())
+      out[i] = static_cast<int>(it - classes.begin());
+  }
+  return out;
+}
+
+}  // namespace vocloud::io

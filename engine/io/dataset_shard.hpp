@@ -1,0 +1,46 @@
+#pragma once
+// One rank's block of rows of a vocloud dataset.h5, as the learning stages (som, forest,
+// predict) read it: a contiguous block of rows of /flux or a feature set, with their
+// labels and the wavelength grid. Blocks are balanced by row count; rank r holds rows
+// [N r / P, N (r + 1) / P).
+#include "comm/comm.hpp"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace vocloud::io {
+
+struct DatasetShard {
+  std::string path;                 ///< the dataset.h5
+  std::string name;                 ///< the HDF5 dataset of the rows ("/flux", ...)
+  std::uint64_t totalRows = 0;
+  std::uint64_t first = 0;          ///< global index of the first local row
+  std::uint64_t count = 0;          ///< local rows
+  std::uint64_t dims = 0;
+  std::vector<float> rows;          ///< [count][dims]
+  std::vector<std::string> labels;  ///< [count]; empty strings where /meta/label has none
+  std::vector<double> wave;         ///< /wave when the rows are the flux, else empty
+};
+
+/// The HDF5 dataset a feature set name selects: "flux" -> /flux, "pca" -> /features/pca,
+/// "wavelet" -> /features/wavelet. Throws vocloud::UsageError for another name.
+std::string featureDataset(std::string const& features);
+
+/// Reads this rank's block of `features` rows (and labels, and /wave for the flux) of the
+/// data set at `path`. Throws vocloud::UsageError naming the file and dataset when it is
+/// missing or empty. Collective over comm.
+DatasetShard readDatasetShard(std::string const& path, std::string const& features,
+                              comm::Comm const& comm);
+
+/// The sorted union of every rank's labels (empty labels dropped), the same on every rank.
+/// Collective over comm.
+std::vector<std::string> unionOfLabels(std::vector<std::string> const& local,
+                                       comm::Comm const& comm);
+
+/// Index of each label in `classes` (sorted, as unionOfLabels gives), -1 for labels not in
+/// it (e.g. empty).
+std::vector<int> classIndices(std::vector<std::string> const& labels,
+                              std::vector<std::string> const& classes);
+
+}  // namespace vocloud::io
