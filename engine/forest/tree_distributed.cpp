@@ -129,7 +129,7 @@ std::vector<int> assignOwners(std::vector<SmallNode> const& queue, int ranks) {
   return owner;
 }
 
-/// Finishes the small nodes of a level (see the header). Each rank sends, per node of a
+/// Finishes the small nodes of a tree (see the header). Each rank sends, per node of a
 /// batch: its row count n, then n global rows, n labels, n weights and the n x D bins
 /// feature-major. Collective over comm.
 void finishSmallNodes(comm::Comm const& comm, GrowParams const& p, LocalGrower& grower,
@@ -320,7 +320,6 @@ void growTreeDistributed(comm::Comm const& comm, GrowParams const& p, SplitScore
     else
       cur.push_back(std::move(root));
   }
-  finishSmallNodes(comm, p, grower, shard, pos, small, out);
 
   Kokkos::View<std::uint8_t const**, Kokkos::LayoutRight, Kokkos::HostSpace, Unmanaged> binView(
       shard.bins.data(), std::size_t(shard.features), std::size_t(shard.rows));
@@ -394,7 +393,6 @@ void growTreeDistributed(comm::Comm const& comm, GrowParams const& p, SplitScore
     }
 
     next.clear();
-    small.clear();
     for (std::size_t i = 0; i < cur.size(); ++i) {
       OpenNode& node = cur[i];
       for (int f : node.round)
@@ -446,11 +444,12 @@ void growTreeDistributed(comm::Comm const& comm, GrowParams const& p, SplitScore
         next.push_back(std::move(child));
       }
     }
-    finishSmallNodes(comm, p, grower, shard, pos, small, out);
     prev = std::move(cur);
     cur = std::move(next);
     next = std::vector<OpenNode>();
   }
+  // All small nodes at once, after the level-wise part: one queue balances the owners best.
+  finishSmallNodes(comm, p, grower, shard, pos, small, out);
 }
 
 }  // namespace vocloud::forest::detail

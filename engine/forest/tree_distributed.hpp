@@ -11,10 +11,12 @@
 //      summed over ranks in one allreduce of integer counts;
 //   4. every rank scans the same reduced histograms and takes the same decisions; a node
 //      whose examined features were constant stays open and draws more next level;
-//   5. nodes with fewer than localNodeSamples bootstrap samples are finished on one rank:
-//      their rows are gathered to an owner rank (round robin over the level's small nodes,
-//      in batches of bounded size), sorted by global row, grown by LocalGrower, and the
-//      subtrees are shared with every rank.
+//   5. nodes with fewer than localNodeSamples bootstrap samples are set aside; when no open
+//      node is left, each is finished on one rank: owners are assigned largest node first
+//      to the least loaded rank, the node's rows are gathered to its owner (allgatherv in
+//      batches of at most 64 MiB; an alltoallv in Comm would cut this traffic by the rank
+//      count), sorted by global row, grown by LocalGrower, and the subtrees are shared with
+//      every rank and attached in the order the nodes were set aside.
 // Every decision depends only on integer counts summed over ranks and on hashes of global
 // row indices and node paths, so the tree is bitwise the same for any number of ranks and
 // for any localNodeSamples.
