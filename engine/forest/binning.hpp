@@ -1,0 +1,50 @@
+#pragma once
+// Quantile binning of float features into at most 256 bins, the same for any partition of
+// the rows over ranks:
+//   1. lo_f, hi_f = global min and max of feature f over the finite values of the rows used
+//      (float min/max are exact in any order);
+//   2. a fine histogram of kFineBins equal-width sub-bins of [lo_f, hi_f] (sub-bin of x:
+//      floor((x - lo) / (hi - lo) * kFineBins) in double, clamped), summed over ranks as
+//      integers;
+//   3. for q = 1 .. bins - 1, the first sub-bin s whose cumulative count c_s satisfies
+//      c_s * bins >= q * n (integer arithmetic) gives the edge float(lo + (s + 1) * width);
+//      edges that do not increase (several quantiles in one sub-bin) or fall outside
+//      (lo, hi) are dropped, so a feature has at most `bins` bins and a constant one has a single
+//      bin.
+// The bin of a value is the number of edges <= value, so "bin <= t" is exactly
+// "value < edge[t]": a split found on bins applies to unbinned floats unchanged. NaN falls
+// in the last bin (and goes right), -inf in the first, +inf in the last.
+#include "comm/comm.hpp"
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace vocloud::forest {
+
+/// Equal-width sub-bins per feature used to place the quantile edges.
+constexpr int kFineBins = 4096;
+
+/// Bin edges of every feature: feature f's edges are edges[offsets[f] .. offsets[f + 1]),
+/// strictly increasing; it has (offsets[f + 1] - offsets[f] + 1) bins.
+struct BinEdges {
+  int features = 0;
+  std::vector<std::int64_t> offsets;  ///< features + 1
+  std::vector<float> edges;
+  int bins(int f) const { return static_cast<int>(offsets[f + 1] - offsets[f]) + 1; }
+  int maxBins() const;
+};
+
+/// Quantile edges of `features` columns of x (rows x features floats, row-major) for at
+/// most `bins` bins, from the rows whose `use` byte is non-zero (all rows when `use` is
+/// null). Non-finite values are ignored. Collective over comm.
+BinEdges computeBinEdges(comm::Comm const& comm, float const* x, std::size_t rows, int features,
+                         int bins, std::uint8_t const* use);
+
+/// The bin of `value` among `count` increasing edges: the number of edges <= value.
+int binOf(float const* edges, int count, float value);
+
+/// The binned rows, feature-major: result[f * rows + i] = bin of x[i * features + f].
+std::vector<std::uint8_t> binFeatureMajor(BinEdges const& edges, float const* x, std::size_t rows);
+
+}  // namespace vocloud::forest

@@ -1,0 +1,222 @@
+#include "forest/forest_train.hpp"
+
+#include "core/error.hpp"
+#include "forest/binning.hpp"
+#include "forest/forest_random.hpp"
+#include "forest/tree_distributed.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <string>
+
+namespace vocloud::forest {
+
+std::uint32_t bootstrapWeight(ForestConfig const& config, int tree, std::uint64_t row) {
+  if (!config.bootstrap) return 1;
+  return detail::poissonWeight(config.seed, tree, row, config.sampleFraction);
+}
+
+int permutedBin(std::uint64_t seed, int tree, int feature, std::uint64_t row,
+                std::uint64_t const* cumulative, int bins) {
+  std::uint64_t const total = cumulative[bins - 1];
+  if (total == 0) return 0;
+  std::uint64_t const h = detail::hash4(seed, detail::kPermuteStream ^ (std::uint64_t(tree) << 24),
+                                        std::uint64_t(feature), row);
+  auto target = static_cast<std::uint64_t>(detail::unitFromHash(h) * double(total));
+  if (target >= total) target = total - 1;
+  return static_cast<int>(std::upper_bound(cumulative, cumulative + bins, target) - cumulative);
+}
+
+namespace {
+
+void checkShard(comm::Comm const& comm, ForestShard const& s) {
+  std::string problem;
+  if (s.classes < 1 || s.classes > 256)
+    problem = "classes must be in [1, 256] (got " + std::to_string(s.classes) + ")";
+  else if (s.features < 1)
+    problem = "no features";
+  else if (s.rows > 0 && (s.x == nullptr || s.labels == nullptr))
+    problem = "rows without data or labels";
+  for (std::size_t i = 0; problem.empty() && i < s.rows; ++i)
+    if (s.labels[i] >= s.classes)
+      problem = "label " + std::to_string(s.labels[i]) + " of global row " +
+                std::to_string(s.globalOffset + i) + " is not below classes " +
+                std::to_string(s.classes);
+  bool const same =
+      comm.allreduce(s.features, comm::Op::Min) == comm.allreduce(s.features, comm::Op::Max) &&
+      comm.allreduce(s.classes, comm::Op::Min) == comm.allreduce(s.classes, comm::Op::Max);
+  if (problem.empty() && !same) problem = "ranks disagree on the number of features or classes";
+  if (!comm.allOk(problem.empty()))
+    throw Error("forest: " +
+                (problem.empty() ? std::string("invalid rows on another rank") : problem));
+}
+
+void appendTree(detail::TreeNodes const& t, BinEdges const& edges, ForestModel& m) {
+  for (int k = 0; k < t.size(); ++k) {
+    int const f = t.feature[k];
+    m.feature.push_back(f);
+    m.thresholdBin.push_back(t.thresholdBin[k]);
+    m.threshold.push_back(f < 0 ? 0.f : edges.edges[edges.offsets[f] + t.thresholdBin[k]]);
+    m.left.push_back(t.left[k]);
+    m.right.push_back(t.right[k]);
+    m.samples.push_back(t.samples[k]);
+    m.impurityDecrease.push_back(t.gain[k]);
+  }
+  m.value.insert(m.value.end(), t.value.begin(), t.value.end());
+  m.treeOffsets.push_back(m.nodes());
+}
+
+}  // namespace
+
+ForestResult trainForest(ForestConfig const& config, comm::Comm const& comm,
+                         ForestShard const& shard) {
+  validateForestConfig(config);
+  checkShard(comm, shard);
+  int const d = shard.features, k = shard.classes;
+  std::size_t const rows = shard.rows;
+  std::vector<std::uint8_t> use(rows);
+  for (std::size_t i = 0; i < rows; ++i)
+    use[i] = (shard.inTraining == nullptr || shard.inTraining[i]) && shard.labels[i] >= 0;
+
+  ForestResult r;
+  ForestModel& m = r.model;
+  m.classes = k;
+  m.features = d;
+  m.edges = computeBinEdges(comm, shard.x, rows, d, config.bins, use.data());
+  m.treeOffsets.push_back(0);
+
+  detail::ShardData data;
+  data.rows = static_cast<int>(rows);
+  data.features = d;
+  data.globalOffset = shard.globalOffset;
+  data.bins = binFeatureMajor(m.edges, shard.x, rows);
+  data.labels.assign(rows, 0);
+  std::vector<unsigned long long> classCounts(std::size_t(k), 0);
+  for (std::size_t i = 0; i < rows; ++i) {
+    if (!use[i]) continue;
+    data.labels[i] = static_cast<std::uint8_t>(shard.labels[i]);
+    ++classCounts[std::size_t(shard.labels[i])];
+  }
+  comm.allreduce(classCounts, comm::Op::Sum);
+  r.classCounts.assign(classCounts.begin(), classCounts.end());
+  std::uint64_t trainingRows = 0;
+  for (auto c : r.classCounts) trainingRows += c;
+  if (trainingRows == 0) throw Error("forest: no labelled training rows on any rank");
+  r.classWeights.assign(std::size_t(k), 1.);
+  if (config.classWeight == ClassWeight::Balanced)
+    for (int c = 0; c < k; ++c)
+      r.classWeights[c] =
+          r.classCounts[c] ? double(trainingRows) / (double(k) * r.classCounts[c]) : 0.;
+
+  detail::GrowParams p;
+  p.seed = config.seed;
+  p.features = d;
+  p.classes = k;
+  p.mtry = featuresPerSplit(config, d);
+  p.maxDepth = config.maxDepth;
+  p.minSamplesSplit = std::uint64_t(config.minSamplesSplit);
+  p.minSamplesLeaf = std::uint64_t(config.minSamplesLeaf);
+  for (int f = 0; f < d; ++f) p.bins.push_back(m.edges.bins(f));
+  p.maxBins = m.edges.maxBins();
+  detail::SplitScorer scorer(config.criterion, r.classWeights, p.minSamplesLeaf);
+
+  // Global bin distribution of each feature over the training rows (permutation draws).
+  bool const permute = config.bootstrap && config.permutationImportance;
+  std::size_t const mb = std::size_t(p.maxBins);
+  std::vector<std::uint64_t> cumulative;
+  if (permute) {
+    cumulative.assign(std::size_t(d) * mb, 0);
+    for (int f = 0; f < d; ++f)
+      for (std::size_t i = 0; i < rows; ++i)
+        if (use[i]) ++cumulative[std::size_t(f) * mb + data.bins[std::size_t(f) * rows + i]];
+    comm.allreduce(reinterpret_cast<unsigned long long*>(cumulative.data()), cumulative.size(),
+                   comm::Op::Sum);
+    for (int f = 0; f < d; ++f)
+      for (std::size_t b = 1; b < mb; ++b) cumulative[f * mb + b] += cumulative[f * mb + b - 1];
+  }
+
+  r.oobProbabilitySums.assign(rows * std::size_t(k), 0.);
+  r.oobTrees.assign(rows, 0);
+  std::vector<long long> accuracyDrop(permute ? std::size_t(d) : 0, 0);
+  unsigned long long oobCases = 0;
+  std::vector<double> importance(std::size_t(d), 0.);
+  std::vector<double> treeImportance(std::size_t(d), 0.);
+  std::vector<std::uint32_t> weights(rows);
+  std::vector<int> pathFeatures;
+  detail::TreeNodes tree;
+  for (int t = 0; t < config.trees; ++t) {
+    p.tree = t;
+    for (std::size_t i = 0; i < rows; ++i)
+      weights[i] = use[i] ? bootstrapWeight(config, t, shard.globalOffset + i) : 0;
+    detail::growTreeDistributed(comm, p, scorer, data, weights, config.localNodeSamples, tree);
+    appendTree(tree, m.edges, m);
+
+    std::fill(treeImportance.begin(), treeImportance.end(), 0.);
+    double treeTotal = 0.;
+    for (int j = 0; j < tree.size(); ++j)
+      if (tree.feature[j] >= 0) {
+        treeImportance[std::size_t(tree.feature[j])] += tree.gain[j];
+        treeTotal += tree.gain[j];
+      }
+    if (treeTotal > 0.)
+      for (int f = 0; f < d; ++f) importance[f] += treeImportance[f] / treeTotal;
+
+    if (!config.bootstrap) continue;
+    std::int64_t const base = m.treeOffsets[t];
+    for (std::size_t i = 0; i < rows; ++i) {
+      if (!use[i] || weights[i] != 0) continue;
+      auto const binOfRow = [&](int f) { return data.bins[std::size_t(f) * rows + i]; };
+      std::int64_t const leaf = leafOfBinned(m, t, binOfRow);
+      float const* v = m.value.data() + std::size_t(leaf) * k;
+      for (int c = 0; c < k; ++c) r.oobProbabilitySums[i * k + c] += v[c];
+      ++r.oobTrees[i];
+      if (!permute) continue;
+      ++oobCases;
+      int const label = data.labels[i];
+      bool const correct = argmax(v, k) == label;
+      pathFeatures.clear();
+      for (std::int64_t node = base; m.feature[node] >= 0;) {
+        int const f = m.feature[node];
+        if (std::find(pathFeatures.begin(), pathFeatures.end(), f) == pathFeatures.end())
+          pathFeatures.push_back(f);
+        node = base + (binOfRow(f) <= m.thresholdBin[node] ? m.left[node] : m.right[node]);
+      }
+      std::uint64_t const g = shard.globalOffset + i;
+      for (int f : pathFeatures) {
+        int const pb =
+            permutedBin(config.seed, t, f, g, cumulative.data() + std::size_t(f) * mb, p.bins[f]);
+        auto const permuted = [&](int f2) { return f2 == f ? pb : int(binOfRow(f2)); };
+        std::int64_t const leaf2 = leafOfBinned(m, t, permuted);
+        bool const correct2 = argmax(m.value.data() + std::size_t(leaf2) * k, k) == label;
+        accuracyDrop[f] += int(correct) - int(correct2);
+      }
+    }
+  }
+
+  double importanceTotal = 0.;
+  for (auto& v : importance) importanceTotal += (v /= config.trees);
+  r.impurityImportance = importance;
+  if (importanceTotal > 0.)
+    for (auto& v : r.impurityImportance) v /= importanceTotal;
+
+  unsigned long long oob[2] = {0, 0};  // rows with an OOB vote, wrong ones among them
+  for (std::size_t i = 0; i < rows; ++i) {
+    if (r.oobTrees[i] == 0) continue;
+    ++oob[0];
+    if (argmax(r.oobProbabilitySums.data() + i * k, k) != shard.labels[i]) ++oob[1];
+  }
+  comm.allreduce(oob, 2, comm::Op::Sum);
+  r.oobRows = oob[0];
+  r.oobError = oob[0] ? double(oob[1]) / double(oob[0]) : std::numeric_limits<double>::quiet_NaN();
+  if (permute) {
+    comm.allreduce(accuracyDrop, comm::Op::Sum);
+    oobCases = comm.allreduce(oobCases, comm::Op::Sum);
+    r.permutationImportance.assign(std::size_t(d), 0.);
+    for (int f = 0; f < d; ++f)
+      r.permutationImportance[f] = oobCases ? double(accuracyDrop[f]) / double(oobCases) : 0.;
+  }
+  return r;
+}
+
+}  // namespace vocloud::forest
