@@ -53,7 +53,7 @@ void addGeneral(Schema& s) {
                   "Name of the experiment; outputs go to <output>/<experiment>/ (required)"));
   s.key(keyString("output", "output",
                   "Output root directory (relative paths are taken from the working directory)"));
-  s.key(keyEnum("stages", "[synth]", {"synth", "acquire", "preprocess", "som"},
+  s.key(keyEnum("stages", "[synth]", {"synth", "acquire", "preprocess", "som", "forest", "predict"},
                 "Stages that `vocloud run` executes, in this order", Type::EnumList));
   s.section("log", "Logging and progress reporting.");
   s.key(keyEnum("log.level", "info", {"debug", "info", "warn", "error", "quiet"},
@@ -268,6 +268,42 @@ void addSom(Schema& s) {
   s.key(keyBool("som.somoclu_files", "true", "Also write somoclu's som.wts, som.bm and som.umx text files"));
 }
 
+void addForest(Schema& s) {
+  s.section("forest", "Distributed random forest with stratified k-fold cross-validation.");
+  s.key(keyEnum("forest.input", "preprocess", {"preprocess", "file"},
+                "Which data set: the preprocess stage's dataset.h5, or dataset_file"));
+  s.key(keyString("forest.dataset_file", "\"\"", "input: file - path of a vocloud dataset.h5"));
+  s.key(keyEnum("forest.features", "flux", {"flux", "pca", "wavelet"},
+                "What the trees split on: /flux, /features/pca or /features/wavelet"));
+  s.key(keyInt("forest.trees", "100", 1, 100000, "Number of trees"));
+  s.key(keyString("forest.max_features", "sqrt",
+                  "Features tried per split: sqrt, log2, all, a fraction in (0, 1) or a count"));
+  s.key(keyInt("forest.max_depth", "0", 0, 1000, "Deepest level of a tree (0: unlimited)"));
+  s.key(keyInt("forest.min_samples_leaf", "1", 1, 1e9, "Fewest (bootstrap) samples in a leaf"));
+  s.key(keyInt("forest.min_samples_split", "2", 2, 1e9, "Fewest (bootstrap) samples a node needs to split"));
+  s.key(keyEnum("forest.criterion", "gini", {"gini", "entropy"}, "Impurity of a split"));
+  s.key(keyEnum("forest.class_weight", "none", {"none", "balanced"},
+                "balanced: weigh classes inversely to their frequency"));
+  s.key(keyBool("forest.bootstrap", "true", "Poisson bootstrap weights per tree (off: every row once)"));
+  s.key(keyFloat("forest.sample_fraction", "1", 0.001, 4, "Mean bootstrap weight of a row"));
+  s.key(keyInt("forest.bins", "256", 2, 256, "Quantile bins per feature (computed over all ranks)"));
+  s.key(keyInt("forest.seed", "1", 0, 9.2e18, "Seed of bootstrap, feature draws and folds"));
+  s.key(keyInt("forest.folds", "5", 0, 100, "Stratified cross-validation folds (0: none)"));
+  s.key(keyBool("forest.permutation_importance", "true",
+                "Also measure feature importance by OOB permutation (needs bootstrap)"));
+}
+
+void addPredict(Schema& s) {
+  s.section("predict", "Apply a trained forest to a data set and rank candidates of one class.");
+  s.key(keyEnum("predict.input", "preprocess", {"preprocess", "file"},
+                "The data set to classify: the preprocess stage's, or dataset_file"));
+  s.key(keyString("predict.dataset_file", "\"\"", "input: file - path of a vocloud dataset.h5 on the model's grid"));
+  s.key(keyString("predict.model_file", "\"\"", "A forest.h5 (empty: the forest stage's)"));
+  s.key(keyString("predict.class", "\"\"", "The class whose new members are sought (required)"));
+  s.key(keyEnum("predict.rows", "all", {"all", "unlabelled"}, "Which rows are candidates"));
+  s.key(keyInt("predict.top", "1000", 0, 1e9, "Candidates listed, most probable first (0: all)"));
+}
+
 }  // namespace
 
 Schema experimentSchema() {
@@ -277,6 +313,8 @@ Schema experimentSchema() {
   addAcquire(schema);
   addPreprocess(schema);
   addSom(schema);
+  addForest(schema);
+  addPredict(schema);
   return schema;
 }
 

@@ -5,6 +5,8 @@
 #include "core/hash.hpp"
 #include "preprocess/preprocess_stage.hpp"
 #include "som/som_stage.hpp"
+#include "forest/forest_stage.hpp"
+#include "forest/predict_stage.hpp"
 #include "synth/synth_stage.hpp"
 
 namespace vocloud::pipeline {
@@ -95,6 +97,68 @@ std::vector<StageDef> stageCatalog() {
     return core::sha256File(config.getString("som.dataset_file"));
   };
   catalog.push_back(som);
+
+  pipeline::StageDef forest{
+      "forest",
+      "cross-validate and train a distributed random forest on the labelled rows",
+      {"forest"},
+      {},
+      [](StageContext& context) {
+        auto const config = forest::forestStageConfigFrom(context.config);
+        forest::ForestStageRun run;
+        run.datasetPath = config.input == "file"
+                              ? config.datasetFile
+                              : context.inputDirs.at(config.input) + "/dataset.h5";
+        run.outputDir = context.outputDir;
+        run.fingerprint = context.fingerprint;
+        run.provenance = context.config.effectiveYaml();
+        auto const result =
+            forest::runForestStage(config, run, context.comm, context.log, context.timers);
+        return forest::describe(result, context.finalDir + "/forest.h5");
+      }};
+  forest.inputsFor = [](config::Config const& config) {
+    std::string const input = config.getString("forest.input");
+    return input == "file" ? std::vector<std::string>{} : std::vector<std::string>{input};
+  };
+  forest.extraFingerprint = [](config::Config const& config) {
+    if (config.getString("forest.input") != "file") return std::string();
+    return core::sha256File(config.getString("forest.dataset_file"));
+  };
+  catalog.push_back(forest);
+
+  pipeline::StageDef predict{
+      "predict",
+      "apply a trained forest to a data set and rank the candidates of a class",
+      {"predict"},
+      {},
+      [](StageContext& context) {
+        auto const config = forest::predictConfigFrom(context.config);
+        forest::PredictRun run;
+        run.datasetPath = config.input == "file"
+                              ? config.datasetFile
+                              : context.inputDirs.at("preprocess") + "/dataset.h5";
+        run.modelPath = config.modelFile.empty() ? context.inputDirs.at("forest") + "/forest.h5"
+                                                 : config.modelFile;
+        run.outputDir = context.outputDir;
+        run.provenance = context.config.effectiveYaml();
+        auto const result = forest::runPredict(config, run, context.comm, context.log, context.timers);
+        return forest::describe(result, context.finalDir);
+      }};
+  predict.inputsFor = [](config::Config const& config) {
+    std::vector<std::string> inputs;
+    if (config.getString("predict.input") != "file") inputs.push_back("preprocess");
+    if (config.getString("predict.model_file").empty()) inputs.push_back("forest");
+    return inputs;
+  };
+  predict.extraFingerprint = [](config::Config const& config) {
+    std::string extra;
+    if (config.getString("predict.input") == "file")
+      extra += core::sha256File(config.getString("predict.dataset_file"));
+    if (!config.getString("predict.model_file").empty())
+      extra += core::sha256File(config.getString("predict.model_file"));
+    return extra;
+  };
+  catalog.push_back(predict);
   return catalog;
 }
 

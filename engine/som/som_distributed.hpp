@@ -10,6 +10,7 @@
 // to trainSerial's. A PCA initialisation adds double sums over ranks, whose rounding can
 // differ in the last bits between rank counts; the maps then agree to that rounding.
 #include "comm/comm.hpp"
+#include "comm/ranking.hpp"
 #include "som/batch_som.hpp"
 #include "som/som_outliers.hpp"
 
@@ -84,16 +85,7 @@ MapEvaluation evaluateMap(Codebook const& codebook, comm::Comm const& comm, floa
 std::vector<double> classHits(std::vector<int> const& bmu, std::vector<int> const& classOf,
                               int classes, int nodes, comm::Comm const& comm);
 
-/// One entry of the ranked outlier list.
-struct RankedRow {
-  std::int64_t row = 0;  ///< global row index
-  float score = 0.f;
-};
-
-/// The `count` rows with the highest scores over all ranks, by score descending then row
-/// ascending; `firstRow` is the global index of the first local row. Every rank gets the
-/// list. Collective over comm.
-std::vector<RankedRow> topScores(std::vector<float> const& score, std::int64_t firstRow,
-                                 std::size_t count, comm::Comm const& comm);
+using comm::RankedRow;
+using comm::topScores;
 
 }  // namespace vocloud::som

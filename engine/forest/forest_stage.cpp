@@ -1,0 +1,334 @@
+#include "forest/forest_stage.hpp"
+
+#include "core/error.hpp"
+#include "core/version.hpp"
+#include "forest/eval/folds.hpp"
+#include "forest/eval/metrics.hpp"
+#include "forest/forest_file.hpp"
+#include "forest/forest_model.hpp"
+#include "forest/forest_train.hpp"
+#include "io/dataset_shard.hpp"
+#include "io/h5_store.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <limits>
+
+namespace vocloud::forest {
+
+void parseMaxFeatures(std::string const& text, ForestConfig& config) {
+  if (text == "sqrt") {
+    config.maxFeatures = MaxFeatures::Sqrt;
+  } else if (text == "log2") {
+    config.maxFeatures = MaxFeatures::Log2;
+  } else if (text == "all") {
+    config.maxFeatures = MaxFeatures::All;
+  } else {
+    char* end = nullptr;
+    double const value = std::strtod(text.c_str(), &end);
+    if (text.empty() || end == nullptr || *end != '\0' || !(value > 0.))
+      throw UsageError("forest.max_features: '" + text +
+                       "' is not sqrt, log2, all, a fraction in (0, 1) or a count >= 1");
+    if (value < 1.) {
+      config.maxFeatures = MaxFeatures::Fraction;
+      config.maxFeaturesFraction = value;
+    } else {
+      if (value != std::floor(value))
+        throw UsageError("forest.max_features: a count must be a whole number, got '" + text + "'");
+      config.maxFeatures = MaxFeatures::Count;
+      config.maxFeaturesCount = static_cast<int>(value);
+    }
+  }
+}
+
+ForestStageConfig forestStageConfigFrom(config::Config const& config) {
+  ForestStageConfig out;
+  auto str = [&](char const* key) { return config.getString(std::string("forest.") + key); };
+  auto integer = [&](char const* key) { return config.getInt(std::string("forest.") + key); };
+  out.input = str("input");
+  out.datasetFile = str("dataset_file");
+  if (out.input == "file" && out.datasetFile.empty())
+    throw UsageError("config: " + config.where("forest.input") +
+                     ": forest.input is 'file' but forest.dataset_file is empty");
+  out.features = str("features");
+  ForestConfig& f = out.forest;
+  f.trees = static_cast<int>(integer("trees"));
+  try {
+    parseMaxFeatures(str("max_features"), f);
+  } catch (Error const& e) {
+    throw UsageError("config: " + config.where("forest.max_features") + ": " + e.what());
+  }
+  f.maxDepth = static_cast<int>(integer("max_depth"));
+  f.minSamplesLeaf = static_cast<int>(integer("min_samples_leaf"));
+  f.minSamplesSplit = static_cast<int>(integer("min_samples_split"));
+  f.criterion = str("criterion") == "entropy" ? Criterion::Entropy : Criterion::Gini;
+  f.classWeight = str("class_weight") == "balanced" ? ClassWeight::Balanced : ClassWeight::None;
+  f.bootstrap = config.getBool("forest.bootstrap");
+  f.sampleFraction = config.getDouble("forest.sample_fraction");
+  f.bins = static_cast<int>(integer("bins"));
+  f.seed = static_cast<std::uint64_t>(integer("seed"));
+  f.permutationImportance = config.getBool("forest.permutation_importance") && f.bootstrap;
+  out.folds = static_cast<int>(integer("folds"));
+  if (out.folds == 1)
+    throw UsageError("config: " + config.where("forest.folds") +
+                     ": forest.folds must be 0 (no cross-validation) or at least 2");
+  try {
+    validateForestConfig(f);
+  } catch (Error const& e) {
+    throw UsageError("config: " + config.where("forest") + ": " + e.what());
+  }
+  return out;
+}
+
+namespace {
+
+using io::H5Rows;
+using io::H5Type;
+
+double secondsSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+template <class T>
+void writeRows(io::H5File const& file, std::string const& name, H5Type type, std::uint64_t cols,
+               std::uint64_t totalRows, std::uint64_t first, std::vector<T> const& local) {
+  H5Rows const set = H5Rows::create(file, name, type, cols, cols ? 4096 : 65536);
+  set.resize(totalRows);
+  set.write(first, cols ? local.size() / cols : local.size(), local.data());
+}
+
+template <class T>
+void writeWhole(io::H5File const& file, std::string const& name, H5Type type, std::uint64_t cols,
+                std::vector<T> const& values) {
+  std::uint64_t const rows = cols ? values.size() / cols : values.size();
+  H5Rows const set = H5Rows::create(file, name, type, cols, std::max<std::uint64_t>(1, rows));
+  set.resize(rows);
+  set.write(0, file.rank() == 0 ? rows : 0, values.data());
+}
+
+/// The per-fold results that go to forest.h5.
+struct CrossValidation {
+  std::vector<int> fold;                 ///< local rows
+  std::vector<float> probability;        ///< local rows x classes, out of fold (NaN: none)
+  std::vector<std::int64_t> prediction;  ///< local rows, -1: none
+  std::vector<ClassMetrics> metrics;     ///< per fold
+  std::vector<AucMetrics> aucs;          ///< per fold
+  std::vector<ConfusionMatrix> confusion;
+  CvSummary summary;
+};
+
+CrossValidation crossValidate(ForestStageConfig const& config, io::DatasetShard const& shard,
+                              std::vector<int> const& labels, int classes, comm::Comm const& comm,
+                              core::Log const& log) {
+  CrossValidation cv;
+  std::size_t const n = shard.count;
+  int const k = config.folds;
+  cv.fold = assignFolds(comm, labels, classes, FoldOptions{k, config.forest.seed});
+  cv.probability.assign(n * classes, std::numeric_limits<float>::quiet_NaN());
+  cv.prediction.assign(n, -1);
+  std::vector<int> predicted(n, -1);
+  for (int f = 0; f < k; ++f) {
+    auto const start = std::chrono::steady_clock::now();
+    std::vector<std::uint8_t> inTraining(n);
+    for (std::size_t i = 0; i < n; ++i) inTraining[i] = labels[i] >= 0 && cv.fold[i] != f;
+    ForestShard const train{shard.rows.data(), n, static_cast<int>(shard.dims), shard.first,
+                            labels.data(), classes, inTraining.data()};
+    ForestConfig foldConfig = config.forest;
+    foldConfig.permutationImportance = false;  // only the final forest reports importances
+    ForestResult const result = trainForest(foldConfig, comm, train);
+    std::vector<double> const proba = predictProba(result.model, shard.rows.data(), n);
+    std::vector<int> truth;
+    std::vector<float> scores;
+    for (std::size_t i = 0; i < n; ++i) {
+      if (cv.fold[i] != f) continue;
+      double const* p = proba.data() + i * classes;
+      for (int c = 0; c < classes; ++c) {
+        cv.probability[i * classes + c] = static_cast<float>(p[c]);
+        scores.push_back(std::clamp(static_cast<float>(p[c]), 0.f, 1.f));
+      }
+      predicted[i] = argmax(p, classes);
+      cv.prediction[i] = predicted[i];
+      truth.push_back(labels[i]);
+    }
+    ScoreHistogram histogram = scoreHistogram(truth, scores, classes);
+    reduce(histogram, comm);
+    cv.aucs.push_back(rocAuc(histogram));
+    char line[160];
+    std::snprintf(line, sizeof line, "forest: fold %d/%d trained and predicted in %.2f s", f + 1,
+                  k, secondsSince(start));
+    log.info(line);
+  }
+  cv.confusion = confusionMatricesByFold(labels, predicted, cv.fold, k, classes);
+  for (auto& matrix : cv.confusion) {
+    reduce(matrix, comm);
+    cv.metrics.push_back(classMetrics(matrix));
+  }
+  cv.summary = summariseFolds(cv.metrics, cv.aucs);
+  return cv;
+}
+
+void writeForestH5(std::string const& path, ForestStageConfig const& config,
+                   ForestStageRun const& run, io::DatasetShard const& shard,
+                   std::vector<int> const& labels, std::vector<std::string> const& classes,
+                   ForestResult const& final, CrossValidation const& cv, comm::Comm const& comm) {
+  auto const nClasses = static_cast<std::uint64_t>(classes.size());
+  io::H5File file = io::H5File::createParallel(path, comm);
+  writeModel(file, final.model, ModelContext{classes, config.features, shard.wave}, comm);
+
+  std::vector<std::int64_t> row(shard.count), label(shard.count);
+  for (std::size_t i = 0; i < shard.count; ++i) {
+    row[i] = static_cast<std::int64_t>(shard.first + i);
+    label[i] = labels[i];
+  }
+  file.createGroup("/spectra");
+  writeRows(file, "/spectra/row", H5Type::Int64, 0, shard.totalRows, shard.first, row);
+  writeRows(file, "/spectra/label", H5Type::Int64, 0, shard.totalRows, shard.first, label);
+  // The final forest's own predictions of every row, as the in-memory model gives them
+  // (predict from the saved model must reproduce them).
+  std::vector<double> const fitted = predictProba(final.model, shard.rows.data(), shard.count);
+  writeRows(file, "/spectra/probability", H5Type::Float32, nClasses, shard.totalRows, shard.first,
+            std::vector<float>(fitted.begin(), fitted.end()));
+  // Out-of-bag probabilities of the final forest (NaN for rows never out of bag).
+  std::vector<float> oob(shard.count * nClasses, std::numeric_limits<float>::quiet_NaN());
+  for (std::size_t i = 0; i < shard.count; ++i)
+    if (!final.oobTrees.empty() && final.oobTrees[i] > 0)
+      for (std::uint64_t c = 0; c < nClasses; ++c)
+        oob[i * nClasses + c] =
+            static_cast<float>(final.oobProbabilitySums[i * nClasses + c] / final.oobTrees[i]);
+  file.createGroup("/oob");
+  writeRows(file, "/oob/probability", H5Type::Float32, nClasses, shard.totalRows, shard.first, oob);
+  file.setAttribute("/oob", "error", final.oobError);
+  file.setAttribute("/oob", "rows", static_cast<double>(final.oobRows));
+
+  file.createGroup("/importance");
+  writeWhole(file, "/importance/impurity", H5Type::Float64, 0, final.impurityImportance);
+  if (!final.permutationImportance.empty())
+    writeWhole(file, "/importance/permutation", H5Type::Float64, 0, final.permutationImportance);
+
+  if (config.folds >= 2) {
+    file.createGroup("/cv");
+    std::vector<std::int64_t> fold(cv.fold.begin(), cv.fold.end());
+    writeRows(file, "/cv/fold", H5Type::Int64, 0, shard.totalRows, shard.first, fold);
+    writeRows(file, "/cv/probability", H5Type::Float32, nClasses, shard.totalRows, shard.first,
+              cv.probability);
+    writeRows(file, "/cv/prediction", H5Type::Int64, 0, shard.totalRows, shard.first,
+              cv.prediction);
+    std::vector<double> accuracy, macroF1, macroAuc, precision, recall, f1, auc;
+    std::vector<std::int64_t> confusion;
+    for (std::size_t f = 0; f < cv.metrics.size(); ++f) {
+      ClassMetrics const& m = cv.metrics[f];
+      accuracy.push_back(m.accuracy);
+      macroF1.push_back(m.macroF1);
+      macroAuc.push_back(cv.aucs[f].macroAuc);
+      precision.insert(precision.end(), m.precision.begin(), m.precision.end());
+      recall.insert(recall.end(), m.recall.begin(), m.recall.end());
+      f1.insert(f1.end(), m.f1.begin(), m.f1.end());
+      auc.insert(auc.end(), cv.aucs[f].auc.begin(), cv.aucs[f].auc.end());
+      confusion.insert(confusion.end(), cv.confusion[f].counts.begin(), cv.confusion[f].counts.end());
+    }
+    writeWhole(file, "/cv/accuracy", H5Type::Float64, 0, accuracy);
+    writeWhole(file, "/cv/macro_f1", H5Type::Float64, 0, macroF1);
+    writeWhole(file, "/cv/macro_auc", H5Type::Float64, 0, macroAuc);
+    writeWhole(file, "/cv/precision", H5Type::Float64, nClasses, precision);
+    writeWhole(file, "/cv/recall", H5Type::Float64, nClasses, recall);
+    writeWhole(file, "/cv/f1", H5Type::Float64, nClasses, f1);
+    writeWhole(file, "/cv/auc", H5Type::Float64, nClasses, auc);
+    writeWhole(file, "/cv/confusion", H5Type::Int64, nClasses * nClasses, confusion);
+    CvSummary const& s = cv.summary;
+    for (auto const& [name, spread] :
+         std::vector<std::pair<std::string, Spread>>{{"accuracy", s.accuracy},
+                                                     {"macro_precision", s.macroPrecision},
+                                                     {"macro_recall", s.macroRecall},
+                                                     {"macro_f1", s.macroF1},
+                                                     {"macro_auc", s.macroAuc}}) {
+      file.setAttribute("/cv", name + "_mean", spread.mean);
+      file.setAttribute("/cv", name + "_sd", spread.sd);
+    }
+    file.setAttribute("/cv", "folds", static_cast<double>(config.folds));
+  }
+  file.setAttribute("/", "engine_version", core::engineVersion());
+  file.setAttribute("/", "fingerprint", run.fingerprint);
+  file.setAttribute("/", "config", run.provenance);
+  file.setAttribute("/", "dataset", run.datasetPath);
+  file.close();
+}
+
+}  // namespace
+
+ForestStageResult runForestStage(ForestStageConfig const& config, ForestStageRun const& run,
+                                 comm::Comm const& comm, core::Log const& log,
+                                 core::Timers& timers) {
+  validateForestConfig(config.forest);
+  io::DatasetShard shard;
+  {
+    core::ScopedTimer timer(timers, "read");
+    shard = io::readDatasetShard(run.datasetPath, config.features, comm);
+  }
+  std::vector<std::string> const classes = io::unionOfLabels(shard.labels, comm);
+  if (classes.size() < 2)
+    throw UsageError("forest: " + run.datasetPath + " /meta/label holds " +
+                     std::to_string(classes.size()) + " class(es); a classifier needs at least 2");
+  if (classes.size() > 256)
+    throw UsageError("forest: " + std::to_string(classes.size()) + " classes; at most 256 are supported");
+  std::vector<int> const labels = io::classIndices(shard.labels, classes);
+  auto const classCount = static_cast<int>(classes.size());
+
+  ForestStageResult result;
+  result.rows = shard.totalRows;
+  result.dims = shard.dims;
+  result.classes = classes;
+  result.folds = config.folds;
+  std::uint64_t labelled = 0;
+  for (int l : labels) labelled += l >= 0;
+  result.labelled = comm.allreduce(labelled, comm::Op::Sum);
+  log.info("forest: " + std::to_string(result.labelled) + " labelled of " +
+           std::to_string(shard.totalRows) + " rows, " + std::to_string(shard.dims) +
+           " features, " + std::to_string(classes.size()) + " classes");
+
+  CrossValidation cv;
+  if (config.folds >= 2) {
+    core::ScopedTimer timer(timers, "cross_validation");
+    cv = crossValidate(config, shard, labels, classCount, comm, log);
+    result.accuracyMean = cv.summary.accuracy.mean;
+    result.accuracySd = cv.summary.accuracy.sd;
+    result.macroF1Mean = cv.summary.macroF1.mean;
+    result.macroF1Sd = cv.summary.macroF1.sd;
+    result.macroAucMean = cv.summary.macroAuc.mean;
+  }
+  ForestResult final;
+  {
+    core::ScopedTimer timer(timers, "fit");
+    auto const start = std::chrono::steady_clock::now();
+    ForestShard const all{shard.rows.data(), shard.count, static_cast<int>(shard.dims),
+                          shard.first, labels.data(), classCount, nullptr};
+    final = trainForest(config.forest, comm, all);
+    result.fitSeconds = secondsSince(start);
+  }
+  result.oobError = final.oobError;
+  {
+    core::ScopedTimer timer(timers, "write");
+    writeForestH5(run.outputDir + "/forest.h5", config, run, shard, labels, classes, final, cv, comm);
+  }
+  return result;
+}
+
+std::string describe(ForestStageResult const& r, std::string const& path) {
+  char text[512];
+  if (r.folds >= 2)
+    std::snprintf(text, sizeof text,
+                  "%d-fold CV on %llu labelled rows x %llu: accuracy %.4f +- %.4f, macro-F1 %.4f +- "
+                  "%.4f, macro AUC %.4f; final forest in %.2f s, OOB error %.4f -> %s",
+                  r.folds, static_cast<unsigned long long>(r.labelled),
+                  static_cast<unsigned long long>(r.dims), r.accuracyMean, r.accuracySd,
+                  r.macroF1Mean, r.macroF1Sd, r.macroAucMean, r.fitSeconds, r.oobError,
+                  path.c_str());
+  else
+    std::snprintf(text, sizeof text, "forest on %llu labelled rows x %llu in %.2f s, OOB error %.4f -> %s",
+                  static_cast<unsigned long long>(r.labelled),
+                  static_cast<unsigned long long>(r.dims), r.fitSeconds, r.oobError, path.c_str());
+  return text;
+}
+
+}  // namespace vocloud::forest

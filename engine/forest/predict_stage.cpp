@@ -1,0 +1,242 @@
+#include "forest/predict_stage.hpp"
+
+#include "comm/ranking.hpp"
+#include "core/csv.hpp"
+#include "core/error.hpp"
+#include "core/files.hpp"
+#include "core/version.hpp"
+#include "forest/forest_file.hpp"
+#include "io/dataset_shard.hpp"
+#include "io/h5_store.hpp"
+#include "io/votable.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+namespace vocloud::forest {
+
+PredictConfig predictConfigFrom(config::Config const& config) {
+  PredictConfig out;
+  auto str = [&](char const* key) { return config.getString(std::string("predict.") + key); };
+  out.input = str("input");
+  out.datasetFile = str("dataset_file");
+  if (out.input == "file" && out.datasetFile.empty())
+    throw UsageError("config: " + config.where("predict.input") +
+                     ": predict.input is 'file' but predict.dataset_file is empty");
+  out.modelFile = str("model_file");
+  out.targetClass = str("class");
+  if (out.targetClass.empty())
+    throw UsageError("config: " + config.where("predict") +
+                     ": predict.class is required (the class whose new members are sought)");
+  out.rows = str("rows");
+  out.top = static_cast<std::uint64_t>(config.getInt("predict.top"));
+  return out;
+}
+
+namespace {
+
+std::string describeGrid(std::vector<double> const& wave) {
+  if (wave.empty()) return "no grid";
+  char text[96];
+  std::snprintf(text, sizeof text, "%zu points, %.3f-%.3f A", wave.size(), wave.front(), wave.back());
+  return text;
+}
+
+/// The data set must hold what the model was trained on.
+void checkCompatible(ForestModel const& model, ModelContext const& context,
+                     io::DatasetShard const& shard, std::string const& modelPath) {
+  if (shard.dims != static_cast<std::uint64_t>(model.features))
+    throw UsageError("predict: " + shard.path + shard.name + " has " + std::to_string(shard.dims) +
+                     " values per row, the model " + modelPath + " was trained on " +
+                     std::to_string(model.features) + ": preprocess it onto the model's grid");
+  bool same = context.wave.size() == shard.wave.size();
+  for (std::size_t i = 0; same && i < context.wave.size(); ++i)
+    same = std::fabs(context.wave[i] - shard.wave[i]) <= 1e-9 * std::fabs(context.wave[i]);
+  if (!same)
+    throw UsageError("predict: the grid of " + shard.path + " (" + describeGrid(shard.wave) +
+                     ") differs from the model's (" + describeGrid(context.wave) + ", " + modelPath +
+                     "): preprocess the data set with the same lambda_min, lambda_max, grid and "
+                     "points");
+}
+
+}  // namespace
+
+PredictResult runPredict(PredictConfig const& config, PredictRun const& run, comm::Comm const& comm,
+                         core::Log const& log, core::Timers& timers) {
+  ModelContext context;
+  ForestModel model;
+  std::string failure;
+  try {
+    model = readModel(run.modelPath, context);
+  } catch (Error const& e) {
+    failure = e.what();
+  }
+  if (!comm.allOk(failure.empty()))
+    throw UsageError(failure.empty() ? "predict: the model could not be read on another rank" : failure);
+  auto const target = std::find(context.classes.begin(), context.classes.end(), config.targetClass);
+  if (target == context.classes.end()) {
+    std::string known;
+    for (auto const& c : context.classes) known += (known.empty() ? "" : ", ") + c;
+    throw UsageError("predict: class '" + config.targetClass + "' is not one the model knows (" +
+                     known + ")");
+  }
+  int const targetIndex = static_cast<int>(target - context.classes.begin());
+  int const classes = model.classes;
+
+  io::DatasetShard shard;
+  {
+    core::ScopedTimer timer(timers, "read");
+    shard = io::readDatasetShard(run.datasetPath, context.features, comm);
+  }
+  checkCompatible(model, context, shard, run.modelPath);
+
+  std::vector<double> proba;
+  {
+    core::ScopedTimer timer(timers, "predict");
+    proba = predictProba(model, shard.rows.data(), shard.count);
+  }
+  std::vector<std::int64_t> predicted(shard.count);
+  std::vector<float> targetScore(shard.count);
+  std::uint64_t asTarget = 0;
+  for (std::size_t i = 0; i < shard.count; ++i) {
+    predicted[i] = argmax(proba.data() + i * classes, classes);
+    asTarget += predicted[i] == targetIndex;
+    bool const candidate = config.rows == "all" || shard.labels[i].empty();
+    targetScore[i] = candidate ? static_cast<float>(proba[i * classes + targetIndex])
+                               : std::nanf("");
+  }
+  PredictResult result;
+  result.rows = shard.totalRows;
+  result.targetClass = config.targetClass;
+  result.predictedAsTarget = comm.allreduce(asTarget, comm::Op::Sum);
+
+  core::ScopedTimer timer(timers, "write");
+  // Every row's class probabilities, in data set order.
+  {
+    io::H5File file = io::H5File::createParallel(run.outputDir + "/predictions.h5", comm);
+    std::vector<float> probability(proba.begin(), proba.end());
+    std::vector<std::int64_t> row(shard.count);
+    for (std::size_t i = 0; i < shard.count; ++i) row[i] = static_cast<std::int64_t>(shard.first + i);
+    for (auto const& [name, cols] : std::vector<std::pair<std::string, std::uint64_t>>{
+             {"/row", 0}, {"/predicted", 0}, {"/probability", std::uint64_t(classes)}}) {
+      io::H5Rows const set = io::H5Rows::create(file, name, cols ? io::H5Type::Float32 : io::H5Type::Int64,
+                                                cols, cols ? 4096 : 65536);
+      set.resize(shard.totalRows);
+      if (name == "/row") set.write(shard.first, shard.count, row.data());
+      else if (name == "/predicted") set.write(shard.first, shard.count, predicted.data());
+      else set.write(shard.first, shard.count, probability.data());
+    }
+    file.setAttribute("/", "model", run.modelPath);
+    file.setAttribute("/", "dataset", run.datasetPath);
+    file.setAttribute("/", "engine_version", core::engineVersion());
+    file.close();
+  }
+
+  // The ranked candidates: the best `top` (or all) by the target's probability.
+  std::uint64_t candidateRows = 0;
+  for (float s : targetScore) candidateRows += !std::isnan(s);
+  candidateRows = comm.allreduce(candidateRows, comm::Op::Sum);
+  std::size_t const count = config.top ? std::min<std::uint64_t>(config.top, candidateRows) : candidateRows;
+  std::vector<comm::RankedRow> const ranked = comm::topScores(targetScore, static_cast<std::int64_t>(shard.first), count, comm);
+  result.candidates = ranked.size();
+  // The predicted class of each listed row comes from the rank that holds it.
+  std::vector<std::int64_t> listedClass(ranked.size(), 0);
+  for (std::size_t j = 0; j < ranked.size(); ++j) {
+    auto const r = static_cast<std::uint64_t>(ranked[j].row);
+    if (r >= shard.first && r < shard.first + shard.count) listedClass[j] = predicted[r - shard.first];
+  }
+  comm.allreduce(listedClass, comm::Op::Sum);
+  failure.clear();
+  if (comm.isRoot()) {
+    try {
+      io::H5File const data = io::H5File::openSerial(run.datasetPath);
+      io::H5Rows const ids = io::H5Rows::open(data, "/meta/id");
+      bool const hasLabels = data.exists("/meta/label");
+      std::vector<std::string> id, label;
+      for (auto const& r : ranked) {
+        id.push_back(ids.readStrings(static_cast<std::uint64_t>(r.row), 1).at(0));
+        label.push_back(hasLabels ? io::H5Rows::open(data, "/meta/label").readStrings(r.row, 1).at(0) : "");
+      }
+      std::string const pName = "p_" + config.targetClass;
+      std::string csv = "rank,row,id,label,predicted," + core::csvField(pName) + "\n";
+      io::VoTableHeader header;
+      header.resourceName = "vocloud predict";
+      header.tableName = "candidates";
+      header.tableDescription = "Rows ranked by the forest's probability of class " + config.targetClass;
+      auto field = [](std::string name, std::string type, std::string description) {
+        io::VoField f;
+        f.name = std::move(name);
+        f.datatype = std::move(type);
+        if (f.datatype == "char") f.arraysize = "*";
+        f.description = std::move(description);
+        return f;
+      };
+      header.fields = {field("rank", "long", "1 = most probable"),
+                       field("row", "long", "row of the data set"),
+                       field("id", "char", "spectrum id"), field("label", "char", "label in the data set"),
+                       field("predicted", "char", "most probable class"),
+                       field("probability", "float", "probability of class " + config.targetClass)};
+      io::VoTableWriter vot(run.outputDir + "/candidates.vot", header);
+      io::H5File out = io::H5File::createSerial(run.outputDir + "/candidates.h5");
+      std::vector<std::int64_t> rankCol, rowCol;
+      std::vector<float> pCol;
+      std::vector<std::string> predictedName;
+      for (std::size_t j = 0; j < ranked.size(); ++j) {
+        std::string const cls = context.classes[static_cast<std::size_t>(listedClass[j])];
+        char p[32];
+        std::snprintf(p, sizeof p, "%.6g", static_cast<double>(ranked[j].score));
+        csv += std::to_string(j + 1) + "," + std::to_string(ranked[j].row) + "," + core::csvField(id[j]) +
+               "," + core::csvField(label[j]) + "," + core::csvField(cls) + "," + p + "\n";
+        vot.writeRow({std::to_string(j + 1), std::to_string(ranked[j].row), id[j], label[j], cls,
+                      io::voCell(ranked[j].score)});
+        rankCol.push_back(static_cast<std::int64_t>(j + 1));
+        rowCol.push_back(ranked[j].row);
+        pCol.push_back(ranked[j].score);
+        predictedName.push_back(cls);
+      }
+      vot.finish();
+      core::writeFileAtomic(run.outputDir + "/candidates.csv", csv);
+      auto strings = [&](std::string const& name, std::vector<std::string> const& values) {
+        std::uint64_t width = 1;
+        for (auto const& v : values) width = std::max<std::uint64_t>(width, v.size());
+        io::H5Rows const set = io::H5Rows::create(out, name, io::H5Type::String, 0, 1024, width);
+        set.resize(values.size());
+        set.write(0, values);
+      };
+      {
+        io::H5Rows const a = io::H5Rows::create(out, "/rank", io::H5Type::Int64, 0, 1024);
+        a.resize(rankCol.size());
+        a.write(0, rankCol.size(), rankCol.data());
+        io::H5Rows const b = io::H5Rows::create(out, "/row", io::H5Type::Int64, 0, 1024);
+        b.resize(rowCol.size());
+        b.write(0, rowCol.size(), rowCol.data());
+        io::H5Rows const c = io::H5Rows::create(out, "/probability", io::H5Type::Float32, 0, 1024);
+        c.resize(pCol.size());
+        c.write(0, pCol.size(), pCol.data());
+        strings("/id", id);
+        strings("/label", label);
+        strings("/predicted", predictedName);
+      }
+      out.setAttribute("/", "class", config.targetClass);
+      out.setAttribute("/", "model", run.modelPath);
+      out.setAttribute("/", "dataset", run.datasetPath);
+      out.close();
+    } catch (std::exception const& e) {
+      failure = e.what();
+    }
+  }
+  failure = comm.bcast(failure, 0);
+  if (!failure.empty()) throw Error("predict: writing the candidates: " + failure);
+  log.info("predict: " + std::to_string(result.predictedAsTarget) + " of " +
+           std::to_string(result.rows) + " rows are most probably " + config.targetClass);
+  return result;
+}
+
+std::string describe(PredictResult const& result, std::string const& dir) {
+  return std::to_string(result.rows) + " rows classified, " +
+         std::to_string(result.predictedAsTarget) + " most probably " + result.targetClass + "; " +
+         std::to_string(result.candidates) + " candidates ranked -> " + dir + "/candidates.{csv,vot,h5}";
+}
+
+}  // namespace vocloud::forest
