@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Random forest fit time on N rows (default 100000; BENCH_FOREST_N) of 200 and of 1000
+# features, 100 trees, at 1 and 2 ranks; against scikit-learn (n_jobs=2) and ranger
+# (num.threads=2) on the same file in the same run, at matched accuracy: every tool fits the
+# same 80% of the rows and is scored on the same held-out 20% (ranger: its OOB accuracy).
+set -euo pipefail
+: "${VOCLOUD_BIN:?}" "${VOCLOUD_SOURCE_DIR:?}" "${VOCLOUD_BUILD_DIR:?}" "${BENCH_OUT:?}"
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_btl_vader_single_copy_mechanism=none
+N="${BENCH_FOREST_N:-100000}"
+DIMS="${BENCH_FOREST_DIMS:-200 1000}"
+TREES=100
+PY=/usr/bin/python3
+data="$BENCH_OUT/data"
+mkdir -p "$data"
+results="$BENCH_OUT/forest.jsonl"
+: > "$results"
+for D in $DIMS; do
+  full="$data/forest-$N-$D.h5"; train="$data/forest-$N-$D-train.h5"
+  [ -f "$full" ] || $PY "$VOCLOUD_SOURCE_DIR/tests/bench/make_forest_data.py" "$full" --rows "$N" \
+      --dims "$D" --classes 3 --informative 20 --seed 7 >/dev/null
+  # The training file: the same rows with the labels of the last 20% blanked (rows are
+  # shuffled by the generator, so this is a random held-out set).
+  $PY - "$full" "$train" <<'PYEOF'
+import h5py, shutil, sys
+shutil.copyfile(sys.argv[1], sys.argv[2])
+with h5py.File(sys.argv[2], "r+") as f:
+    lab = f["/meta/label"]; n = lab.shape[0]; cut = n - n // 5
+    blank = lab[()]; blank[cut:] = b""; lab[...] = blank
+PYEOF
+  cat > "$data/forest-bench.yaml" <<YAML
+experiment: forest-bench-$N-$D
+output: $data
+log: {level: warn}
+stages: [forest, predict]
+forest: {input: file, dataset_file: $train, trees: $TREES, folds: 0, permutation_importance: false, seed: 1}
+predict: {input: file, dataset_file: $train, class: class_0, top: 10}
+YAML
+  for n in 1 2; do
+    mpirun -n "$n" --oversubscribe "$VOCLOUD_BIN" run "$data/forest-bench.yaml" --force all >/dev/null
+    $PY - "$data/forest-bench-$N-$D" "$full" "$n" "$D" >> "$results" <<'PYEOF'
+import h5py, json, sys, numpy as np
+d, full, ranks, dims = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+t = json.load(open(f"{d}/forest/timings.json"))
+truth = h5py.File(full, "r")["/meta/label"][()].astype(str)
+names = h5py.File(f"{d}/forest/forest.h5", "r")["/classes/name"][()].astype(str)
+pred = names[h5py.File(f"{d}/predict/predictions.h5", "r")["/predicted"][()]]
+held = np.arange(len(truth)) >= len(truth) - len(truth) // 5
+print(json.dumps({"tool": f"vocloud {ranks} rank(s)", "dims": dims, "fit_seconds": t["steps"]["fit"]["max"],
+                  "accuracy": float((pred[held] == truth[held]).mean()), "rss_mb": max(t["max_rss_mb_per_rank"])}))
+PYEOF
+  done
+  $PY - "$full" "$D" >> "$results" <<'PYEOF'
+import h5py, json, sys, time, numpy as np
+from sklearn.ensemble import RandomForestClassifier
+f = h5py.File(sys.argv[1], "r"); x = f["/flux"][()]; y = f["/meta/label"][()].astype(str)
+cut = len(y) - len(y) // 5
+model = RandomForestClassifier(n_estimators=100, n_jobs=2, random_state=1)
+t = time.perf_counter(); model.fit(x[:cut], y[:cut]); seconds = time.perf_counter() - t
+print(json.dumps({"tool": "scikit-learn n_jobs=2", "dims": int(sys.argv[2]), "fit_seconds": seconds,
+                  "accuracy": float((model.predict(x[cut:]) == y[cut:]).mean())}))
+PYEOF
+  if command -v Rscript >/dev/null; then
+    Rscript "$VOCLOUD_SOURCE_DIR/tests/bench/ranger_forest.R" --h5 "$train" --trees $TREES --threads 2 --seed 1 \
+      | $PY -c "import json,sys; r=json.load(sys.stdin); print(json.dumps({'tool':'ranger 2 threads','dims':$D,'fit_seconds':r['fit_seconds'],'accuracy':r.get('oob_accuracy')}))" >> "$results"
+  fi
+done
+$PY - "$results" "$N" "$BENCH_OUT/forest.json" <<'PYEOF'
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1])]
+print(f"Random forest: N={sys.argv[2]}, 100 trees, 3 classes; accuracy on the same held-out 20% (ranger: OOB)")
+print(f"{'features':>8} {'tool':<24} {'fit s':>8} {'accuracy':>9} {'x sklearn':>9}")
+for dims in sorted({r["dims"] for r in rows}):
+    group = [r for r in rows if r["dims"] == dims]
+    sk = next(r for r in group if r["tool"].startswith("scikit"))
+    for r in group:
+        r["speedup_vs_sklearn"] = sk["fit_seconds"] / r["fit_seconds"]
+        acc = "-" if r["accuracy"] is None else f"{r['accuracy']:.4f}"
+        print(f"{dims:>8} {r['tool']:<24} {r['fit_seconds']:>8.2f} {acc:>9} {r['speedup_vs_sklearn']:>9.1f}")
+json.dump(rows, open(sys.argv[3], "w"), indent=1)
+PYEOF
