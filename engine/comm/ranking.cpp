@@ -13,7 +13,8 @@ std::vector<RankedRow> topScores(std::vector<float> const& score, std::int64_t f
   // Each rank's own best `count` are the only candidates for the global best `count`.
   std::vector<RankedRow> local;
   for (std::size_t i = 0; i < score.size(); ++i)
-    if (!std::isnan(score[i])) local.push_back(RankedRow{firstRow + static_cast<std::int64_t>(i), score[i]});
+    if (!std::isnan(score[i]))
+      local.push_back(RankedRow{firstRow + static_cast<std::int64_t>(i), score[i]});
   std::size_t const keep = std::min(count, local.size());
   std::partial_sort(local.begin(), local.begin() + keep, local.end(), before);
   local.resize(keep);

@@ -82,7 +82,8 @@ ForestModel readModel(std::string const& path, ModelContext& context) {
   model.features = static_cast<int>(file.numberAttribute("/model", "features"));
   model.treeOffsets = readWhole<std::int64_t>(file, "/model/tree_offsets");
   model.feature = narrowed<std::int32_t>(readWhole<std::int64_t>(file, "/model/feature"));
-  model.thresholdBin = narrowed<std::int32_t>(readWhole<std::int64_t>(file, "/model/threshold_bin"));
+  model.thresholdBin =
+      narrowed<std::int32_t>(readWhole<std::int64_t>(file, "/model/threshold_bin"));
   model.threshold = readWhole<float>(file, "/model/threshold");
   model.left = narrowed<std::int32_t>(readWhole<std::int64_t>(file, "/model/left"));
   model.right = narrowed<std::int32_t>(readWhole<std::int64_t>(file, "/model/right"));

@@ -133,8 +133,9 @@ CrossValidation crossValidate(ForestStageConfig const& config, io::DatasetShard 
     auto const start = std::chrono::steady_clock::now();
     std::vector<std::uint8_t> inTraining(n);
     for (std::size_t i = 0; i < n; ++i) inTraining[i] = labels[i] >= 0 && cv.fold[i] != f;
-    ForestShard const train{shard.rows.data(), n, static_cast<int>(shard.dims), shard.first,
-                            labels.data(), classes, inTraining.data()};
+    ForestShard const train{
+        shard.rows.data(), n, static_cast<int>(shard.dims), shard.first, labels.data(), classes,
+        inTraining.data()};
     ForestConfig foldConfig = config.forest;
     foldConfig.permutationImportance = false;  // only the final forest reports importances
     ForestResult const result = trainForest(foldConfig, comm, train);
@@ -156,8 +157,8 @@ CrossValidation crossValidate(ForestStageConfig const& config, io::DatasetShard 
     reduce(histogram, comm);
     cv.aucs.push_back(rocAuc(histogram));
     char line[160];
-    std::snprintf(line, sizeof line, "forest: fold %d/%d trained and predicted in %.2f s", f + 1,
-                  k, secondsSince(start));
+    std::snprintf(line, sizeof line, "forest: fold %d/%d trained and predicted in %.2f s", f + 1, k,
+                  secondsSince(start));
     log.info(line);
   }
   cv.confusion = confusionMatricesByFold(labels, predicted, cv.fold, k, classes);
@@ -226,7 +227,8 @@ void writeForestH5(std::string const& path, ForestStageConfig const& config,
       recall.insert(recall.end(), m.recall.begin(), m.recall.end());
       f1.insert(f1.end(), m.f1.begin(), m.f1.end());
       auc.insert(auc.end(), cv.aucs[f].auc.begin(), cv.aucs[f].auc.end());
-      confusion.insert(confusion.end(), cv.confusion[f].counts.begin(), cv.confusion[f].counts.end());
+      confusion.insert(confusion.end(), cv.confusion[f].counts.begin(),
+                       cv.confusion[f].counts.end());
     }
     writeWhole(file, "/cv/accuracy", H5Type::Float64, 0, accuracy);
     writeWhole(file, "/cv/macro_f1", H5Type::Float64, 0, macroF1);
@@ -271,7 +273,8 @@ ForestStageResult runForestStage(ForestStageConfig const& config, ForestStageRun
     throw UsageError("forest: " + run.datasetPath + " /meta/label holds " +
                      std::to_string(classes.size()) + " class(es); a classifier needs at least 2");
   if (classes.size() > 256)
-    throw UsageError("forest: " + std::to_string(classes.size()) + " classes; at most 256 are supported");
+    throw UsageError("forest: " + std::to_string(classes.size()) +
+                     " classes; at most 256 are supported");
   std::vector<int> const labels = io::classIndices(shard.labels, classes);
   auto const classCount = static_cast<int>(classes.size());
 
@@ -301,15 +304,17 @@ ForestStageResult runForestStage(ForestStageConfig const& config, ForestStageRun
   {
     core::ScopedTimer timer(timers, "fit");
     auto const start = std::chrono::steady_clock::now();
-    ForestShard const all{shard.rows.data(), shard.count, static_cast<int>(shard.dims),
-                          shard.first, labels.data(), classCount, nullptr};
+    ForestShard const all{
+        shard.rows.data(), shard.count, static_cast<int>(shard.dims), shard.first, labels.data(),
+        classCount,        nullptr};
     final = trainForest(config.forest, comm, all);
     result.fitSeconds = secondsSince(start);
   }
   result.oobError = final.oobError;
   {
     core::ScopedTimer timer(timers, "write");
-    writeForestH5(run.outputDir + "/forest.h5", config, run, shard, labels, classes, final, cv, comm);
+    writeForestH5(run.outputDir + "/forest.h5", config, run, shard, labels, classes, final, cv,
+                  comm);
   }
   return result;
 }
@@ -317,15 +322,16 @@ ForestStageResult runForestStage(ForestStageConfig const& config, ForestStageRun
 std::string describe(ForestStageResult const& r, std::string const& path) {
   char text[512];
   if (r.folds >= 2)
-    std::snprintf(text, sizeof text,
-                  "%d-fold CV on %llu labelled rows x %llu: accuracy %.4f +- %.4f, macro-F1 %.4f +- "
-                  "%.4f, macro AUC %.4f; final forest in %.2f s, OOB error %.4f -> %s",
-                  r.folds, static_cast<unsigned long long>(r.labelled),
-                  static_cast<unsigned long long>(r.dims), r.accuracyMean, r.accuracySd,
-                  r.macroF1Mean, r.macroF1Sd, r.macroAucMean, r.fitSeconds, r.oobError,
-                  path.c_str());
+    std::snprintf(
+        text, sizeof text,
+        "%d-fold CV on %llu labelled rows x %llu: accuracy %.4f +- %.4f, macro-F1 %.4f +- "
+        "%.4f, macro AUC %.4f; final forest in %.2f s, OOB error %.4f -> %s",
+        r.folds, static_cast<unsigned long long>(r.labelled),
+        static_cast<unsigned long long>(r.dims), r.accuracyMean, r.accuracySd, r.macroF1Mean,
+        r.macroF1Sd, r.macroAucMean, r.fitSeconds, r.oobError, path.c_str());
   else
-    std::snprintf(text, sizeof text, "forest on %llu labelled rows x %llu in %.2f s, OOB error %.4f -> %s",
+    std::snprintf(text, sizeof text,
+                  "forest on %llu labelled rows x %llu in %.2f s, OOB error %.4f -> %s",
                   static_cast<unsigned long long>(r.labelled),
                   static_cast<unsigned long long>(r.dims), r.fitSeconds, r.oobError, path.c_str());
   return text;

@@ -39,7 +39,8 @@ namespace {
 std::string describeGrid(std::vector<double> const& wave) {
   if (wave.empty()) return "no grid";
   char text[96];
-  std::snprintf(text, sizeof text, "%zu points, %.3f-%.3f A", wave.size(), wave.front(), wave.back());
+  std::snprintf(text, sizeof text, "%zu points, %.3f-%.3f A", wave.size(), wave.front(),
+                wave.back());
   return text;
 }
 
@@ -55,7 +56,8 @@ void checkCompatible(ForestModel const& model, ModelContext const& context,
     same = std::fabs(context.wave[i] - shard.wave[i]) <= 1e-9 * std::fabs(context.wave[i]);
   if (!same)
     throw UsageError("predict: the grid of " + shard.path + " (" + describeGrid(shard.wave) +
-                     ") differs from the model's (" + describeGrid(context.wave) + ", " + modelPath +
+                     ") differs from the model's (" + describeGrid(context.wave) + ", " +
+                     modelPath +
                      "): preprocess the data set with the same lambda_min, lambda_max, grid and "
                      "points");
 }
@@ -73,7 +75,8 @@ PredictResult runPredict(PredictConfig const& config, PredictRun const& run, com
     failure = e.what();
   }
   if (!comm.allOk(failure.empty()))
-    throw UsageError(failure.empty() ? "predict: the model could not be read on another rank" : failure);
+    throw UsageError(failure.empty() ? "predict: the model could not be read on another rank"
+                                     : failure);
   auto const target = std::find(context.classes.begin(), context.classes.end(), config.targetClass);
   if (target == context.classes.end()) {
     std::string known;
@@ -103,8 +106,8 @@ PredictResult runPredict(PredictConfig const& config, PredictRun const& run, com
     predicted[i] = argmax(proba.data() + i * classes, classes);
     asTarget += predicted[i] == targetIndex;
     bool const candidate = config.rows == "all" || shard.labels[i].empty();
-    targetScore[i] = candidate ? static_cast<float>(proba[i * classes + targetIndex])
-                               : std::nanf("");
+    targetScore[i] =
+        candidate ? static_cast<float>(proba[i * classes + targetIndex]) : std::nanf("");
   }
   PredictResult result;
   result.rows = shard.totalRows;
@@ -117,15 +120,19 @@ PredictResult runPredict(PredictConfig const& config, PredictRun const& run, com
     io::H5File file = io::H5File::createParallel(run.outputDir + "/predictions.h5", comm);
     std::vector<float> probability(proba.begin(), proba.end());
     std::vector<std::int64_t> row(shard.count);
-    for (std::size_t i = 0; i < shard.count; ++i) row[i] = static_cast<std::int64_t>(shard.first + i);
+    for (std::size_t i = 0; i < shard.count; ++i)
+      row[i] = static_cast<std::int64_t>(shard.first + i);
     for (auto const& [name, cols] : std::vector<std::pair<std::string, std::uint64_t>>{
              {"/row", 0}, {"/predicted", 0}, {"/probability", std::uint64_t(classes)}}) {
-      io::H5Rows const set = io::H5Rows::create(file, name, cols ? io::H5Type::Float32 : io::H5Type::Int64,
-                                                cols, cols ? 4096 : 65536);
+      io::H5Rows const set = io::H5Rows::create(
+          file, name, cols ? io::H5Type::Float32 : io::H5Type::Int64, cols, cols ? 4096 : 65536);
       set.resize(shard.totalRows);
-      if (name == "/row") set.write(shard.first, shard.count, row.data());
-      else if (name == "/predicted") set.write(shard.first, shard.count, predicted.data());
-      else set.write(shard.first, shard.count, probability.data());
+      if (name == "/row")
+        set.write(shard.first, shard.count, row.data());
+      else if (name == "/predicted")
+        set.write(shard.first, shard.count, predicted.data());
+      else
+        set.write(shard.first, shard.count, probability.data());
     }
     file.setAttribute("/", "model", run.modelPath);
     file.setAttribute("/", "dataset", run.datasetPath);
@@ -137,14 +144,17 @@ PredictResult runPredict(PredictConfig const& config, PredictRun const& run, com
   std::uint64_t candidateRows = 0;
   for (float s : targetScore) candidateRows += !std::isnan(s);
   candidateRows = comm.allreduce(candidateRows, comm::Op::Sum);
-  std::size_t const count = config.top ? std::min<std::uint64_t>(config.top, candidateRows) : candidateRows;
-  std::vector<comm::RankedRow> const ranked = comm::topScores(targetScore, static_cast<std::int64_t>(shard.first), count, comm);
+  std::size_t const count =
+      config.top ? std::min<std::uint64_t>(config.top, candidateRows) : candidateRows;
+  std::vector<comm::RankedRow> const ranked =
+      comm::topScores(targetScore, static_cast<std::int64_t>(shard.first), count, comm);
   result.candidates = ranked.size();
   // The predicted class of each listed row comes from the rank that holds it.
   std::vector<std::int64_t> listedClass(ranked.size(), 0);
   for (std::size_t j = 0; j < ranked.size(); ++j) {
     auto const r = static_cast<std::uint64_t>(ranked[j].row);
-    if (r >= shard.first && r < shard.first + shard.count) listedClass[j] = predicted[r - shard.first];
+    if (r >= shard.first && r < shard.first + shard.count)
+      listedClass[j] = predicted[r - shard.first];
   }
   comm.allreduce(listedClass, comm::Op::Sum);
   failure.clear();
@@ -156,14 +166,16 @@ PredictResult runPredict(PredictConfig const& config, PredictRun const& run, com
       std::vector<std::string> id, label;
       for (auto const& r : ranked) {
         id.push_back(ids.readStrings(static_cast<std::uint64_t>(r.row), 1).at(0));
-        label.push_back(hasLabels ? io::H5Rows::open(data, "/meta/label").readStrings(r.row, 1).at(0) : "");
+        label.push_back(
+            hasLabels ? io::H5Rows::open(data, "/meta/label").readStrings(r.row, 1).at(0) : "");
       }
       std::string const pName = "p_" + config.targetClass;
       std::string csv = "rank,row,id,label,predicted," + core::csvField(pName) + "\n";
       io::VoTableHeader header;
       header.resourceName = "vocloud predict";
       header.tableName = "candidates";
-      header.tableDescription = "Rows ranked by the forest's probability of class " + config.targetClass;
+      header.tableDescription =
+          "Rows ranked by the forest's probability of class " + config.targetClass;
       auto field = [](std::string name, std::string type, std::string description) {
         io::VoField f;
         f.name = std::move(name);
@@ -174,7 +186,8 @@ PredictResult runPredict(PredictConfig const& config, PredictRun const& run, com
       };
       header.fields = {field("rank", "long", "1 = most probable"),
                        field("row", "long", "row of the data set"),
-                       field("id", "char", "spectrum id"), field("label", "char", "label in the data set"),
+                       field("id", "char", "spectrum id"),
+                       field("label", "char", "label in the data set"),
                        field("predicted", "char", "most probable class"),
                        field("probability", "float", "probability of class " + config.targetClass)};
       io::VoTableWriter vot(run.outputDir + "/candidates.vot", header);
@@ -186,8 +199,9 @@ PredictResult runPredict(PredictConfig const& config, PredictRun const& run, com
         std::string const cls = context.classes[static_cast<std::size_t>(listedClass[j])];
         char p[32];
         std::snprintf(p, sizeof p, "%.6g", static_cast<double>(ranked[j].score));
-        csv += std::to_string(j + 1) + "," + std::to_string(ranked[j].row) + "," + core::csvField(id[j]) +
-               "," + core::csvField(label[j]) + "," + core::csvField(cls) + "," + p + "\n";
+        csv += std::to_string(j + 1) + "," + std::to_string(ranked[j].row) + "," +
+               core::csvField(id[j]) + "," + core::csvField(label[j]) + "," + core::csvField(cls) +
+               "," + p + "\n";
         vot.writeRow({std::to_string(j + 1), std::to_string(ranked[j].row), id[j], label[j], cls,
                       io::voCell(ranked[j].score)});
         rankCol.push_back(static_cast<std::int64_t>(j + 1));
@@ -236,7 +250,8 @@ PredictResult runPredict(PredictConfig const& config, PredictRun const& run, com
 std::string describe(PredictResult const& result, std::string const& dir) {
   return std::to_string(result.rows) + " rows classified, " +
          std::to_string(result.predictedAsTarget) + " most probably " + result.targetClass + "; " +
-         std::to_string(result.candidates) + " candidates ranked -> " + dir + "/candidates.{csv,vot,h5}";
+         std::to_string(result.candidates) + " candidates ranked -> " + dir +
+         "/candidates.{csv,vot,h5}";
 }
 
 }  // namespace vocloud::forest

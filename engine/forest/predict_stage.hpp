@@ -16,10 +16,10 @@ namespace vocloud::forest {
 struct PredictConfig {
   std::string input = "preprocess";  ///< preprocess | file: the data set to classify
   std::string datasetFile;
-  std::string modelFile;             ///< empty: the forest stage's forest.h5
-  std::string targetClass;           ///< the class whose members are sought (required)
-  std::string rows = "all";          ///< all | unlabelled: which rows are candidates
-  std::uint64_t top = 1000;          ///< candidates listed (0: every candidate row)
+  std::string modelFile;     ///< empty: the forest stage's forest.h5
+  std::string targetClass;   ///< the class whose members are sought (required)
+  std::string rows = "all";  ///< all | unlabelled: which rows are candidates
+  std::uint64_t top = 1000;  ///< candidates listed (0: every candidate row)
 };
 
 /// Reads the `predict` section; throws vocloud::UsageError naming the key of a bad value.
@@ -34,7 +34,7 @@ struct PredictRun {
 
 struct PredictResult {
   std::uint64_t rows = 0;
-  std::uint64_t candidates = 0;  ///< rows listed
+  std::uint64_t candidates = 0;         ///< rows listed
   std::uint64_t predictedAsTarget = 0;  ///< rows whose most probable class is the target
   std::string targetClass;
 };
@@ -43,8 +43,8 @@ struct PredictResult {
 /// predictions.h5 (class probabilities of every row). Throws vocloud::UsageError when the
 /// data set's features, dimension or wavelength grid differ from the model's.
 /// Collective over comm.
-PredictResult runPredict(PredictConfig const& config, PredictRun const& run,
-                         comm::Comm const& comm, core::Log const& log, core::Timers& timers);
+PredictResult runPredict(PredictConfig const& config, PredictRun const& run, comm::Comm const& comm,
+                         core::Log const& log, core::Timers& timers);
 
 /// One-line summary.
 std::string describe(PredictResult const& result, std::string const& dir);

@@ -26,7 +26,8 @@ DatasetShard readDatasetShard(std::string const& path, std::string const& featur
   shard.totalRows = set.rows();
   shard.dims = set.cols();
   if (shard.totalRows == 0) throw UsageError("dataset: " + path + shard.name + " has no rows");
-  if (shard.dims == 0) throw UsageError("dataset: " + path + shard.name + " is not a matrix of rows");
+  if (shard.dims == 0)
+    throw UsageError("dataset: " + path + shard.name + " is not a matrix of rows");
   auto const ranks = static_cast<std::uint64_t>(comm.size());
   auto const rank = static_cast<std::uint64_t>(comm.rank());
   shard.first = shard.totalRows * rank / ranks;

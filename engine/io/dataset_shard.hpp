@@ -12,11 +12,11 @@
 namespace vocloud::io {
 
 struct DatasetShard {
-  std::string path;                 ///< the dataset.h5
-  std::string name;                 ///< the HDF5 dataset of the rows ("/flux", ...)
+  std::string path;  ///< the dataset.h5
+  std::string name;  ///< the HDF5 dataset of the rows ("/flux", ...)
   std::uint64_t totalRows = 0;
-  std::uint64_t first = 0;          ///< global index of the first local row
-  std::uint64_t count = 0;          ///< local rows
+  std::uint64_t first = 0;  ///< global index of the first local row
+  std::uint64_t count = 0;  ///< local rows
   std::uint64_t dims = 0;
   std::vector<float> rows;          ///< [count][dims]
   std::vector<std::string> labels;  ///< [count]; empty strings where /meta/label has none

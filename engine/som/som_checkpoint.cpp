@@ -85,8 +85,8 @@ void readOnRoot(std::string const& path, std::string const& fingerprint, SomGrid
     auto const radius = io::readSmall(file, "/history/radius");
     auto const qerr = io::readSmall(file, "/history/quantisation_error");
     auto const topographic = io::readSmall(file, "/history/topographic_error");
-    if (radius.size() != static_cast<std::size_t>(state.nextEpoch) || qerr.size() != radius.size() ||
-        topographic.size() != radius.size())
+    if (radius.size() != static_cast<std::size_t>(state.nextEpoch) ||
+        qerr.size() != radius.size() || topographic.size() != radius.size())
       throw Error("som: " + path + ": the epoch history does not match next_epoch");
     for (std::size_t e = 0; e < radius.size(); ++e)
       state.history.push_back(EpochRecord{radius[e], qerr[e], topographic[e]});

@@ -74,8 +74,9 @@ void continueTraining(TrainingState& state, SomConfig const& config, comm::Comm 
   validateSomConfig(config);
   if (config.online) {
     if (comm.size() > 1)
-      throw Error("som: online training updates the map row by row and runs on one rank; "
-                  "use batch training (som.method: batch) or run with 1 rank");
+      throw Error(
+          "som: online training updates the map row by row and runs on one rank; "
+          "use batch training (som.method: batch) or run with 1 rank");
     if (state.nextEpoch == 0) trainOnline(state.codebook, config, rows, n, dims);
     state.nextEpoch = config.epochs;
     return;
@@ -144,8 +145,7 @@ MapEvaluation evaluateMap(Codebook const& codebook, comm::Comm const& comm, floa
   out.hits = histogramHits(histogram);
   out.nodeMedian.assign(medians.begin(), medians.begin() + nodes);
   out.globalMedian = medians.back();
-  out.distanceScore =
-      outlierScores(out.bmu, dist2, medians, out.hits, range, options.minNodeRows);
+  out.distanceScore = outlierScores(out.bmu, dist2, medians, out.hits, range, options.minNodeRows);
 
   // The standardised residual and its median (a one-node histogram of its squares).
   std::vector<double> variance = localResidualSquares(codebook, rows, n, out.bmu);
@@ -157,8 +157,8 @@ MapEvaluation evaluateMap(Codebook const& codebook, comm::Comm const& comm, floa
   DistanceRange residualRange = localDistanceRange(residual2);
   residualRange.minPositive = comm.allreduce(residualRange.minPositive, comm::Op::Min);
   residualRange.max = comm.allreduce(residualRange.max, comm::Op::Max);
-  DistanceHistogram residualHistogram = localDistanceHistogram(
-      1, std::vector<int>(n, 0), residual2, residualRange, options.bins);
+  DistanceHistogram residualHistogram =
+      localDistanceHistogram(1, std::vector<int>(n, 0), residual2, residualRange, options.bins);
   comm.allreduce(residualHistogram.counts, comm::Op::Sum);
   out.residualMedian = histogramMedians(residualHistogram).back();
   double const scale = out.residualMedian > 0. ? 1. / out.residualMedian : 0.;

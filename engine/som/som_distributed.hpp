@@ -62,15 +62,15 @@ struct MapEvaluation {
   std::vector<float> residual;       ///< local rows: standardised residual (som_outliers.hpp)
   std::vector<float> score;          ///< local rows: (distanceScore + residual / median) / 2
   std::vector<std::uint8_t> inSparseNode;  ///< local rows
-  std::vector<double> hits;          ///< per node, all rows
-  std::vector<double> nodeMedian;    ///< per node: median distance of its rows (NaN: none)
-  std::vector<std::uint8_t> sparseNode;  ///< per node
-  std::vector<double> uMatrix;       ///< per node
-  double globalMedian = 0.;          ///< median distance of all rows
-  double residualMedian = 0.;        ///< median standardised residual of all rows
-  double quantisationError = 0.;     ///< mean distance of all rows
-  double topographicError = 0.;      ///< fraction of all rows
-  double rows = 0.;                  ///< all rows
+  std::vector<double> hits;                ///< per node, all rows
+  std::vector<double> nodeMedian;          ///< per node: median distance of its rows (NaN: none)
+  std::vector<std::uint8_t> sparseNode;    ///< per node
+  std::vector<double> uMatrix;             ///< per node
+  double globalMedian = 0.;                ///< median distance of all rows
+  double residualMedian = 0.;              ///< median standardised residual of all rows
+  double quantisationError = 0.;           ///< mean distance of all rows
+  double topographicError = 0.;            ///< fraction of all rows
+  double rows = 0.;                        ///< all rows
 };
 
 /// BMUs of the local rows, then quantisation and topographic errors, hits, U-matrix and

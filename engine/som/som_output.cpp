@@ -22,7 +22,8 @@ template <class T>
 void writeWhole(io::H5File const& file, std::string const& name, H5Type type, std::uint64_t cols,
                 std::vector<T> const& values) {
   std::uint64_t const rows = cols ? values.size() / cols : values.size();
-  H5Rows const set = H5Rows::create(file, name, type, cols, std::max<std::uint64_t>(1, std::min<std::uint64_t>(rows, 4096)));
+  H5Rows const set = H5Rows::create(
+      file, name, type, cols, std::max<std::uint64_t>(1, std::min<std::uint64_t>(rows, 4096)));
   set.resize(rows);
   bool const mine = file.rank() == 0;
   set.write(0, mine ? rows : 0, values.data());
@@ -72,7 +73,8 @@ RankedDetails rankedDetails(std::vector<RankedRow> const& ranked, MapEvaluation 
     }
   }
   failure = comm.bcast(failure, 0);
-  if (!failure.empty()) throw Error("som: reading ids of the outliers from " + datasetPath + ": " + failure);
+  if (!failure.empty())
+    throw Error("som: reading ids of the outliers from " + datasetPath + ": " + failure);
   return details;
 }
 
@@ -85,8 +87,7 @@ void writeSomH5(std::string const& path, SomOutput const& output, SomStageConfig
   io::H5File file = io::H5File::createParallel(path, comm);
 
   writeWhole(file, "/codebook", H5Type::Float32, codebook.dims, codebook.weights);
-  if (!output.wave->empty())
-    io::writeSmall(file, "/wave", *output.wave, {output.wave->size()});
+  if (!output.wave->empty()) io::writeSmall(file, "/wave", *output.wave, {output.wave->size()});
 
   // Per spectrum, in data set row order.
   std::vector<std::int64_t> rowIndex(evaluation.bmu.size()), bmu(evaluation.bmu.size()),
@@ -102,8 +103,10 @@ void writeSomH5(std::string const& path, SomOutput const& output, SomStageConfig
   writeRows(file, "/spectra/second_bmu", H5Type::Int64, total, first, second);
   writeRows(file, "/spectra/distance", H5Type::Float32, total, first, evaluation.distance);
   writeRows(file, "/spectra/outlier_score", H5Type::Float32, total, first, evaluation.score);
-  writeRows(file, "/spectra/distance_score", H5Type::Float32, total, first, evaluation.distanceScore);
-  writeRows(file, "/spectra/standardised_residual", H5Type::Float32, total, first, evaluation.residual);
+  writeRows(file, "/spectra/distance_score", H5Type::Float32, total, first,
+            evaluation.distanceScore);
+  writeRows(file, "/spectra/standardised_residual", H5Type::Float32, total, first,
+            evaluation.residual);
   writeRows(file, "/spectra/in_sparse_node", H5Type::UInt8, total, first, evaluation.inSparseNode);
 
   // Per node.
@@ -172,8 +175,9 @@ void writeSomH5(std::string const& path, SomOutput const& output, SomStageConfig
     std::uint64_t w = 1;
     for (auto const& v : *column) w = std::max<std::uint64_t>(w, v.size());
     comm.bcast(&w, 1, 0);
-    H5Rows const set = H5Rows::create(
-        file, column == &details.id ? "/outliers/id" : "/outliers/label", H5Type::String, 0, 1024, w);
+    H5Rows const set =
+        H5Rows::create(file, column == &details.id ? "/outliers/id" : "/outliers/label",
+                       H5Type::String, 0, 1024, w);
     set.resize(ranked.size());
     set.write(0, file.rank() == 0 ? *column : std::vector<std::string>{});
   }

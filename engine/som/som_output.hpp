@@ -34,8 +34,8 @@ struct SomOutput {
   std::vector<double> const* classHits = nullptr;  ///< [classes][nodes]
   std::vector<RankedRow> const* ranked = nullptr;  ///< the same on every rank
   RankedDetails const* details = nullptr;
-  std::vector<double> const* wave = nullptr;       ///< grid of the flux (empty for features)
-  std::uint64_t firstRow = 0;                      ///< global index of the first local row
+  std::vector<double> const* wave = nullptr;  ///< grid of the flux (empty for features)
+  std::uint64_t firstRow = 0;                 ///< global index of the first local row
   std::uint64_t totalRows = 0;
   int exponent = 0;
 };

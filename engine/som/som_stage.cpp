@@ -69,8 +69,9 @@ SomResult runSom(SomStageConfig const& config, SomRun const& run, comm::Comm con
                  core::Log const& log, core::Timers& timers) {
   validateSomConfig(config.map);
   if (config.map.online && comm.size() > 1)
-    throw UsageError("som: online training (som.method: online) runs on one rank; use batch "
-                     "training or run with 1 rank");
+    throw UsageError(
+        "som: online training (som.method: online) runs on one rank; use batch "
+        "training or run with 1 rank");
   io::DatasetShard shard;
   {
     core::ScopedTimer timer(timers, "read");
@@ -88,7 +89,8 @@ SomResult runSom(SomStageConfig const& config, SomRun const& run, comm::Comm con
   std::string why = "--force";
   std::optional<TrainingState> resumed;
   if (!run.fresh)
-    resumed = readCheckpoint(checkpointPath, run.fingerprint, config.map.grid, shard.dims, comm, why);
+    resumed =
+        readCheckpoint(checkpointPath, run.fingerprint, config.map.grid, shard.dims, comm, why);
   if (resumed) {
     state = std::move(*resumed);
     result.resumedAfterEpoch = state.nextEpoch;
@@ -167,10 +169,10 @@ SomResult runSom(SomStageConfig const& config, SomRun const& run, comm::Comm con
 
 std::string describe(SomResult const& result, std::string const& somPath) {
   return std::to_string(result.nodes) + "-node map of " + std::to_string(result.rows) + " rows x " +
-         std::to_string(result.dims) + " after " + std::to_string(result.epochs) +
-         " epochs" +
-         (result.resumedAfterEpoch ? " (resumed after " + std::to_string(result.resumedAfterEpoch) + ")"
-                                   : "") +
+         std::to_string(result.dims) + " after " + std::to_string(result.epochs) + " epochs" +
+         (result.resumedAfterEpoch
+              ? " (resumed after " + std::to_string(result.resumedAfterEpoch) + ")"
+              : "") +
          ": quantisation error " + format(result.quantisationError) + ", topographic error " +
          format(result.topographicError) + ", " + std::to_string(result.sparseNodes) +
          " sparse nodes, " + std::to_string(result.listedOutliers) + " outliers listed -> " +

@@ -75,9 +75,11 @@ BOOST_AUTO_TEST_CASE(fixed_point_kernel_equals_reference) {
   using Host = Kokkos::DefaultHostExecutionSpace;
   using U = Kokkos::MemoryTraits<Kokkos::Unmanaged>;
   kernels::accumulateByNodeFixed(
-      Host(), Kokkos::View<float const**, Kokkos::LayoutRight, Kokkos::HostSpace, U>(x.data(), n, dims),
+      Host(),
+      Kokkos::View<float const**, Kokkos::LayoutRight, Kokkos::HostSpace, U>(x.data(), n, dims),
       Kokkos::View<int const*, Kokkos::HostSpace, U>(bmu.data(), n), scale,
-      Kokkos::View<std::int64_t**, Kokkos::LayoutRight, Kokkos::HostSpace, U>(sums.data(), nodes, dims),
+      Kokkos::View<std::int64_t**, Kokkos::LayoutRight, Kokkos::HostSpace, U>(sums.data(), nodes,
+                                                                              dims),
       Kokkos::View<std::int64_t*, Kokkos::HostSpace, U>(counts.data(), nodes));
   std::vector<std::int64_t> refSums, refCounts;
   kernels::accumulateByNodeFixedReference(x, bmu, dims, nodes, scale, refSums, refCounts);
@@ -183,7 +185,8 @@ BOOST_AUTO_TEST_CASE(evaluation_equals_the_one_process_evaluation) {
   // Independent checks of the one-process evaluation against the serial measures.
   std::vector<int> bmu(n), second(n);
   std::vector<float> dist2(n), secondDist2(n);
-  findBmus(codebook, all.data(), n, dims, bmu.data(), dist2.data(), second.data(), secondDist2.data());
+  findBmus(codebook, all.data(), n, dims, bmu.data(), dist2.data(), second.data(),
+           secondDist2.data());
   BOOST_TEST(one.bmu == bmu, boost::test_tools::per_element());
   BOOST_TEST(one.hits == hitsPerNode(bmu, codebook.nodes()), boost::test_tools::per_element());
   BOOST_TEST(one.topographicError == topographicError(codebook.grid, bmu, second));
@@ -196,7 +199,8 @@ BOOST_AUTO_TEST_CASE(evaluation_equals_the_one_process_evaluation) {
   for (std::size_t i = 0; i < block.count; ++i) {
     BOOST_TEST(many.bmu[i] == one.bmu[block.first + i]);
     BOOST_TEST(many.distanceScore[i] == one.distanceScore[block.first + i]);
-    BOOST_TEST(many.residual[i] == one.residual[block.first + i], boost::test_tools::tolerance(1e-5f));
+    BOOST_TEST(many.residual[i] == one.residual[block.first + i],
+               boost::test_tools::tolerance(1e-5f));
     BOOST_TEST(many.score[i] == one.score[block.first + i], boost::test_tools::tolerance(1e-5f));
   }
   BOOST_TEST(many.hits == one.hits, boost::test_tools::per_element());
@@ -205,7 +209,8 @@ BOOST_AUTO_TEST_CASE(evaluation_equals_the_one_process_evaluation) {
   BOOST_TEST(many.quantisationError == one.quantisationError, boost::test_tools::tolerance(1e-12));
 
   // The far rows (every 97th from row 13) lead the ranking.
-  std::vector<RankedRow> const top = topScores(many.score, static_cast<std::int64_t>(block.first), 15, comm);
+  std::vector<RankedRow> const top =
+      topScores(many.score, static_cast<std::int64_t>(block.first), 15, comm);
   BOOST_REQUIRE(top.size() == 15u);
   int far = 0;
   for (auto const& r : top) far += r.row % 97 == 13;
