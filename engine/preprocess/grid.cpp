@@ -90,6 +90,21 @@ std::vector<double> pixelEdges(std::vector<double> const& centres, bool logarith
                   detail::numberText(centres[i - 1]) + " Å)");
   }
   std::vector<double> edges(n + 1);
+  detail::fillPixelEdges(centres.data(), n, logarithmic, edges.data());
+  return edges;
+}
+
+std::vector<double> pixelEdges(Grid const& grid) {
+  return pixelEdges(grid.wave, grid.logarithmic);
+}
+
+bool isLogSampled(std::vector<double> const& centres) {
+  return detail::isLogSampled(centres.data(), centres.size());
+}
+
+namespace detail {
+
+void fillPixelEdges(double const* centres, std::size_t n, bool logarithmic, double* edges) {
   if (logarithmic) {
     for (std::size_t i = 1; i < n; ++i) edges[i] = std::sqrt(centres[i - 1] * centres[i]);
     edges[0] = centres[0] * std::sqrt(centres[0] / centres[1]);
@@ -99,15 +114,9 @@ std::vector<double> pixelEdges(std::vector<double> const& centres, bool logarith
     edges[0] = centres[0] - 0.5 * (centres[1] - centres[0]);
     edges[n] = centres[n - 1] + 0.5 * (centres[n - 1] - centres[n - 2]);
   }
-  return edges;
 }
 
-std::vector<double> pixelEdges(Grid const& grid) {
-  return pixelEdges(grid.wave, grid.logarithmic);
-}
-
-bool isLogSampled(std::vector<double> const& centres) {
-  std::size_t const n = centres.size();
+bool isLogSampled(double const* centres, std::size_t n) {
   if (n < 3) return false;
   auto spread = [&](bool logarithmic) {
     double lo = HUGE_VAL, hi = -HUGE_VAL, sum = 0;
@@ -123,5 +132,7 @@ bool isLogSampled(std::vector<double> const& centres) {
   };
   return spread(true) < spread(false);
 }
+
+}  // namespace detail
 
 }  // namespace vocloud::preprocess

@@ -102,6 +102,7 @@ PreprocessResult runPreprocess(PreprocessConfig const& config, PreprocessRun con
                                comm::Comm const& comm, core::Log const& log, core::Timers& timers) {
   Grid const grid = makeGrid(config.lambdaMin, config.lambdaMax, config.logGrid, config.points, config.step);
   std::uint64_t const dims = grid.wave.size();
+  ProcessWorkspace workspace(config, grid);  // also checks the continuum options, on every rank
   std::string const datasetPath = run.outputDir + "/dataset.h5";
   std::string const statePath = run.outputDir + "/progress.json";
 
@@ -164,9 +165,10 @@ PreprocessResult runPreprocess(PreprocessConfig const& config, PreprocessRun con
       if (comm.isRoot()) {
         auto const rows = reader->next(config.roundRows);
         text = encodeRows(rows);
+        // One rank takes every row whatever the sizes: no need to ask the file system.
         for (auto const& r : rows) {
           std::error_code ec;
-          auto const size = fs::file_size(r.path, ec);
+          auto const size = comm.size() > 1 ? fs::file_size(r.path, ec) : 1;
           bytes.push_back(ec ? 1. : static_cast<double>(size));
         }
       }
@@ -180,7 +182,7 @@ PreprocessResult runPreprocess(PreprocessConfig const& config, PreprocessRun con
         core::ScopedTimer timer(timers, "process");
         for (std::uint64_t i = bounds[comm.rank()]; i < bounds[comm.rank() + 1]; ++i) {
           CatalogRow const& row = rows[i];
-          ProcessedSpectrum p = processSpectrum(row, config, grid);
+          ProcessedSpectrum p = processSpectrum(row, config, grid, workspace);
           progress.advance();
           if (!p.accepted) {
             rejected.id.push_back(row.id);
