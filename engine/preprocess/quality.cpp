@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdio>
 #include <limits>
+#include <memory>
 
 namespace vocloud::preprocess {
 
@@ -30,10 +31,11 @@ double medianBySelection(std::vector<double>& values) {
 // The same median, faster for the hundreds of values of a spectrum: nth_element alone
 // spends most of its time on mispredicted comparisons. A sorted sample of 64 values
 // brackets the middle between two of them; one branch-free pass counts the values below
-// the bracket and copies those inside it to `scratch`, and nth_element orders only those.
+// the bracket and copies those inside it to `scratch` (room for values.size()), and
+// nth_element orders only those.
 // A bracket that misses the middle (an unlucky sample) falls back to medianBySelection().
 // Every value must be finite (no NaN).
-double median(std::vector<double>& values, std::vector<double>& scratch) {
+double median(std::vector<double>& values, double* scratch) {
   constexpr std::size_t kSample = 64, kMargin = 6;
   std::size_t const n = values.size();
   if (n < 4 * kSample) return medianBySelection(values);
@@ -43,7 +45,6 @@ double median(std::vector<double>& values, std::vector<double>& scratch) {
   std::size_t const k = n / 2, at = k * kSample / n;  // the middle's place in the sample
   double const lo = at >= kMargin ? sample[at - kMargin] : -HUGE_VAL;
   double const hi = at + kMargin < kSample ? sample[at + kMargin] : HUGE_VAL;
-  scratch.resize(n);
   std::size_t less = 0, inside = 0;
   for (double x : values) {
     less += x < lo ? 1 : 0;
@@ -51,8 +52,9 @@ double median(std::vector<double>& values, std::vector<double>& scratch) {
     inside += (x >= lo) & (x <= hi) ? 1 : 0;
   }
   if (k < less || k + 1 > less + inside) return medianBySelection(values);
-  auto const begin = scratch.begin(), end = begin + static_cast<std::ptrdiff_t>(inside);
-  auto const middle = begin + static_cast<std::ptrdiff_t>(k - less);
+  double* const begin = scratch;
+  double* const end = begin + inside;
+  double* const middle = begin + (k - less);
   std::nth_element(begin, middle, end);
   double const upper = *middle;
   if (n % 2 == 1) return upper;
@@ -76,13 +78,14 @@ double estimateSnr(std::vector<float> const& flux, std::vector<float> const& iva
   auto good = [&](std::size_t i) {
     return (mask.empty() || mask[i] == 0) && std::isfinite(flux[i]);
   };
-  std::vector<double> values, scratch;
+  std::vector<double> values;
   values.reserve(n);
+  std::unique_ptr<double[]> const scratch(new double[n]);  // uninitialised: median() fills it
   if (!ivar.empty()) {
     for (std::size_t i = 0; i < n; ++i)
       if (good(i) && std::isfinite(ivar[i]) && ivar[i] > 0)
         values.push_back(flux[i] * std::sqrt(static_cast<double>(ivar[i])));
-    return values.empty() ? 0.0 : median(values, scratch);
+    return values.empty() ? 0.0 : median(values, scratch.get());
   }
   for (std::size_t i = 0; i < n; ++i)
     if (good(i)) values.push_back(flux[i]);
@@ -91,8 +94,8 @@ double estimateSnr(std::vector<float> const& flux, std::vector<float> const& iva
   std::vector<double> second(m - 4);
   for (std::size_t i = 2; i + 2 < m; ++i)
     second[i - 2] = std::abs(2.0 * values[i] - values[i - 2] - values[i + 2]);
-  double const signal = median(values, scratch);
-  double const noise = kDerSnrScale * median(second, scratch);
+  double const signal = median(values, scratch.get());
+  double const noise = kDerSnrScale * median(second, scratch.get());
   if (noise == 0) return signal > 0 ? std::numeric_limits<double>::infinity() : 0.0;
   return signal / noise;
 }

@@ -74,7 +74,7 @@ Resampler::Input Resampler::prepare(std::vector<double> const& wave, std::vector
                                                  std::to_string(i) + " (" +
                                                  detail::numberText(wave[i - 1]) + " Å then " +
                                                  detail::numberText(wave[i]) + " Å)");
-  _good.resize(n);
+  if (_good.size() < n) _good.resize(n);  // only grows: no zeroing of what is overwritten
   for (std::size_t i = 0; i < n; ++i) {
     bool ok = std::isfinite(flux[i]) && (mask.empty() || mask[i] == 0);
     if (!ivar.empty()) ok = ok && std::isfinite(ivar[i]) && ivar[i] > 0;
@@ -85,7 +85,7 @@ Resampler::Input Resampler::prepare(std::vector<double> const& wave, std::vector
     _reversedWave.assign(wave.rbegin(), wave.rend());
     _reversedFlux.assign(flux.rbegin(), flux.rend());
     _reversedIvar.assign(ivar.rbegin(), ivar.rend());
-    std::reverse(_good.begin(), _good.end());
+    std::reverse(_good.begin(), _good.begin() + static_cast<std::ptrdiff_t>(n));
     in.wave = _reversedWave.data();
     in.flux = _reversedFlux.data();
     if (!ivar.empty()) in.ivar = _reversedIvar.data();
@@ -99,7 +99,7 @@ Resampled Resampler::rebin(std::vector<double> const& wave, std::vector<float> c
   std::size_t const n = in.n;
   std::size_t const m = _grid.wave.size();
   bool const withIvar = in.ivar != nullptr;
-  _edgesIn.resize(n + 1);
+  if (_edgesIn.size() < n + 1) _edgesIn.resize(n + 1);  // only grows, as _good
   detail::fillPixelEdges(in.wave, n, detail::isLogSampled(in.wave, n), _edgesIn.data());
   double const* const edgesIn = _edgesIn.data();
   double const* const edgesOut = _edgesOut.data();
