@@ -118,19 +118,22 @@ void fillPixelEdges(double const* centres, std::size_t n, bool logarithmic, doub
 
 bool isLogSampled(double const* centres, std::size_t n) {
   if (n < 3) return false;
-  auto spread = [&](bool logarithmic) {
-    double lo = HUGE_VAL, hi = -HUGE_VAL, sum = 0;
-    for (std::size_t i = 1; i < n; ++i) {
-      // ratio - 1 ranks the spread of log steps like log(ratio) does, without a log per pixel
-      double const d =
-          logarithmic ? centres[i] / centres[i - 1] - 1.0 : centres[i] - centres[i - 1];
-      lo = std::min(lo, d);
-      hi = std::max(hi, d);
-      sum += d;
-    }
-    return (hi - lo) / (sum / static_cast<double>(n - 1));
-  };
-  return spread(true) < spread(false);
+  // Both spreads in one pass: independent chains of the same operations as two passes.
+  double loLog = HUGE_VAL, hiLog = -HUGE_VAL, sumLog = 0;
+  double loLin = HUGE_VAL, hiLin = -HUGE_VAL, sumLin = 0;
+  for (std::size_t i = 1; i < n; ++i) {
+    // ratio - 1 ranks the spread of log steps like log(ratio) does, without a log per pixel
+    double const dLog = centres[i] / centres[i - 1] - 1.0;
+    double const dLin = centres[i] - centres[i - 1];
+    loLog = std::min(loLog, dLog);
+    hiLog = std::max(hiLog, dLog);
+    sumLog += dLog;
+    loLin = std::min(loLin, dLin);
+    hiLin = std::max(hiLin, dLin);
+    sumLin += dLin;
+  }
+  double const steps = static_cast<double>(n - 1);
+  return (hiLog - loLog) / (sumLog / steps) < (hiLin - loLin) / (sumLin / steps);
 }
 
 }  // namespace detail

@@ -22,6 +22,23 @@ Resampled emptyOutput(std::size_t m, bool withIvar) {
   return out;
 }
 
+// Throws Unusable for the first non-finite or non-positive wavelength, else for the first
+// pixel where the wavelengths stop being strictly monotonic.
+void checkWavelengths(std::vector<double> const& wave) {
+  std::size_t const n = wave.size();
+  for (std::size_t i = 0; i < n; ++i)
+    if (!std::isfinite(wave[i]) || wave[i] <= 0)
+      throw Unusable("non_finite_wavelength",
+                     "wavelength " + std::to_string(i) + " is " + detail::numberText(wave[i]));
+  bool const increasing = wave[1] > wave[0];
+  for (std::size_t i = 1; i < n; ++i)
+    if (increasing ? !(wave[i] > wave[i - 1]) : !(wave[i] < wave[i - 1]))
+      throw Unusable("unsorted_wavelengths", "wavelengths are not strictly monotonic at pixel " +
+                                                 std::to_string(i) + " (" +
+                                                 detail::numberText(wave[i - 1]) + " Å then " +
+                                                 detail::numberText(wave[i]) + " Å)");
+}
+
 void setCoverage(Resampled& out) {
   std::size_t good = 0;
   for (auto m : out.mask) good += m == 0 ? 1 : 0;
@@ -63,17 +80,14 @@ Resampler::Input Resampler::prepare(std::vector<double> const& wave, std::vector
   if (n < 2)
     throw Unusable("too_few_pixels",
                    "a spectrum needs at least 2 pixels to resample, it has " + std::to_string(n));
-  for (std::size_t i = 0; i < n; ++i)
-    if (!std::isfinite(wave[i]) || wave[i] <= 0)
-      throw Unusable("non_finite_wavelength",
-                     "wavelength " + std::to_string(i) + " is " + detail::numberText(wave[i]));
+  // One branch-free pass tells whether the wavelengths are usable; only a spectrum that is
+  // not goes through checkWavelengths(), which names the first offending pixel.
   bool const increasing = wave[1] > wave[0];
+  bool usable = std::isfinite(wave[0]) && wave[0] > 0;
   for (std::size_t i = 1; i < n; ++i)
-    if (increasing ? !(wave[i] > wave[i - 1]) : !(wave[i] < wave[i - 1]))
-      throw Unusable("unsorted_wavelengths", "wavelengths are not strictly monotonic at pixel " +
-                                                 std::to_string(i) + " (" +
-                                                 detail::numberText(wave[i - 1]) + " Å then " +
-                                                 detail::numberText(wave[i]) + " Å)");
+    usable &= std::isfinite(wave[i]) & (wave[i] > 0) &
+              (increasing ? wave[i] > wave[i - 1] : wave[i] < wave[i - 1]);
+  if (!usable) checkWavelengths(wave);
   if (_good.size() < n) _good.resize(n);  // only grows: no zeroing of what is overwritten
   for (std::size_t i = 0; i < n; ++i) {
     bool ok = std::isfinite(flux[i]) && (mask.empty() || mask[i] == 0);
