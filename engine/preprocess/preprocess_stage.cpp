@@ -157,6 +157,10 @@ PreprocessResult runPreprocess(PreprocessConfig const& config, PreprocessRun con
       reader = std::make_unique<CatalogReader>(run.bokDir);
       for (std::uint64_t r = 0; r < state.rounds; ++r) reader->next(config.roundRows);  // done before
     }
+    // Kept from round to round: a round's arrays (tens of MB) are then allocated, faulted
+    // in and grown once, not every round.
+    AcceptedRows accepted;
+    RejectedRows rejected;
     for (std::uint64_t round = state.rounds; round < rounds; ++round) {
       // Rank 0 reads the round's rows and their file sizes; every rank takes a contiguous,
       // byte-balanced part.
@@ -176,8 +180,12 @@ PreprocessResult runPreprocess(PreprocessConfig const& config, PreprocessRun con
       comm.bcast(bytes, 0);
       auto const bounds = comm::shardByWeights(bytes, comm.size());
 
-      AcceptedRows accepted;
-      RejectedRows rejected;
+      accepted.clear();
+      rejected.clear();
+      std::uint64_t const mine = bounds[comm.rank() + 1] - bounds[comm.rank()];
+      accepted.flux.reserve(mine * dims);
+      accepted.ivar.reserve(mine * dims);
+      accepted.mask.reserve(mine * dims);
       {
         core::ScopedTimer timer(timers, "process");
         for (std::uint64_t i = bounds[comm.rank()]; i < bounds[comm.rank() + 1]; ++i) {
