@@ -29,22 +29,25 @@ double medianBySelection(std::vector<double>& values) {
 }
 
 // The same median, faster for the hundreds of values of a spectrum: nth_element alone
-// spends most of its time on mispredicted comparisons. A sorted sample of 64 values
+// spends most of its time on mispredicted comparisons. A sample of 64 values (every n/64th)
 // brackets the middle between two of them; one branch-free pass counts the values below
 // the bracket and copies those inside it to `scratch` (room for values.size()), and
 // nth_element orders only those.
 // A bracket that misses the middle (an unlucky sample) falls back to medianBySelection().
 // Every value must be finite (no NaN).
 double median(std::vector<double>& values, double* scratch) {
-  constexpr std::size_t kSample = 64, kMargin = 6;
+  constexpr std::size_t kSample = 64, kMargin = 8;  // misses ~2% of the time
   std::size_t const n = values.size();
   if (n < 4 * kSample) return medianBySelection(values);
   double sample[kSample];
   for (std::size_t s = 0; s < kSample; ++s) sample[s] = values[s * n / kSample];
-  std::sort(sample, sample + kSample);
   std::size_t const k = n / 2, at = k * kSample / n;  // the middle's place in the sample
-  double const lo = at >= kMargin ? sample[at - kMargin] : -HUGE_VAL;
-  double const hi = at + kMargin < kSample ? sample[at + kMargin] : HUGE_VAL;
+  std::size_t const below = at - std::min(at, kMargin), above = std::min(kSample - 1, at + kMargin);
+  // The two sample values of those ranks (no need to sort the whole sample).
+  std::nth_element(sample, sample + below, sample + kSample);
+  std::nth_element(sample + below + 1, sample + above, sample + kSample);
+  double const lo = at >= kMargin ? sample[below] : -HUGE_VAL;
+  double const hi = at + kMargin < kSample ? sample[above] : HUGE_VAL;
   std::size_t less = 0, inside = 0;
   for (double x : values) {
     less += x < lo ? 1 : 0;
