@@ -35,6 +35,19 @@ double iterateToVacuum(double air, double vac, int iterations) {
   return vac;
 }
 
+// vac_0 = air n(air), vac_1 = air n(vac_0), vac_2 = air n(vac_1) for `m` wavelengths. Also
+// compiled for AVX2 (chosen at run time): twice the lanes for the divisions, and the same
+// numbers (AVX2 brings no fused multiply-add).
+__attribute__((target_clones("avx2", "default"))) void firstIterates(
+    double const* __restrict air, std::size_t m, double* __restrict v0, double* __restrict v1,
+    double* __restrict v2) {
+  for (std::size_t j = 0; j < m; ++j) {
+    v0[j] = air[j] * refractiveIndex(air[j]);
+    v1[j] = air[j] * refractiveIndex(v0[j]);
+    v2[j] = air[j] * refractiveIndex(v1[j]);
+  }
+}
+
 }  // namespace
 
 double vacuumToAir(double vacuumAngstrom) {
@@ -63,11 +76,7 @@ void airToVacuum(std::vector<double>& wave) {
   for (std::size_t start = 0; start < wave.size(); start += kBlock) {
     std::size_t const m = std::min(kBlock, wave.size() - start);
     double* const air = wave.data() + start;
-    for (std::size_t j = 0; j < m; ++j) {
-      v0[j] = air[j] * refractiveIndex(air[j]);
-      v1[j] = air[j] * refractiveIndex(v0[j]);
-      v2[j] = air[j] * refractiveIndex(v1[j]);
-    }
+    firstIterates(air, m, v0, v1, v2);
     for (std::size_t j = 0; j < m; ++j) {
       if (air[j] < kAirVacuumLimit) continue;
       if (std::abs(v1[j] - v0[j]) < 1e-10)
