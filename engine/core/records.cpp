@@ -2,8 +2,8 @@
 
 #include "core/error.hpp"
 
+#include <charconv>
 #include <cmath>
-#include <sstream>
 
 namespace vocloud::core {
 
@@ -41,10 +41,11 @@ std::vector<std::vector<std::string>> unpackRecords(std::string const& text, std
 
 std::string recordNumber(double value) {
   if (std::isnan(value)) return "nan";
-  std::ostringstream out;
-  out.precision(17);
-  out << value;
-  return out.str();
+  // The shortest text that reads back as the same double: exact, and a catalog round
+  // broadcasts three numbers per row, where a string stream costs microseconds each.
+  char text[32];
+  auto const result = std::to_chars(text, text + sizeof text, value);
+  return std::string(text, result.ptr);
 }
 
 }  // namespace vocloud::core

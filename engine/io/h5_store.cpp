@@ -221,6 +221,9 @@ H5Rows H5Rows::create(H5File const& file, std::string const& name, H5Type type,
   H5Id space(H5Screate_simple(rank, dims, maxdims), H5Sclose);
   H5Id dcpl(H5Pcreate(H5P_DATASET_CREATE), H5Pclose);
   check(H5Pset_chunk(dcpl.get(), rank, chunk), "chunking " + name, file.path());
+  // Every row is written after the dataset grows to hold it: filling new chunks with zeros
+  // first (which parallel HDF5 does when they are allocated) would write each byte twice.
+  check(H5Pset_fill_time(dcpl.get(), H5D_FILL_TIME_NEVER), "fill time of " + name, file.path());
   H5Id dtype(fileType(type, width), H5Tclose);
   H5Id lcpl(H5Pcreate(H5P_LINK_CREATE), H5Pclose);
   H5Pset_create_intermediate_group(lcpl.get(), 1);

@@ -6,14 +6,20 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
-#include <filesystem>
 #include <sstream>
 
 namespace vocloud::preprocess {
 
-namespace fs = std::filesystem;
-
 std::vector<std::string> splitCsvLine(std::string const& line) {
+  // Most lines have no quotes and no CR: the fields are the text between commas.
+  if (line.find_first_of("\"\r") == std::string::npos) {
+    std::vector<std::string> fields;
+    std::size_t start = 0;
+    for (std::size_t comma; (comma = line.find(',', start)) != std::string::npos; start = comma + 1)
+      fields.emplace_back(line, start, comma - start);
+    fields.emplace_back(line, start);
+    return fields;
+  }
   std::vector<std::string> fields(1);
   bool quoted = false;
   for (std::size_t i = 0; i < line.size(); ++i) {
@@ -78,7 +84,8 @@ std::vector<CatalogRow> CatalogReader::next(std::uint64_t count) {
       else if (name == "dec") row.dec = number(value);
       else if (name == "z") row.z = number(value);
     }
-    if (!row.path.empty() && fs::path(row.path).is_relative()) row.path = _bokDir + "/" + row.path;
+    // Relative as std::filesystem (POSIX) sees it: not starting at the root directory.
+    if (!row.path.empty() && row.path.front() != '/') row.path = _bokDir + "/" + row.path;
     rows.push_back(std::move(row));
   }
   if (rows.size() < count) _done = true;

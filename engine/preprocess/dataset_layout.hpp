@@ -3,6 +3,7 @@
 #include "io/h5_store.hpp"
 
 #include <cstdint>
+#include <initializer_list>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,14 @@ struct AcceptedRows {
   std::vector<double> ra, dec, z, snr, coverage;
   std::vector<std::int64_t> catalogRow;
   std::uint64_t count() const { return catalogRow.size(); }
+  /// Empties every column, keeping the memory for the next round.
+  void clear() {
+    for (auto* v : {&flux, &ivar, &wavelet}) v->clear();
+    mask.clear();
+    for (auto* v : {&id, &path, &label, &layout, &outlierKind}) v->clear();
+    for (auto* v : {&ra, &dec, &z, &snr, &coverage}) v->clear();
+    catalogRow.clear();
+  }
 };
 
 /// One rank's rejected rows of a round.
@@ -28,6 +37,11 @@ struct RejectedRows {
   std::vector<std::string> id, path, reason;
   std::vector<std::int64_t> catalogRow;
   std::uint64_t count() const { return catalogRow.size(); }
+  /// Empties every column, keeping the memory for the next round.
+  void clear() {
+    for (auto* v : {&id, &path, &reason}) v->clear();
+    catalogRow.clear();
+  }
 };
 
 constexpr std::uint64_t kReasonWidth = 240;

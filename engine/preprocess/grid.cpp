@@ -90,6 +90,21 @@ std::vector<double> pixelEdges(std::vector<double> const& centres, bool logarith
                   detail::numberText(centres[i - 1]) + " Å)");
   }
   std::vector<double> edges(n + 1);
+  detail::fillPixelEdges(centres.data(), n, logarithmic, edges.data());
+  return edges;
+}
+
+std::vector<double> pixelEdges(Grid const& grid) {
+  return pixelEdges(grid.wave, grid.logarithmic);
+}
+
+bool isLogSampled(std::vector<double> const& centres) {
+  return detail::isLogSampled(centres.data(), centres.size());
+}
+
+namespace detail {
+
+void fillPixelEdges(double const* centres, std::size_t n, bool logarithmic, double* edges) {
   if (logarithmic) {
     for (std::size_t i = 1; i < n; ++i) edges[i] = std::sqrt(centres[i - 1] * centres[i]);
     edges[0] = centres[0] * std::sqrt(centres[0] / centres[1]);
@@ -99,29 +114,28 @@ std::vector<double> pixelEdges(std::vector<double> const& centres, bool logarith
     edges[0] = centres[0] - 0.5 * (centres[1] - centres[0]);
     edges[n] = centres[n - 1] + 0.5 * (centres[n - 1] - centres[n - 2]);
   }
-  return edges;
 }
 
-std::vector<double> pixelEdges(Grid const& grid) {
-  return pixelEdges(grid.wave, grid.logarithmic);
-}
-
-bool isLogSampled(std::vector<double> const& centres) {
-  std::size_t const n = centres.size();
+bool isLogSampled(double const* centres, std::size_t n) {
   if (n < 3) return false;
-  auto spread = [&](bool logarithmic) {
-    double lo = HUGE_VAL, hi = -HUGE_VAL, sum = 0;
-    for (std::size_t i = 1; i < n; ++i) {
-      // ratio - 1 ranks the spread of log steps like log(ratio) does, without a log per pixel
-      double const d =
-          logarithmic ? centres[i] / centres[i - 1] - 1.0 : centres[i] - centres[i - 1];
-      lo = std::min(lo, d);
-      hi = std::max(hi, d);
-      sum += d;
-    }
-    return (hi - lo) / (sum / static_cast<double>(n - 1));
-  };
-  return spread(true) < spread(false);
+  // Both spreads in one pass: independent chains of the same operations as two passes.
+  double loLog = HUGE_VAL, hiLog = -HUGE_VAL, sumLog = 0;
+  double loLin = HUGE_VAL, hiLin = -HUGE_VAL, sumLin = 0;
+  for (std::size_t i = 1; i < n; ++i) {
+    // ratio - 1 ranks the spread of log steps like log(ratio) does, without a log per pixel
+    double const dLog = centres[i] / centres[i - 1] - 1.0;
+    double const dLin = centres[i] - centres[i - 1];
+    loLog = std::min(loLog, dLog);
+    hiLog = std::max(hiLog, dLog);
+    sumLog += dLog;
+    loLin = std::min(loLin, dLin);
+    hiLin = std::max(hiLin, dLin);
+    sumLin += dLin;
+  }
+  double const steps = static_cast<double>(n - 1);
+  return (hiLog - loLog) / (sumLog / steps) < (hiLin - loLin) / (sumLin / steps);
 }
+
+}  // namespace detail
 
 }  // namespace vocloud::preprocess

@@ -1,6 +1,7 @@
 #pragma once
 // The common wavelength grid every spectrum is resampled onto, and the pixel edges of any
 // sampling (the boundaries between pixels that flux-conserving rebinning integrates over).
+#include <cstddef>
 #include <vector>
 
 namespace vocloud::preprocess {
@@ -42,5 +43,17 @@ std::vector<double> pixelEdges(Grid const& grid);
 /// the log steps spread less (SDSS and LAMOST: log-linear; Ondřejov: linear). Ties and
 /// fewer than 3 centres count as linear. `centres` strictly increasing and positive.
 bool isLogSampled(std::vector<double> const& centres);
+
+namespace detail {
+
+/// pixelEdges() of `n` >= 2 centres at `centres` into `edges` (n + 1 values), without the
+/// checks: the centres must already be known finite, increasing (and positive when
+/// `logarithmic`).
+void fillPixelEdges(double const* centres, std::size_t n, bool logarithmic, double* edges);
+
+/// isLogSampled() of `n` centres at `centres`.
+bool isLogSampled(double const* centres, std::size_t n);
+
+}  // namespace detail
 
 }  // namespace vocloud::preprocess

@@ -102,6 +102,7 @@ PreprocessResult runPreprocess(PreprocessConfig const& config, PreprocessRun con
                                comm::Comm const& comm, core::Log const& log, core::Timers& timers) {
   Grid const grid = makeGrid(config.lambdaMin, config.lambdaMax, config.logGrid, config.points, config.step);
   std::uint64_t const dims = grid.wave.size();
+  ProcessWorkspace workspace(config, grid);  // also checks the continuum options, on every rank
   std::string const datasetPath = run.outputDir + "/dataset.h5";
   std::string const statePath = run.outputDir + "/progress.json";
 
@@ -159,6 +160,10 @@ PreprocessResult runPreprocess(PreprocessConfig const& config, PreprocessRun con
       reader = std::make_unique<CatalogReader>(run.bokDir);
       for (std::uint64_t r = 0; r < state.rounds; ++r) reader->next(config.roundRows);  // done before
     }
+    // Kept from round to round: a round's arrays (tens of MB) are then allocated, faulted
+    // in and grown once, not every round.
+    AcceptedRows accepted;
+    RejectedRows rejected;
     for (std::uint64_t round = state.rounds; round < rounds; ++round) {
       // Rank 0 reads the round's rows and their file sizes; every rank takes a contiguous,
       // byte-balanced part.
@@ -167,9 +172,10 @@ PreprocessResult runPreprocess(PreprocessConfig const& config, PreprocessRun con
       if (comm.isRoot()) {
         auto const rows = reader->next(config.roundRows);
         text = encodeRows(rows);
+        // One rank takes every row whatever the sizes: no need to ask the file system.
         for (auto const& r : rows) {
           std::error_code ec;
-          auto const size = fs::file_size(r.path, ec);
+          auto const size = comm.size() > 1 ? fs::file_size(r.path, ec) : 1;
           bytes.push_back(ec ? 1. : static_cast<double>(size));
         }
       }
@@ -177,13 +183,17 @@ PreprocessResult runPreprocess(PreprocessConfig const& config, PreprocessRun con
       comm.bcast(bytes, 0);
       auto const bounds = comm::shardByWeights(bytes, comm.size());
 
-      AcceptedRows accepted;
-      RejectedRows rejected;
+      accepted.clear();
+      rejected.clear();
+      std::uint64_t const mine = bounds[comm.rank() + 1] - bounds[comm.rank()];
+      accepted.flux.reserve(mine * dims);
+      accepted.ivar.reserve(mine * dims);
+      accepted.mask.reserve(mine * dims);
       {
         core::ScopedTimer timer(timers, "process");
         for (std::uint64_t i = bounds[comm.rank()]; i < bounds[comm.rank() + 1]; ++i) {
           CatalogRow const& row = rows[i];
-          ProcessedSpectrum p = processSpectrum(row, config, grid);
+          ProcessedSpectrum p = processSpectrum(row, config, grid, workspace);
           progress.advance();
           if (!p.accepted) {
             rejected.id.push_back(row.id);

@@ -55,7 +55,20 @@ void cutToGrid(io::Spectrum& s, Grid const& grid) {
 
 }  // namespace
 
-ProcessedSpectrum processSpectrum(CatalogRow const& row, PreprocessConfig const& config, Grid const& grid) {
+ProcessWorkspace::ProcessWorkspace(PreprocessConfig const& config, Grid const& grid)
+    : resampler(grid) {
+  if (config.normalise.kind == Normalisation::Continuum)
+    continuum.emplace(grid.wave, config.normalise);
+}
+
+ProcessedSpectrum processSpectrum(CatalogRow const& row, PreprocessConfig const& config,
+                                  Grid const& grid) {
+  ProcessWorkspace workspace(config, grid);
+  return processSpectrum(row, config, grid, workspace);
+}
+
+ProcessedSpectrum processSpectrum(CatalogRow const& row, PreprocessConfig const& config,
+                                  Grid const& grid, ProcessWorkspace& workspace) {
   ProcessedSpectrum out;
   out.label = row.label;
   io::Spectrum spectrum;
@@ -79,8 +92,10 @@ ProcessedSpectrum processSpectrum(CatalogRow const& row, PreprocessConfig const&
     cutToGrid(spectrum, grid);
 
     Resampled resampled =
-        config.rebin ? rebinFluxConserving(spectrum.wave, spectrum.flux, spectrum.ivar, spectrum.mask, grid)
-                     : interpolateLinear(spectrum.wave, spectrum.flux, spectrum.ivar, spectrum.mask, grid);
+        config.rebin
+            ? workspace.resampler.rebin(spectrum.wave, spectrum.flux, spectrum.ivar, spectrum.mask)
+            : workspace.resampler.interpolate(spectrum.wave, spectrum.flux, spectrum.ivar,
+                                              spectrum.mask);
     out.coverage = resampled.coverage;
     if (resampled.coverage < config.minCoverage) {
       char text[96];
@@ -96,7 +111,10 @@ ProcessedSpectrum processSpectrum(CatalogRow const& row, PreprocessConfig const&
       return rejected(out, text);
     }
     if (config.smoothSigma > 0) gaussianSmooth(resampled.flux, config.smoothSigma);
-    normalise(resampled.flux, resampled.ivar, resampled.mask, grid.wave, config.normalise);
+    if (workspace.continuum)
+      workspace.continuum->normalise(resampled.flux, resampled.ivar, resampled.mask);
+    else
+      normalise(resampled.flux, resampled.ivar, resampled.mask, grid.wave, config.normalise);
     for (float v : resampled.flux)
       if (!std::isfinite(v)) return rejected(out, "non_finite: values after preprocessing");
     out.flux = std::move(resampled.flux);

@@ -2,10 +2,13 @@
 // One spectrum from its file to a row of the data set: read, frame, rest frame, resample
 // onto the common grid, fill masked pixels, smooth, normalise, quality checks. Serial.
 #include "preprocess/catalog_reader.hpp"
+#include "preprocess/continuum.hpp"
 #include "preprocess/grid.hpp"
 #include "preprocess/preprocess_config.hpp"
+#include "preprocess/resample.hpp"
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,9 +26,27 @@ struct ProcessedSpectrum {
   std::string label;
 };
 
+/// What processSpectrum() computes once per run and reuses for every spectrum: the grid's
+/// pixel edges and continuum basis, with the scratch buffers of resampling and fitting.
+/// One per thread.
+struct ProcessWorkspace {
+  /// The workspace for `config` and `grid`. Throws vocloud::Error for invalid continuum
+  /// options.
+  ProcessWorkspace(PreprocessConfig const& config, Grid const& grid);
+
+  Resampler resampler;
+  std::optional<ContinuumFitter> continuum;  ///< when config normalises by the continuum
+};
+
 /// Runs every configured step on the spectrum of `row`. Never throws for a bad spectrum:
 /// unreadable or unusable ones come back with accepted == false and the reason
-/// ("not_fits: ...", "coverage 0.42 < 0.9", "low_snr ...", "non_finite").
-ProcessedSpectrum processSpectrum(CatalogRow const& row, PreprocessConfig const& config, Grid const& grid);
+/// ("not_fits: ...", "coverage 0.42 < 0.9", "low_snr ...", "non_finite"). `workspace` was
+/// made for the same config and grid.
+ProcessedSpectrum processSpectrum(CatalogRow const& row, PreprocessConfig const& config,
+                                  Grid const& grid, ProcessWorkspace& workspace);
+
+/// processSpectrum() with a workspace of its own (for a single spectrum).
+ProcessedSpectrum processSpectrum(CatalogRow const& row, PreprocessConfig const& config,
+                                  Grid const& grid);
 
 }  // namespace vocloud::preprocess

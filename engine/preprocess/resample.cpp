@@ -7,36 +7,25 @@
 #include <algorithm>
 #include <cmath>
 #include <string>
+#include <utility>
 
 namespace vocloud::preprocess {
 
 namespace {
 
-// One input spectrum in increasing wavelength order with its good-pixel flags.
-struct Input {
-  std::vector<double> wave;
-  std::vector<float> flux, ivar;
-  std::vector<char> good;
-};
+// An output of `m` pixels, all missing until filled.
+Resampled emptyOutput(std::size_t m, bool withIvar) {
+  Resampled out;
+  out.flux.assign(m, 0.0f);
+  if (withIvar) out.ivar.assign(m, 0.0f);
+  out.mask.assign(m, 1);
+  return out;
+}
 
-Input prepare(std::vector<double> const& wave, std::vector<float> const& flux,
-              std::vector<float> const& ivar, std::vector<std::uint32_t> const& mask,
-              Grid const& grid) {
+// Throws Unusable for the first non-finite or non-positive wavelength, else for the first
+// pixel where the wavelengths stop being strictly monotonic.
+void checkWavelengths(std::vector<double> const& wave) {
   std::size_t const n = wave.size();
-  if (flux.size() != n || (!ivar.empty() && ivar.size() != n) ||
-      (!mask.empty() && mask.size() != n))
-    throw Error("preprocess: spectrum arrays differ in length (wave " + std::to_string(n) +
-                ", flux " + std::to_string(flux.size()) + ", ivar " + std::to_string(ivar.size()) +
-                ", mask " + std::to_string(mask.size()) + ")");
-  if (grid.wave.size() < 2)
-    throw Error("preprocess: the output grid has " + std::to_string(grid.wave.size()) +
-                " points (at least 2 needed)");
-  for (std::size_t j = 1; j < grid.wave.size(); ++j)
-    if (!(grid.wave[j] > grid.wave[j - 1]))
-      throw Error("preprocess: the output grid does not increase at point " + std::to_string(j));
-  if (n < 2)
-    throw Unusable("too_few_pixels",
-                   "a spectrum needs at least 2 pixels to resample, it has " + std::to_string(n));
   for (std::size_t i = 0; i < n; ++i)
     if (!std::isfinite(wave[i]) || wave[i] <= 0)
       throw Unusable("non_finite_wavelength",
@@ -48,32 +37,6 @@ Input prepare(std::vector<double> const& wave, std::vector<float> const& flux,
                                                  std::to_string(i) + " (" +
                                                  detail::numberText(wave[i - 1]) + " Å then " +
                                                  detail::numberText(wave[i]) + " Å)");
-  Input in;
-  in.wave = wave;
-  in.flux = flux;
-  in.ivar = ivar;
-  in.good.resize(n);
-  for (std::size_t i = 0; i < n; ++i) {
-    bool ok = std::isfinite(flux[i]) && (mask.empty() || mask[i] == 0);
-    if (!ivar.empty()) ok = ok && std::isfinite(ivar[i]) && ivar[i] > 0;
-    in.good[i] = ok ? 1 : 0;
-  }
-  if (!increasing) {
-    std::reverse(in.wave.begin(), in.wave.end());
-    std::reverse(in.flux.begin(), in.flux.end());
-    std::reverse(in.ivar.begin(), in.ivar.end());
-    std::reverse(in.good.begin(), in.good.end());
-  }
-  return in;
-}
-
-// An output of `m` pixels, all missing until filled.
-Resampled emptyOutput(std::size_t m, bool withIvar) {
-  Resampled out;
-  out.flux.assign(m, 0.0f);
-  if (withIvar) out.ivar.assign(m, 0.0f);
-  out.mask.assign(m, 1);
-  return out;
 }
 
 void setCoverage(Resampled& out) {
@@ -85,15 +48,75 @@ void setCoverage(Resampled& out) {
 
 }  // namespace
 
-Resampled rebinFluxConserving(std::vector<double> const& wave, std::vector<float> const& flux,
-                              std::vector<float> const& ivar,
-                              std::vector<std::uint32_t> const& mask, Grid const& grid) {
-  Input const in = prepare(wave, flux, ivar, mask, grid);
-  std::size_t const n = in.wave.size();
-  std::size_t const m = grid.wave.size();
-  bool const withIvar = !in.ivar.empty();
-  std::vector<double> const edgesIn = pixelEdges(in.wave, isLogSampled(in.wave));
-  std::vector<double> const edgesOut = pixelEdges(grid);
+Resampler::Resampler(Grid grid) : _grid(std::move(grid)) {
+  std::vector<double> const& wave = _grid.wave;
+  if (wave.size() < 2) {
+    _gridError = "preprocess: the output grid has " + std::to_string(wave.size()) +
+                 " points (at least 2 needed)";
+    return;
+  }
+  for (std::size_t j = 1; j < wave.size(); ++j)
+    if (!(wave[j] > wave[j - 1])) {
+      _gridError = "preprocess: the output grid does not increase at point " + std::to_string(j);
+      return;
+    }
+  try {
+    _edgesOut = pixelEdges(_grid);
+  } catch (Error const& e) {
+    _gridError = e.what();
+  }
+}
+
+Resampler::Input Resampler::prepare(std::vector<double> const& wave, std::vector<float> const& flux,
+                                    std::vector<float> const& ivar,
+                                    std::vector<std::uint32_t> const& mask) {
+  std::size_t const n = wave.size();
+  if (flux.size() != n || (!ivar.empty() && ivar.size() != n) ||
+      (!mask.empty() && mask.size() != n))
+    throw Error("preprocess: spectrum arrays differ in length (wave " + std::to_string(n) +
+                ", flux " + std::to_string(flux.size()) + ", ivar " + std::to_string(ivar.size()) +
+                ", mask " + std::to_string(mask.size()) + ")");
+  if (!_gridError.empty()) throw Error(_gridError);
+  if (n < 2)
+    throw Unusable("too_few_pixels",
+                   "a spectrum needs at least 2 pixels to resample, it has " + std::to_string(n));
+  // One branch-free pass tells whether the wavelengths are usable; only a spectrum that is
+  // not goes through checkWavelengths(), which names the first offending pixel.
+  bool const increasing = wave[1] > wave[0];
+  bool usable = std::isfinite(wave[0]) && wave[0] > 0;
+  for (std::size_t i = 1; i < n; ++i)
+    usable &= std::isfinite(wave[i]) & (wave[i] > 0) &
+              (increasing ? wave[i] > wave[i - 1] : wave[i] < wave[i - 1]);
+  if (!usable) checkWavelengths(wave);
+  if (_good.size() < n) _good.resize(n);  // only grows: no zeroing of what is overwritten
+  for (std::size_t i = 0; i < n; ++i) {
+    bool ok = std::isfinite(flux[i]) && (mask.empty() || mask[i] == 0);
+    if (!ivar.empty()) ok = ok && std::isfinite(ivar[i]) && ivar[i] > 0;
+    _good[i] = ok ? 1 : 0;
+  }
+  Input in{wave.data(), flux.data(), ivar.empty() ? nullptr : ivar.data(), _good.data(), n};
+  if (!increasing) {  // rare (no survey layout stores descending wavelengths): copies
+    _reversedWave.assign(wave.rbegin(), wave.rend());
+    _reversedFlux.assign(flux.rbegin(), flux.rend());
+    _reversedIvar.assign(ivar.rbegin(), ivar.rend());
+    std::reverse(_good.begin(), _good.begin() + static_cast<std::ptrdiff_t>(n));
+    in.wave = _reversedWave.data();
+    in.flux = _reversedFlux.data();
+    if (!ivar.empty()) in.ivar = _reversedIvar.data();
+  }
+  return in;
+}
+
+Resampled Resampler::rebin(std::vector<double> const& wave, std::vector<float> const& flux,
+                           std::vector<float> const& ivar, std::vector<std::uint32_t> const& mask) {
+  Input const in = prepare(wave, flux, ivar, mask);
+  std::size_t const n = in.n;
+  std::size_t const m = _grid.wave.size();
+  bool const withIvar = in.ivar != nullptr;
+  if (_edgesIn.size() < n + 1) _edgesIn.resize(n + 1);  // only grows, as _good
+  detail::fillPixelEdges(in.wave, n, detail::isLogSampled(in.wave, n), _edgesIn.data());
+  double const* const edgesIn = _edgesIn.data();
+  double const* const edgesOut = _edgesOut.data();
 
   Resampled out = emptyOutput(m, withIvar);
   std::size_t first = 0;  // first input pixel that can overlap the current output pixel
@@ -119,18 +142,18 @@ Resampled rebinFluxConserving(std::vector<double> const& wave, std::vector<float
   return out;
 }
 
-Resampled interpolateLinear(std::vector<double> const& wave, std::vector<float> const& flux,
-                            std::vector<float> const& ivar, std::vector<std::uint32_t> const& mask,
-                            Grid const& grid) {
-  Input const in = prepare(wave, flux, ivar, mask, grid);
-  std::size_t const n = in.wave.size();
-  std::size_t const m = grid.wave.size();
-  bool const withIvar = !in.ivar.empty();
+Resampled Resampler::interpolate(std::vector<double> const& wave, std::vector<float> const& flux,
+                                 std::vector<float> const& ivar,
+                                 std::vector<std::uint32_t> const& mask) {
+  Input const in = prepare(wave, flux, ivar, mask);
+  std::size_t const n = in.n;
+  std::size_t const m = _grid.wave.size();
+  bool const withIvar = in.ivar != nullptr;
 
   Resampled out = emptyOutput(m, withIvar);
   std::size_t k = 0;  // left bracketing input pixel: in.wave[k] <= x <= in.wave[k + 1]
   for (std::size_t j = 0; j < m; ++j) {
-    double const x = grid.wave[j];
+    double const x = _grid.wave[j];
     if (x < in.wave[0] || x > in.wave[n - 1]) continue;
     while (k + 2 < n && in.wave[k + 1] < x) ++k;
     double const t = (x - in.wave[k]) / (in.wave[k + 1] - in.wave[k]);
@@ -148,6 +171,18 @@ Resampled interpolateLinear(std::vector<double> const& wave, std::vector<float> 
   }
   setCoverage(out);
   return out;
+}
+
+Resampled rebinFluxConserving(std::vector<double> const& wave, std::vector<float> const& flux,
+                              std::vector<float> const& ivar,
+                              std::vector<std::uint32_t> const& mask, Grid const& grid) {
+  return Resampler(grid).rebin(wave, flux, ivar, mask);
+}
+
+Resampled interpolateLinear(std::vector<double> const& wave, std::vector<float> const& flux,
+                            std::vector<float> const& ivar, std::vector<std::uint32_t> const& mask,
+                            Grid const& grid) {
+  return Resampler(grid).interpolate(wave, flux, ivar, mask);
 }
 
 void fillMissing(Resampled& spectrum) {

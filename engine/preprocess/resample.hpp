@@ -4,6 +4,7 @@
 #include "preprocess/grid.hpp"
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 namespace vocloud::preprocess {
@@ -51,6 +52,42 @@ Resampled rebinFluxConserving(std::vector<double> const& wave, std::vector<float
 Resampled interpolateLinear(std::vector<double> const& wave, std::vector<float> const& flux,
                             std::vector<float> const& ivar, std::vector<std::uint32_t> const& mask,
                             Grid const& grid);
+
+/// rebinFluxConserving() and interpolateLinear() onto one grid for many spectra: the grid
+/// is checked and its pixel edges computed once, and the buffers for the input's edges,
+/// good-pixel flags and (rarely) its reversal are kept between spectra. One per thread.
+class Resampler {
+ public:
+  /// A resampler onto `grid` (copied). A grid of fewer than 2 increasing points is reported
+  /// by each call, after the length checks, with the free functions' vocloud::Error.
+  explicit Resampler(Grid grid);
+
+  /// rebinFluxConserving(wave, flux, ivar, mask, grid): same result, units and errors.
+  Resampled rebin(std::vector<double> const& wave, std::vector<float> const& flux,
+                  std::vector<float> const& ivar, std::vector<std::uint32_t> const& mask);
+  /// interpolateLinear(wave, flux, ivar, mask, grid): same result, units and errors.
+  Resampled interpolate(std::vector<double> const& wave, std::vector<float> const& flux,
+                        std::vector<float> const& ivar, std::vector<std::uint32_t> const& mask);
+
+ private:
+  // The input in increasing wavelength order: the caller's arrays, or copies reversed.
+  struct Input {
+    double const* wave = nullptr;
+    float const* flux = nullptr;
+    float const* ivar = nullptr;  // nullptr: no ivar
+    char const* good = nullptr;   // 1 = the pixel enters the sums
+    std::size_t n = 0;
+  };
+  Input prepare(std::vector<double> const& wave, std::vector<float> const& flux,
+                std::vector<float> const& ivar, std::vector<std::uint32_t> const& mask);
+
+  Grid _grid;
+  std::string _gridError;         // why the grid cannot be used; "" when it can
+  std::vector<double> _edgesOut;  // pixelEdges(_grid)
+  std::vector<double> _edgesIn, _reversedWave;
+  std::vector<float> _reversedFlux, _reversedIvar;
+  std::vector<char> _good;
+};
 
 /// Gives the missing pixels (mask 1) of `spectrum` a flux by linear interpolation in pixel
 /// index between the nearest good pixels on each side, and the nearest good pixel's flux
