@@ -232,6 +232,26 @@ void OrderedFileWriter::close() {
 
 void Comm::abort(int code) const { MPI_Abort(raw(_handle), code); std::_Exit(code); }
 
+void onRoot(Comm const& comm, std::string const& what, std::function<void()> const& action) {
+  std::string failure;
+  if (comm.isRoot()) {
+    try {
+      action();
+    } catch (std::exception const& e) {
+      failure = e.what();
+    }
+  }
+  failure = comm.bcast(failure, 0);
+  if (!failure.empty()) throw Error(what + ": " + failure);
+}
+
+std::pair<int, std::string> firstFailure(Comm const& comm, std::string const& localFailure) {
+  int const failed =
+      comm.allreduce<int>(localFailure.empty() ? comm.size() : comm.rank(), Op::Min);
+  if (failed == comm.size()) return {-1, std::string()};
+  return {failed, comm.bcast(localFailure, failed)};
+}
+
 #define VOCLOUD_COMM_INSTANTIATE(T)                                              \
   template void Comm::allreduce<T>(T*, std::size_t, Op) const;                   \
   template std::vector<T> Comm::allgather<T>(T) const;                           \

@@ -4,7 +4,9 @@
 // arithmetic types vocloud uses. No header outside engine/comm includes mpi.h.
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace vocloud::comm {
@@ -123,6 +125,15 @@ public:
   Environment(Environment const&) = delete;
   Environment& operator=(Environment const&) = delete;
 };
+
+/// Rank 0 runs `action` (typically file-system work); every rank learns whether it worked
+/// and throws vocloud::Error("<what>: <reason>") when it did not. Collective over comm.
+void onRoot(Comm const& comm, std::string const& what, std::function<void()> const& action);
+
+/// The failure that counts when ranks may fail independently: the lowest rank whose
+/// `localFailure` is not empty, and its message, the same on every rank; rank -1 and an
+/// empty message when no rank failed. Collective over comm.
+std::pair<int, std::string> firstFailure(Comm const& comm, std::string const& localFailure);
 
 /// Ends every process of MPI_COMM_WORLD with `code`, for error paths that have no Comm.
 [[noreturn]] void abortWorld(int code);

@@ -33,4 +33,17 @@ std::vector<RankedRow> topScores(std::vector<float> const& score, std::int64_t f
   return all;
 }
 
+std::vector<std::int64_t> valuesOfRankedRows(std::vector<RankedRow> const& ranked,
+                                             std::int64_t firstRow,
+                                             std::vector<std::int64_t> const& local,
+                                             Comm const& comm) {
+  std::vector<std::int64_t> values(ranked.size(), 0);
+  auto const end = firstRow + static_cast<std::int64_t>(local.size());
+  for (std::size_t j = 0; j < ranked.size(); ++j)
+    if (ranked[j].row >= firstRow && ranked[j].row < end)
+      values[j] = local[static_cast<std::size_t>(ranked[j].row - firstRow)];
+  comm.allreduce(values, Op::Sum);  // one owner per row: the sum is its value
+  return values;
+}
+
 }  // namespace vocloud::comm

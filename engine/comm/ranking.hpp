@@ -21,4 +21,12 @@ struct RankedRow {
 std::vector<RankedRow> topScores(std::vector<float> const& score, std::int64_t firstRow,
                                  std::size_t count, Comm const& comm);
 
+/// For each ranked row, local[row - firstRow] from the rank that holds the row (each row is
+/// on exactly one rank; `local` has one value per local row), on every rank.
+/// Collective over comm.
+std::vector<std::int64_t> valuesOfRankedRows(std::vector<RankedRow> const& ranked,
+                                             std::int64_t firstRow,
+                                             std::vector<std::int64_t> const& local,
+                                             Comm const& comm);
+
 }  // namespace vocloud::comm

@@ -228,13 +228,18 @@ void addPreprocess(Schema& s) {
   s.key(keyBool("preprocess.export_votable", "false", "Also write dataset.vot (TABLEDATA)"));
 }
 
+/// The keys of a learning stage that reads a data set: which one, and which values of it.
+void addDatasetInput(Schema& s, std::string const& section, std::string const& featuresDoc) {
+  s.key(keyEnum(section + ".input", "preprocess", {"preprocess", "file"},
+                "Which data set: the preprocess stage's dataset.h5, or dataset_file"));
+  s.key(keyString(section + ".dataset_file", "\"\"", "input: file - path of a vocloud dataset.h5"));
+  s.key(keyEnum(section + ".features", "flux", {"flux", "pca", "wavelet"},
+                featuresDoc + ": /flux, /features/pca or /features/wavelet"));
+}
+
 void addSom(Schema& s) {
   s.section("som", "Distributed self-organising map of the preprocessed data set: map, U-matrix, outliers.");
-  s.key(keyEnum("som.input", "preprocess", {"preprocess", "file"},
-                "Which data set: the preprocess stage's dataset.h5, or dataset_file"));
-  s.key(keyString("som.dataset_file", "\"\"", "input: file - path of a vocloud dataset.h5"));
-  s.key(keyEnum("som.features", "flux", {"flux", "pca", "wavelet"},
-                "What each spectrum is on the map: /flux, /features/pca or /features/wavelet"));
+  addDatasetInput(s, "som", "What each spectrum is on the map");
   s.key(keyInt("som.rows", "20", 1, 10000, "Map rows (nodes along y)"));
   s.key(keyInt("som.cols", "20", 1, 10000, "Map columns (nodes along x)"));
   s.key(keyEnum("som.grid", "rectangular", {"rectangular", "hexagonal"},
@@ -270,11 +275,7 @@ void addSom(Schema& s) {
 
 void addForest(Schema& s) {
   s.section("forest", "Distributed random forest with stratified k-fold cross-validation.");
-  s.key(keyEnum("forest.input", "preprocess", {"preprocess", "file"},
-                "Which data set: the preprocess stage's dataset.h5, or dataset_file"));
-  s.key(keyString("forest.dataset_file", "\"\"", "input: file - path of a vocloud dataset.h5"));
-  s.key(keyEnum("forest.features", "flux", {"flux", "pca", "wavelet"},
-                "What the trees split on: /flux, /features/pca or /features/wavelet"));
+  addDatasetInput(s, "forest", "What the trees split on");
   s.key(keyInt("forest.trees", "100", 1, 100000, "Number of trees"));
   s.key(keyString("forest.max_features", "sqrt",
                   "Features tried per split: sqrt, log2, all, a fraction in (0, 1) or a count"));

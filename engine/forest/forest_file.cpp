@@ -9,22 +9,10 @@ namespace vocloud::forest {
 namespace {
 
 using io::H5Rows;
-using io::H5Type;
 
 template <class T>
 std::vector<std::int64_t> asInt64(std::vector<T> const& values) {
   return std::vector<std::int64_t>(values.begin(), values.end());
-}
-
-/// A whole dataset written by rank 0 (the others take part with no rows).
-template <class T>
-void writeWhole(io::H5File const& file, std::string const& name, H5Type type, std::uint64_t cols,
-                std::vector<T> const& values) {
-  std::uint64_t const rows = cols ? values.size() / cols : values.size();
-  H5Rows const set = H5Rows::create(file, name, type, cols,
-                                    std::clamp<std::uint64_t>(rows, 1, cols ? 4096 : 1 << 16));
-  set.resize(rows);
-  set.write(0, file.rank() == 0 ? rows : 0, values.data());
 }
 
 template <class T>
@@ -46,33 +34,26 @@ std::vector<T> narrowed(std::vector<std::int64_t> const& values) {
 void writeModel(io::H5File const& file, ForestModel const& model, ModelContext const& context,
                 comm::Comm const& comm) {
   file.createGroup("/model");
-  writeWhole(file, "/model/tree_offsets", H5Type::Int64, 0, model.treeOffsets);
-  writeWhole(file, "/model/feature", H5Type::Int64, 0, asInt64(model.feature));
-  writeWhole(file, "/model/threshold_bin", H5Type::Int64, 0, asInt64(model.thresholdBin));
-  writeWhole(file, "/model/threshold", H5Type::Float32, 0, model.threshold);
-  writeWhole(file, "/model/left", H5Type::Int64, 0, asInt64(model.left));
-  writeWhole(file, "/model/right", H5Type::Int64, 0, asInt64(model.right));
-  writeWhole(file, "/model/value", H5Type::Float32, static_cast<std::uint64_t>(model.classes),
-             model.value);
-  writeWhole(file, "/model/samples", H5Type::Int64, 0, asInt64(model.samples));
-  writeWhole(file, "/model/impurity_decrease", H5Type::Float64, 0, model.impurityDecrease);
-  writeWhole(file, "/model/edge_offsets", H5Type::Int64, 0, model.edges.offsets);
-  writeWhole(file, "/model/edges", H5Type::Float32, 0, model.edges.edges);
+  io::writeWholeDataset(file, "/model/tree_offsets", model.treeOffsets);
+  io::writeWholeDataset(file, "/model/feature", asInt64(model.feature));
+  io::writeWholeDataset(file, "/model/threshold_bin", asInt64(model.thresholdBin));
+  io::writeWholeDataset(file, "/model/threshold", model.threshold);
+  io::writeWholeDataset(file, "/model/left", asInt64(model.left));
+  io::writeWholeDataset(file, "/model/right", asInt64(model.right));
+  io::writeWholeDataset(file, "/model/value", model.value,
+                        static_cast<std::uint64_t>(model.classes));
+  io::writeWholeDataset(file, "/model/samples", asInt64(model.samples));
+  io::writeWholeDataset(file, "/model/impurity_decrease", model.impurityDecrease);
+  io::writeWholeDataset(file, "/model/edge_offsets", model.edges.offsets);
+  io::writeWholeDataset(file, "/model/edges", model.edges.edges);
   file.setAttribute("/model", "classes", static_cast<double>(model.classes));
   file.setAttribute("/model", "features", static_cast<double>(model.features));
   file.setAttribute("/model", "trees", static_cast<double>(model.trees()));
 
   file.createGroup("/classes");
-  std::uint64_t width = 1;
-  for (auto const& c : context.classes) width = std::max<std::uint64_t>(width, c.size());
-  {
-    H5Rows const names = H5Rows::create(file, "/classes/name", H5Type::String, 0, 64, width);
-    names.resize(context.classes.size());
-    names.write(0, file.rank() == 0 ? context.classes : std::vector<std::string>{});
-  }
+  io::writeWholeStrings(file, "/classes/name", context.classes, comm);
   if (!context.wave.empty()) io::writeSmall(file, "/wave", context.wave, {context.wave.size()});
   file.setAttribute("/", "features", context.features);
-  (void)comm;
 }
 
 ForestModel readModel(std::string const& path, ModelContext& context) {

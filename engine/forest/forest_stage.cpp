@@ -84,28 +84,8 @@ ForestStageConfig forestStageConfigFrom(config::Config const& config) {
 
 namespace {
 
-using io::H5Rows;
-using io::H5Type;
-
 double secondsSince(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
-
-template <class T>
-void writeRows(io::H5File const& file, std::string const& name, H5Type type, std::uint64_t cols,
-               std::uint64_t totalRows, std::uint64_t first, std::vector<T> const& local) {
-  H5Rows const set = H5Rows::create(file, name, type, cols, cols ? 4096 : 65536);
-  set.resize(totalRows);
-  set.write(first, cols ? local.size() / cols : local.size(), local.data());
-}
-
-template <class T>
-void writeWhole(io::H5File const& file, std::string const& name, H5Type type, std::uint64_t cols,
-                std::vector<T> const& values) {
-  std::uint64_t const rows = cols ? values.size() / cols : values.size();
-  H5Rows const set = H5Rows::create(file, name, type, cols, std::max<std::uint64_t>(1, rows));
-  set.resize(rows);
-  set.write(0, file.rank() == 0 ? rows : 0, values.data());
 }
 
 /// The per-fold results that go to forest.h5.
@@ -139,12 +119,20 @@ CrossValidation crossValidate(ForestStageConfig const& config, io::DatasetShard 
     ForestConfig foldConfig = config.forest;
     foldConfig.permutationImportance = false;  // only the final forest reports importances
     ForestResult const result = trainForest(foldConfig, comm, train);
-    std::vector<double> const proba = predictProba(result.model, shard.rows.data(), n);
+    // Only the held-out rows are predicted (gathered into one block for the kernel).
+    std::vector<std::size_t> heldOut;
+    for (std::size_t i = 0; i < n; ++i)
+      if (cv.fold[i] == f) heldOut.push_back(i);
+    std::vector<float> block(heldOut.size() * shard.dims);
+    for (std::size_t h = 0; h < heldOut.size(); ++h)
+      std::copy_n(shard.rows.data() + heldOut[h] * shard.dims, shard.dims,
+                  block.data() + h * shard.dims);
+    std::vector<double> const proba = predictProba(result.model, block.data(), heldOut.size());
     std::vector<int> truth;
     std::vector<float> scores;
-    for (std::size_t i = 0; i < n; ++i) {
-      if (cv.fold[i] != f) continue;
-      double const* p = proba.data() + i * classes;
+    for (std::size_t h = 0; h < heldOut.size(); ++h) {
+      std::size_t const i = heldOut[h];
+      double const* p = proba.data() + h * classes;
       for (int c = 0; c < classes; ++c) {
         cv.probability[i * classes + c] = static_cast<float>(p[c]);
         scores.push_back(std::clamp(static_cast<float>(p[c]), 0.f, 1.f));
@@ -184,13 +172,13 @@ void writeForestH5(std::string const& path, ForestStageConfig const& config,
     label[i] = labels[i];
   }
   file.createGroup("/spectra");
-  writeRows(file, "/spectra/row", H5Type::Int64, 0, shard.totalRows, shard.first, row);
-  writeRows(file, "/spectra/label", H5Type::Int64, 0, shard.totalRows, shard.first, label);
+  io::writeRowBlock(file, "/spectra/row", row, shard.first, shard.totalRows);
+  io::writeRowBlock(file, "/spectra/label", label, shard.first, shard.totalRows);
   // The final forest's own predictions of every row, as the in-memory model gives them
   // (predict from the saved model must reproduce them).
   std::vector<double> const fitted = predictProba(final.model, shard.rows.data(), shard.count);
-  writeRows(file, "/spectra/probability", H5Type::Float32, nClasses, shard.totalRows, shard.first,
-            std::vector<float>(fitted.begin(), fitted.end()));
+  io::writeRowBlock(file, "/spectra/probability", std::vector<float>(fitted.begin(), fitted.end()),
+                    shard.first, shard.totalRows, nClasses);
   // Out-of-bag probabilities of the final forest (NaN for rows never out of bag).
   std::vector<float> oob(shard.count * nClasses, std::numeric_limits<float>::quiet_NaN());
   for (std::size_t i = 0; i < shard.count; ++i)
@@ -199,23 +187,22 @@ void writeForestH5(std::string const& path, ForestStageConfig const& config,
         oob[i * nClasses + c] =
             static_cast<float>(final.oobProbabilitySums[i * nClasses + c] / final.oobTrees[i]);
   file.createGroup("/oob");
-  writeRows(file, "/oob/probability", H5Type::Float32, nClasses, shard.totalRows, shard.first, oob);
+  io::writeRowBlock(file, "/oob/probability", oob, shard.first, shard.totalRows, nClasses);
   file.setAttribute("/oob", "error", final.oobError);
   file.setAttribute("/oob", "rows", static_cast<double>(final.oobRows));
 
   file.createGroup("/importance");
-  writeWhole(file, "/importance/impurity", H5Type::Float64, 0, final.impurityImportance);
+  io::writeWholeDataset(file, "/importance/impurity", final.impurityImportance);
   if (!final.permutationImportance.empty())
-    writeWhole(file, "/importance/permutation", H5Type::Float64, 0, final.permutationImportance);
+    io::writeWholeDataset(file, "/importance/permutation", final.permutationImportance);
 
   if (config.folds >= 2) {
     file.createGroup("/cv");
     std::vector<std::int64_t> fold(cv.fold.begin(), cv.fold.end());
-    writeRows(file, "/cv/fold", H5Type::Int64, 0, shard.totalRows, shard.first, fold);
-    writeRows(file, "/cv/probability", H5Type::Float32, nClasses, shard.totalRows, shard.first,
-              cv.probability);
-    writeRows(file, "/cv/prediction", H5Type::Int64, 0, shard.totalRows, shard.first,
-              cv.prediction);
+    io::writeRowBlock(file, "/cv/fold", fold, shard.first, shard.totalRows);
+    io::writeRowBlock(file, "/cv/probability", cv.probability, shard.first, shard.totalRows,
+                      nClasses);
+    io::writeRowBlock(file, "/cv/prediction", cv.prediction, shard.first, shard.totalRows);
     std::vector<double> accuracy, macroF1, macroAuc, precision, recall, f1, auc;
     std::vector<std::int64_t> confusion;
     for (std::size_t f = 0; f < cv.metrics.size(); ++f) {
@@ -230,14 +217,14 @@ void writeForestH5(std::string const& path, ForestStageConfig const& config,
       confusion.insert(confusion.end(), cv.confusion[f].counts.begin(),
                        cv.confusion[f].counts.end());
     }
-    writeWhole(file, "/cv/accuracy", H5Type::Float64, 0, accuracy);
-    writeWhole(file, "/cv/macro_f1", H5Type::Float64, 0, macroF1);
-    writeWhole(file, "/cv/macro_auc", H5Type::Float64, 0, macroAuc);
-    writeWhole(file, "/cv/precision", H5Type::Float64, nClasses, precision);
-    writeWhole(file, "/cv/recall", H5Type::Float64, nClasses, recall);
-    writeWhole(file, "/cv/f1", H5Type::Float64, nClasses, f1);
-    writeWhole(file, "/cv/auc", H5Type::Float64, nClasses, auc);
-    writeWhole(file, "/cv/confusion", H5Type::Int64, nClasses * nClasses, confusion);
+    io::writeWholeDataset(file, "/cv/accuracy", accuracy);
+    io::writeWholeDataset(file, "/cv/macro_f1", macroF1);
+    io::writeWholeDataset(file, "/cv/macro_auc", macroAuc);
+    io::writeWholeDataset(file, "/cv/precision", precision, nClasses);
+    io::writeWholeDataset(file, "/cv/recall", recall, nClasses);
+    io::writeWholeDataset(file, "/cv/f1", f1, nClasses);
+    io::writeWholeDataset(file, "/cv/auc", auc, nClasses);
+    io::writeWholeDataset(file, "/cv/confusion", confusion, nClasses * nClasses);
     CvSummary const& s = cv.summary;
     for (auto const& [name, spread] :
          std::vector<std::pair<std::string, Spread>>{{"accuracy", s.accuracy},

@@ -74,9 +74,8 @@ PredictResult runPredict(PredictConfig const& config, PredictRun const& run, com
   } catch (Error const& e) {
     failure = e.what();
   }
-  if (!comm.allOk(failure.empty()))
-    throw UsageError(failure.empty() ? "predict: the model could not be read on another rank"
-                                     : failure);
+  if (auto const [rank, message] = comm::firstFailure(comm, failure); rank >= 0)
+    throw UsageError(message);
   auto const target = std::find(context.classes.begin(), context.classes.end(), config.targetClass);
   if (target == context.classes.end()) {
     std::string known;
@@ -118,22 +117,13 @@ PredictResult runPredict(PredictConfig const& config, PredictRun const& run, com
   // Every row's class probabilities, in data set order.
   {
     io::H5File file = io::H5File::createParallel(run.outputDir + "/predictions.h5", comm);
-    std::vector<float> probability(proba.begin(), proba.end());
     std::vector<std::int64_t> row(shard.count);
     for (std::size_t i = 0; i < shard.count; ++i)
       row[i] = static_cast<std::int64_t>(shard.first + i);
-    for (auto const& [name, cols] : std::vector<std::pair<std::string, std::uint64_t>>{
-             {"/row", 0}, {"/predicted", 0}, {"/probability", std::uint64_t(classes)}}) {
-      io::H5Rows const set = io::H5Rows::create(
-          file, name, cols ? io::H5Type::Float32 : io::H5Type::Int64, cols, cols ? 4096 : 65536);
-      set.resize(shard.totalRows);
-      if (name == "/row")
-        set.write(shard.first, shard.count, row.data());
-      else if (name == "/predicted")
-        set.write(shard.first, shard.count, predicted.data());
-      else
-        set.write(shard.first, shard.count, probability.data());
-    }
+    io::writeRowBlock(file, "/row", row, shard.first, shard.totalRows);
+    io::writeRowBlock(file, "/predicted", predicted, shard.first, shard.totalRows);
+    io::writeRowBlock(file, "/probability", std::vector<float>(proba.begin(), proba.end()),
+                      shard.first, shard.totalRows, static_cast<std::uint64_t>(classes));
     file.setAttribute("/", "model", run.modelPath);
     file.setAttribute("/", "dataset", run.datasetPath);
     file.setAttribute("/", "engine_version", core::engineVersion());
@@ -150,98 +140,66 @@ PredictResult runPredict(PredictConfig const& config, PredictRun const& run, com
       comm::topScores(targetScore, static_cast<std::int64_t>(shard.first), count, comm);
   result.candidates = ranked.size();
   // The predicted class of each listed row comes from the rank that holds it.
-  std::vector<std::int64_t> listedClass(ranked.size(), 0);
-  for (std::size_t j = 0; j < ranked.size(); ++j) {
-    auto const r = static_cast<std::uint64_t>(ranked[j].row);
-    if (r >= shard.first && r < shard.first + shard.count)
-      listedClass[j] = predicted[r - shard.first];
-  }
-  comm.allreduce(listedClass, comm::Op::Sum);
-  failure.clear();
-  if (comm.isRoot()) {
-    try {
-      io::H5File const data = io::H5File::openSerial(run.datasetPath);
-      io::H5Rows const ids = io::H5Rows::open(data, "/meta/id");
-      bool const hasLabels = data.exists("/meta/label");
-      std::vector<std::string> id, label;
-      for (auto const& r : ranked) {
-        id.push_back(ids.readStrings(static_cast<std::uint64_t>(r.row), 1).at(0));
-        label.push_back(
-            hasLabels ? io::H5Rows::open(data, "/meta/label").readStrings(r.row, 1).at(0) : "");
-      }
-      std::string const pName = "p_" + config.targetClass;
-      std::string csv = "rank,row,id,label,predicted," + core::csvField(pName) + "\n";
-      io::VoTableHeader header;
-      header.resourceName = "vocloud predict";
-      header.tableName = "candidates";
-      header.tableDescription =
-          "Rows ranked by the forest's probability of class " + config.targetClass;
-      auto field = [](std::string name, std::string type, std::string description) {
-        io::VoField f;
-        f.name = std::move(name);
-        f.datatype = std::move(type);
-        if (f.datatype == "char") f.arraysize = "*";
-        f.description = std::move(description);
-        return f;
-      };
-      header.fields = {field("rank", "long", "1 = most probable"),
-                       field("row", "long", "row of the data set"),
-                       field("id", "char", "spectrum id"),
-                       field("label", "char", "label in the data set"),
-                       field("predicted", "char", "most probable class"),
-                       field("probability", "float", "probability of class " + config.targetClass)};
-      io::VoTableWriter vot(run.outputDir + "/candidates.vot", header);
-      io::H5File out = io::H5File::createSerial(run.outputDir + "/candidates.h5");
-      std::vector<std::int64_t> rankCol, rowCol;
-      std::vector<float> pCol;
-      std::vector<std::string> predictedName;
-      for (std::size_t j = 0; j < ranked.size(); ++j) {
-        std::string const cls = context.classes[static_cast<std::size_t>(listedClass[j])];
-        char p[32];
-        std::snprintf(p, sizeof p, "%.6g", static_cast<double>(ranked[j].score));
-        csv += std::to_string(j + 1) + "," + std::to_string(ranked[j].row) + "," +
-               core::csvField(id[j]) + "," + core::csvField(label[j]) + "," + core::csvField(cls) +
-               "," + p + "\n";
-        vot.writeRow({std::to_string(j + 1), std::to_string(ranked[j].row), id[j], label[j], cls,
-                      io::voCell(ranked[j].score)});
-        rankCol.push_back(static_cast<std::int64_t>(j + 1));
-        rowCol.push_back(ranked[j].row);
-        pCol.push_back(ranked[j].score);
-        predictedName.push_back(cls);
-      }
-      vot.finish();
-      core::writeFileAtomic(run.outputDir + "/candidates.csv", csv);
-      auto strings = [&](std::string const& name, std::vector<std::string> const& values) {
-        std::uint64_t width = 1;
-        for (auto const& v : values) width = std::max<std::uint64_t>(width, v.size());
-        io::H5Rows const set = io::H5Rows::create(out, name, io::H5Type::String, 0, 1024, width);
-        set.resize(values.size());
-        set.write(0, values);
-      };
-      {
-        io::H5Rows const a = io::H5Rows::create(out, "/rank", io::H5Type::Int64, 0, 1024);
-        a.resize(rankCol.size());
-        a.write(0, rankCol.size(), rankCol.data());
-        io::H5Rows const b = io::H5Rows::create(out, "/row", io::H5Type::Int64, 0, 1024);
-        b.resize(rowCol.size());
-        b.write(0, rowCol.size(), rowCol.data());
-        io::H5Rows const c = io::H5Rows::create(out, "/probability", io::H5Type::Float32, 0, 1024);
-        c.resize(pCol.size());
-        c.write(0, pCol.size(), pCol.data());
-        strings("/id", id);
-        strings("/label", label);
-        strings("/predicted", predictedName);
-      }
-      out.setAttribute("/", "class", config.targetClass);
-      out.setAttribute("/", "model", run.modelPath);
-      out.setAttribute("/", "dataset", run.datasetPath);
-      out.close();
-    } catch (std::exception const& e) {
-      failure = e.what();
+  std::vector<std::int64_t> const listedClass =
+      comm::valuesOfRankedRows(ranked, static_cast<std::int64_t>(shard.first), predicted, comm);
+  comm::onRoot(comm, "predict: writing the candidates", [&] {
+    std::vector<std::int64_t> rowCol, rankCol;
+    std::vector<float> pCol;
+    std::vector<std::string> predictedName;
+    for (std::size_t j = 0; j < ranked.size(); ++j) {
+      rankCol.push_back(static_cast<std::int64_t>(j + 1));
+      rowCol.push_back(ranked[j].row);
+      pCol.push_back(ranked[j].score);
+      predictedName.push_back(context.classes[static_cast<std::size_t>(listedClass[j])]);
     }
-  }
-  failure = comm.bcast(failure, 0);
-  if (!failure.empty()) throw Error("predict: writing the candidates: " + failure);
+    io::RowMeta const meta = io::readRowMeta(run.datasetPath, rowCol);
+
+    std::string csv =
+        "rank,row,id,label,predicted," + core::csvField("p_" + config.targetClass) + "\n";
+    io::VoTableHeader header;
+    header.resourceName = "vocloud predict";
+    header.tableName = "candidates";
+    header.tableDescription =
+        "Rows ranked by the forest's probability of class " + config.targetClass;
+    auto field = [](std::string name, std::string type, std::string description) {
+      io::VoField f;
+      f.name = std::move(name);
+      f.datatype = std::move(type);
+      if (f.datatype == "char") f.arraysize = "*";
+      f.description = std::move(description);
+      return f;
+    };
+    header.fields = {field("rank", "long", "1 = most probable"),
+                     field("row", "long", "row of the data set"),
+                     field("id", "char", "spectrum id"),
+                     field("label", "char", "label in the data set"),
+                     field("predicted", "char", "most probable class"),
+                     field("probability", "float", "probability of class " + config.targetClass)};
+    io::VoTableWriter vot(run.outputDir + "/candidates.vot", header);
+    for (std::size_t j = 0; j < ranked.size(); ++j) {
+      char p[32];
+      std::snprintf(p, sizeof p, "%.6g", static_cast<double>(pCol[j]));
+      csv += std::to_string(rankCol[j]) + "," + std::to_string(rowCol[j]) + "," +
+             core::csvField(meta.id[j]) + "," + core::csvField(meta.label[j]) + "," +
+             core::csvField(predictedName[j]) + "," + p + "\n";
+      vot.writeRow({std::to_string(rankCol[j]), std::to_string(rowCol[j]), meta.id[j],
+                    meta.label[j], predictedName[j], io::voCell(pCol[j])});
+    }
+    vot.finish();
+    core::writeFileAtomic(run.outputDir + "/candidates.csv", csv);
+
+    io::H5File out = io::H5File::createSerial(run.outputDir + "/candidates.h5");
+    io::writeWholeDataset(out, "/rank", rankCol);
+    io::writeWholeDataset(out, "/row", rowCol);
+    io::writeWholeDataset(out, "/probability", pCol);
+    io::writeWholeStrings(out, "/id", meta.id, comm);
+    io::writeWholeStrings(out, "/label", meta.label, comm);
+    io::writeWholeStrings(out, "/predicted", predictedName, comm);
+    out.setAttribute("/", "class", config.targetClass);
+    out.setAttribute("/", "model", run.modelPath);
+    out.setAttribute("/", "dataset", run.datasetPath);
+    out.close();
+  });
   log.info("predict: " + std::to_string(result.predictedAsTarget) + " of " +
            std::to_string(result.rows) + " rows are most probably " + config.targetClass);
   return result;

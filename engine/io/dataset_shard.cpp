@@ -77,4 +77,18 @@ std::vector<int> classIndices(std::vector<std::string> const& labels,
   return out;
 }
 
+RowMeta readRowMeta(std::string const& path, std::vector<std::int64_t> const& rows) {
+  H5File const file = H5File::openSerial(path);
+  H5Rows const ids = H5Rows::open(file, "/meta/id");
+  bool const hasLabels = file.exists("/meta/label");
+  H5Rows const labels = hasLabels ? H5Rows::open(file, "/meta/label") : ids;
+  RowMeta meta;
+  for (std::int64_t const row : rows) {
+    auto const r = static_cast<std::uint64_t>(row);
+    meta.id.push_back(ids.readStrings(r, 1).at(0));
+    meta.label.push_back(hasLabels ? labels.readStrings(r, 1).at(0) : std::string());
+  }
+  return meta;
+}
+
 }  // namespace vocloud::io

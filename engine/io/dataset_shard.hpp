@@ -43,4 +43,14 @@ std::vector<std::string> unionOfLabels(std::vector<std::string> const& local,
 std::vector<int> classIndices(std::vector<std::string> const& labels,
                               std::vector<std::string> const& classes);
 
+/// /meta/id and /meta/label of chosen rows of a data set.
+struct RowMeta {
+  std::vector<std::string> id;
+  std::vector<std::string> label;  ///< empty strings when the data set has no labels
+};
+
+/// Reads the ids and labels of `rows` (global indices) of the data set at `path` in this
+/// process (each dataset opened once). Throws vocloud::Error naming the file.
+RowMeta readRowMeta(std::string const& path, std::vector<std::int64_t> const& rows);
+
 }  // namespace vocloud::io

@@ -325,6 +325,18 @@ std::vector<std::string> H5Rows::readStrings(std::uint64_t first, std::uint64_t 
   return out;
 }
 
+void writeWholeStrings(H5File const& file, std::string const& name,
+                       std::vector<std::string> const& values, comm::Comm const& comm) {
+  std::uint64_t width = 1;
+  for (auto const& v : values) width = std::max<std::uint64_t>(width, v.size());
+  if (file.parallel()) comm.bcast(&width, 1, 0);
+  H5Rows const set = H5Rows::create(file, name, H5Type::String, 0, 1024, width);
+  std::uint64_t rows = values.size();
+  if (file.parallel()) comm.bcast(&rows, 1, 0);
+  set.resize(rows);
+  set.write(0, file.rank() == 0 ? values : std::vector<std::string>{});
+}
+
 void writeSmall(H5File const& file, std::string const& name, std::vector<double> const& values,
                 std::vector<std::uint64_t> const& shape) {
   std::vector<hsize_t> dims(shape.begin(), shape.end());

@@ -5,16 +5,18 @@
 // every call's status is checked.
 #include "comm/comm.hpp"
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 namespace vocloud::io {
 
 /// Owns an HDF5 identifier and closes it with the matching H5*close.
 class H5Id {
-public:
+ public:
   using Closer = int (*)(std::int64_t);
   H5Id() = default;
   H5Id(std::int64_t id, Closer closer) : _id(id), _closer(closer) {}
@@ -32,7 +34,7 @@ public:
     return id;
   }
 
-private:
+ private:
   std::int64_t _id = -1;
   Closer _closer = nullptr;
 };
@@ -40,7 +42,7 @@ private:
 enum class H5Type { Float32, Float64, Int64, UInt8, String };
 
 class H5File {
-public:
+ public:
   H5File() = default;
   H5File(H5File&&) = default;
   H5File& operator=(H5File&&) = default;
@@ -73,7 +75,8 @@ public:
 
   /// Writes a string attribute on the object at `object` ("/" = the file). Collective
   /// in parallel files, with the same value on every rank.
-  void setAttribute(std::string const& object, std::string const& key, std::string const& value) const;
+  void setAttribute(std::string const& object, std::string const& key,
+                    std::string const& value) const;
   void setAttribute(std::string const& object, std::string const& key, double value) const;
   std::string stringAttribute(std::string const& object, std::string const& key) const;
   double numberAttribute(std::string const& object, std::string const& key) const;
@@ -85,7 +88,7 @@ public:
   /// file must be gone first (MPI-IO files refuse to close with objects open).
   void close();
 
-private:
+ private:
   H5Id _file;
   std::string _path;
   bool _parallel = false;
@@ -94,12 +97,12 @@ private:
 
 /// A 1-D (cols == 0) or 2-D dataset that grows by rows.
 class H5Rows {
-public:
+ public:
   /// Creates dataset `name` of `type` with `cols` columns (0 = a 1-D dataset), chunked by
   /// `chunkRows`, 0 rows, unlimited. String datasets hold fixed-width strings of `width`
   /// bytes. Collective in parallel files.
-  static H5Rows create(H5File const& file, std::string const& name, H5Type type,
-                       std::uint64_t cols, std::uint64_t chunkRows, std::uint64_t width = 0);
+  static H5Rows create(H5File const& file, std::string const& name, H5Type type, std::uint64_t cols,
+                       std::uint64_t chunkRows, std::uint64_t width = 0);
   /// Opens an existing dataset.
   static H5Rows open(H5File const& file, std::string const& name);
 
@@ -128,8 +131,9 @@ public:
   void read(std::uint64_t first, std::uint64_t count, std::uint8_t* data) const;
   std::vector<std::string> readStrings(std::uint64_t first, std::uint64_t count) const;
 
-private:
-  void writeRaw(std::uint64_t first, std::uint64_t count, std::int64_t memType, void const* data) const;
+ private:
+  void writeRaw(std::uint64_t first, std::uint64_t count, std::int64_t memType,
+                void const* data) const;
   void readRaw(std::uint64_t first, std::uint64_t count, std::int64_t memType, void* data) const;
   H5File const* _file = nullptr;
   std::shared_ptr<H5Id> _dataset;
@@ -138,6 +142,46 @@ private:
   std::uint64_t _cols = 0;
   std::uint64_t _width = 0;
 };
+
+/// The stored type of a C++ element type (float, double, std::int64_t, std::uint8_t).
+template <class T>
+constexpr H5Type h5TypeOf() {
+  static_assert(std::is_same_v<T, float> || std::is_same_v<T, double> ||
+                    std::is_same_v<T, std::int64_t> || std::is_same_v<T, std::uint8_t>,
+                "a dataset of float, double, int64 or uint8");
+  return std::is_same_v<T, float>          ? H5Type::Float32
+         : std::is_same_v<T, double>       ? H5Type::Float64
+         : std::is_same_v<T, std::int64_t> ? H5Type::Int64
+                                           : H5Type::UInt8;
+}
+
+/// A whole dataset of `values` (rows x cols, row-major; cols 0: 1-D) that every rank holds:
+/// rank 0's values are written, the other ranks take part with no rows. Collective in
+/// parallel files.
+template <class T>
+void writeWholeDataset(H5File const& file, std::string const& name, std::vector<T> const& values,
+                       std::uint64_t cols = 0) {
+  std::uint64_t const rows = cols ? values.size() / cols : values.size();
+  std::uint64_t const chunk = std::clamp<std::uint64_t>(rows, 1, cols ? 4096 : 65536);
+  H5Rows const set = H5Rows::create(file, name, h5TypeOf<T>(), cols, chunk);
+  set.resize(rows);
+  set.write(0, file.rank() == 0 ? rows : 0, values.data());
+}
+
+/// A dataset of `totalRows` rows (cols 0: 1-D) of which this rank writes its `local` rows
+/// starting at global row `first`. Collective in parallel files.
+template <class T>
+void writeRowBlock(H5File const& file, std::string const& name, std::vector<T> const& local,
+                   std::uint64_t first, std::uint64_t totalRows, std::uint64_t cols = 0) {
+  H5Rows const set = H5Rows::create(file, name, h5TypeOf<T>(), cols, cols ? 4096 : 65536);
+  set.resize(totalRows);
+  set.write(first, cols ? local.size() / cols : local.size(), local.data());
+}
+
+/// A whole dataset of fixed-width strings from rank 0's `values` (the width is rank 0's
+/// longest string, shared over comm). Collective in parallel files.
+void writeWholeStrings(H5File const& file, std::string const& name,
+                       std::vector<std::string> const& values, comm::Comm const& comm);
 
 /// Writes a small whole dataset (e.g. the wavelength grid) from the values every rank
 /// holds; rank 0's data is what is stored. Collective in parallel files.

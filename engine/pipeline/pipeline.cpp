@@ -105,20 +105,6 @@ std::string timingsJson(StageDef const& stage, core::Timers const& timers,
   return json.str() + "\n";
 }
 
-// Rank 0 runs `action` (a file-system change); every rank learns whether it worked.
-void onRoot(comm::Comm const& comm, std::string const& what, std::function<void()> const& action) {
-  std::string failure;
-  if (comm.isRoot()) {
-    try {
-      action();
-    } catch (std::exception const& e) {
-      failure = e.what();
-    }
-  }
-  failure = comm.bcast(failure, 0);
-  if (!failure.empty()) throw Error("pipeline: " + what + ": " + failure);
-}
-
 }  // namespace
 
 std::string experimentDir(config::Config const& config) {
@@ -129,7 +115,7 @@ std::vector<StageOutcome> runStages(std::vector<StageDef> const& catalog,
                                     config::Config const& config, RunOptions const& options,
                                     comm::Comm const& comm, core::Log const& log) {
   std::string const root = experimentDir(config);
-  onRoot(comm, "cannot create '" + root + "'", [&] {
+  comm::onRoot(comm, "pipeline: cannot create '" + root + "'", [&] {
     core::makeDirectories(root);
     core::writeFileAtomic(root + "/config.effective.yaml", config.effectiveYaml());
   });
@@ -182,7 +168,7 @@ std::vector<StageOutcome> runStages(std::vector<StageDef> const& catalog,
     log.info("stage " + stage.name + ": computing (fingerprint " + fingerprint.substr(0, 12) +
              (forced ? ", forced" : existing ? ", parameters or inputs changed" : "") + ")");
 
-    onRoot(comm, "cannot prepare '" + partialDir + "'", [&] {
+    comm::onRoot(comm, "pipeline: cannot prepare '" + partialDir + "'", [&] {
       if (!stage.resumable) {
         core::removeAll(partialDir);
       } else if (!fs::exists(partialDir) && fs::exists(finalDir)) {
@@ -204,7 +190,7 @@ std::vector<StageOutcome> runStages(std::vector<StageDef> const& catalog,
 
     // The manifest is written last, then the directory is renamed into place: a stage
     // directory with a manifest is always complete.
-    onRoot(comm, "cannot complete '" + finalDir + "'", [&] {
+    comm::onRoot(comm, "pipeline: cannot complete '" + finalDir + "'", [&] {
       core::writeFileAtomic(partialDir + "/config.effective.yaml", config.effectiveYaml());
       core::writeFileAtomic(partialDir + "/timings.json", timings);
       core::writeFileAtomic(partialDir + "/" + kManifest,
@@ -232,13 +218,10 @@ config::Config loadConfigCollective(std::string const& path,
     failure = e.what();
   }
   // The lowest failing rank's message is what every rank reports.
-  int const failedRank = comm.allreduce<int>(failure.empty() ? comm.size() : comm.rank(),
-                                             comm::Op::Min);
-  if (failedRank < comm.size()) {
-    std::string const message = comm.bcast(failure, failedRank);
+  auto const [failedRank, message] = comm::firstFailure(comm, failure);
+  if (failedRank >= 0)
     throw UsageError(failedRank == 0 ? message
                                      : message + " (on rank " + std::to_string(failedRank) + ")");
-  }
   return std::move(*config);
 }
 

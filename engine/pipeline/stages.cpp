@@ -1,29 +1,53 @@
 // The stage catalog: adapts each concern's entry point to the pipeline.
-#include "core/error.hpp"
-#include "pipeline/stage.hpp"
 #include "acquire/acquire_stage.hpp"
+#include "core/error.hpp"
 #include "core/hash.hpp"
-#include "preprocess/preprocess_stage.hpp"
-#include "som/som_stage.hpp"
 #include "forest/forest_stage.hpp"
 #include "forest/predict_stage.hpp"
+#include "pipeline/stage.hpp"
+#include "preprocess/preprocess_stage.hpp"
+#include "som/som_stage.hpp"
 #include "synth/synth_stage.hpp"
 
 namespace vocloud::pipeline {
 
+namespace {
+
+/// A stage that reads a data set named by `<section>.input`: the output of the stage of
+/// that name, or (input: file) `<section>.dataset_file`, which then counts in the
+/// fingerprint by its content.
+void readsDataset(StageDef& stage, std::string const& section) {
+  stage.inputsFor = [section](config::Config const& config) {
+    std::string const input = config.getString(section + ".input");
+    return input == "file" ? std::vector<std::string>{} : std::vector<std::string>{input};
+  };
+  stage.extraFingerprint = [section](config::Config const& config) {
+    if (config.getString(section + ".input") != "file") return std::string();
+    return core::sha256File(config.getString(section + ".dataset_file"));
+  };
+}
+
+/// The dataset.h5 such a stage reads.
+std::string datasetPath(StageContext const& context, std::string const& input,
+                        std::string const& file) {
+  return input == "file" ? file : context.inputDirs.at(input) + "/dataset.h5";
+}
+
+}  // namespace
+
 std::vector<StageDef> stageCatalog() {
   std::vector<StageDef> catalog;
-  catalog.push_back(
-      {"synth",
-       "write a labelled synthetic base of knowledge in the real survey layouts",
-       {"synth"},
-       {},
-       [](StageContext& context) {
-         auto const params = synth::synthConfigFrom(context.config);
-         auto const result = synth::runSynth(params, context.outputDir + "/bok", context.comm,
-                                             context.log, context.timers);
-         return synth::describe(result, context.finalDir + "/bok");
-       }});
+  catalog.push_back({"synth",
+                     "write a labelled synthetic base of knowledge in the real survey layouts",
+                     {"synth"},
+                     {},
+                     [](StageContext& context) {
+                       auto const params = synth::synthConfigFrom(context.config);
+                       auto const result =
+                           synth::runSynth(params, context.outputDir + "/bok", context.comm,
+                                           context.log, context.timers);
+                       return synth::describe(result, context.finalDir + "/bok");
+                     }});
   pipeline::StageDef acquire{
       "acquire",
       "build a base of knowledge from disk, URLs, VOTable lists and SSAP + DataLink services",
@@ -46,13 +70,15 @@ std::vector<StageDef> stageCatalog() {
       [](StageContext& context) {
         auto const config = preprocess::preprocessConfigFrom(context.config);
         preprocess::PreprocessRun run;
-        run.bokDir = config.input == "directory" ? config.bokDir : context.inputDirs.at(config.input) + "/bok";
+        run.bokDir = config.input == "directory" ? config.bokDir
+                                                 : context.inputDirs.at(config.input) + "/bok";
         run.outputDir = context.outputDir;
         run.fingerprint = context.fingerprint;
         run.provenance = context.config.effectiveYaml();
         run.fresh = context.forced;
         run.resume = context.resume;
-        auto const result = preprocess::runPreprocess(config, run, context.comm, context.log, context.timers);
+        auto const result =
+            preprocess::runPreprocess(config, run, context.comm, context.log, context.timers);
         return preprocess::describe(result, context.finalDir + "/dataset.h5");
       }};
   preprocess.resumable = true;
@@ -75,9 +101,7 @@ std::vector<StageDef> stageCatalog() {
       [](StageContext& context) {
         auto const config = som::somStageConfigFrom(context.config);
         som::SomRun run;
-        run.datasetPath = config.input == "file"
-                              ? config.datasetFile
-                              : context.inputDirs.at(config.input) + "/dataset.h5";
+        run.datasetPath = datasetPath(context, config.input, config.datasetFile);
         run.outputDir = context.outputDir;
         run.fingerprint = context.fingerprint;
         run.provenance = context.config.effectiveYaml();
@@ -87,15 +111,7 @@ std::vector<StageDef> stageCatalog() {
         return som::describe(result, context.finalDir + "/som.h5");
       }};
   som.resumable = true;  // the partial directory keeps checkpoint.h5
-  som.inputsFor = [](config::Config const& config) {
-    std::string const input = config.getString("som.input");
-    return input == "file" ? std::vector<std::string>{} : std::vector<std::string>{input};
-  };
-  som.extraFingerprint = [](config::Config const& config) {
-    // A data set outside the pipeline counts by its content.
-    if (config.getString("som.input") != "file") return std::string();
-    return core::sha256File(config.getString("som.dataset_file"));
-  };
+  readsDataset(som, "som");
   catalog.push_back(som);
 
   pipeline::StageDef forest{
@@ -106,9 +122,7 @@ std::vector<StageDef> stageCatalog() {
       [](StageContext& context) {
         auto const config = forest::forestStageConfigFrom(context.config);
         forest::ForestStageRun run;
-        run.datasetPath = config.input == "file"
-                              ? config.datasetFile
-                              : context.inputDirs.at(config.input) + "/dataset.h5";
+        run.datasetPath = datasetPath(context, config.input, config.datasetFile);
         run.outputDir = context.outputDir;
         run.fingerprint = context.fingerprint;
         run.provenance = context.config.effectiveYaml();
@@ -116,14 +130,7 @@ std::vector<StageDef> stageCatalog() {
             forest::runForestStage(config, run, context.comm, context.log, context.timers);
         return forest::describe(result, context.finalDir + "/forest.h5");
       }};
-  forest.inputsFor = [](config::Config const& config) {
-    std::string const input = config.getString("forest.input");
-    return input == "file" ? std::vector<std::string>{} : std::vector<std::string>{input};
-  };
-  forest.extraFingerprint = [](config::Config const& config) {
-    if (config.getString("forest.input") != "file") return std::string();
-    return core::sha256File(config.getString("forest.dataset_file"));
-  };
+  readsDataset(forest, "forest");
   catalog.push_back(forest);
 
   pipeline::StageDef predict{
@@ -134,14 +141,13 @@ std::vector<StageDef> stageCatalog() {
       [](StageContext& context) {
         auto const config = forest::predictConfigFrom(context.config);
         forest::PredictRun run;
-        run.datasetPath = config.input == "file"
-                              ? config.datasetFile
-                              : context.inputDirs.at("preprocess") + "/dataset.h5";
+        run.datasetPath = datasetPath(context, config.input, config.datasetFile);
         run.modelPath = config.modelFile.empty() ? context.inputDirs.at("forest") + "/forest.h5"
                                                  : config.modelFile;
         run.outputDir = context.outputDir;
         run.provenance = context.config.effectiveYaml();
-        auto const result = forest::runPredict(config, run, context.comm, context.log, context.timers);
+        auto const result =
+            forest::runPredict(config, run, context.comm, context.log, context.timers);
         return forest::describe(result, context.finalDir);
       }};
   predict.inputsFor = [](config::Config const& config) {

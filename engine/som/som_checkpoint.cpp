@@ -18,10 +18,7 @@ void writeOnRoot(std::string const& path, TrainingState const& state,
   {
     io::H5File file = io::H5File::createSerial(temporary);
     Codebook const& codebook = state.codebook;
-    io::H5Rows const weights = io::H5Rows::create(file, "/codebook", io::H5Type::Float32,
-                                                  codebook.dims, std::max(1, codebook.nodes()));
-    weights.resize(codebook.nodes());
-    weights.write(0, codebook.nodes(), codebook.weights.data());
+    io::writeWholeDataset(file, "/codebook", codebook.weights, codebook.dims);
     std::vector<double> radius, qerr, topographic;
     for (auto const& record : state.history) {
       radius.push_back(record.radius);
@@ -97,33 +94,17 @@ void readOnRoot(std::string const& path, std::string const& fingerprint, SomGrid
 
 void writeCheckpoint(std::string const& path, TrainingState const& state,
                      std::string const& fingerprint, comm::Comm const& comm) {
-  std::string failure;
-  if (comm.isRoot()) {
-    try {
-      writeOnRoot(path, state, fingerprint);
-    } catch (std::exception const& e) {
-      failure = e.what();
-    }
-  }
-  failure = comm.bcast(failure, 0);
-  if (!failure.empty()) throw Error("som: cannot write the checkpoint " + path + ": " + failure);
+  comm::onRoot(comm, "som: cannot write the checkpoint " + path,
+               [&] { writeOnRoot(path, state, fingerprint); });
 }
 
 std::optional<TrainingState> readCheckpoint(std::string const& path, std::string const& fingerprint,
                                             SomGrid const& grid, std::size_t dims,
                                             comm::Comm const& comm, std::string& why) {
   TrainingState state;
-  std::string failure;
   why.clear();
-  if (comm.isRoot()) {
-    try {
-      readOnRoot(path, fingerprint, grid, dims, state, why);
-    } catch (std::exception const& e) {
-      failure = e.what();
-    }
-  }
-  failure = comm.bcast(failure, 0);
-  if (!failure.empty()) throw Error("som: cannot read the checkpoint " + path + ": " + failure);
+  comm::onRoot(comm, "som: cannot read the checkpoint " + path,
+               [&] { readOnRoot(path, fingerprint, grid, dims, state, why); });
   why = comm.bcast(why, 0);
   if (!why.empty()) return std::nullopt;
   // Every rank continues from rank 0's reading.

@@ -15,13 +15,10 @@ namespace {
 /// Dimensions above which the PCA initialisation's dims x dims scatter matrix is refused.
 constexpr std::size_t kMaxPcaDims = 8192;
 
-/// Throws on every rank when any rank failed `ok`, naming the lowest failing rank's reason.
+/// Throws on every rank when any rank failed, naming the lowest failing rank's reason.
 void agreeOrThrow(comm::Comm const& comm, std::string const& failure) {
-  int const failedRank =
-      comm.allreduce<int>(failure.empty() ? comm.size() : comm.rank(), comm::Op::Min);
-  if (failedRank == comm.size()) return;
-  std::string const message = comm.bcast(failure, failedRank);
-  throw Error(message + " (rank " + std::to_string(failedRank) + ")");
+  auto const [rank, message] = comm::firstFailure(comm, failure);
+  if (rank >= 0) throw Error(message + " (rank " + std::to_string(rank) + ")");
 }
 
 PcaBasis distributedPcaBasis(comm::Comm const& comm, float const* rows, std::size_t n,

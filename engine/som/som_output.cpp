@@ -4,6 +4,7 @@
 #include "core/error.hpp"
 #include "core/files.hpp"
 #include "core/version.hpp"
+#include "io/dataset_shard.hpp"
 #include "io/h5_store.hpp"
 #include "som/somoclu_files.hpp"
 
@@ -12,69 +13,25 @@
 
 namespace vocloud::som {
 
-namespace {
-
-using io::H5Rows;
-using io::H5Type;
-
-/// A dataset of `values` (known on every rank) written by rank 0 alone; collective.
-template <class T>
-void writeWhole(io::H5File const& file, std::string const& name, H5Type type, std::uint64_t cols,
-                std::vector<T> const& values) {
-  std::uint64_t const rows = cols ? values.size() / cols : values.size();
-  H5Rows const set = H5Rows::create(
-      file, name, type, cols, std::max<std::uint64_t>(1, std::min<std::uint64_t>(rows, 4096)));
-  set.resize(rows);
-  bool const mine = file.rank() == 0;
-  set.write(0, mine ? rows : 0, values.data());
-}
-
-/// Per-row dataset: every rank writes its `count` rows at `first`.
-template <class T>
-void writeRows(io::H5File const& file, std::string const& name, H5Type type,
-               std::uint64_t totalRows, std::uint64_t first, std::vector<T> const& local) {
-  H5Rows const set = H5Rows::create(file, name, type, 0, 65536);
-  set.resize(totalRows);
-  set.write(first, local.size(), local.data());
-}
-
-}  // namespace
-
 RankedDetails rankedDetails(std::vector<RankedRow> const& ranked, MapEvaluation const& evaluation,
                             std::uint64_t firstRow, std::string const& datasetPath,
                             comm::Comm const& comm) {
+  auto const first = static_cast<std::int64_t>(firstRow);
   RankedDetails details;
-  std::size_t const m = ranked.size();
-  details.bmu.assign(m, 0);
-  std::vector<std::int64_t> sparse(m, 0);
-  std::uint64_t const end = firstRow + evaluation.bmu.size();
-  for (std::size_t j = 0; j < m; ++j) {
-    auto const row = static_cast<std::uint64_t>(ranked[j].row);
-    if (row < firstRow || row >= end) continue;  // another rank owns it
-    details.bmu[j] = evaluation.bmu[row - firstRow];
-    sparse[j] = evaluation.inSparseNode[row - firstRow];
-  }
-  comm.allreduce(details.bmu, comm::Op::Sum);
-  comm.allreduce(sparse, comm::Op::Sum);
+  details.bmu = comm::valuesOfRankedRows(
+      ranked, first, std::vector<std::int64_t>(evaluation.bmu.begin(), evaluation.bmu.end()), comm);
+  std::vector<std::int64_t> const sparse = comm::valuesOfRankedRows(
+      ranked, first,
+      std::vector<std::int64_t>(evaluation.inSparseNode.begin(), evaluation.inSparseNode.end()),
+      comm);
   details.inSparseNode.assign(sparse.begin(), sparse.end());
-  std::string failure;
-  if (comm.isRoot()) {
-    try {
-      io::H5File const file = io::H5File::openSerial(datasetPath);
-      bool const hasLabels = file.exists("/meta/label");
-      H5Rows const ids = H5Rows::open(file, "/meta/id");
-      for (auto const& r : ranked) {
-        details.id.push_back(ids.readStrings(static_cast<std::uint64_t>(r.row), 1).at(0));
-        details.label.push_back(
-            hasLabels ? H5Rows::open(file, "/meta/label").readStrings(r.row, 1).at(0) : "");
-      }
-    } catch (std::exception const& e) {
-      failure = e.what();
-    }
-  }
-  failure = comm.bcast(failure, 0);
-  if (!failure.empty())
-    throw Error("som: reading ids of the outliers from " + datasetPath + ": " + failure);
+  comm::onRoot(comm, "som: reading ids of the outliers from " + datasetPath, [&] {
+    std::vector<std::int64_t> rows;
+    for (auto const& r : ranked) rows.push_back(r.row);
+    io::RowMeta meta = io::readRowMeta(datasetPath, rows);
+    details.id = std::move(meta.id);
+    details.label = std::move(meta.label);
+  });
   return details;
 }
 
@@ -86,7 +43,7 @@ void writeSomH5(std::string const& path, SomOutput const& output, SomStageConfig
   std::uint64_t const total = output.totalRows;
   io::H5File file = io::H5File::createParallel(path, comm);
 
-  writeWhole(file, "/codebook", H5Type::Float32, codebook.dims, codebook.weights);
+  io::writeWholeDataset(file, "/codebook", codebook.weights, codebook.dims);
   if (!output.wave->empty()) io::writeSmall(file, "/wave", *output.wave, {output.wave->size()});
 
   // Per spectrum, in data set row order.
@@ -98,16 +55,14 @@ void writeSomH5(std::string const& path, SomOutput const& output, SomStageConfig
     second[i] = evaluation.second[i];
   }
   file.createGroup("/spectra");
-  writeRows(file, "/spectra/row", H5Type::Int64, total, first, rowIndex);
-  writeRows(file, "/spectra/bmu", H5Type::Int64, total, first, bmu);
-  writeRows(file, "/spectra/second_bmu", H5Type::Int64, total, first, second);
-  writeRows(file, "/spectra/distance", H5Type::Float32, total, first, evaluation.distance);
-  writeRows(file, "/spectra/outlier_score", H5Type::Float32, total, first, evaluation.score);
-  writeRows(file, "/spectra/distance_score", H5Type::Float32, total, first,
-            evaluation.distanceScore);
-  writeRows(file, "/spectra/standardised_residual", H5Type::Float32, total, first,
-            evaluation.residual);
-  writeRows(file, "/spectra/in_sparse_node", H5Type::UInt8, total, first, evaluation.inSparseNode);
+  io::writeRowBlock(file, "/spectra/row", rowIndex, first, total);
+  io::writeRowBlock(file, "/spectra/bmu", bmu, first, total);
+  io::writeRowBlock(file, "/spectra/second_bmu", second, first, total);
+  io::writeRowBlock(file, "/spectra/distance", evaluation.distance, first, total);
+  io::writeRowBlock(file, "/spectra/outlier_score", evaluation.score, first, total);
+  io::writeRowBlock(file, "/spectra/distance_score", evaluation.distanceScore, first, total);
+  io::writeRowBlock(file, "/spectra/standardised_residual", evaluation.residual, first, total);
+  io::writeRowBlock(file, "/spectra/in_sparse_node", evaluation.inSparseNode, first, total);
 
   // Per node.
   int const nodes = codebook.nodes();
@@ -121,28 +76,22 @@ void writeSomH5(std::string const& path, SomOutput const& output, SomStageConfig
     y[k] = p.y;
   }
   file.createGroup("/nodes");
-  writeWhole(file, "/nodes/row", H5Type::Int64, 0, nodeRow);
-  writeWhole(file, "/nodes/col", H5Type::Int64, 0, nodeCol);
-  writeWhole(file, "/nodes/x", H5Type::Float64, 0, x);
-  writeWhole(file, "/nodes/y", H5Type::Float64, 0, y);
-  writeWhole(file, "/nodes/hits", H5Type::Float64, 0, evaluation.hits);
-  writeWhole(file, "/nodes/umatrix", H5Type::Float64, 0, evaluation.uMatrix);
-  writeWhole(file, "/nodes/median_distance", H5Type::Float64, 0, evaluation.nodeMedian);
-  writeWhole(file, "/nodes/sparse", H5Type::UInt8, 0, evaluation.sparseNode);
+  io::writeWholeDataset(file, "/nodes/row", nodeRow);
+  io::writeWholeDataset(file, "/nodes/col", nodeCol);
+  io::writeWholeDataset(file, "/nodes/x", x);
+  io::writeWholeDataset(file, "/nodes/y", y);
+  io::writeWholeDataset(file, "/nodes/hits", evaluation.hits);
+  io::writeWholeDataset(file, "/nodes/umatrix", evaluation.uMatrix);
+  io::writeWholeDataset(file, "/nodes/median_distance", evaluation.nodeMedian);
+  io::writeWholeDataset(file, "/nodes/sparse", evaluation.sparseNode);
 
   // Per class (labels of the data set).
   file.createGroup("/classes");
   std::vector<std::string> const& classes = *output.classes;
-  std::uint64_t width = 1;
-  for (auto const& c : classes) width = std::max<std::uint64_t>(width, c.size());
-  {
-    H5Rows const names = H5Rows::create(file, "/classes/name", H5Type::String, 0, 64, width);
-    names.resize(classes.size());
-    names.write(0, file.rank() == 0 ? classes : std::vector<std::string>{});
-  }  // closed before the file
+  io::writeWholeStrings(file, "/classes/name", classes, comm);
   if (!classes.empty())
-    writeWhole(file, "/classes/hits", H5Type::Float64, static_cast<std::uint64_t>(nodes),
-               *output.classHits);
+    io::writeWholeDataset(file, "/classes/hits", *output.classHits,
+                          static_cast<std::uint64_t>(nodes));
 
   // Per epoch.
   std::vector<double> radius, qerr, topographic;
@@ -152,9 +101,9 @@ void writeSomH5(std::string const& path, SomOutput const& output, SomStageConfig
     topographic.push_back(r.topographicError);
   }
   file.createGroup("/epochs");
-  writeWhole(file, "/epochs/radius", H5Type::Float64, 0, radius);
-  writeWhole(file, "/epochs/quantisation_error", H5Type::Float64, 0, qerr);
-  writeWhole(file, "/epochs/topographic_error", H5Type::Float64, 0, topographic);
+  io::writeWholeDataset(file, "/epochs/radius", radius);
+  io::writeWholeDataset(file, "/epochs/quantisation_error", qerr);
+  io::writeWholeDataset(file, "/epochs/topographic_error", topographic);
 
   // The ranked outlier list.
   std::vector<RankedRow> const& ranked = *output.ranked;
@@ -166,21 +115,12 @@ void writeSomH5(std::string const& path, SomOutput const& output, SomStageConfig
     listScore.push_back(r.score);
   }
   file.createGroup("/outliers");
-  writeWhole(file, "/outliers/row", H5Type::Int64, 0, listRow);
-  writeWhole(file, "/outliers/score", H5Type::Float32, 0, listScore);
-  writeWhole(file, "/outliers/bmu", H5Type::Int64, 0, details.bmu);
-  writeWhole(file, "/outliers/in_sparse_node", H5Type::UInt8, 0, details.inSparseNode);
-  for (auto const* column : {&details.id, &details.label}) {
-    // The width must be the same on every rank: rank 0 (which holds the strings) decides.
-    std::uint64_t w = 1;
-    for (auto const& v : *column) w = std::max<std::uint64_t>(w, v.size());
-    comm.bcast(&w, 1, 0);
-    H5Rows const set =
-        H5Rows::create(file, column == &details.id ? "/outliers/id" : "/outliers/label",
-                       H5Type::String, 0, 1024, w);
-    set.resize(ranked.size());
-    set.write(0, file.rank() == 0 ? *column : std::vector<std::string>{});
-  }
+  io::writeWholeDataset(file, "/outliers/row", listRow);
+  io::writeWholeDataset(file, "/outliers/score", listScore);
+  io::writeWholeDataset(file, "/outliers/bmu", details.bmu);
+  io::writeWholeDataset(file, "/outliers/in_sparse_node", details.inSparseNode);
+  io::writeWholeStrings(file, "/outliers/id", details.id, comm);  // rank 0 holds the strings
+  io::writeWholeStrings(file, "/outliers/label", details.label, comm);
 
   file.setAttribute("/", "engine_version", core::engineVersion());
   file.setAttribute("/", "fingerprint", run.fingerprint);
@@ -202,42 +142,28 @@ void writeSomH5(std::string const& path, SomOutput const& output, SomStageConfig
 }
 
 void writeOutlierCsv(std::string const& path, SomOutput const& output, comm::Comm const& comm) {
-  std::string failure;
-  if (comm.isRoot()) {
-    try {
-      std::vector<RankedRow> const& ranked = *output.ranked;
-      RankedDetails const& details = *output.details;
-      std::string text = "rank,row,id,label,score,bmu,in_sparse_node\n";
-      char score[32];
-      for (std::size_t j = 0; j < ranked.size(); ++j) {
-        std::snprintf(score, sizeof score, "%.6g", static_cast<double>(ranked[j].score));
-        text += std::to_string(j + 1) + "," + std::to_string(ranked[j].row) + "," +
-                core::csvField(details.id[j]) + "," + core::csvField(details.label[j]) + "," +
-                score + "," + std::to_string(details.bmu[j]) + "," +
-                std::to_string(int(details.inSparseNode[j])) + "\n";
-      }
-      core::writeFileAtomic(path, text);
-    } catch (std::exception const& e) {
-      failure = e.what();
+  comm::onRoot(comm, "som: cannot write " + path, [&] {
+    std::vector<RankedRow> const& ranked = *output.ranked;
+    RankedDetails const& details = *output.details;
+    std::string text = "rank,row,id,label,score,bmu,in_sparse_node\n";
+    char score[32];
+    for (std::size_t j = 0; j < ranked.size(); ++j) {
+      std::snprintf(score, sizeof score, "%.6g", static_cast<double>(ranked[j].score));
+      text += std::to_string(j + 1) + "," + std::to_string(ranked[j].row) + "," +
+              core::csvField(details.id[j]) + "," + core::csvField(details.label[j]) + "," + score +
+              "," + std::to_string(details.bmu[j]) + "," +
+              std::to_string(int(details.inSparseNode[j])) + "\n";
     }
-  }
-  failure = comm.bcast(failure, 0);
-  if (!failure.empty()) throw Error("som: cannot write " + path + ": " + failure);
+    core::writeFileAtomic(path, text);
+  });
 }
 
 void writeSomocluFiles(std::string const& stem, SomOutput const& output, comm::Comm const& comm) {
-  std::string failure;
-  if (comm.isRoot()) {
-    try {
-      core::writeFileAtomic(stem + ".wts", somocluWeights(*output.codebook));
-      core::writeFileAtomic(stem + ".umx",
-                            somocluUMatrix(output.codebook->grid, output.evaluation->uMatrix));
-    } catch (std::exception const& e) {
-      failure = e.what();
-    }
-  }
-  failure = comm.bcast(failure, 0);
-  if (!failure.empty()) throw Error("som: cannot write " + stem + ".wts/.umx: " + failure);
+  comm::onRoot(comm, "som: cannot write " + stem + ".wts/.umx", [&] {
+    core::writeFileAtomic(stem + ".wts", somocluWeights(*output.codebook));
+    core::writeFileAtomic(stem + ".umx",
+                          somocluUMatrix(output.codebook->grid, output.evaluation->uMatrix));
+  });
   writeSomocluBmus(stem + ".bm", output.codebook->grid, output.evaluation->bmu, output.firstRow,
                    output.totalRows, comm);
 }
