@@ -25,13 +25,28 @@
 
 namespace vocloud::kernels {
 
-/// Adds every row of x (n x D floats) to sums(bmu(i), :) (K x D doubles) and 1 to
-/// counts(bmu(i)) (K doubles); rows whose bmu is outside [0, K) are skipped. Adds to what
-/// sums and counts hold (zero them first for a fresh epoch). All views live in ExecSpace's
-/// memory; sums must be LayoutRight or LayoutLeft. Fences `space` before returning.
-template <class ExecSpace, class XView, class BmuView, class SumView, class CountView>
-void accumulateByNode(ExecSpace const& space, XView const& x, BmuView const& bmu,
-                      SumView const& sums, CountView const& counts) {
+namespace detail {
+
+/// The value a float row element adds to a node sum: itself (double sums) ...
+struct AsDouble {
+  KOKKOS_INLINE_FUNCTION double operator()(float x) const { return static_cast<double>(x); }
+};
+
+/// ... or, for fixed-point sums, x 2^exponent rounded to the nearest integer (halves away
+/// from zero).
+struct AsFixedPoint {
+  double scale;
+  KOKKOS_INLINE_FUNCTION std::int64_t operator()(float x) const {
+    double const t = static_cast<double>(x) * scale;
+    return static_cast<std::int64_t>(t >= 0. ? t + 0.5 : t - 0.5);
+  }
+};
+
+/// sums(bmu(i), d) += value(x(i, d)) and counts(bmu(i)) += 1, in the element type of the
+/// sums and counts views: the body of both accumulation kernels.
+template <class ExecSpace, class XView, class BmuView, class SumView, class CountView, class Value>
+void accumulateRows(ExecSpace const& space, XView const& x, BmuView const& bmu, SumView const& sums,
+                    CountView const& counts, Value const value, char const* label) {
   static_assert(Kokkos::is_execution_space<ExecSpace>::value, "the first argument is a space");
   static_assert(XView::rank == 2 && SumView::rank == 2, "x and sums are matrices");
   static_assert(BmuView::rank == 1 && CountView::rank == 1, "bmu and counts are vectors");
@@ -46,25 +61,26 @@ void accumulateByNode(ExecSpace const& space, XView const& x, BmuView const& bmu
   int const dims = static_cast<int>(sums.extent(1));
   if (n == 0 || nodes == 0) return;
 
+  using Sum = typename SumView::non_const_value_type;
+  using Count = typename CountView::non_const_value_type;
   using Device = Kokkos::Device<ExecSpace, typename ExecSpace::memory_space>;
-  using Layout = typename SumView::array_layout;
   using namespace Kokkos::Experimental;
-  ScatterView<double**, Layout, Device, ScatterSum> sumScatter(space, sums);
-  ScatterView<double*, typename CountView::array_layout, Device, ScatterSum> countScatter(space,
-                                                                                          counts);
+  ScatterView<Sum**, typename SumView::array_layout, Device, ScatterSum> sumScatter(space, sums);
+  ScatterView<Count*, typename CountView::array_layout, Device, ScatterSum> countScatter(space,
+                                                                                         counts);
   using Team = typename Kokkos::TeamPolicy<ExecSpace>::member_type;
   Kokkos::parallel_for(
-      "vocloud::som::accumulate", Kokkos::TeamPolicy<ExecSpace>(space, n, Kokkos::AUTO),
+      label, Kokkos::TeamPolicy<ExecSpace>(space, n, Kokkos::AUTO),
       KOKKOS_LAMBDA(Team const& team) {
         std::size_t const i = team.league_rank();
         int const k = bmu(i);
         if (k < 0 || k >= nodes) return;
         auto sumAccess = sumScatter.access();
         Kokkos::parallel_for(Kokkos::TeamThreadRange(team, dims),
-                             [&](int const d) { sumAccess(k, d) += static_cast<double>(x(i, d)); });
+                             [&](int const d) { sumAccess(k, d) += value(x(i, d)); });
         Kokkos::single(Kokkos::PerTeam(team), [&]() {
           auto countAccess = countScatter.access();
-          countAccess(k) += 1.0;
+          countAccess(k) += Count(1);
         });
       });
   SumView sumsOut = sums;
@@ -72,6 +88,34 @@ void accumulateByNode(ExecSpace const& space, XView const& x, BmuView const& bmu
   contribute(space, sumsOut, sumScatter);
   contribute(space, countsOut, countScatter);
   space.fence();
+}
+
+/// Host reference of accumulateRows: rows in index order.
+template <class Sum, class Count, class Value>
+void accumulateRowsReference(std::vector<float> const& x, std::vector<int> const& bmu,
+                             std::size_t dims, std::size_t nodes, Value const value,
+                             std::vector<Sum>& sums, std::vector<Count>& counts) {
+  sums.resize(nodes * dims, Sum(0));
+  counts.resize(nodes, Count(0));
+  for (std::size_t i = 0; i < bmu.size(); ++i) {
+    int const k = bmu[i];
+    if (k < 0 || static_cast<std::size_t>(k) >= nodes) continue;
+    for (std::size_t d = 0; d < dims; ++d) sums[k * dims + d] += value(x[i * dims + d]);
+    counts[k] += Count(1);
+  }
+}
+
+}  // namespace detail
+
+/// Adds every row of x (n x D floats) to sums(bmu(i), :) (K x D doubles) and 1 to
+/// counts(bmu(i)) (K doubles); rows whose bmu is outside [0, K) are skipped. Adds to what
+/// sums and counts hold (zero them first for a fresh epoch). All views live in ExecSpace's
+/// memory; sums must be LayoutRight or LayoutLeft. Fences `space` before returning.
+template <class ExecSpace, class XView, class BmuView, class SumView, class CountView>
+void accumulateByNode(ExecSpace const& space, XView const& x, BmuView const& bmu,
+                      SumView const& sums, CountView const& counts) {
+  detail::accumulateRows(space, x, bmu, sums, counts, detail::AsDouble{},
+                         "vocloud::som::accumulate");
 }
 
 /// Plain host reference of accumulateByNode: x holds n = bmu.size() rows of `dims` values,
@@ -80,93 +124,30 @@ void accumulateByNode(ExecSpace const& space, XView const& x, BmuView const& bmu
 inline void accumulateByNodeReference(std::vector<float> const& x, std::vector<int> const& bmu,
                                       std::size_t dims, std::size_t nodes,
                                       std::vector<double>& sums, std::vector<double>& counts) {
-  sums.resize(nodes * dims, 0.0);
-  counts.resize(nodes, 0.0);
-  for (std::size_t i = 0; i < bmu.size(); ++i) {
-    int const k = bmu[i];
-    if (k < 0 || static_cast<std::size_t>(k) >= nodes) continue;
-    for (std::size_t d = 0; d < dims; ++d) sums[k * dims + d] += double(x[i * dims + d]);
-    counts[k] += 1.0;
-  }
+  detail::accumulateRowsReference(x, bmu, dims, nodes, detail::AsDouble{}, sums, counts);
 }
 
-/// A float scaled by 2^exponent and rounded to the nearest integer (halves away from zero):
-/// the fixed-point value accumulateByNodeFixed adds. The caller keeps |x| 2^exponent times
-/// the number of rows summed below 2^62 (see som::fixedPointExponent).
-KOKKOS_INLINE_FUNCTION std::int64_t toFixedPoint(float x, double scale) {
-  double const t = static_cast<double>(x) * scale;
-  return static_cast<std::int64_t>(t >= 0. ? t + 0.5 : t - 0.5);
-}
-
-/// accumulateByNode in fixed point: sums(k, d) += toFixedPoint(x(i, d), scale) and
-/// counts(k) += 1 in 64-bit integers, with scale = 2^exponent. Integer addition is
+/// accumulateByNode in fixed point: sums(k, d) += x(i, d) scale rounded to the nearest
+/// integer (halves away from zero) and counts(k) += 1 in 64-bit integers, with
+/// scale = 2^exponent; the caller keeps |x| scale times the rows summed below 2^62 (see
+/// som::fixedPointExponent). Integer addition is
 /// associative, so the sums are exactly the same for any order of the rows: any row split
 /// over ranks, any execution space, atomics included. That is what makes a distributed map
 /// bitwise independent of the number of ranks. Views as accumulateByNode, with sums and
 /// counts of std::int64_t. Fences `space` before returning.
 template <class ExecSpace, class XView, class BmuView, class SumView, class CountView>
-void accumulateByNodeFixed(ExecSpace const& space, XView const& x, BmuView const& bmu,
-                           double scale, SumView const& sums, CountView const& counts) {
-  static_assert(Kokkos::is_execution_space<ExecSpace>::value, "the first argument is a space");
-  static_assert(XView::rank == 2 && SumView::rank == 2, "x and sums are matrices");
-  static_assert(BmuView::rank == 1 && CountView::rank == 1, "bmu and counts are vectors");
-  if (x.extent(1) != sums.extent(1))
-    throw Error("som: accumulating rows of " + std::to_string(x.extent(1)) +
-                " values into node sums of " + std::to_string(sums.extent(1)));
-  if (counts.extent(0) != sums.extent(0))
-    throw Error("som: node sums and counts disagree on the number of nodes");
-  if (bmu.extent(0) < x.extent(0)) throw Error("som: fewer BMUs than rows to accumulate");
-  std::size_t const n = x.extent(0);
-  int const nodes = static_cast<int>(sums.extent(0));
-  int const dims = static_cast<int>(sums.extent(1));
-  if (n == 0 || nodes == 0) return;
-
-  using Device = Kokkos::Device<ExecSpace, typename ExecSpace::memory_space>;
-  using Layout = typename SumView::array_layout;
-  using namespace Kokkos::Experimental;
-  ScatterView<std::int64_t**, Layout, Device, ScatterSum> sumScatter(space, sums);
-  ScatterView<std::int64_t*, typename CountView::array_layout, Device, ScatterSum> countScatter(
-      space, counts);
-  using Team = typename Kokkos::TeamPolicy<ExecSpace>::member_type;
-  Kokkos::parallel_for(
-      "vocloud::som::accumulate_fixed", Kokkos::TeamPolicy<ExecSpace>(space, n, Kokkos::AUTO),
-      KOKKOS_LAMBDA(Team const& team) {
-        std::size_t const i = team.league_rank();
-        int const k = bmu(i);
-        if (k < 0 || k >= nodes) return;
-        auto sumAccess = sumScatter.access();
-        Kokkos::parallel_for(Kokkos::TeamThreadRange(team, dims), [&](int const d) {
-          sumAccess(k, d) += toFixedPoint(x(i, d), scale);
-        });
-        Kokkos::single(Kokkos::PerTeam(team), [&]() {
-          auto countAccess = countScatter.access();
-          countAccess(k) += 1;
-        });
-      });
-  SumView sumsOut = sums;
-  CountView countsOut = counts;
-  contribute(space, sumsOut, sumScatter);
-  contribute(space, countsOut, countScatter);
-  space.fence();
+void accumulateByNodeFixed(ExecSpace const& space, XView const& x, BmuView const& bmu, double scale,
+                           SumView const& sums, CountView const& counts) {
+  detail::accumulateRows(space, x, bmu, sums, counts, detail::AsFixedPoint{scale},
+                         "vocloud::som::accumulate_fixed");
 }
 
 /// Plain host reference of accumulateByNodeFixed (rows in index order).
-inline void accumulateByNodeFixedReference(std::vector<float> const& x,
-                                           std::vector<int> const& bmu, std::size_t dims,
-                                           std::size_t nodes, double scale,
+inline void accumulateByNodeFixedReference(std::vector<float> const& x, std::vector<int> const& bmu,
+                                           std::size_t dims, std::size_t nodes, double scale,
                                            std::vector<std::int64_t>& sums,
                                            std::vector<std::int64_t>& counts) {
-  sums.resize(nodes * dims, 0);
-  counts.resize(nodes, 0);
-  for (std::size_t i = 0; i < bmu.size(); ++i) {
-    int const k = bmu[i];
-    if (k < 0 || static_cast<std::size_t>(k) >= nodes) continue;
-    for (std::size_t d = 0; d < dims; ++d) {
-      double const t = static_cast<double>(x[i * dims + d]) * scale;
-      sums[k * dims + d] += static_cast<std::int64_t>(t >= 0. ? t + 0.5 : t - 0.5);
-    }
-    counts[k] += 1;
-  }
+  detail::accumulateRowsReference(x, bmu, dims, nodes, detail::AsFixedPoint{scale}, sums, counts);
 }
 
 }  // namespace vocloud::kernels
