@@ -383,6 +383,23 @@ constexpr bool kBmuHostSpace = Kokkos::SpaceAccessibility<ExecSpace, Kokkos::Hos
 
 }  // namespace detail
 
+namespace detail {
+
+/// The host (Eigen GEMM) path on host spaces, the portable Kokkos kernels elsewhere.
+template <class ExecSpace, class XView, class WView, class BmuView, class DistView>
+void bmuSearchOnSpace(ExecSpace const& space, XView const& x, WView const& w, BmuView const& bmu,
+                      DistView const& dist2, BmuView const& second, DistView const& secondDist2,
+                      bool wantSecond) {
+  if (x.extent(0) == 0) return;
+  if constexpr (kBmuHostSpace<ExecSpace>) {
+    bmuSearchHost(space, x, w, bmu, dist2, second, secondDist2, wantSecond);
+  } else {
+    bmuSearchPortable(space, x, w, bmu, dist2, second, secondDist2, wantSecond);
+  }
+}
+
+}  // namespace detail
+
 /// BMU of every row: bmu(i) = argmin_k |x_i - w_k|^2 (ties: lowest k) and dist2(i) = that
 /// squared distance (float, >= 0). x: n x D rows, w: K x D codebook, both float views in
 /// ExecSpace's memory (any layout); bmu, dist2: n entries. On a host execution space the
@@ -393,12 +410,7 @@ template <class ExecSpace, class XView, class WView, class BmuView, class DistVi
 void bmuSearch(ExecSpace const& space, XView const& x, WView const& w, BmuView const& bmu,
                DistView const& dist2) {
   detail::bmuCheckShapes<ExecSpace>(x, w, bmu, dist2);
-  if (x.extent(0) == 0) return;
-  if constexpr (detail::kBmuHostSpace<ExecSpace>) {
-    detail::bmuSearchHost(space, x, w, bmu, dist2, bmu, dist2, false);
-  } else {
-    detail::bmuSearchPortable(space, x, w, bmu, dist2, bmu, dist2, false);
-  }
+  detail::bmuSearchOnSpace(space, x, w, bmu, dist2, bmu, dist2, false);
 }
 
 /// bmuSearch plus the second-nearest node (second, secondDist2; -1 and +inf when K == 1),
@@ -409,12 +421,7 @@ void bmuSearchTopTwo(ExecSpace const& space, XView const& x, WView const& w, Bmu
   detail::bmuCheckShapes<ExecSpace>(x, w, bmu, dist2);
   if (second.extent(0) < x.extent(0) || secondDist2.extent(0) < x.extent(0))
     throw Error("som: second-BMU outputs hold fewer entries than the rows");
-  if (x.extent(0) == 0) return;
-  if constexpr (detail::kBmuHostSpace<ExecSpace>) {
-    detail::bmuSearchHost(space, x, w, bmu, dist2, second, secondDist2, true);
-  } else {
-    detail::bmuSearchPortable(space, x, w, bmu, dist2, second, secondDist2, true);
-  }
+  detail::bmuSearchOnSpace(space, x, w, bmu, dist2, second, secondDist2, true);
 }
 
 /// bmuSearch forced onto the portable Kokkos kernels (the device path), whatever the space;
