@@ -2,6 +2,7 @@
 // scikit-learn on the same rows: the hand case of test_metrics.cpp and random scores.
 // scikit-learn runs as sklearn_metrics.py under /usr/bin/python3 (VOCLOUD_PYTHON overrides).
 #include "forest/eval/metrics.hpp"
+#include "support/test_shell.hpp"
 
 #include <boost/test/unit_test.hpp>
 
@@ -23,10 +24,7 @@ namespace tt = boost::test_tools;
 
 namespace {
 
-std::string python() {
-  char const* given = std::getenv("VOCLOUD_PYTHON");
-  return given != nullptr ? given : "/usr/bin/python3";  // Debian's sklearn loads only here
-}
+using vocloud::test::python;
 
 // scikit-learn's figures for these rows: name -> values.
 std::map<std::string, std::vector<double>> sklearnMetrics(std::vector<int> const& truth,

@@ -7,6 +7,8 @@
 
 #include <algorithm>
 #include <charconv>
+#include "support/test_shell.hpp"
+
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
@@ -20,35 +22,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string python() {
-  char const* given = std::getenv("VOCLOUD_PYTHON");
-  return given != nullptr ? given : "/usr/bin/python3";  // Debian's astropy loads only here
-}
-
-std::string quote(std::string const& text) {
-  std::string out = "'";
-  for (char c : text) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
-
-void run(std::string const& command) {
-  int const rc = std::system(command.c_str());
-  if (rc != 0) throw std::runtime_error("command failed (" + std::to_string(rc) + "): " + command);
-}
-
-// Removes the scratch folder when the test process ends.
-struct Scratch {
-  std::string path;
-  Scratch() {
-    path = (fs::temp_directory_path() / ("vocloud-io-test-" + std::to_string(::getpid()))).string();
-    fs::remove_all(path);
-    fs::create_directories(path);
-  }
-  ~Scratch() {
-    std::error_code ignored;
-    fs::remove_all(path, ignored);
-  }
-};
+using vocloud::test::python;
+using vocloud::test::quote;
+using vocloud::test::run;
 
 template <typename T>
 std::vector<T> parseValues(std::string const& line) {
@@ -103,8 +79,9 @@ std::string realDataRoot() {
 }
 
 std::string scratchDir() {
-  static Scratch scratch;
-  return scratch.path;
+  // Removed when the test process ends.
+  static vocloud::test::ScratchDir scratch("io-test");
+  return scratch.path.string();
 }
 
 std::string casesDir() {

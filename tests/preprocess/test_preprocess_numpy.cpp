@@ -10,6 +10,7 @@
 #include "preprocess/resample.hpp"
 #include "preprocess/unusable.hpp"
 #include "preprocess/wavelet.hpp"
+#include "support/test_shell.hpp"
 
 #include <unistd.h>
 #include <boost/test/unit_test.hpp>
@@ -29,10 +30,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string python() {
-  char const* given = std::getenv("VOCLOUD_PYTHON");
-  return given != nullptr ? given : "/usr/bin/python3";  // Debian's numpy/astropy load only here
-}
+using vocloud::test::python;
+using vocloud::test::quote;
 
 std::string realData() {
   char const* shared = std::getenv("VOCLOUD_SHARED_DATA");
@@ -42,24 +41,9 @@ std::string realData() {
   return root + "/real";
 }
 
-std::string quote(std::string const& text) {
-  std::string out = "'";
-  for (char c : text) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
-
 // A scratch folder for this process, removed when the test ends.
-struct Scratch {
-  fs::path path;
-  Scratch() {
-    path = fs::temp_directory_path() / ("vocloud-preprocess-test-" + std::to_string(::getpid()));
-    fs::remove_all(path);
-    fs::create_directories(path);
-  }
-  ~Scratch() {
-    std::error_code ignored;
-    fs::remove_all(path, ignored);
-  }
+struct Scratch : vocloud::test::ScratchDir {
+  Scratch() : ScratchDir("preprocess-test") {}
 };
 
 void runReference(std::string const& arguments) {

@@ -41,7 +41,8 @@ struct Dataset {
     fs::path const dir = scratch.path;
     std::ofstream(dir / "synth.yaml") << "experiment: s\noutput: " << (dir / "out").string()
                                       << "\nstages: [synth]\nsynth: {count: 100, seed: 42}\n";
-    if (run(vocloudCommand("run " + quote((dir / "synth.yaml").string()), dir / "synth.log")) != 0)
+    if (runStatus(
+            vocloudCommand("run " + quote((dir / "synth.yaml").string()), dir / "synth.log")) != 0)
       throw std::runtime_error("vocloud synth failed: see " + (dir / "synth.log").string());
     fs::path const bok = dir / "out/s/synth/bok", bok2 = dir / "bok2";
     fs::create_directories(bok2);
@@ -59,7 +60,8 @@ struct Dataset {
         << "experiment: p\noutput: " << (dir / "out").string()
         << "\nstages: [preprocess]\npreprocess: {input: directory, bok_dir: " << bok2.string()
         << ", pca_components: 2}\n";
-    if (run(vocloudCommand("run " + quote((dir / "pre.yaml").string()), dir / "pre.log")) != 0)
+    if (runStatus(vocloudCommand("run " + quote((dir / "pre.yaml").string()), dir / "pre.log")) !=
+        0)
       throw std::runtime_error("vocloud preprocess failed: see " + (dir / "pre.log").string());
     path = (dir / "out/p/preprocess/dataset.h5").string();
   }
@@ -197,10 +199,10 @@ BOOST_AUTO_TEST_CASE(a_raw_file_that_is_gone_still_gives_a_preview) {
   Scratch scratch("moved");
   fs::path const copy = scratch.path / "dataset.h5";
   fs::copy_file(dataset().path, copy);
-  BOOST_REQUIRE(run(python() + " -c " +
-                    quote("import h5py, sys\nwith h5py.File(sys.argv[1], 'r+') as f:\n"
-                          "    f['/meta/path'][1] = b'/nonexistent/moved.fits'\n") +
-                    " " + quote(copy.string())) == 0);
+  BOOST_REQUIRE(runStatus(python() + " -c " +
+                          quote("import h5py, sys\nwith h5py.File(sys.argv[1], 'r+') as f:\n"
+                                "    f['/meta/path'][1] = b'/nonexistent/moved.fits'\n") +
+                          " " + quote(copy.string())) == 0);
   pre::PreviewData const data =
       pre::loadPreview(copy.string(), {"synth-000000001", "synth-000000002"});
   BOOST_TEST(!data.spectra[0].rawRead);

@@ -7,6 +7,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include "support/test_shell.hpp"
+
 #include <fstream>
 #include <memory>
 #include <sstream>
@@ -18,40 +20,13 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string python() {
-  char const* given = std::getenv("VOCLOUD_PYTHON");
-  return given != nullptr ? given : "/usr/bin/python3";  // Debian's astropy loads only here
-}
-
-std::string quote(std::string const& text) {
-  std::string out = "'";
-  for (char c : text) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
-
-void run(std::string const& command) {
-  int const rc = std::system(command.c_str());
-  if (rc != 0) throw std::runtime_error("command failed (" + std::to_string(rc) + "): " + command);
-}
+using vocloud::test::python;
+using vocloud::test::quote;
+using vocloud::test::run;
 
 std::string script() {
   return std::string(VOCLOUD_VOTABLE_TEST_DIR) + "/astropy_votable.py";
 }
-
-// Removes the scratch folder when the test process ends.
-struct Scratch {
-  std::string path;
-  Scratch() {
-    path = (fs::temp_directory_path() / ("vocloud-votable-test-" + std::to_string(::getpid())))
-               .string();
-    fs::remove_all(path);
-    fs::create_directories(path);
-  }
-  ~Scratch() {
-    std::error_code ignored;
-    fs::remove_all(path, ignored);
-  }
-};
 
 std::vector<std::string> tokens(std::string const& text, bool bits) {
   std::vector<std::string> out;
@@ -193,8 +168,9 @@ std::string formatsDir() {
 }
 
 std::string scratchDir() {
-  static Scratch scratch;
-  return scratch.path;
+  // Removed when the test process ends.
+  static vocloud::test::ScratchDir scratch("votable-test");
+  return scratch.path.string();
 }
 
 YAML::Node astropy(std::string const& command, std::string const& path) {

@@ -1,0 +1,60 @@
+#pragma once
+// What the tests that run an independent reference (astropy, numpy, scikit-learn, a PNG
+// checker) share: the interpreter, shell quoting, running a command, a scratch folder.
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <stdexcept>
+#include <string>
+#include <system_error>
+
+namespace vocloud::test {
+
+/// The interpreter of the references: $VOCLOUD_PYTHON, else /usr/bin/python3 (Debian's
+/// astropy, numpy, h5py and scikit-learn load only there).
+inline std::string python() {
+  char const* given = std::getenv("VOCLOUD_PYTHON");
+  return given != nullptr ? given : "/usr/bin/python3";
+}
+
+/// `text` as one single-quoted shell word.
+inline std::string quote(std::string const& text) {
+  std::string out = "'";
+  for (char c : text) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+/// Runs `command` with /bin/sh; its exit status (0 = success, -1 when it could not run).
+inline int runStatus(std::string const& command) {
+  int const rc = std::system(command.c_str());
+  return rc == -1 ? -1 : WEXITSTATUS(rc);
+}
+
+/// Runs `command` with /bin/sh; throws std::runtime_error naming it when it fails.
+inline void run(std::string const& command) {
+  int const rc = std::system(command.c_str());
+  if (rc != 0) throw std::runtime_error("command failed (" + std::to_string(rc) + "): " + command);
+}
+
+/// A fresh folder vocloud-<name>-<pid> under the temporary directory, removed when the
+/// object goes, unless $VOCLOUD_TEST_KEEP is set (to look at what a test wrote).
+struct ScratchDir {
+  std::filesystem::path path;
+  explicit ScratchDir(std::string const& name)
+      : path(std::filesystem::temp_directory_path() /
+             ("vocloud-" + name + "-" + std::to_string(::getpid()))) {
+    std::filesystem::remove_all(path);
+    std::filesystem::create_directories(path);
+  }
+  ~ScratchDir() {
+    if (std::getenv("VOCLOUD_TEST_KEEP") != nullptr) return;
+    std::error_code ignored;
+    std::filesystem::remove_all(path, ignored);
+  }
+  ScratchDir(ScratchDir const&) = delete;
+  ScratchDir& operator=(ScratchDir const&) = delete;
+};
+
+}  // namespace vocloud::test
