@@ -3,16 +3,12 @@
 #include "core/error.hpp"
 #include "core/files.hpp"
 #include "core/timers.hpp"
-#include "core/version.hpp"
 #include "io/dataset_shard.hpp"
-#include "io/h5_store.hpp"
 #include "som/som_checkpoint.hpp"
 #include "som/som_distributed.hpp"
 #include "som/som_output.hpp"
 
-#include <algorithm>
 #include <cstdio>
-#include <map>
 
 namespace vocloud::som {
 
