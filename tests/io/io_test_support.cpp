@@ -26,30 +26,7 @@ using vocloud::test::python;
 using vocloud::test::quote;
 using vocloud::test::run;
 
-template <typename T>
-std::vector<T> parseValues(std::string const& line) {
-  // "<n>\t<v1> <v2> ..."
-  std::vector<T> values;
-  auto const tab = line.find('\t');
-  std::size_t const n = std::stoull(line.substr(0, tab));
-  values.reserve(n);
-  char const* p = line.data() + tab + 1;
-  char const* const end = line.data() + line.size();
-  while (p < end) {
-    while (p < end && *p == ' ') ++p;
-    if (p >= end) break;
-    char const* q = p;
-    while (q < end && *q != ' ') ++q;
-    T value{};
-    auto const result = std::from_chars(p, q, value);
-    if (result.ec != std::errc() || result.ptr != q)
-      throw std::runtime_error("bad reference value '" + std::string(p, q) + "'");
-    values.push_back(value);
-    p = q;
-  }
-  if (values.size() != n) throw std::runtime_error("reference value count mismatch");
-  return values;
-}
+using vocloud::test::parseValues;
 
 bool sameDouble(double a, double b, double relative) {
   if (std::isnan(a) || std::isnan(b)) return std::isnan(a) && std::isnan(b);

@@ -55,30 +55,6 @@ void runReference(std::string const& arguments) {
     throw std::runtime_error("numpy reference failed (" + std::to_string(rc) + "): " + command);
 }
 
-// "<name>\t<n>\t<v1> <v2> ..." -> values
-std::vector<double> parseValues(std::string const& rest) {
-  auto const tab = rest.find('\t');
-  std::size_t const n = std::stoull(rest.substr(0, tab));
-  std::vector<double> values;
-  values.reserve(n);
-  char const* p = rest.data() + tab + 1;
-  char const* const end = rest.data() + rest.size();
-  while (p < end) {
-    while (p < end && *p == ' ') ++p;
-    if (p >= end) break;
-    char const* q = p;
-    while (q < end && *q != ' ') ++q;
-    double value = 0;
-    auto const result = std::from_chars(p, q, value);
-    if (result.ec != std::errc() || result.ptr != q)
-      throw std::runtime_error("bad reference value '" + std::string(p, q) + "'");
-    values.push_back(value);
-    p = q;
-  }
-  if (values.size() != n) throw std::runtime_error("reference value count mismatch");
-  return values;
-}
-
 // The blocks of the reference output: each starts with a header line ("file", "case")
 // and holds named arrays until "end".
 struct Block {
@@ -96,7 +72,7 @@ std::vector<Block> readBlocks(fs::path const& path, std::vector<double>* grid = 
     std::string const tag = line.substr(0, tab);
     std::string const rest = tab == std::string::npos ? "" : line.substr(tab + 1);
     if (tag == "grid" && grid != nullptr) {
-      *grid = parseValues(rest);
+      *grid = vocloud::test::parseValues<double>(rest);
     } else if (tag == "file" || tag == "case") {
       blocks.push_back({rest, {}, {}});
     } else if (tag == "end" || blocks.empty()) {
@@ -104,7 +80,7 @@ std::vector<Block> readBlocks(fs::path const& path, std::vector<double>* grid = 
     } else if (tag == "coverage") {
       blocks.back().scalars[tag] = rest;
     } else {
-      blocks.back().arrays[tag] = parseValues(rest);
+      blocks.back().arrays[tag] = vocloud::test::parseValues<double>(rest);
     }
   }
   return blocks;

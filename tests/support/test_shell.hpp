@@ -1,14 +1,17 @@
 #pragma once
 // What the tests that run an independent reference (astropy, numpy, scikit-learn, a PNG
-// checker) share: the interpreter, shell quoting, running a command, a scratch folder.
+// checker) share: the interpreter, shell quoting, running a command, a scratch folder,
+// reading the values a reference printed.
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <charconv>
 #include <cstdlib>
 #include <filesystem>
 #include <stdexcept>
 #include <string>
 #include <system_error>
+#include <vector>
 
 namespace vocloud::test {
 
@@ -56,5 +59,31 @@ struct ScratchDir {
   ScratchDir(ScratchDir const&) = delete;
   ScratchDir& operator=(ScratchDir const&) = delete;
 };
+
+/// The values of a reference's output line "<n>\t<v1> <v2> ..." (exactly n of them);
+/// throws std::runtime_error for a value that does not parse or a wrong count.
+template <typename T>
+std::vector<T> parseValues(std::string const& line) {
+  std::vector<T> values;
+  auto const tab = line.find('\t');
+  std::size_t const n = std::stoull(line.substr(0, tab));
+  values.reserve(n);
+  char const* p = line.data() + tab + 1;
+  char const* const end = line.data() + line.size();
+  while (p < end) {
+    while (p < end && *p == ' ') ++p;
+    if (p >= end) break;
+    char const* q = p;
+    while (q < end && *q != ' ') ++q;
+    T value{};
+    auto const result = std::from_chars(p, q, value);
+    if (result.ec != std::errc() || result.ptr != q)
+      throw std::runtime_error("bad reference value '" + std::string(p, q) + "'");
+    values.push_back(value);
+    p = q;
+  }
+  if (values.size() != n) throw std::runtime_error("reference value count mismatch");
+  return values;
+}
 
 }  // namespace vocloud::test
