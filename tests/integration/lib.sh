@@ -26,3 +26,15 @@ expect_not_contains() {
 expect_status() {  # expect_status WANT GOT WHAT
   [ "$1" = "$2" ] || fail "$3: exit status $2, expected $1"
 }
+
+kill_when() {  # kill_when JOB TRIES 'PYTHON EXPRESSION' MIN PATTERN: poll the expression (an
+  # integer; 0 while it cannot be evaluated) every 0.05 s, at most TRIES times, until it is
+  # >= MIN; then kill -9 the background job and every process whose command line has PATTERN.
+  local job="$1" tries="$2" expr="$3" min="$4" pattern="$5" value
+  for _ in $(seq 1 "$tries"); do
+    value=$($PY -c "$expr" 2>/dev/null || echo 0)
+    [ "$value" -ge "$min" ] && break
+    sleep 0.05
+  done
+  kill -9 "$job" 2>/dev/null || true; pkill -9 -f "$pattern" 2>/dev/null || true; wait "$job" 2>/dev/null || true
+}

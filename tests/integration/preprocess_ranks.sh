@@ -107,13 +107,8 @@ if grep -E "ERROR|WARNING" votlint.txt; then fail "votlint complains about datas
 
 # Killed while writing: the next run continues after the last complete round.
 mpi 2 run pre.yaml --set output=outK --set preprocess.round_rows=5 >/dev/null 2>killed.txt &
-job=$!
-for _ in $(seq 1 300); do
-  r=$($PY -c "import json;print(json.load(open('outK/pre/.preprocess.partial/progress.json'))['rounds'])" 2>/dev/null || echo 0)
-  [ "$r" -ge 5 ] && break
-  sleep 0.05
-done
-kill -9 "$job" 2>/dev/null || true; pkill -9 -f "run pre.yaml --set output=outK" 2>/dev/null || true; wait "$job" 2>/dev/null || true
+kill_when $! 300 "import json;print(json.load(open('outK/pre/.preprocess.partial/progress.json'))['rounds'])" \
+  5 "run pre.yaml --set output=outK"
 [ ! -e outK/pre/preprocess ] || fail "a killed preprocessing left a complete-looking stage"
 mpi 2 run pre.yaml --set output=outK --set preprocess.round_rows=5 >resumed.txt 2>resumed-log.txt
 expect_contains resumed-log.txt "preprocess: resuming after round"

@@ -91,13 +91,8 @@ PYEOF
 # Killed after a checkpoint, then --resume: the same map as the uninterrupted run.
 mkdir -p outK/som && cp -r out1/som/synth out1/som/preprocess outK/som/
 mpi 2 run som.yaml --set output=outK --set som.epochs=20 >/dev/null 2>killed.txt &
-job=$!
-for _ in $(seq 1 600); do
-  e=$($PY -c "import h5py;print(int(h5py.File('outK/som/.som.partial/checkpoint.h5','r').attrs['next_epoch']))" 2>/dev/null || echo 0)
-  [ "$e" -ge 5 ] && break
-  sleep 0.05
-done
-kill -9 "$job" 2>/dev/null || true; pkill -9 -f "run som.yaml --set output=outK" 2>/dev/null || true; wait "$job" 2>/dev/null || true
+kill_when $! 600 "import h5py;print(int(h5py.File('outK/som/.som.partial/checkpoint.h5','r').attrs['next_epoch']))" \
+  5 "run som.yaml --set output=outK"
 [ ! -e outK/som/som/som.h5 ] || fail "a killed training left a complete-looking som stage"
 mpi 2 som som.yaml --set output=outK --resume >/dev/null 2>resumed.txt
 expect_contains resumed.txt "som: resuming after epoch"
