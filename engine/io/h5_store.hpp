@@ -100,7 +100,8 @@ class H5Rows {
  public:
   /// Creates dataset `name` of `type` with `cols` columns (0 = a 1-D dataset), chunked by
   /// `chunkRows`, 0 rows, unlimited. String datasets hold fixed-width strings of `width`
-  /// bytes. Collective in parallel files.
+  /// bytes. Rows added by resize are not filled: write every one of them (an unwritten row
+  /// reads as whatever the file held). Collective in parallel files.
   static H5Rows create(H5File const& file, std::string const& name, H5Type type, std::uint64_t cols,
                        std::uint64_t chunkRows, std::uint64_t width = 0);
   /// Opens an existing dataset.
