@@ -268,6 +268,8 @@ void addSom(Schema& s) {
                "Log-spaced histogram bins of BMU distances per node (outlier medians)"));
   s.key(keyInt("som.outlier_min_node_rows", "8", 1, 1e6,
                "Rows a node needs for its own median distance to scale its rows' outlier scores"));
+  s.key(keyInt("som.outlier_neighbours", "19", 0, 1e6,
+               "Nearest nodes whose differences span the map's local surface for the outlier score"));
   s.key(keyFloat("som.sparse_fraction", "0.1", 0, 1,
                  "Nodes hit by fewer rows than this fraction of the mean are sparse"));
   s.key(keyBool("som.somoclu_files", "true", "Also write somoclu's som.wts, som.bm and som.umx text files"));

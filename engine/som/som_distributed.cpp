@@ -143,11 +143,9 @@ MapEvaluation evaluateMap(Codebook const& codebook, comm::Comm const& comm, floa
   out.globalMedian = medians.back();
   out.distanceScore = outlierScores(out.bmu, dist2, medians, out.hits, range, options.minNodeRows);
 
-  // The standardised residual and its median (a one-node histogram of its squares).
-  std::vector<double> variance = localResidualSquares(codebook, rows, n, out.bmu);
-  comm.allreduce(variance, comm::Op::Sum);
-  for (double& v : variance) v /= std::max(1., out.rows);
-  out.residual = standardisedResiduals(codebook, rows, n, out.bmu, variance);
+  // The residual from the map's local surface and its median (a one-node histogram of its
+  // squares); the outlier score is the residual over that median.
+  out.residual = manifoldResiduals(codebook, rows, n, out.bmu, options.neighbours);
   std::vector<float> residual2(n);
   for (std::size_t i = 0; i < n; ++i) residual2[i] = out.residual[i] * out.residual[i];
   DistanceRange residualRange = localDistanceRange(residual2);
@@ -159,8 +157,7 @@ MapEvaluation evaluateMap(Codebook const& codebook, comm::Comm const& comm, floa
   out.residualMedian = histogramMedians(residualHistogram).back();
   double const scale = out.residualMedian > 0. ? 1. / out.residualMedian : 0.;
   out.score.resize(n);
-  for (std::size_t i = 0; i < n; ++i)
-    out.score[i] = static_cast<float>(0.5 * (out.distanceScore[i] + out.residual[i] * scale));
+  for (std::size_t i = 0; i < n; ++i) out.score[i] = static_cast<float>(out.residual[i] * scale);
   out.sparseNode = sparseNodes(out.hits, options.sparseFraction);
   out.inSparseNode.resize(n);
   for (std::size_t i = 0; i < n; ++i) out.inSparseNode[i] = out.sparseNode[out.bmu[i]];

@@ -59,15 +59,15 @@ struct MapEvaluation {
   std::vector<int> second;           ///< local rows: second-best node (-1 on a 1-node map)
   std::vector<float> distance;       ///< local rows: |x - w_bmu|
   std::vector<float> distanceScore;  ///< local rows: distance / node median (som_outliers.hpp)
-  std::vector<float> residual;       ///< local rows: standardised residual (som_outliers.hpp)
-  std::vector<float> score;          ///< local rows: (distanceScore + residual / median) / 2
+  std::vector<float> residual;       ///< local rows: manifold residual (som_outliers.hpp)
+  std::vector<float> score;          ///< local rows: residual / its median over all rows
   std::vector<std::uint8_t> inSparseNode;  ///< local rows
   std::vector<double> hits;                ///< per node, all rows
   std::vector<double> nodeMedian;          ///< per node: median distance of its rows (NaN: none)
   std::vector<std::uint8_t> sparseNode;    ///< per node
   std::vector<double> uMatrix;             ///< per node
   double globalMedian = 0.;                ///< median distance of all rows
-  double residualMedian = 0.;              ///< median standardised residual of all rows
+  double residualMedian = 0.;              ///< median manifold residual of all rows
   double quantisationError = 0.;           ///< mean distance of all rows
   double topographicError = 0.;            ///< fraction of all rows
   double rows = 0.;                        ///< all rows

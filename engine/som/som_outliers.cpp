@@ -146,46 +146,105 @@ OutlierReport outliersSerial(int nodes, std::vector<int> const& bmu,
   return report;
 }
 
-std::vector<double> localResidualSquares(Codebook const& codebook, float const* rows, std::size_t n,
-                                         std::vector<int> const& bmu) {
+std::vector<std::vector<int>> nearestNodes(Codebook const& codebook, int count) {
+  int const nodes = codebook.nodes();
   std::size_t const dims = codebook.dims;
-  if (bmu.size() != n) throw Error("som: one BMU per row is needed for the residuals");
-  std::vector<double> sums(dims, 0.);
-  for (std::size_t i = 0; i < n; ++i) {
-    float const* x = rows + i * dims;
-    float const* w = codebook.node(bmu[i]);
-    for (std::size_t d = 0; d < dims; ++d) {
-      double const r = static_cast<double>(x[d]) - static_cast<double>(w[d]);
-      sums[d] += r * r;
+  std::size_t const take = static_cast<std::size_t>(std::clamp(count, 0, std::max(0, nodes - 1)));
+  std::vector<std::vector<int>> out(nodes);
+  std::vector<std::pair<double, int>> order;
+  for (int k = 0; k < nodes; ++k) {
+    order.clear();
+    float const* wk = codebook.node(k);
+    for (int j = 0; j < nodes; ++j) {
+      if (j == k) continue;
+      float const* wj = codebook.node(j);
+      double d2 = 0.;
+      for (std::size_t d = 0; d < dims; ++d) {
+        double const t = static_cast<double>(wj[d]) - static_cast<double>(wk[d]);
+        d2 += t * t;
+      }
+      order.emplace_back(d2, j);
     }
+    std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(take), order.end());
+    for (std::size_t t = 0; t < take; ++t) out[k].push_back(order[t].second);
   }
-  return sums;
+  return out;
 }
 
-std::vector<float> standardisedResiduals(Codebook const& codebook, float const* rows,
-                                         std::size_t n, std::vector<int> const& bmu,
-                                         std::vector<double> const& variance) {
+namespace {
+
+/// Orthonormal basis (rows of `dims` values) of the differences w_j - w_k, j in `near`, by
+/// modified Gram-Schmidt applied twice; directions that are (numerically) dependent on the
+/// ones before are dropped.
+std::vector<double> patchBasis(Codebook const& codebook, int k, std::vector<int> const& near) {
   std::size_t const dims = codebook.dims;
-  if (bmu.size() != n || variance.size() != dims)
-    throw Error("som: residual variances do not match the rows");
-  std::vector<double> weight(dims, 0.);
-  std::size_t used = 0;
-  for (std::size_t d = 0; d < dims; ++d)
-    if (variance[d] > 0.) {
-      weight[d] = 1. / variance[d];
-      ++used;
-    }
-  std::vector<float> out(n, 0.f);
-  if (used == 0) return out;
-  for (std::size_t i = 0; i < n; ++i) {
-    float const* x = rows + i * dims;
-    float const* w = codebook.node(bmu[i]);
-    double sum = 0.;
+  std::vector<double> basis;
+  std::vector<double> v(dims);
+  float const* wk = codebook.node(k);
+  for (int const j : near) {
+    float const* wj = codebook.node(j);
+    double norm0 = 0.;
     for (std::size_t d = 0; d < dims; ++d) {
-      double const r = static_cast<double>(x[d]) - static_cast<double>(w[d]);
-      sum += r * r * weight[d];
+      v[d] = static_cast<double>(wj[d]) - static_cast<double>(wk[d]);
+      norm0 += v[d] * v[d];
     }
-    out[i] = static_cast<float>(std::sqrt(sum / static_cast<double>(used)));
+    std::size_t const have = basis.size() / dims;
+    for (int pass = 0; pass < 2; ++pass)
+      for (std::size_t b = 0; b < have; ++b) {
+        double const* q = basis.data() + b * dims;
+        double dot = 0.;
+        for (std::size_t d = 0; d < dims; ++d) dot += q[d] * v[d];
+        for (std::size_t d = 0; d < dims; ++d) v[d] -= dot * q[d];
+      }
+    double norm = 0.;
+    for (double const x : v) norm += x * x;
+    if (!(norm > 1e-20 * norm0) || !(norm > 0.)) continue;
+    double const inv = 1. / std::sqrt(norm);
+    for (double const x : v) basis.push_back(x * inv);
+  }
+  return basis;
+}
+
+}  // namespace
+
+std::vector<float> manifoldResiduals(Codebook const& codebook, float const* rows, std::size_t n,
+                                     std::vector<int> const& bmu, int neighbours) {
+  std::size_t const dims = codebook.dims;
+  int const nodes = codebook.nodes();
+  if (bmu.size() != n) throw Error("som: one BMU per row is needed for the residuals");
+  // Rows grouped by BMU, so that each node's basis is built once.
+  std::vector<std::size_t> start(static_cast<std::size_t>(nodes) + 1, 0);
+  for (std::size_t i = 0; i < n; ++i) {
+    if (bmu[i] < 0 || bmu[i] >= nodes)
+      throw Error("som: row " + std::to_string(i) + " has a BMU outside the map");
+    ++start[static_cast<std::size_t>(bmu[i]) + 1];
+  }
+  for (int k = 0; k < nodes; ++k) start[k + 1] += start[k];
+  std::vector<std::size_t> order(n), next(start.begin(), start.end() - 1);
+  for (std::size_t i = 0; i < n; ++i) order[next[bmu[i]]++] = i;
+
+  std::vector<std::vector<int>> const near = nearestNodes(codebook, neighbours);
+  std::vector<float> out(n, 0.f);
+  std::vector<double> r(dims);
+  for (int k = 0; k < nodes; ++k) {
+    if (start[k] == start[k + 1]) continue;
+    std::vector<double> const basis = patchBasis(codebook, k, near[k]);
+    std::size_t const have = basis.size() / dims;
+    float const* w = codebook.node(k);
+    for (std::size_t at = start[k]; at < start[k + 1]; ++at) {
+      float const* x = rows + order[at] * dims;
+      for (std::size_t d = 0; d < dims; ++d)
+        r[d] = static_cast<double>(x[d]) - static_cast<double>(w[d]);
+      for (std::size_t b = 0; b < have; ++b) {
+        double const* q = basis.data() + b * dims;
+        double dot = 0.;
+        for (std::size_t d = 0; d < dims; ++d) dot += q[d] * r[d];
+        for (std::size_t d = 0; d < dims; ++d) r[d] -= dot * q[d];
+      }
+      double sum = 0.;
+      for (double const v : r) sum += v * v;
+      out[order[at]] = static_cast<float>(std::sqrt(sum));
+    }
   }
   return out;
 }

@@ -13,13 +13,16 @@
 // whole data set; the median is interpolated log-linearly inside its bin, within a relative
 // error of (hi / lo)^(1 / bins) - 1 (0.7 % for 1024 bins over a factor 1000).
 //
-// A second view of the same residual x_i - w_bmu weighs each dimension by how well the map
-// fits it overall: v_d = mean over all rows of r_id^2 and
-//   residual_i = sqrt(mean_d r_id^2 / v_d)   (dimensions with v_d = 0 left out).
-// A row that departs from its node where the map fits every other row closely (a line at
-// the wrong wavelength, a spike) stands out here even when its plain distance is ordinary,
-// because normal spectra differ most where they all vary (line strengths). The stage's
-// outlier score is the mean of score_i and residual_i / median(residual).
+// The stage's outlier score measures the residual against the map's local surface instead
+// of a single node. Around node k the map spans an affine patch: w_k plus combinations of
+// w_j - w_k over the `neighbours` nodes j nearest to w_k in data space (ties: lower index).
+//   residual_i = |r_i - P_k r_i|,   r_i = x_i - w_k, k = bmu_i,
+// where P_k projects onto the span of those differences. Normal spectra vary continuously
+// (line strengths, widths, shifts), so most of a normal spectrum's distance to its node lies
+// along the map and is removed by P_k; a P Cygni trough, a line at the wrong wavelength or a
+// spike has no counterpart in nearby nodes and remains. The score is residual_i divided by
+// its median over all rows. Each row's residual depends only on the codebook and the row, so
+// it is the same for any number of ranks.
 //
 // Sparse nodes: nodes hit by fewer rows than sparseFraction times the mean hits per node
 // (0 hits included); a row "is in a sparse node" when its BMU is one.
@@ -34,6 +37,7 @@ struct OutlierOptions {
   int bins = 1024;              ///< log-spaced histogram bins per node
   int minNodeRows = 8;          ///< rows a node needs for its own median to be used
   double sparseFraction = 0.1;  ///< sparse: hits < sparseFraction * mean hits per node
+  int neighbours = 19;          ///< nearest nodes spanning the patch of the manifold residual
 };
 
 /// Smallest positive and largest BMU distance (not squared). Distributed: MIN of minPositive,
@@ -76,15 +80,14 @@ std::vector<float> outlierScores(std::vector<int> const& bmu, std::vector<float>
                                  std::vector<double> const& hits, DistanceRange const& range,
                                  int minNodeRows);
 
-/// Per-dimension sums of squared residuals r_id = x_id - w_{bmu_i, d} of n local rows
-/// (dims values; add over ranks, then divide by the number of rows for v_d).
-std::vector<double> localResidualSquares(Codebook const& codebook, float const* rows, std::size_t n,
-                                         std::vector<int> const& bmu);
+/// For each node, the `count` other nodes nearest to it in data space (squared codebook
+/// distance, ties to the lower index); fewer when the map has fewer nodes.
+std::vector<std::vector<int>> nearestNodes(Codebook const& codebook, int count);
 
-/// residual_i = sqrt(mean_d r_id^2 / v_d) of n local rows, dimensions with v_d == 0 skipped.
-std::vector<float> standardisedResiduals(Codebook const& codebook, float const* rows,
-                                         std::size_t n, std::vector<int> const& bmu,
-                                         std::vector<double> const& variance);
+/// residual_i = distance of row i from the affine patch of its BMU and the BMU's `neighbours`
+/// nearest nodes (see above), for n local rows.
+std::vector<float> manifoldResiduals(Codebook const& codebook, float const* rows, std::size_t n,
+                                     std::vector<int> const& bmu, int neighbours);
 
 /// 1 for nodes with hits < fraction * (sum of hits / nodes), else 0.
 std::vector<std::uint8_t> sparseNodes(std::vector<double> const& hits, double fraction);

@@ -61,7 +61,7 @@ void writeSomH5(std::string const& path, SomOutput const& output, SomStageConfig
   io::writeRowBlock(file, "/spectra/distance", evaluation.distance, first, total);
   io::writeRowBlock(file, "/spectra/outlier_score", evaluation.score, first, total);
   io::writeRowBlock(file, "/spectra/distance_score", evaluation.distanceScore, first, total);
-  io::writeRowBlock(file, "/spectra/standardised_residual", evaluation.residual, first, total);
+  io::writeRowBlock(file, "/spectra/manifold_residual", evaluation.residual, first, total);
   io::writeRowBlock(file, "/spectra/in_sparse_node", evaluation.inSparseNode, first, total);
 
   // Per node.
@@ -136,7 +136,7 @@ void writeSomH5(std::string const& path, SomOutput const& output, SomStageConfig
   file.setAttribute("/", "quantisation_error", evaluation.quantisationError);
   file.setAttribute("/", "topographic_error", evaluation.topographicError);
   file.setAttribute("/", "median_distance", evaluation.globalMedian);
-  file.setAttribute("/", "median_standardised_residual", evaluation.residualMedian);
+  file.setAttribute("/", "median_manifold_residual", evaluation.residualMedian);
   file.setAttribute("/", "fixed_point_exponent", static_cast<double>(output.exponent));
   file.close();
 }

@@ -43,6 +43,7 @@ SomStageConfig somStageConfigFrom(config::Config const& config) {
   out.outliers.bins = static_cast<int>(integer("outlier_bins"));
   out.outliers.minNodeRows = static_cast<int>(integer("outlier_min_node_rows"));
   out.outliers.sparseFraction = num("sparse_fraction");
+  out.outliers.neighbours = static_cast<int>(integer("outlier_neighbours"));
   try {
     validateSomConfig(out.map);
   } catch (Error const& e) {

@@ -66,7 +66,8 @@ print(f"classes {list(names)}: node purity {purity:.3f}")
 # Outliers: the injected ones lead the ranking. Expectation stated independently: an
 # outlier is detectable when its exact nearest normal spectrum is farther than the 98th
 # percentile of normal spectra's own nearest-neighbour distances (no map can do better
-# than the data's own neighbours); at least 80% of those must be in the top 2%.
+# than the data's own neighbours); at least 90% of those must be in the top 2%, and at
+# least 80% of all injected outliers (the criterion, on this data set).
 kind = d["/meta/outlier_kind"][()].astype(str); out = kind != ""
 score = ref["/spectra/outlier_score"][()]
 top = np.argsort(-score, kind="stable")[: int(0.02 * len(score))]
@@ -78,7 +79,8 @@ found = np.isin(np.where(detectable)[0], top).mean()
 overall = np.isin(np.where(out)[0], top).mean()
 print(f"outliers: {out.sum()} injected, {detectable.sum()} detectable by nearest neighbours; "
       f"in the top 2%: {found:.0%} of the detectable, {overall:.0%} of all")
-assert found >= 0.8, found
+assert found >= 0.9, found
+assert overall >= 0.8, overall
 # The ranked list is the top of the score, with ids from the data set.
 lst = ref["/outliers/row"][()]
 assert (lst == np.argsort(-score, kind="stable")[: len(lst)]).all()

@@ -109,6 +109,35 @@ BOOST_AUTO_TEST_CASE(outlier_scores_and_sparse_nodes) {
   BOOST_TEST(r.inSparseNode[0] == 0);
 }
 
+BOOST_AUTO_TEST_CASE(manifold_residual_is_the_distance_from_the_local_plane) {
+  // Nodes on the plane z = 1 of 3-d space (a 2 x 3 map): any row's residual is |z - 1|,
+  // wherever it lies along the plane, even beyond the nodes.
+  Codebook plane;
+  plane.grid = SomGrid{2, 3, false, false};
+  plane.dims = 3;
+  plane.weights = {0.f, 0.f, 1.f, 1.f, 0.f, 1.f, 2.f, 0.f, 1.f,
+                   0.f, 1.f, 1.f, 1.f, 1.f, 1.f, 2.f, 1.f, 1.f};
+  std::vector<float> const rows = {0.2f, 0.1f, 1.f,  5.f, -3.f, 1.f, 1.f,  1.f,  4.f,
+                                   1.9f, 0.8f, 0.5f, 0.f, 0.f,  1.f, -2.f, 7.f, -1.f};
+  std::size_t const n = rows.size() / 3;
+  std::vector<int> bmu(n);
+  std::vector<float> dist2(n);
+  findBmus(plane, rows.data(), n, 3, bmu.data(), dist2.data());
+  std::vector<float> const residual = manifoldResiduals(plane, rows.data(), n, bmu, 5);
+  for (std::size_t i = 0; i < n; ++i)
+    BOOST_TEST(residual[i] == std::abs(rows[3 * i + 2] - 1.f), boost::test_tools::tolerance(1e-6f));
+  // Without neighbours the patch is the node itself: the residual is the BMU distance.
+  std::vector<float> const alone = manifoldResiduals(plane, rows.data(), n, bmu, 0);
+  for (std::size_t i = 0; i < n; ++i)
+    BOOST_TEST(alone[i] == std::sqrt(dist2[i]), boost::test_tools::tolerance(1e-6f));
+  // One neighbour spans a line: node 0's nearest node is node 1 (distance 1, lower index
+  // than node 3), so its rows keep their y offset from the x axis.
+  BOOST_TEST(nearestNodes(plane, 2)[0] == (std::vector<int>{1, 3}), boost::test_tools::per_element());
+  std::vector<float> const line = manifoldResiduals(plane, rows.data(), 1, {bmu[0]}, 1);
+  BOOST_TEST(bmu[0] == 0);
+  BOOST_TEST(line[0] == 0.1f, boost::test_tools::tolerance(1e-6f));
+}
+
 BOOST_AUTO_TEST_CASE(distance_histograms_add_over_shards) {
   std::mt19937 rng(4);
   std::vector<int> bmu(500);
