@@ -90,7 +90,8 @@ ForestResult trainForest(ForestConfig const& config, comm::Comm const& comm,
   data.rows = static_cast<int>(rows);
   data.features = d;
   data.globalOffset = shard.globalOffset;
-  data.bins = binFeatureMajor(m.edges, shard.x, rows);
+  std::vector<std::uint8_t> const binned = binFeatureMajor(m.edges, shard.x, rows);
+  data.bins = binned.data();
   data.labels.assign(rows, 0);
   std::vector<unsigned long long> classCounts(std::size_t(k), 0);
   for (std::size_t i = 0; i < rows; ++i) {

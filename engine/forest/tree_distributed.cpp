@@ -57,7 +57,7 @@ struct Positions {
 
   /// Stable partition of [begin, end) by bin(feature) <= bin; returns the split point.
   int partition(ShardData const& shard, int begin, int end, int feature, int bin) {
-    std::uint8_t const* col = shard.bins.data() + std::size_t(feature) * shard.rows;
+    std::uint8_t const* col = shard.bins + std::size_t(feature) * shard.rows;
     int mid = begin, spill = 0;
     for (int k = begin; k < end; ++k) {
       if (col[row[k]] <= bin) {
@@ -170,7 +170,7 @@ void finishSmallNodes(comm::Comm const& comm, GrowParams const& p, LocalGrower& 
       std::memcpy(w, pos.weight.data() + s.begin, 4 * n);
       w += 4 * n;
       for (std::size_t f = 0; f < d; ++f) {
-        std::uint8_t const* col = shard.bins.data() + f * std::size_t(shard.rows);
+        std::uint8_t const* col = shard.bins + f * std::size_t(shard.rows);
         for (int k = s.begin; k < s.end; ++k) *w++ = static_cast<char>(col[pos.row[k]]);
       }
     }
@@ -322,7 +322,7 @@ void growTreeDistributed(comm::Comm const& comm, GrowParams const& p, SplitScore
   }
 
   Kokkos::View<std::uint8_t const**, Kokkos::LayoutRight, Kokkos::HostSpace, Unmanaged> binView(
-      shard.bins.data(), std::size_t(shard.features), std::size_t(shard.rows));
+      shard.bins, std::size_t(shard.features), std::size_t(shard.rows));
   Kokkos::View<int const*, Kokkos::HostSpace, Unmanaged> rowView(pos.row.data(), pos.row.size());
   Kokkos::View<std::uint8_t const*, Kokkos::HostSpace, Unmanaged> labelView(pos.label.data(),
                                                                             pos.label.size());

@@ -33,7 +33,7 @@ struct ShardData {
   int rows = 0;
   int features = 0;
   std::uint64_t globalOffset = 0;  ///< global index of local row 0
-  std::vector<std::uint8_t> bins;  ///< features x rows (feature-major)
+  std::uint8_t const* bins = nullptr;  ///< features x rows (feature-major), not owned
   std::vector<std::uint8_t> labels;
 };
 
