@@ -24,34 +24,56 @@ int fineBinOf(float value, double lo, double hi) {
 
 }  // namespace
 
-BinEdges computeBinEdges(comm::Comm const& comm, float const* x, std::size_t rows, int features,
-                         int bins, std::uint8_t const* use) {
+std::size_t rowsPerBlock(int features) {
+  return std::max<std::size_t>(1,
+                               (std::size_t(4) << 20) / (4 * std::size_t(std::max(1, features))));
+}
+
+BinEdges computeBinEdges(comm::Comm const& comm, RowBlocks const& rows, std::size_t count,
+                         int features, int bins, std::uint8_t const* use, std::size_t blockRows) {
   if (bins < 2 || bins > 256) throw Error("forest: bins must be in [2, 256]");
   if (features < 1) throw Error("forest: binning needs at least one feature");
   std::size_t const d = std::size_t(features);
+  std::size_t const block = blockRows > 0 ? blockRows : rowsPerBlock(features);
   std::vector<float> lo(d, std::numeric_limits<float>::infinity());
   std::vector<float> hi(d, -std::numeric_limits<float>::infinity());
-  for (std::size_t i = 0; i < rows; ++i) {
-    if (use && !use[i]) continue;
-    float const* row = x + i * d;
-    for (std::size_t f = 0; f < d; ++f) {
-      float const v = row[f];
-      if (!std::isfinite(v)) continue;
-      lo[f] = std::min(lo[f], v);
-      hi[f] = std::max(hi[f], v);
+  for (std::size_t i0 = 0; i0 < count; i0 += block) {
+    std::size_t const n = std::min(block, count - i0);
+    float const* x = rows(i0, n);
+    for (std::size_t i = 0; i < n; ++i) {
+      if (use && !use[i0 + i]) continue;
+      float const* row = x + i * d;
+      for (std::size_t f = 0; f < d; ++f) {
+        float const v = row[f];
+        if (!std::isfinite(v)) continue;
+        lo[f] = std::min(lo[f], v);
+        hi[f] = std::max(hi[f], v);
+      }
     }
   }
   comm.allreduce(lo, comm::Op::Min);
   comm.allreduce(hi, comm::Op::Max);
 
+  // Fine histograms, one feature at a time over a transposed block of rows, so that each
+  // feature's 4096 counters stay in cache while its values are counted.
   std::vector<unsigned long long> fine(d * kFineBins, 0);
-  for (std::size_t i = 0; i < rows; ++i) {
-    if (use && !use[i]) continue;
-    float const* row = x + i * d;
+  std::vector<float> column;
+  for (std::size_t i0 = 0; i0 < count; i0 += block) {
+    std::size_t const n = std::min(block, count - i0);
+    float const* x = rows(i0, n);
+    std::size_t used = 0;
+    column.resize(n * d);
+    for (std::size_t i = 0; i < n; ++i) {
+      if (use && !use[i0 + i]) continue;
+      for (std::size_t f = 0; f < d; ++f) column[f * n + used] = x[i * d + f];
+      ++used;
+    }
     for (std::size_t f = 0; f < d; ++f) {
-      float const v = row[f];
-      if (!std::isfinite(v)) continue;
-      ++fine[f * kFineBins + std::size_t(fineBinOf(v, lo[f], hi[f]))];
+      unsigned long long* h = fine.data() + f * kFineBins;
+      float const* v = column.data() + f * n;
+      double const l = lo[f], u = hi[f];
+      for (std::size_t j = 0; j < used; ++j)
+        if (std::isfinite(v[j])) ++h[fineBinOf(v[j], l, u)];
     }
   }
   comm.allreduce(fine, comm::Op::Sum);
@@ -87,6 +109,14 @@ BinEdges computeBinEdges(comm::Comm const& comm, float const* x, std::size_t row
   return out;
 }
 
+BinEdges computeBinEdges(comm::Comm const& comm, float const* x, std::size_t rows, int features,
+                         int bins, std::uint8_t const* use) {
+  std::size_t const d = std::size_t(std::max(1, features));
+  return computeBinEdges(
+      comm, [x, d](std::size_t first, std::size_t) { return x + first * d; }, rows, features, bins,
+      use);
+}
+
 int binOf(float const* edges, int count, float value) {
   if (std::isnan(value)) return count;
   if (count == 0) return 0;
@@ -100,22 +130,34 @@ int binOf(float const* edges, int count, float value) {
   return static_cast<int>(base - edges) + (*base <= value ? 1 : 0);
 }
 
-std::vector<std::uint8_t> binFeatureMajor(BinEdges const& edges, float const* x, std::size_t rows) {
+std::vector<std::uint8_t> binFeatureMajor(BinEdges const& edges, RowBlocks const& rows,
+                                          std::size_t count, std::size_t blockRows) {
   std::size_t const d = std::size_t(edges.features);
-  std::vector<std::uint8_t> out(d * rows);
-  // Blocks of rows stay in cache while every feature's column of the block is written.
-  constexpr std::size_t kBlock = 64;
-  for (std::size_t i0 = 0; i0 < rows; i0 += kBlock) {
-    std::size_t const i1 = std::min(rows, i0 + kBlock);
-    for (std::size_t f = 0; f < d; ++f) {
-      float const* e = edges.edges.data() + edges.offsets[f];
-      int const count = static_cast<int>(edges.offsets[f + 1] - edges.offsets[f]);
-      std::uint8_t* col = out.data() + f * rows;
-      for (std::size_t i = i0; i < i1; ++i)
-        col[i] = static_cast<std::uint8_t>(binOf(e, count, x[i * d + f]));
+  std::vector<std::uint8_t> out(d * count);
+  std::size_t const block = blockRows > 0 ? blockRows : rowsPerBlock(edges.features);
+  // Sub-blocks of rows stay in cache while every feature's column of them is written.
+  constexpr std::size_t kSub = 64;
+  for (std::size_t b0 = 0; b0 < count; b0 += block) {
+    std::size_t const n = std::min(block, count - b0);
+    float const* x = rows(b0, n);
+    for (std::size_t i0 = 0; i0 < n; i0 += kSub) {
+      std::size_t const i1 = std::min(n, i0 + kSub);
+      for (std::size_t f = 0; f < d; ++f) {
+        float const* e = edges.edges.data() + edges.offsets[f];
+        int const edgeCount = static_cast<int>(edges.offsets[f + 1] - edges.offsets[f]);
+        std::uint8_t* col = out.data() + f * count + b0;
+        for (std::size_t i = i0; i < i1; ++i)
+          col[i] = static_cast<std::uint8_t>(binOf(e, edgeCount, x[i * d + f]));
+      }
     }
   }
   return out;
+}
+
+std::vector<std::uint8_t> binFeatureMajor(BinEdges const& edges, float const* x, std::size_t rows) {
+  std::size_t const d = std::size_t(edges.features);
+  return binFeatureMajor(
+      edges, [x, d](std::size_t first, std::size_t) { return x + first * d; }, rows);
 }
 
 }  // namespace vocloud::forest

@@ -18,6 +18,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 namespace vocloud::forest {
@@ -34,6 +35,24 @@ struct BinEdges {
   int bins(int f) const { return static_cast<int>(offsets[f + 1] - offsets[f]) + 1; }
   int maxBins() const;
 };
+
+/// One rank's rows in blocks: rows(first, count) returns rows [first, first + count) of the
+/// shard, row-major, valid until the next call. Lets binning stream rows from a file so
+/// that the float rows are never all in memory.
+using RowBlocks = std::function<float const*(std::size_t first, std::size_t count)>;
+
+/// Rows per block of about 4 MiB of `features` floats (at least 1).
+std::size_t rowsPerBlock(int features);
+
+/// computeBinEdges over rows delivered in blocks of `blockRows` (0: rowsPerBlock(features)),
+/// two passes; the same edges as from the rows in memory. Collective over comm.
+BinEdges computeBinEdges(comm::Comm const& comm, RowBlocks const& rows, std::size_t count,
+                         int features, int bins, std::uint8_t const* use,
+                         std::size_t blockRows = 0);
+
+/// binFeatureMajor over rows delivered in blocks of `blockRows` (0: rowsPerBlock).
+std::vector<std::uint8_t> binFeatureMajor(BinEdges const& edges, RowBlocks const& rows,
+                                          std::size_t count, std::size_t blockRows = 0);
 
 /// Quantile edges of `features` columns of x (rows x features floats, row-major) for at
 /// most `bins` bins, from the rows whose `use` byte is non-zero (all rows when `use` is

@@ -99,9 +99,15 @@ struct CrossValidation {
   CvSummary summary;
 };
 
+/// One rank's rows binned once for every fit of the stage (edges from all labelled rows).
+struct BinnedRows {
+  BinEdges edges;
+  std::vector<std::uint8_t> bins;  ///< features x rows, feature-major
+};
+
 CrossValidation crossValidate(ForestStageConfig const& config, io::DatasetShard const& shard,
-                              std::vector<int> const& labels, int classes, comm::Comm const& comm,
-                              core::Log const& log) {
+                              BinnedRows const& binned, std::vector<int> const& labels, int classes,
+                              comm::Comm const& comm, core::Log const& log) {
   CrossValidation cv;
   std::size_t const n = shard.count;
   int const k = config.folds;
@@ -113,21 +119,18 @@ CrossValidation crossValidate(ForestStageConfig const& config, io::DatasetShard 
     auto const start = std::chrono::steady_clock::now();
     std::vector<std::uint8_t> inTraining(n);
     for (std::size_t i = 0; i < n; ++i) inTraining[i] = labels[i] >= 0 && cv.fold[i] != f;
-    ForestShard const train{
-        shard.rows.data(), n, static_cast<int>(shard.dims), shard.first, labels.data(), classes,
+    BinnedShard const train{
+        binned.bins.data(), n, static_cast<int>(shard.dims), shard.first, labels.data(), classes,
         inTraining.data()};
     ForestConfig foldConfig = config.forest;
     foldConfig.permutationImportance = false;  // only the final forest reports importances
-    ForestResult const result = trainForest(foldConfig, comm, train);
-    // Only the held-out rows are predicted (gathered into one block for the kernel).
+    ForestResult const result = trainForestBinned(foldConfig, comm, train, binned.edges);
+    // Only the held-out rows are predicted.
     std::vector<std::size_t> heldOut;
     for (std::size_t i = 0; i < n; ++i)
       if (cv.fold[i] == f) heldOut.push_back(i);
-    std::vector<float> block(heldOut.size() * shard.dims);
-    for (std::size_t h = 0; h < heldOut.size(); ++h)
-      std::copy_n(shard.rows.data() + heldOut[h] * shard.dims, shard.dims,
-                  block.data() + h * shard.dims);
-    std::vector<double> const proba = predictProba(result.model, block.data(), heldOut.size());
+    std::vector<double> const proba =
+        predictProbaBinned(result.model, binned.bins.data(), n, heldOut);
     std::vector<int> truth;
     std::vector<float> scores;
     for (std::size_t h = 0; h < heldOut.size(); ++h) {
@@ -160,8 +163,9 @@ CrossValidation crossValidate(ForestStageConfig const& config, io::DatasetShard 
 
 void writeForestH5(std::string const& path, ForestStageConfig const& config,
                    ForestStageRun const& run, io::DatasetShard const& shard,
-                   std::vector<int> const& labels, std::vector<std::string> const& classes,
-                   ForestResult const& final, CrossValidation const& cv, comm::Comm const& comm) {
+                   BinnedRows const& binned, std::vector<int> const& labels,
+                   std::vector<std::string> const& classes, ForestResult const& final,
+                   CrossValidation const& cv, comm::Comm const& comm) {
   auto const nClasses = static_cast<std::uint64_t>(classes.size());
   io::H5File file = io::H5File::createParallel(path, comm);
   writeModel(file, final.model, ModelContext{classes, config.features, shard.wave}, comm);
@@ -176,7 +180,10 @@ void writeForestH5(std::string const& path, ForestStageConfig const& config,
   io::writeRowBlock(file, "/spectra/label", label, shard.first, shard.totalRows);
   // The final forest's own predictions of every row, as the in-memory model gives them
   // (predict from the saved model must reproduce them).
-  std::vector<double> const fitted = predictProba(final.model, shard.rows.data(), shard.count);
+  std::vector<std::size_t> every(shard.count);
+  for (std::size_t i = 0; i < shard.count; ++i) every[i] = i;
+  std::vector<double> const fitted =
+      predictProbaBinned(final.model, binned.bins.data(), shard.count, every);
   io::writeRowBlock(file, "/spectra/probability", std::vector<float>(fitted.begin(), fitted.end()),
                     shard.first, shard.totalRows, nClasses);
   // Out-of-bag probabilities of the final forest (NaN for rows never out of bag).
@@ -253,7 +260,7 @@ ForestStageResult runForestStage(ForestStageConfig const& config, ForestStageRun
   io::DatasetShard shard;
   {
     core::ScopedTimer timer(timers, "read");
-    shard = io::readDatasetShard(run.datasetPath, config.features, comm);
+    shard = io::readDatasetShard(run.datasetPath, config.features, comm, false);
   }
   std::vector<std::string> const classes = io::unionOfLabels(shard.labels, comm);
   if (classes.size() < 2)
@@ -277,10 +284,27 @@ ForestStageResult runForestStage(ForestStageConfig const& config, ForestStageRun
            std::to_string(shard.totalRows) + " rows, " + std::to_string(shard.dims) +
            " features, " + std::to_string(classes.size()) + " classes");
 
+  // The float rows are streamed from the file twice for the quantile edges and once more
+  // to bin them; only the bytes stay (one per value). Edges come from every labelled row,
+  // so all folds and the final forest split on the same bins (as lightgbm.cv does).
+  BinnedRows binned;
+  {
+    core::ScopedTimer timer(timers, "bin");
+    io::ShardRows reader(shard);
+    RowBlocks const blocks = [&reader](std::size_t first, std::size_t count) {
+      return reader.read(first, count);
+    };
+    std::vector<std::uint8_t> labelled(shard.count);
+    for (std::size_t i = 0; i < shard.count; ++i) labelled[i] = labels[i] >= 0;
+    binned.edges = computeBinEdges(comm, blocks, shard.count, static_cast<int>(shard.dims),
+                                   config.forest.bins, labelled.data());
+    binned.bins = binFeatureMajor(binned.edges, blocks, shard.count);
+  }
+
   CrossValidation cv;
   if (config.folds >= 2) {
     core::ScopedTimer timer(timers, "cross_validation");
-    cv = crossValidate(config, shard, labels, classCount, comm, log);
+    cv = crossValidate(config, shard, binned, labels, classCount, comm, log);
     result.accuracyMean = cv.summary.accuracy.mean;
     result.accuracySd = cv.summary.accuracy.sd;
     result.macroF1Mean = cv.summary.macroF1.mean;
@@ -291,17 +315,17 @@ ForestStageResult runForestStage(ForestStageConfig const& config, ForestStageRun
   {
     core::ScopedTimer timer(timers, "fit");
     auto const start = std::chrono::steady_clock::now();
-    ForestShard const all{
-        shard.rows.data(), shard.count, static_cast<int>(shard.dims), shard.first, labels.data(),
-        classCount,        nullptr};
-    final = trainForest(config.forest, comm, all);
+    BinnedShard const all{
+        binned.bins.data(), shard.count, static_cast<int>(shard.dims), shard.first, labels.data(),
+        classCount,         nullptr};
+    final = trainForestBinned(config.forest, comm, all, binned.edges);
     result.fitSeconds = secondsSince(start);
   }
   result.oobError = final.oobError;
   {
     core::ScopedTimer timer(timers, "write");
-    writeForestH5(run.outputDir + "/forest.h5", config, run, shard, labels, classes, final, cv,
-                  comm);
+    writeForestH5(run.outputDir + "/forest.h5", config, run, shard, binned, labels, classes, final,
+                  cv, comm);
   }
   return result;
 }

@@ -30,13 +30,13 @@ int permutedBin(std::uint64_t seed, int tree, int feature, std::uint64_t row,
 
 namespace {
 
-void checkShard(comm::Comm const& comm, ForestShard const& s) {
+void checkShard(comm::Comm const& comm, BinnedShard const& s) {
   std::string problem;
   if (s.classes < 1 || s.classes > 256)
     problem = "classes must be in [1, 256] (got " + std::to_string(s.classes) + ")";
   else if (s.features < 1)
     problem = "no features";
-  else if (s.rows > 0 && (s.x == nullptr || s.labels == nullptr))
+  else if (s.rows > 0 && (s.bins == nullptr || s.labels == nullptr))
     problem = "rows without data or labels";
   for (std::size_t i = 0; problem.empty() && i < s.rows; ++i)
     if (s.labels[i] >= s.classes)
@@ -72,9 +72,59 @@ void appendTree(detail::TreeNodes const& t, BinEdges const& edges, ForestModel& 
 ForestResult trainForest(ForestConfig const& config, comm::Comm const& comm,
                          ForestShard const& shard) {
   validateForestConfig(config);
+  std::string problem;
+  if (shard.rows > 0 && (shard.x == nullptr || shard.labels == nullptr))
+    problem = "rows without data or labels";
+  else if (shard.features < 1)
+    problem = "no features";
+  if (!comm.allOk(problem.empty()))
+    throw Error("forest: " +
+                (problem.empty() ? std::string("invalid rows on another rank") : problem));
+  std::vector<std::uint8_t> use(shard.rows);
+  for (std::size_t i = 0; i < shard.rows; ++i)
+    use[i] = (shard.inTraining == nullptr || shard.inTraining[i]) && shard.labels[i] >= 0;
+  BinEdges edges =
+      computeBinEdges(comm, shard.x, shard.rows, shard.features, config.bins, use.data());
+  std::vector<std::uint8_t> const bins = binFeatureMajor(edges, shard.x, shard.rows);
+  BinnedShard const binned{bins.data(),  shard.rows,    shard.features,  shard.globalOffset,
+                           shard.labels, shard.classes, shard.inTraining};
+  return trainForestBinned(config, comm, binned, std::move(edges));
+}
+
+std::vector<double> predictProbaBinned(ForestModel const& model, std::uint8_t const* bins,
+                                       std::size_t count, std::vector<std::size_t> const& rows) {
+  std::size_t const d = std::size_t(model.features), k = std::size_t(model.classes);
+  std::vector<double> out(rows.size() * k, 0.);
+  // Blocks of rows turned row-major, so that a tree walk reads one row's bytes.
+  constexpr std::size_t kBlock = 256;
+  std::vector<std::uint8_t> block(kBlock * d);
+  for (std::size_t r0 = 0; r0 < rows.size(); r0 += kBlock) {
+    std::size_t const n = std::min(kBlock, rows.size() - r0);
+    for (std::size_t f = 0; f < d; ++f) {
+      std::uint8_t const* col = bins + f * count;
+      for (std::size_t j = 0; j < n; ++j) block[j * d + f] = col[rows[r0 + j]];
+    }
+    for (std::size_t j = 0; j < n; ++j) {
+      std::uint8_t const* row = block.data() + j * d;
+      double* p = out.data() + (r0 + j) * k;
+      for (int t = 0; t < model.trees(); ++t) {
+        std::int64_t const leaf = leafOfBinned(model, t, [row](int f) { return row[f]; });
+        float const* v = model.value.data() + std::size_t(leaf) * k;
+        for (std::size_t c = 0; c < k; ++c) p[c] += v[c];
+      }
+      for (std::size_t c = 0; c < k; ++c) p[c] /= model.trees() > 0 ? model.trees() : 1;
+    }
+  }
+  return out;
+}
+
+ForestResult trainForestBinned(ForestConfig const& config, comm::Comm const& comm,
+                               BinnedShard const& shard, BinEdges edges) {
+  validateForestConfig(config);
   checkShard(comm, shard);
   int const d = shard.features, k = shard.classes;
   std::size_t const rows = shard.rows;
+  if (edges.features != d) throw Error("forest: bin edges of another number of features");
   std::vector<std::uint8_t> use(rows);
   for (std::size_t i = 0; i < rows; ++i)
     use[i] = (shard.inTraining == nullptr || shard.inTraining[i]) && shard.labels[i] >= 0;
@@ -83,15 +133,14 @@ ForestResult trainForest(ForestConfig const& config, comm::Comm const& comm,
   ForestModel& m = r.model;
   m.classes = k;
   m.features = d;
-  m.edges = computeBinEdges(comm, shard.x, rows, d, config.bins, use.data());
+  m.edges = std::move(edges);
   m.treeOffsets.push_back(0);
 
   detail::ShardData data;
   data.rows = static_cast<int>(rows);
   data.features = d;
   data.globalOffset = shard.globalOffset;
-  std::vector<std::uint8_t> const binned = binFeatureMajor(m.edges, shard.x, rows);
-  data.bins = binned.data();
+  data.bins = shard.bins;
   data.labels.assign(rows, 0);
   std::vector<unsigned long long> classCounts(std::size_t(k), 0);
   for (std::size_t i = 0; i < rows; ++i) {
@@ -130,7 +179,7 @@ ForestResult trainForest(ForestConfig const& config, comm::Comm const& comm,
     cumulative.assign(std::size_t(d) * mb, 0);
     for (int f = 0; f < d; ++f)
       for (std::size_t i = 0; i < rows; ++i)
-        if (use[i]) ++cumulative[std::size_t(f) * mb + data.bins[std::size_t(f) * rows + i]];
+        if (use[i]) ++cumulative[std::size_t(f) * mb + shard.bins[std::size_t(f) * rows + i]];
     comm.allreduce(reinterpret_cast<unsigned long long*>(cumulative.data()), cumulative.size(),
                    comm::Op::Sum);
     for (int f = 0; f < d; ++f)
@@ -167,7 +216,7 @@ ForestResult trainForest(ForestConfig const& config, comm::Comm const& comm,
     std::int64_t const base = m.treeOffsets[t];
     for (std::size_t i = 0; i < rows; ++i) {
       if (!use[i] || weights[i] != 0) continue;
-      auto const binOfRow = [&](int f) { return data.bins[std::size_t(f) * rows + i]; };
+      auto const binOfRow = [&](int f) { return shard.bins[std::size_t(f) * rows + i]; };
       std::int64_t const leaf = leafOfBinned(m, t, binOfRow);
       float const* v = m.value.data() + std::size_t(leaf) * k;
       for (int c = 0; c < k; ++c) r.oobProbabilitySums[i * k + c] += v[c];

@@ -31,6 +31,18 @@ struct ForestShard {
   std::uint8_t const* inTraining = nullptr;  ///< per row, 0/1; null: every labelled row
 };
 
+/// One rank's rows already binned (binFeatureMajor with the edges passed alongside): what
+/// the forest stage keeps in memory, one byte per feature value.
+struct BinnedShard {
+  std::uint8_t const* bins = nullptr;  ///< features x rows, feature-major
+  std::size_t rows = 0;
+  int features = 0;
+  std::uint64_t globalOffset = 0;
+  int const* labels = nullptr;
+  int classes = 0;
+  std::uint8_t const* inTraining = nullptr;
+};
+
 struct ForestResult {
   ForestModel model;
   /// Per local row x class: the sum of the leaf distributions of the trees the row was out
@@ -56,6 +68,17 @@ struct ForestResult {
 /// Collective over comm.
 ForestResult trainForest(ForestConfig const& config, comm::Comm const& comm,
                          ForestShard const& shard);
+
+/// The same on rows binned with `edges` (the model keeps them; config.bins is not used).
+/// Cross-validation bins once and trains every fold on the same bytes. Collective over comm.
+ForestResult trainForestBinned(ForestConfig const& config, comm::Comm const& comm,
+                               BinnedShard const& shard, BinEdges edges);
+
+/// Class probabilities (rows.size() x classes) of the listed local rows of binned data
+/// (features x count, feature-major, binned with model.edges): the same numbers as
+/// predictProba on the float rows, without them.
+std::vector<double> predictProbaBinned(ForestModel const& model, std::uint8_t const* bins,
+                                       std::size_t count, std::vector<std::size_t> const& rows);
 
 /// The bootstrap weight of global row `row` in tree `tree` (0: out of bag), as training
 /// draws it: Poisson(sampleFraction) keyed by (seed, tree, row), or 1 without bootstrap.

@@ -14,7 +14,7 @@ std::string featureDataset(std::string const& features) {
 }
 
 DatasetShard readDatasetShard(std::string const& path, std::string const& features,
-                              comm::Comm const& comm) {
+                              comm::Comm const& comm, bool withRows) {
   H5File const file = H5File::openParallel(path, comm, false);
   DatasetShard shard;
   shard.path = path;
@@ -32,14 +32,29 @@ DatasetShard readDatasetShard(std::string const& path, std::string const& featur
   auto const rank = static_cast<std::uint64_t>(comm.rank());
   shard.first = shard.totalRows * rank / ranks;
   shard.count = shard.totalRows * (rank + 1) / ranks - shard.first;
-  shard.rows.resize(shard.count * shard.dims);
-  set.read(shard.first, shard.count, shard.rows.data());
+  if (withRows) {
+    shard.rows.resize(shard.count * shard.dims);
+    set.read(shard.first, shard.count, shard.rows.data());
+  }
   if (file.exists("/meta/label"))
     shard.labels = H5Rows::open(file, "/meta/label").readStrings(shard.first, shard.count);
   else
     shard.labels.assign(shard.count, std::string());
   if (features == "flux" && file.exists("/wave")) shard.wave = readSmall(file, "/wave");
   return shard;
+}
+
+ShardRows::ShardRows(DatasetShard const& shard)
+    : _shard(shard), _file(H5File::openSerial(shard.path)), _set(H5Rows::open(_file, shard.name)) {}
+
+float const* ShardRows::read(std::uint64_t first, std::uint64_t count) {
+  if (first + count > _shard.count)
+    throw Error("dataset: rows " + std::to_string(first) + ".." + std::to_string(first + count) +
+                " are outside this rank's " + std::to_string(_shard.count) + " rows of " +
+                _shard.path + _shard.name);
+  _buffer.resize(count * _shard.dims);
+  _set.read(_shard.first + first, count, _buffer.data());
+  return _buffer.data();
 }
 
 std::vector<std::string> unionOfLabels(std::vector<std::string> const& local,

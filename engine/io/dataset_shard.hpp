@@ -4,6 +4,7 @@
 // labels and the wavelength grid. Blocks are balanced by row count; rank r holds rows
 // [N r / P, N (r + 1) / P).
 #include "comm/comm.hpp"
+#include "io/h5_store.hpp"
 
 #include <cstdint>
 #include <string>
@@ -28,10 +29,28 @@ struct DatasetShard {
 std::string featureDataset(std::string const& features);
 
 /// Reads this rank's block of `features` rows (and labels, and /wave for the flux) of the
-/// data set at `path`. Throws vocloud::UsageError naming the file and dataset when it is
+/// data set at `path`; with `withRows` false everything but the rows (read them in blocks
+/// with ShardRows). Throws vocloud::UsageError naming the file and dataset when it is
 /// missing or empty. Collective over comm.
 DatasetShard readDatasetShard(std::string const& path, std::string const& features,
-                              comm::Comm const& comm);
+                              comm::Comm const& comm, bool withRows = true);
+
+/// Blocks of a shard's rows read from its file on demand (opened in this process only, so
+/// every rank reads independently): what a stage uses to stream rows it does not keep.
+class ShardRows {
+ public:
+  explicit ShardRows(DatasetShard const& shard);
+  ShardRows(ShardRows const&) = delete;
+  ShardRows& operator=(ShardRows const&) = delete;
+  /// Local rows [first, first + count), row-major; valid until the next call.
+  float const* read(std::uint64_t first, std::uint64_t count);
+
+ private:
+  DatasetShard const& _shard;
+  H5File _file;
+  H5Rows _set;
+  std::vector<float> _buffer;
+};
 
 /// The sorted union of every rank's labels (empty labels dropped), the same on every rank.
 /// Collective over comm.
