@@ -89,14 +89,21 @@ PredictResult runPredict(PredictConfig const& config, PredictRun const& run, com
   io::DatasetShard shard;
   {
     core::ScopedTimer timer(timers, "read");
-    shard = io::readDatasetShard(run.datasetPath, context.features, comm);
+    shard = io::readDatasetShard(run.datasetPath, context.features, comm, false);
   }
   checkCompatible(model, context, shard, run.modelPath);
 
-  std::vector<double> proba;
+  // The rows are streamed from the file in blocks; only their probabilities are kept.
+  std::vector<double> proba(shard.count * static_cast<std::size_t>(classes));
   {
     core::ScopedTimer timer(timers, "predict");
-    proba = predictProba(model, shard.rows.data(), shard.count);
+    io::ShardRows reader(shard);
+    std::size_t const block = rowsPerBlock(model.features);
+    for (std::size_t first = 0; first < shard.count; first += block) {
+      std::size_t const n = std::min<std::size_t>(block, shard.count - first);
+      std::vector<double> const p = predictProba(model, reader.read(first, n), n);
+      std::copy(p.begin(), p.end(), proba.begin() + first * static_cast<std::size_t>(classes));
+    }
   }
   std::vector<std::int64_t> predicted(shard.count);
   std::vector<float> targetScore(shard.count);
