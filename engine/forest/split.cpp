@@ -11,16 +11,29 @@ namespace {
 
 using Mode = SplitScorer::Mode;
 
-/// Largest node (in bootstrap samples) whose entropy scan uses the n ln n table: 32 MiB.
-constexpr std::uint64_t kMaxEntropyTable = std::uint64_t(1) << 22;
+/// Largest node (in bootstrap samples) whose scan uses a table indexed by counts: 32 MiB.
+constexpr std::uint64_t kMaxTable = std::uint64_t(1) << 22;
+
+/// Relative bound, far above the rounding error, on how much the gain computed with
+/// reciprocals from the table may differ from the gain computed with divisions.
+constexpr double kReciprocalSlack = 1e-12;
 
 /// What the gain of a candidate reads besides the left counts.
 struct GainInputs {
   int k;
   double const* total;    ///< class totals of the node, as doubles
   double const* weights;  ///< class weights (Gini, Entropy)
-  double const* xlnx;     ///< n ln n table (EntropyUnit)
+  double const* table;    ///< 1 / n (GiniUnit) or n ln n (EntropyUnit), n up to the node size
   double nodeScore;
+};
+
+/// The running best of one scan, in locals; written back to the SplitChoice at the end.
+struct ScanState {
+  std::uint64_t totalSamples, minLeaf;
+  std::uint64_t leftSamples;
+  bool nonConstant;
+  int bestBin;
+  double bestGain;
 };
 
 /// The gain of "left counts vs the rest": score(left) + score(right) - nodeScore with the
@@ -49,11 +62,11 @@ inline double gainOf(double const* left, std::uint64_t leftSamples, std::uint64_
     for (int c = 0; c < k; ++c) {
       auto const nl = std::int64_t(left[c]);
       auto const nr = std::int64_t(in.total[c] - left[c]);
-      if (nl > 0) ls += in.xlnx[nl];
-      if (nr > 0) rs += in.xlnx[nr];
+      if (nl > 0) ls += in.table[nl];
+      if (nr > 0) rs += in.table[nr];
     }
-    double const l = ls - in.xlnx[leftSamples];
-    double const r = rs - in.xlnx[totalSamples - leftSamples];
+    double const l = ls - in.table[leftSamples];
+    double const r = rs - in.table[totalSamples - leftSamples];
     return l + r - in.nodeScore;
   } else {
     double lt = 0., ls = 0., rt = 0., rs = 0.;
@@ -71,14 +84,28 @@ inline double gainOf(double const* left, std::uint64_t leftSamples, std::uint64_
   }
 }
 
-/// The running best of one scan, in locals; written back to the SplitChoice at the end.
-struct ScanState {
-  std::uint64_t totalSamples, minLeaf;
-  std::uint64_t leftSamples;
-  bool nonConstant;
-  int bestBin;
-  double bestGain;
-};
+/// Gini with unit weights: whether the candidate beats the best, and its gain when it does.
+/// The divisions bound the scan, so a first estimate multiplies by reciprocals from the
+/// table and rejects the candidates that cannot win by a margin far above its rounding
+/// error; the others get the gain with divisions, as gainOf computes it.
+template <int K>
+inline bool giniUnitBeats(double const* left, GainInputs const& in, ScanState const& s,
+                          double& gain) {
+  int const k = K > 0 ? K : in.k;
+  double lt = 0., ls = 0., rt = 0., rs = 0.;
+  for (int c = 0; c < k; ++c) {
+    double const vl = left[c], vr = in.total[c] - left[c];
+    lt += vl;
+    ls += vl * vl;
+    rt += vr;
+    rs += vr * vr;
+  }
+  double const estimate =
+      ls * in.table[s.leftSamples] + rs * in.table[s.totalSamples - s.leftSamples];
+  if (estimate - in.nodeScore + kReciprocalSlack * estimate <= s.bestGain) return false;
+  gain = ls / lt + rs / rt - in.nodeScore;
+  return gain > s.bestGain;
+}
 
 /// Offers "bin <= t" once the left counts include bin t; false when no larger t can be
 /// valid (the right side is below minSamplesLeaf) or the left side holds everything.
@@ -88,8 +115,15 @@ inline bool offer(double const* left, int t, GainInputs const& in, ScanState& s)
   s.nonConstant = true;
   if (s.totalSamples - s.leftSamples < s.minLeaf) return false;
   if (s.leftSamples < s.minLeaf) return true;
-  double const gain = gainOf<K, M>(left, s.leftSamples, s.totalSamples, in);
-  if (gain > s.bestGain) {
+  double gain;
+  bool beats;
+  if constexpr (M == Mode::GiniUnit) {
+    beats = giniUnitBeats<K>(left, in, s, gain);
+  } else {
+    gain = gainOf<K, M>(left, s.leftSamples, s.totalSamples, in);
+    beats = gain > s.bestGain;
+  }
+  if (beats) {
     s.bestGain = gain;
     s.bestBin = t;
   }
@@ -202,22 +236,24 @@ void SplitScorer::distribution(std::uint64_t const* counts, float* out) const {
 
 SplitScorer::Mode SplitScorer::prepare(std::uint64_t const* total, std::uint64_t totalSamples) {
   for (int c = 0; c < classes(); ++c) _total[c] = double(total[c]);
-  if (_criterion == Criterion::Gini) return _unitWeights ? Mode::GiniUnit : Mode::Gini;
-  if (!_unitWeights || totalSamples >= kMaxEntropyTable) return Mode::Entropy;
-  if (_xlnx.size() <= totalSamples) {
-    std::size_t const from = _xlnx.size();
-    _xlnx.resize(std::max<std::size_t>(totalSamples + 1, 2 * from));
-    for (std::size_t n = from; n < _xlnx.size(); ++n)
-      _xlnx[n] = n > 0 ? double(n) * std::log(double(n)) : 0.;
+  bool const gini = _criterion == Criterion::Gini;
+  if (!_unitWeights || totalSamples >= kMaxTable) return gini ? Mode::Gini : Mode::Entropy;
+  if (_table.size() <= totalSamples) {
+    std::size_t const from = _table.size();
+    _table.resize(std::max<std::size_t>(totalSamples + 1, 2 * from));
+    for (std::size_t n = from; n < _table.size(); ++n) {
+      double const v = double(n);
+      _table[n] = n == 0 ? 0. : gini ? 1. / v : v * std::log(v);
+    }
   }
-  return Mode::EntropyUnit;
+  return gini ? Mode::GiniUnit : Mode::EntropyUnit;
 }
 
 bool SplitScorer::scanHistogram(std::uint32_t const* hist, int bins, std::uint64_t const* total,
                                 std::uint64_t totalSamples, double nodeScore, int feature,
                                 SplitChoice& best, int firstBin) {
   Mode const mode = prepare(total, totalSamples);
-  GainInputs const in{classes(), _total.data(), _weights.data(), _xlnx.data(), nodeScore};
+  GainInputs const in{classes(), _total.data(), _weights.data(), _table.data(), nodeScore};
   ScanState s{totalSamples, _minLeaf, 0, false, -1, best.gain};
   dispatch(mode, classes(), [&](auto k, auto m) {
     scanHistogramOf<decltype(k)::value, decltype(m)::value>(hist, firstBin, bins, _left.data(), in,
@@ -231,7 +267,7 @@ bool SplitScorer::scanOccupied(std::uint32_t const* hist, int const* occupied, i
                                std::uint64_t const* total, std::uint64_t totalSamples,
                                double nodeScore, int feature, SplitChoice& best) {
   Mode const mode = prepare(total, totalSamples);
-  GainInputs const in{classes(), _total.data(), _weights.data(), _xlnx.data(), nodeScore};
+  GainInputs const in{classes(), _total.data(), _weights.data(), _table.data(), nodeScore};
   ScanState s{totalSamples, _minLeaf, 0, false, -1, best.gain};
   dispatch(mode, classes(), [&](auto k, auto m) {
     scanOccupiedOf<decltype(k)::value, decltype(m)::value>(hist, occupied, count, _left.data(), in,

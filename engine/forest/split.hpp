@@ -16,7 +16,9 @@
 // The scans keep the counts as doubles (exact below 2^53) and, when every class weight is
 // 1, skip the multiplications by w_c and take v ln v from a table of n ln n; each is the
 // same floating-point operation on the same values as the plain formula above, so the
-// gains are bit for bit those of score().
+// gains are bit for bit those of score(). Gini with unit weights first estimates the gain
+// with reciprocals from a table of 1 / n and computes it with divisions only for the
+// candidates the estimate cannot rule out, so the choice and gain are unchanged too.
 #include "forest/forest_config.hpp"
 
 #include <cstdint>
@@ -60,8 +62,8 @@ class SplitScorer {
   enum class Mode { Gini, GiniUnit, Entropy, EntropyUnit };
 
  private:
-  /// Prepares a scan: the totals as doubles and, for EntropyUnit, a table covering
-  /// totalSamples. Returns the mode to use.
+  /// Prepares a scan: the totals as doubles and, for GiniUnit and EntropyUnit, a table
+  /// covering totalSamples. Returns the mode to use.
   Mode prepare(std::uint64_t const* total, std::uint64_t totalSamples);
 
   Criterion _criterion;
@@ -69,7 +71,7 @@ class SplitScorer {
   std::uint64_t _minLeaf;
   bool _unitWeights;
   std::vector<double> _left, _total;
-  std::vector<double> _xlnx;  ///< n ln n for n = 0 .. size - 1 (EntropyUnit)
+  std::vector<double> _table;  ///< 1 / n (gini) or n ln n (entropy), n = 0 .. size - 1
 };
 
 }  // namespace vocloud::forest::detail

@@ -78,8 +78,9 @@ bool LocalGrower::evaluate(NodeBlock const& block, int begin, int end, int featu
         _occupied[count++] = 64 * w + __builtin_ctzll(m);
     bool const nonConstant = _scorer.scanOccupied(hist, _occupied.data(), count, counts, samples,
                                                   nodeScore, feature, best);
-    std::fill(hist + std::size_t(_occupied[0]) * k,
-              hist + std::size_t(_occupied[count - 1] + 1) * k, 0u);
+    // Clear through the rows again (cached now): cheaper than a memset per bin or of the
+    // whole range for so few rows.
+    for (int j = begin; j < end; ++j) hist[std::size_t(col[_pos[j]]) * k + _label[j]] = 0;
     return nonConstant;
   }
   // Deep nodes fill few bins: scan only [lo, hi], then zero just that range again.
