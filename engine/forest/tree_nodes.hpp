@@ -69,7 +69,9 @@ class LocalGrower {
   void grow(NodeBlock const& block, std::uint64_t rootKey, int rootDepth, TreeNodes& out);
 
  private:
-  bool evaluate(NodeBlock const& block, int begin, int end, int feature,
+  /// Scans `feature` for the node at positions [begin, end); nextFeature (-1: none) is the
+  /// feature scanned next, whose values are prefetched.
+  bool evaluate(NodeBlock const& block, int begin, int end, int feature, int nextFeature,
                 std::uint64_t const* counts, std::uint64_t samples, double nodeScore,
                 SplitChoice& best);
 
