@@ -133,7 +133,9 @@ std::vector<int> assignOwners(std::vector<SmallNode> const& queue, int ranks) {
 /// [n: 8][global rows: 8n][weights: 4n][labels: n][bins: D n, feature-major], padded to a
 /// multiple of 8 so every segment, and the weights in it, stay aligned.
 struct Segment {
-  static std::size_t bytes(std::size_t n, std::size_t d) { return (8 + (13 + d) * n + 7) & ~7u; }
+  static std::size_t bytes(std::size_t n, std::size_t d) {
+    return (8 + (13 + d) * n + 7) & ~std::size_t(7);
+  }
   static std::size_t weightsAt(std::size_t n) { return 8 + 8 * n; }
   static std::size_t labelsAt(std::size_t n) { return 8 + 12 * n; }
   static std::size_t binsAt(std::size_t n) { return 8 + 13 * n; }
