@@ -133,6 +133,40 @@ std::vector<T> Comm::allgatherv(std::vector<T> const& local) const {
 }
 
 template <class T>
+std::vector<T> Comm::alltoallv(std::vector<T> const& send,
+                               std::vector<std::size_t> const& sendCounts,
+                               std::vector<std::size_t>& recvCounts) const {
+  if (sendCounts.size() != static_cast<std::size_t>(_size))
+    throw Error("comm: alltoallv needs one send count per rank");
+  std::vector<int> sc(sendCounts.size()), sd(sendCounts.size()), rc(sendCounts.size()),
+      rd(sendCounts.size());
+  long long at = 0;
+  for (std::size_t r = 0; r < sendCounts.size(); ++r) {
+    if (sendCounts[r] > static_cast<std::size_t>(INT_MAX) || at > INT_MAX)
+      throw Error("comm: alltoallv send buffer over INT_MAX elements");
+    sc[r] = static_cast<int>(sendCounts[r]);
+    sd[r] = static_cast<int>(at);
+    at += sc[r];
+  }
+  if (static_cast<std::size_t>(at) != send.size())
+    throw Error("comm: alltoallv send counts do not add up to the buffer size");
+  check(MPI_Alltoall(sc.data(), 1, MPI_INT, rc.data(), 1, MPI_INT, raw(_handle)), "MPI_Alltoall");
+  long long total = 0;
+  recvCounts.assign(rc.size(), 0);
+  for (std::size_t r = 0; r < rc.size(); ++r) {
+    if (total > INT_MAX) throw Error("comm: alltoallv result over INT_MAX elements");
+    rd[r] = static_cast<int>(total);
+    recvCounts[r] = static_cast<std::size_t>(rc[r]);
+    total += rc[r];
+  }
+  std::vector<T> all(static_cast<std::size_t>(total));
+  check(MPI_Alltoallv(send.data(), sc.data(), sd.data(), mpiType<T>(), all.data(), rc.data(),
+                      rd.data(), mpiType<T>(), raw(_handle)),
+        "MPI_Alltoallv");
+  return all;
+}
+
+template <class T>
 T Comm::exscan(T value) const {
   T result{};
   check(MPI_Exscan(&value, &result, 1, mpiType<T>(), MPI_SUM, raw(_handle)), "MPI_Exscan");
@@ -252,12 +286,14 @@ std::pair<int, std::string> firstFailure(Comm const& comm, std::string const& lo
   return {failed, comm.bcast(localFailure, failed)};
 }
 
-#define VOCLOUD_COMM_INSTANTIATE(T)                                              \
-  template void Comm::allreduce<T>(T*, std::size_t, Op) const;                   \
-  template std::vector<T> Comm::allgather<T>(T) const;                           \
-  template std::vector<T> Comm::allgatherv<T>(std::vector<T> const&) const;      \
-  template T Comm::exscan<T>(T) const;                                           \
-  template void Comm::bcast<T>(T*, std::size_t, int) const;                      \
+#define VOCLOUD_COMM_INSTANTIATE(T)                                                             \
+  template void Comm::allreduce<T>(T*, std::size_t, Op) const;                                  \
+  template std::vector<T> Comm::allgather<T>(T) const;                                          \
+  template std::vector<T> Comm::allgatherv<T>(std::vector<T> const&) const;                     \
+  template std::vector<T> Comm::alltoallv<T>(                                                   \
+      std::vector<T> const&, std::vector<std::size_t> const&, std::vector<std::size_t>&) const; \
+  template T Comm::exscan<T>(T) const;                                                          \
+  template void Comm::bcast<T>(T*, std::size_t, int) const;                                     \
   template void Comm::bcast<T>(std::vector<T>&, int) const;
 
 VOCLOUD_COMM_INSTANTIATE(char)

@@ -54,6 +54,13 @@ public:
   template <class T>
   std::vector<T> allgatherv(std::vector<T> const& local) const;
 
+  /// Personalised exchange: `send` holds, in rank order, sendCounts[r] elements for each
+  /// rank r; returns what every rank sent to this one, in rank order, and sets
+  /// recvCounts[r] to the number of elements from rank r. Collective over comm.
+  template <class T>
+  std::vector<T> alltoallv(std::vector<T> const& send, std::vector<std::size_t> const& sendCounts,
+                           std::vector<std::size_t>& recvCounts) const;
+
   /// Exclusive prefix sum: the sum of `value` over ranks below this one (0 on rank 0).
   /// Collective over comm.
   template <class T>

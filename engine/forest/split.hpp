@@ -10,8 +10,15 @@
 // earliest feature drawn and the smallest threshold. A candidate is valid when both sides
 // hold at least minSamplesLeaf bootstrap samples. Counts are exact integers and the gain is
 // a fixed function of them, so the choice is the same whether the counts come from a
-// reduced histogram or from a node's rows sorted by bin (scanHistogram and scanSorted visit
-// the same non-empty bins with the same counts).
+// reduced histogram scanned bin by bin or through the list of its non-empty bins
+// (scanHistogram and scanOccupied visit the same non-empty bins with the same counts).
+//
+// The scans keep the counts as doubles (exact below 2^53) and, when every class weight is
+// 1, skip the multiplications by w_c and take v ln v from a table of n ln n; each is the
+// same floating-point operation on the same values as the plain formula above, so the
+// gains are bit for bit those of score(). Gini with unit weights first estimates the gain
+// with reciprocals from a table of 1 / n and computes it with divisions only for the
+// candidates the estimate cannot rule out, so the choice and gain are unchanged too.
 #include "forest/forest_config.hpp"
 
 #include <cstdint>
@@ -27,11 +34,6 @@ struct SplitChoice {
   double gain = -std::numeric_limits<double>::infinity();
 };
 
-/// Pack of one row for scanSorted: bin in bits 40..47, class in 32..39, weight in 0..31.
-inline std::uint64_t packSortEntry(int bin, int label, std::uint32_t weight) {
-  return (std::uint64_t(bin) << 40) | (std::uint64_t(label) << 32) | weight;
-}
-
 class SplitScorer {
  public:
   SplitScorer(Criterion criterion, std::vector<double> classWeights, std::uint64_t minSamplesLeaf);
@@ -44,24 +46,32 @@ class SplitScorer {
 
   /// Scans feature `feature`'s class histogram (bins x classes, uint32) of a node with class
   /// totals `total` (totalSamples = their sum) and score `nodeScore`; updates `best`.
-  /// Returns whether the feature takes more than one bin in the node.
+  /// Bins below `firstBin` must be empty (they are not read). Returns whether the feature
+  /// takes more than one bin in the node.
   bool scanHistogram(std::uint32_t const* hist, int bins, std::uint64_t const* total,
-                     std::uint64_t totalSamples, double nodeScore, int feature, SplitChoice& best);
+                     std::uint64_t totalSamples, double nodeScore, int feature, SplitChoice& best,
+                     int firstBin = 0);
 
-  /// The same scan over a node's rows given as packSortEntry values sorted increasingly.
-  bool scanSorted(std::uint64_t const* entries, int n, std::uint64_t const* total,
-                  std::uint64_t totalSamples, double nodeScore, int feature, SplitChoice& best);
+  /// The same scan visiting only the bins listed in `occupied` (increasing; every non-empty
+  /// bin of the histogram, and possibly empty ones).
+  bool scanOccupied(std::uint32_t const* hist, int const* occupied, int count,
+                    std::uint64_t const* total, std::uint64_t totalSamples, double nodeScore,
+                    int feature, SplitChoice& best);
+
+  /// The kind of gain formula a scan instantiates (see split.cpp).
+  enum class Mode { Gini, GiniUnit, Entropy, EntropyUnit };
 
  private:
-  /// Offers "bin <= t" with the left counts in _left (leftSamples their sum); returns false
-  /// when no larger t can be valid (the right side is below minSamplesLeaf).
-  bool offer(std::uint64_t leftSamples, std::uint64_t const* total, std::uint64_t totalSamples,
-             double nodeScore, int feature, int t, SplitChoice& best);
+  /// Prepares a scan: the totals as doubles and, for GiniUnit and EntropyUnit, a table
+  /// covering totalSamples. Returns the mode to use.
+  Mode prepare(std::uint64_t const* total, std::uint64_t totalSamples);
 
   Criterion _criterion;
   std::vector<double> _weights;
   std::uint64_t _minLeaf;
-  std::vector<std::uint64_t> _left, _right;
+  bool _unitWeights;
+  std::vector<double> _left, _total;
+  std::vector<double> _table;  ///< 1 / n (gini) or n ln n (entropy), n = 0 .. size - 1
 };
 
 }  // namespace vocloud::forest::detail

@@ -129,9 +129,23 @@ std::vector<int> assignOwners(std::vector<SmallNode> const& queue, int ranks) {
   return owner;
 }
 
-/// Finishes the small nodes of a tree (see the header). Each rank sends, per node of a
-/// batch: its row count n, then n global rows, n labels, n weights and the n x D bins
-/// feature-major. Collective over comm.
+/// Byte layout of one rank's rows of one small node, as sent to the node's owner:
+/// [n: 8][global rows: 8n][weights: 4n][labels: n][bins: D n, feature-major], padded to a
+/// multiple of 8 so every segment, and the weights in it, stay aligned.
+struct Segment {
+  static std::size_t bytes(std::size_t n, std::size_t d) {
+    return (8 + (13 + d) * n + 7) & ~std::size_t(7);
+  }
+  static std::size_t weightsAt(std::size_t n) { return 8 + 8 * n; }
+  static std::size_t labelsAt(std::size_t n) { return 8 + 12 * n; }
+  static std::size_t binsAt(std::size_t n) { return 8 + 13 * n; }
+};
+
+/// Finishes the small nodes of a tree (see the header). In batches, each rank sends every
+/// owner its rows of that owner's nodes (one alltoallv); the owner merges them in global row
+/// order, grows the subtrees, and the subtrees go to every rank (allgatherv). On one rank,
+/// or when one rank holds all of a node's rows, the owner grows from the received bytes
+/// without copying them. Collective over comm.
 void finishSmallNodes(comm::Comm const& comm, GrowParams const& p, LocalGrower& grower,
                       ShardData const& shard, Positions const& pos,
                       std::vector<SmallNode> const& queue, TreeNodes& out) {
@@ -142,103 +156,151 @@ void finishSmallNodes(comm::Comm const& comm, GrowParams const& p, LocalGrower& 
   std::vector<int> const owner = assignOwners(queue, ranks);
   std::size_t q0 = 0;
   std::vector<char> buf;
-  NodeBlock block, sorted;
+  std::vector<std::uint8_t> bins, labels, sortedBins, sortedLabels;
+  std::vector<std::uint32_t> weights, sortedWeights;
   std::vector<std::uint64_t> ids;
   std::vector<int> order;
+  std::vector<std::size_t> sendAt, sendCounts, recvCounts;
   TreeNodes sub;
   while (q0 < queue.size()) {
     std::size_t q1 = q0 + 1;
     std::uint64_t bound = queue[q0].samples * rowBytes;
     while (q1 < queue.size() && bound + queue[q1].samples * rowBytes <= kGatherBatchBytes)
       bound += queue[q1++].samples * rowBytes;
-
-    std::size_t bytes = 0;
-    for (std::size_t j = q0; j < q1; ++j) bytes += 8 + (queue[j].end - queue[j].begin) * rowBytes;
-    buf.resize(bytes);
-    char* w = buf.data();
-    for (std::size_t j = q0; j < q1; ++j) {
-      SmallNode const& s = queue[j];
-      std::uint64_t const n = std::uint64_t(s.end - s.begin);
-      std::memcpy(w, &n, 8);
-      w += 8;
-      for (int k = s.begin; k < s.end; ++k, w += 8) {
-        std::uint64_t const g = shard.globalOffset + std::uint64_t(pos.row[k]);
-        std::memcpy(w, &g, 8);
-      }
-      std::memcpy(w, pos.label.data() + s.begin, n);
-      w += n;
-      std::memcpy(w, pos.weight.data() + s.begin, 4 * n);
-      w += 4 * n;
-      for (std::size_t f = 0; f < d; ++f) {
-        std::uint8_t const* col = shard.bins + f * std::size_t(shard.rows);
-        for (int k = s.begin; k < s.end; ++k) *w++ = static_cast<char>(col[pos.row[k]]);
-      }
-    }
-    std::vector<char> const all = ranks == 1 ? std::move(buf) : comm.allgatherv(buf);
-    buf = std::vector<char>();
-
-    // Locate every rank's segment of every node of the batch.
     std::size_t const nb = q1 - q0;
-    std::vector<std::size_t> segAt(nb * std::size_t(ranks)), segRows(nb * std::size_t(ranks));
-    std::size_t at = 0;
+
+    // Segments grouped by owner rank, in queue order within each owner.
+    sendAt.assign(nb, 0);
+    sendCounts.assign(std::size_t(ranks), 0);
+    std::size_t bytes = 0;
     for (int r = 0; r < ranks; ++r)
       for (std::size_t j = 0; j < nb; ++j) {
+        if (owner[q0 + j] != r) continue;
+        sendAt[j] = bytes;
+        std::size_t const b =
+            Segment::bytes(std::size_t(queue[q0 + j].end - queue[q0 + j].begin), d);
+        sendCounts[std::size_t(r)] += b;
+        bytes += b;
+      }
+    buf.assign(bytes, 0);
+    for (std::size_t j = 0; j < nb; ++j) {
+      SmallNode const& s = queue[q0 + j];
+      std::size_t const n = std::size_t(s.end - s.begin);
+      char* w = buf.data() + sendAt[j];
+      std::uint64_t const n64 = n;
+      std::memcpy(w, &n64, 8);
+      for (std::size_t i = 0; i < n; ++i) {
+        std::uint64_t const g = shard.globalOffset + std::uint64_t(pos.row[s.begin + i]);
+        std::memcpy(w + 8 + 8 * i, &g, 8);
+      }
+      std::memcpy(w + Segment::weightsAt(n), pos.weight.data() + s.begin, 4 * n);
+      std::memcpy(w + Segment::labelsAt(n), pos.label.data() + s.begin, n);
+    }
+    // Feature by feature over all nodes of the batch: each column is read from memory once.
+    for (std::size_t f = 0; f < d; ++f) {
+      std::uint8_t const* col = shard.bins + f * std::size_t(shard.rows);
+      for (std::size_t j = 0; j < nb; ++j) {
+        SmallNode const& s = queue[q0 + j];
+        std::size_t const n = std::size_t(s.end - s.begin);
+        auto* w =
+            reinterpret_cast<std::uint8_t*>(buf.data() + sendAt[j] + Segment::binsAt(n)) + f * n;
+        int const* rows = pos.row.data() + s.begin;
+        for (std::size_t i = 0; i < n; ++i) w[i] = col[rows[i]];
+      }
+    }
+    std::vector<char> const all =
+        ranks == 1 ? std::move(buf) : comm.alltoallv(buf, sendCounts, recvCounts);
+    if (ranks == 1) recvCounts.assign(1, all.size());
+    buf = std::vector<char>();
+
+    // From every rank, the segments of my nodes in queue order.
+    std::vector<std::size_t> mineIdx;
+    for (std::size_t j = 0; j < nb; ++j)
+      if (owner[q0 + j] == me) mineIdx.push_back(j);
+    std::size_t const nm = mineIdx.size();
+    std::vector<std::size_t> segAt(nm * std::size_t(ranks)), segRows(nm * std::size_t(ranks));
+    std::size_t at = 0;
+    for (int r = 0; r < ranks; ++r) {
+      std::size_t const end = at + recvCounts[std::size_t(r)];
+      for (std::size_t m = 0; m < nm; ++m) {
         std::uint64_t n;
         std::memcpy(&n, all.data() + at, 8);
-        segAt[j * ranks + r] = at + 8;
-        segRows[j * ranks + r] = n;
-        at += 8 + n * rowBytes;
+        segAt[m * ranks + r] = at;
+        segRows[m * ranks + r] = n;
+        at += Segment::bytes(n, d);
       }
+      if (at != end) throw Error("forest: small-node segments do not match the bytes received");
+    }
 
     std::vector<double> mine;
-    for (std::size_t j = 0; j < nb; ++j) {
-      if (owner[q0 + j] != me) continue;
-      std::size_t n = 0;
-      for (int r = 0; r < ranks; ++r) n += segRows[j * ranks + r];
-      block.rows = static_cast<int>(n);
-      ids.resize(n);
-      block.labels.resize(n);
-      block.weights.resize(n);
-      block.bins.resize(n * d);
-      std::size_t o = 0;
+    for (std::size_t m = 0; m < nm; ++m) {
+      std::size_t n = 0, from = 0, contributors = 0;
       for (int r = 0; r < ranks; ++r) {
-        std::size_t const m = segRows[j * ranks + r];
-        char const* src = all.data() + segAt[j * ranks + r];
-        std::memcpy(ids.data() + o, src, 8 * m);
-        std::memcpy(block.labels.data() + o, src + 8 * m, m);
-        std::memcpy(block.weights.data() + o, src + 9 * m, 4 * m);
-        for (std::size_t f = 0; f < d; ++f)
-          std::memcpy(block.bins.data() + f * n + o, src + 13 * m + f * m, m);
-        o += m;
-      }
-      NodeBlock const* use = &block;
-      if (!std::is_sorted(ids.begin(), ids.end())) {
-        // Ranks hold rows out of global order: sort so the block is the same for any split.
-        order.resize(n);
-        std::iota(order.begin(), order.end(), 0);
-        std::sort(order.begin(), order.end(), [&](int a, int b) { return ids[a] < ids[b]; });
-        sorted.rows = block.rows;
-        sorted.labels.resize(n);
-        sorted.weights.resize(n);
-        sorted.bins.resize(n * d);
-        for (std::size_t i = 0; i < n; ++i) {
-          sorted.labels[i] = block.labels[order[i]];
-          sorted.weights[i] = block.weights[order[i]];
-          for (std::size_t f = 0; f < d; ++f)
-            sorted.bins[f * n + i] = block.bins[f * n + std::size_t(order[i])];
+        std::size_t const rows = segRows[m * ranks + r];
+        n += rows;
+        if (rows > 0) {
+          ++contributors;
+          from = std::size_t(r);
         }
-        use = &sorted;
       }
+      NodeBlock block;
+      block.rows = static_cast<int>(n);
+      if (contributors <= 1) {
+        // One rank's rows, already in increasing global order: grow from the bytes received.
+        char const* src = all.data() + segAt[m * ranks + from];
+        block.weights = reinterpret_cast<std::uint32_t const*>(src + Segment::weightsAt(n));
+        block.labels = reinterpret_cast<std::uint8_t const*>(src + Segment::labelsAt(n));
+        block.bins = reinterpret_cast<std::uint8_t const*>(src + Segment::binsAt(n));
+      } else {
+        ids.resize(n);
+        labels.resize(n);
+        weights.resize(n);
+        bins.resize(n * d);
+        std::size_t o = 0;
+        for (int r = 0; r < ranks; ++r) {
+          std::size_t const c = segRows[m * ranks + r];
+          char const* src = all.data() + segAt[m * ranks + r];
+          std::memcpy(ids.data() + o, src + 8, 8 * c);
+          std::memcpy(weights.data() + o, src + Segment::weightsAt(c), 4 * c);
+          std::memcpy(labels.data() + o, src + Segment::labelsAt(c), c);
+          for (std::size_t f = 0; f < d; ++f)
+            std::memcpy(bins.data() + f * n + o, src + Segment::binsAt(c) + f * c, c);
+          o += c;
+        }
+        block.bins = bins.data();
+        block.labels = labels.data();
+        block.weights = weights.data();
+        if (!std::is_sorted(ids.begin(), ids.end())) {
+          // Ranks hold rows out of global order: sort so the block is the same for any split.
+          order.resize(n);
+          std::iota(order.begin(), order.end(), 0);
+          std::sort(order.begin(), order.end(), [&](int a, int b) { return ids[a] < ids[b]; });
+          sortedLabels.resize(n);
+          sortedWeights.resize(n);
+          sortedBins.resize(n * d);
+          for (std::size_t i = 0; i < n; ++i) {
+            sortedLabels[i] = labels[order[i]];
+            sortedWeights[i] = weights[order[i]];
+          }
+          for (std::size_t f = 0; f < d; ++f)
+            for (std::size_t i = 0; i < n; ++i)
+              sortedBins[f * n + i] = bins[f * n + std::size_t(order[i])];
+          block.bins = sortedBins.data();
+          block.labels = sortedLabels.data();
+          block.weights = sortedWeights.data();
+        }
+      }
+      std::size_t const j = mineIdx[m];
       SmallNode const& s = queue[q0 + j];
-      grower.grow(*use, s.key, s.depth, sub);
+      grower.grow(block, s.key, s.depth, sub);
       mine.push_back(double(q0 + j));
       mine.push_back(double(sub.size()));
-      for (int m = 0; m < sub.size(); ++m) {
+      for (int k = 0; k < sub.size(); ++k) {
         mine.insert(mine.end(),
-                    {double(sub.feature[m]), double(sub.thresholdBin[m]), double(sub.left[m]),
-                     double(sub.right[m]), double(sub.samples[m]), sub.gain[m]});
+                    {double(sub.feature[k]), double(sub.thresholdBin[k]), double(sub.left[k]),
+                     double(sub.right[k]), double(sub.samples[k]), sub.gain[k]});
         for (int c = 0; c < p.classes; ++c)
-          mine.push_back(sub.value[std::size_t(m) * p.classes + c]);
+          mine.push_back(sub.value[std::size_t(k) * p.classes + c]);
       }
     }
     std::vector<double> const grown = ranks == 1 ? std::move(mine) : comm.allgatherv(mine);

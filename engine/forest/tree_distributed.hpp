@@ -13,10 +13,10 @@
 //      whose examined features were constant stays open and draws more next level;
 //   5. nodes with fewer than localNodeSamples bootstrap samples are set aside; when no open
 //      node is left, each is finished on one rank: owners are assigned largest node first
-//      to the least loaded rank, the node's rows are gathered to its owner (allgatherv in
-//      batches of at most 64 MiB; an alltoallv in Comm would cut this traffic by the rank
-//      count), sorted by global row, grown by LocalGrower, and the subtrees are shared with
-//      every rank and attached in the order the nodes were set aside.
+//      to the least loaded rank, each rank sends its rows of the node to the owner only
+//      (alltoallv in batches of at most 64 MiB), the owner puts them in global row order
+//      and grows them with LocalGrower, and the subtrees are shared with every rank and
+//      attached in the order the nodes were set aside.
 // Every decision depends only on integer counts summed over ranks and on hashes of global
 // row indices and node paths, so the tree is bitwise the same for any number of ranks and
 // for any localNodeSamples.
@@ -32,7 +32,7 @@ namespace vocloud::forest::detail {
 struct ShardData {
   int rows = 0;
   int features = 0;
-  std::uint64_t globalOffset = 0;  ///< global index of local row 0
+  std::uint64_t globalOffset = 0;      ///< global index of local row 0
   std::uint8_t const* bins = nullptr;  ///< features x rows (feature-major), not owned
   std::vector<std::uint8_t> labels;
 };

@@ -5,8 +5,9 @@
 namespace vocloud::forest::detail {
 
 namespace {
-/// Below this many rows a node sorts its rows by bin instead of filling a histogram.
-constexpr int kSortRows = 64;
+/// Up to this many rows a node lists the bins its rows fill and scans only those; above,
+/// it scans the range between the lowest and the highest filled bin.
+constexpr int kSparseRows = 256;
 }  // namespace
 
 int TreeNodes::add(SplitScorer const& scorer, std::uint64_t const* counts,
@@ -52,41 +53,88 @@ void nextFeatures(GrowParams const& p, FeatureSampler& sampler, std::uint64_t ke
 
 LocalGrower::LocalGrower(GrowParams const& params, SplitScorer& scorer)
     : _p(params), _scorer(scorer), _sampler(params.features) {
-  _hist.resize(std::size_t(params.maxBins) * params.classes);
+  _hist.assign(std::size_t(params.maxBins) * params.classes, 0u);
+  _occupied.resize(256);
   _counts.resize(std::size_t(params.classes));
 }
 
-bool LocalGrower::evaluate(NodeBlock const& block, int begin, int end, int feature,
+bool LocalGrower::evaluate(NodeBlock const& block, int begin, int end, int feature, int nextFeature,
                            std::uint64_t const* counts, std::uint64_t samples, double nodeScore,
                            SplitChoice& best) {
-  std::uint8_t const* col = block.bins.data() + std::size_t(feature) * block.rows;
+  std::uint8_t const* col = block.bins + std::size_t(feature) * block.rows;
+  // The gather from the column misses the cache on deep nodes (their rows are far apart):
+  // fetch the next feature's values of the same rows meanwhile.
+  std::uint8_t const* next =
+      block.bins + std::size_t(nextFeature < 0 ? feature : nextFeature) * block.rows;
   int const n = end - begin;
   int const k = _p.classes;
-  if (n <= kSortRows) {
-    _entries.resize(std::size_t(n));
-    for (int j = 0; j < n; ++j) {
-      int const r = _pos[begin + j];
-      _entries[j] = packSortEntry(col[r], block.labels[r], block.weights[r]);
+  std::uint32_t* const hist = _hist.data();
+  if (n <= kSparseRows) {
+    std::uint64_t filled[4] = {0, 0, 0, 0};
+    for (int j = begin; j < end; ++j) {
+      int const b = col[_pos[j]];
+      __builtin_prefetch(next + _pos[j]);
+      hist[std::size_t(b) * k + _label[j]] += _weight[j];
+      filled[b >> 6] |= std::uint64_t(1) << (b & 63);
     }
-    std::sort(_entries.begin(), _entries.end());
-    return _scorer.scanSorted(_entries.data(), n, counts, samples, nodeScore, feature, best);
+    int count = 0;
+    for (int w = 0; w < 4; ++w)
+      for (std::uint64_t m = filled[w]; m != 0; m &= m - 1)
+        _occupied[count++] = 64 * w + __builtin_ctzll(m);
+    bool const nonConstant = _scorer.scanOccupied(hist, _occupied.data(), count, counts, samples,
+                                                  nodeScore, feature, best);
+    // Clear through the rows again (cached now): cheaper than a memset per bin or of the
+    // whole range for so few rows.
+    for (int j = begin; j < end; ++j) hist[std::size_t(col[_pos[j]]) * k + _label[j]] = 0;
+    return nonConstant;
   }
-  int const bins = _p.bins[feature];
-  std::fill(_hist.begin(), _hist.begin() + std::size_t(bins) * k, 0u);
+  // Deep nodes fill few bins: scan only [lo, hi], then zero just that range again.
+  int lo = 255, hi = 0;
+  for (int j = begin; j < end; ++j) {
+    int const b = col[_pos[j]];
+    __builtin_prefetch(next + _pos[j]);
+    hist[std::size_t(b) * k + _label[j]] += _weight[j];
+    lo = std::min(lo, b);
+    hi = std::max(hi, b);
+  }
+  bool const nonConstant =
+      _scorer.scanHistogram(hist, hi + 1, counts, samples, nodeScore, feature, best, lo);
+  std::fill(hist + std::size_t(lo) * k, hist + std::size_t(hi + 1) * k, 0u);
+  return nonConstant;
+}
+
+int LocalGrower::partition(NodeBlock const& block, int begin, int end, int feature, int bin) {
+  std::uint8_t const* col = block.bins + std::size_t(feature) * block.rows;
+  int mid = begin, spill = 0;
   for (int j = begin; j < end; ++j) {
     int const r = _pos[j];
-    _hist[std::size_t(col[r]) * k + block.labels[r]] += block.weights[r];
+    if (col[r] <= bin) {
+      _pos[mid] = r;
+      _label[mid] = _label[j];
+      _weight[mid++] = _weight[j];
+    } else {
+      _tmp[spill] = r;
+      _tmpLabel[spill] = _label[j];
+      _tmpWeight[spill++] = _weight[j];
+    }
   }
-  return _scorer.scanHistogram(_hist.data(), bins, counts, samples, nodeScore, feature, best);
+  std::copy_n(_tmp.begin(), spill, _pos.begin() + mid);
+  std::copy_n(_tmpLabel.begin(), spill, _label.begin() + mid);
+  std::copy_n(_tmpWeight.begin(), spill, _weight.begin() + mid);
+  return mid;
 }
 
 void LocalGrower::grow(NodeBlock const& block, std::uint64_t rootKey, int rootDepth,
                        TreeNodes& out) {
   out = TreeNodes();
   out.classes = _p.classes;
-  _pos.resize(std::size_t(block.rows));
-  _tmp.resize(std::size_t(block.rows));
+  std::size_t const rows = std::size_t(block.rows);
+  for (auto* v : {&_pos, &_tmp}) v->resize(rows);
+  for (auto* v : {&_label, &_tmpLabel}) v->resize(rows);
+  for (auto* v : {&_weight, &_tmpWeight}) v->resize(rows);
   for (int i = 0; i < block.rows; ++i) _pos[i] = i;
+  std::copy_n(block.labels, rows, _label.begin());
+  std::copy_n(block.weights, rows, _weight.begin());
 
   struct Task {
     int begin, end, depth, parent;
@@ -100,9 +148,8 @@ void LocalGrower::grow(NodeBlock const& block, std::uint64_t rootKey, int rootDe
     std::fill(_counts.begin(), _counts.end(), 0);
     std::uint64_t samples = 0;
     for (int j = task.begin; j < task.end; ++j) {
-      int const r = _pos[j];
-      _counts[block.labels[r]] += block.weights[r];
-      samples += block.weights[r];
+      _counts[_label[j]] += _weight[j];
+      samples += _weight[j];
     }
     int const node = out.add(_scorer, _counts.data(), samples);
     if (task.parent >= 0) (task.isRight ? out.right : out.left)[task.parent] = node;
@@ -115,23 +162,17 @@ void LocalGrower::grow(NodeBlock const& block, std::uint64_t rootKey, int rootDe
       nextFeatures(_p, _sampler, task.key, drawn, nonConstant, _drawScratch, _feats);
       if (_feats.empty()) break;
       drawn += static_cast<int>(_feats.size());
-      for (int const f : _feats)
-        if (evaluate(block, task.begin, task.end, f, _counts.data(), samples, nodeScore, best))
+      for (std::size_t i = 0; i < _feats.size(); ++i) {
+        int const next = i + 1 < _feats.size() ? _feats[i + 1] : -1;
+        if (evaluate(block, task.begin, task.end, _feats[i], next, _counts.data(), samples,
+                     nodeScore, best))
           ++nonConstant;
+      }
     }
     if (best.feature < 0) continue;
 
     // Stable partition: rows keep their increasing order on both sides.
-    std::uint8_t const* col = block.bins.data() + std::size_t(best.feature) * block.rows;
-    int mid = task.begin, spill = 0;
-    for (int j = task.begin; j < task.end; ++j) {
-      int const r = _pos[j];
-      if (col[r] <= best.bin)
-        _pos[mid++] = r;
-      else
-        _tmp[spill++] = r;
-    }
-    std::copy(_tmp.begin(), _tmp.begin() + spill, _pos.begin() + mid);
+    int const mid = partition(block, task.begin, task.end, best.feature, best.bin);
     out.setSplit(node, best, -1, -1);
     stack.push_back({mid, task.end, task.depth + 1, node, true, childKey(task.key, true)});
     stack.push_back({task.begin, mid, task.depth + 1, node, false, childKey(task.key, false)});

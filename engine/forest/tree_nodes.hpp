@@ -50,12 +50,13 @@ void nextFeatures(GrowParams const& p, FeatureSampler& sampler, std::uint64_t ke
                   int nonConstant, std::vector<int>& scratch, std::vector<int>& out);
 
 /// The rows of one node gathered on the rank that finishes it, in increasing global row
-/// order: bins feature-major (features x rows), label and bootstrap weight per row.
+/// order: bins feature-major (features x rows), label and bootstrap weight per row. A view:
+/// the caller keeps the arrays alive while the block is used.
 struct NodeBlock {
   int rows = 0;
-  std::vector<std::uint8_t> bins;
-  std::vector<std::uint8_t> labels;
-  std::vector<std::uint32_t> weights;
+  std::uint8_t const* bins = nullptr;
+  std::uint8_t const* labels = nullptr;
+  std::uint32_t const* weights = nullptr;
 };
 
 /// Grows the whole subtree of one node serially, depth first, from its gathered rows.
@@ -68,16 +69,25 @@ class LocalGrower {
   void grow(NodeBlock const& block, std::uint64_t rootKey, int rootDepth, TreeNodes& out);
 
  private:
-  bool evaluate(NodeBlock const& block, int begin, int end, int feature,
+  /// Scans `feature` for the node at positions [begin, end); nextFeature (-1: none) is the
+  /// feature scanned next, whose values are prefetched.
+  bool evaluate(NodeBlock const& block, int begin, int end, int feature, int nextFeature,
                 std::uint64_t const* counts, std::uint64_t samples, double nodeScore,
                 SplitChoice& best);
+
+  /// Stable partition of positions [begin, end) by bin(feature) <= bin; returns the split.
+  int partition(NodeBlock const& block, int begin, int end, int feature, int bin);
 
   GrowParams const& _p;
   SplitScorer& _scorer;
   FeatureSampler _sampler;
+  // Per position (a node owns a range, rows in increasing order): block row, label, weight.
   std::vector<int> _pos, _tmp, _drawScratch, _feats;
-  std::vector<std::uint32_t> _hist;
-  std::vector<std::uint64_t> _entries, _counts;
+  std::vector<std::uint8_t> _label, _tmpLabel;
+  std::vector<std::uint32_t> _weight, _tmpWeight;
+  std::vector<std::uint32_t> _hist;  ///< maxBins x classes, all zero between evaluations
+  std::vector<int> _occupied;        ///< bins filled by a small node's rows, increasing
+  std::vector<std::uint64_t> _counts;
 };
 
 }  // namespace vocloud::forest::detail

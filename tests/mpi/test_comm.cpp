@@ -50,6 +50,26 @@ BOOST_AUTO_TEST_CASE(allgather_allgatherv_exscan_bcast) {
   BOOST_TEST(values[2] == 3.);
 }
 
+// Rank r sends to rank s the s + 1 values 100 r + s: rank s receives, in rank order,
+// s + 1 copies of 100 r + s from every rank r.
+BOOST_AUTO_TEST_CASE(alltoallv_delivers_each_rank_its_part) {
+  auto const comm = comm::Comm::world();
+  int const p = comm.size(), r = comm.rank();
+  std::vector<int> send;
+  std::vector<std::size_t> sendCounts;
+  for (int s = 0; s < p; ++s) {
+    send.insert(send.end(), std::size_t(s + 1), 100 * r + s);
+    sendCounts.push_back(std::size_t(s + 1));
+  }
+  std::vector<std::size_t> recvCounts;
+  auto const got = comm.alltoallv(send, sendCounts, recvCounts);
+  std::vector<int> expected;
+  for (int q = 0; q < p; ++q) expected.insert(expected.end(), std::size_t(r + 1), 100 * q + r);
+  BOOST_TEST(got == expected, boost::test_tools::per_element());
+  BOOST_TEST(recvCounts == std::vector<std::size_t>(std::size_t(p), std::size_t(r + 1)),
+             boost::test_tools::per_element());
+}
+
 BOOST_AUTO_TEST_CASE(ordered_writer_puts_rank_chunks_in_rank_order) {
   auto const comm = comm::Comm::world();
   int const p = comm.size(), r = comm.rank();
