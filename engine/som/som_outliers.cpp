@@ -165,13 +165,26 @@ std::vector<std::vector<int>> nearestNodes(Codebook const& codebook, int count) 
       }
       order.emplace_back(d2, j);
     }
-    std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(take), order.end());
+    std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(take),
+                      order.end());
     for (std::size_t t = 0; t < take; ++t) out[k].push_back(order[t].second);
   }
   return out;
 }
 
 namespace {
+
+/// Removes from v (dims values) its components along the first `count` orthonormal rows of
+/// `basis` (modified Gram-Schmidt order).
+void projectOff(std::vector<double> const& basis, std::size_t count, std::vector<double>& v) {
+  std::size_t const dims = v.size();
+  for (std::size_t b = 0; b < count; ++b) {
+    double const* q = basis.data() + b * dims;
+    double dot = 0.;
+    for (std::size_t d = 0; d < dims; ++d) dot += q[d] * v[d];
+    for (std::size_t d = 0; d < dims; ++d) v[d] -= dot * q[d];
+  }
+}
 
 /// Orthonormal basis (rows of `dims` values) of the differences w_j - w_k, j in `near`, by
 /// modified Gram-Schmidt applied twice; directions that are (numerically) dependent on the
@@ -189,13 +202,8 @@ std::vector<double> patchBasis(Codebook const& codebook, int k, std::vector<int>
       norm0 += v[d] * v[d];
     }
     std::size_t const have = basis.size() / dims;
-    for (int pass = 0; pass < 2; ++pass)
-      for (std::size_t b = 0; b < have; ++b) {
-        double const* q = basis.data() + b * dims;
-        double dot = 0.;
-        for (std::size_t d = 0; d < dims; ++d) dot += q[d] * v[d];
-        for (std::size_t d = 0; d < dims; ++d) v[d] -= dot * q[d];
-      }
+    projectOff(basis, have, v);
+    projectOff(basis, have, v);
     double norm = 0.;
     for (double const x : v) norm += x * x;
     if (!(norm > 1e-20 * norm0) || !(norm > 0.)) continue;
@@ -235,12 +243,7 @@ std::vector<float> manifoldResiduals(Codebook const& codebook, float const* rows
       float const* x = rows + order[at] * dims;
       for (std::size_t d = 0; d < dims; ++d)
         r[d] = static_cast<double>(x[d]) - static_cast<double>(w[d]);
-      for (std::size_t b = 0; b < have; ++b) {
-        double const* q = basis.data() + b * dims;
-        double dot = 0.;
-        for (std::size_t d = 0; d < dims; ++d) dot += q[d] * r[d];
-        for (std::size_t d = 0; d < dims; ++d) r[d] -= dot * q[d];
-      }
+      projectOff(basis, have, r);
       double sum = 0.;
       for (double const v : r) sum += v * v;
       out[order[at]] = static_cast<float>(std::sqrt(sum));
