@@ -73,7 +73,8 @@ std::string convert(KeySpec const& spec, YAML::Node const& node, Value& out) {
   switch (spec.type) {
     case Type::Bool: {
       bool flag = false;
-      if (!node.IsScalar() || !YAML::convert<bool>::decode(node, flag)) return expected("true or false");
+      if (!node.IsScalar() || !YAML::convert<bool>::decode(node, flag))
+        return expected("true or false");
       out = flag;
       return "";
     }
@@ -98,7 +99,8 @@ std::string convert(KeySpec const& spec, YAML::Node const& node, Value& out) {
       return "";
     case Type::Enum:
       if (!node.IsScalar()) return expected("one of: " + joinAllowed(spec.allowed));
-      if (std::find(spec.allowed.begin(), spec.allowed.end(), node.Scalar()) == spec.allowed.end()) {
+      if (std::find(spec.allowed.begin(), spec.allowed.end(), node.Scalar()) ==
+          spec.allowed.end()) {
         std::string text = "'" + node.Scalar() + "' is not one of: " + joinAllowed(spec.allowed);
         auto const guess = closestMatch(node.Scalar(), spec.allowed);
         if (!guess.empty()) text += " (did you mean '" + guess + "'?)";
@@ -112,8 +114,8 @@ std::string convert(KeySpec const& spec, YAML::Node const& node, Value& out) {
       std::vector<std::string> items;
       for (auto const& item : node) {
         if (!item.IsScalar()) return "list items must be strings, got " + scalarText(item);
-        if (spec.type == Type::EnumList &&
-            std::find(spec.allowed.begin(), spec.allowed.end(), item.Scalar()) == spec.allowed.end())
+        if (spec.type == Type::EnumList && std::find(spec.allowed.begin(), spec.allowed.end(),
+                                                     item.Scalar()) == spec.allowed.end())
           return "'" + item.Scalar() + "' is not one of: " + joinAllowed(spec.allowed);
         items.push_back(item.Scalar());
       }
@@ -144,8 +146,9 @@ std::string schemaPathOf(std::string const& path, long* index = nullptr) {
 }
 
 class Validator {
-public:
-  Validator(Schema const& schema, std::string source) : _schema(schema), _source(std::move(source)) {}
+ public:
+  Validator(Schema const& schema, std::string source)
+      : _schema(schema), _source(std::move(source)) {}
 
   // Walks a mapping whose keys are declared under `prefix` in the schema and are stored
   // under `storePrefix` (they differ inside list items: "x.list[]" vs "x.list[3]").
@@ -210,15 +213,19 @@ public:
     std::string const schemaPath = schemaPathOf(o.path, &index);
     auto const* spec = _schema.find(schemaPath);
     if (spec != nullptr && spec->type == Type::ObjectList) {
-      _errors.push_back(at + ": a list of objects cannot be set on the command line; set one "
-                        "key of an item, e.g. " + o.path + "[0]." +
-                        (_schema.itemKeys(o.path).empty() ? "key" : leafName(_schema.itemKeys(o.path)[0]->path)));
+      _errors.push_back(
+          at +
+          ": a list of objects cannot be set on the command line; set one "
+          "key of an item, e.g. " +
+          o.path + "[0]." +
+          (_schema.itemKeys(o.path).empty() ? "key" : leafName(_schema.itemKeys(o.path)[0]->path)));
       return;
     }
     if (spec != nullptr && index >= 0) {
       std::string const list = o.path.substr(0, o.path.find('['));
       auto it = _entries.find(list);
-      std::int64_t const count = it == _entries.end() ? 0 : std::get<std::int64_t>(it->second.value);
+      std::int64_t const count =
+          it == _entries.end() ? 0 : std::get<std::int64_t>(it->second.value);
       if (index >= count) {
         _errors.push_back(at + ": '" + list + "' has " + std::to_string(count) +
                           " item(s); there is no item " + std::to_string(index));
@@ -261,7 +268,8 @@ public:
       fillDefault(spec, spec.path, _source);
       if (spec.type != Type::ObjectList) continue;
       auto const it = _entries.find(spec.path);
-      std::int64_t const count = it == _entries.end() ? 0 : std::get<std::int64_t>(it->second.value);
+      std::int64_t const count =
+          it == _entries.end() ? 0 : std::get<std::int64_t>(it->second.value);
       for (std::int64_t i = 0; i < count; ++i) {
         std::string const item = spec.path + "[" + std::to_string(i) + "]";
         for (auto const* itemSpec : _schema.itemKeys(spec.path))
@@ -298,14 +306,15 @@ public:
   std::vector<std::string> const& errors() const { return _errors; }
   std::map<std::string, Config::Entry>& entries() { return _entries; }
 
-private:
+ private:
   std::string unknownKey(std::string const& path, std::string const& prefix,
                          std::string const& name) const {
     std::string text = "unknown key '" + path + "'";
     std::string guess = closestMatch(name, _schema.childNames(prefix));
     if (!guess.empty()) {
       // Suggest with the path as the user wrote it (list items keep their index).
-      std::string const written = path.size() > name.size() ? path.substr(0, path.size() - name.size() - 1) : "";
+      std::string const written =
+          path.size() > name.size() ? path.substr(0, path.size() - name.size() - 1) : "";
       guess = written.empty() ? guess : written + "." + guess;
     } else {
       // A right name in the wrong section, or a typo of a full path.
@@ -339,8 +348,8 @@ Config validate(YAML::Node const& root, std::string const& source,
   for (auto const& o : overrides) validator.applyOverride(o);
   validator.fillDefaults();
   if (!validator.errors().empty()) {
-    std::string message = "config: " + std::to_string(validator.errors().size()) +
-                          " problem(s) in " + source + ":";
+    std::string message =
+        "config: " + std::to_string(validator.errors().size()) + " problem(s) in " + source + ":";
     for (auto const& e : validator.errors()) message += "\n  " + e;
     throw UsageError(message);
   }
@@ -354,6 +363,17 @@ Override parseOverride(std::string const& text) {
   if (eq == std::string::npos || eq == 0)
     throw UsageError("--set: expected key.path=value, got '" + text + "'");
   return {text.substr(0, eq), text.substr(eq + 1)};
+}
+
+DatasetInput datasetInputFrom(Config const& config, std::string const& section, bool withFeatures) {
+  DatasetInput out;
+  out.input = config.getString(section + ".input");
+  out.datasetFile = config.getString(section + ".dataset_file");
+  if (out.input == "file" && out.datasetFile.empty())
+    throw UsageError("config: " + config.where(section + ".input") + ": " + section +
+                     ".input is 'file' but " + section + ".dataset_file is empty");
+  if (withFeatures) out.features = config.getString(section + ".features");
+  return out;
 }
 
 std::string valueText(Value const& value) {
@@ -411,19 +431,25 @@ std::vector<std::string> const& Config::getList(std::string const& path) const {
   throw Error("config: key '" + path + "' is not a list");
 }
 
-std::string const& Config::where(std::string const& path) const { return entry(path).where; }
+std::string const& Config::where(std::string const& path) const {
+  return entry(path).where;
+}
 
 std::size_t Config::count(std::string const& listPath) const {
-  if (auto const* v = std::get_if<std::int64_t>(&entry(listPath).value)) return static_cast<std::size_t>(*v);
+  if (auto const* v = std::get_if<std::int64_t>(&entry(listPath).value))
+    return static_cast<std::size_t>(*v);
   throw Error("config: key '" + listPath + "' is not a list of objects");
 }
 
-bool Config::has(std::string const& path) const { return _entries.count(path) != 0; }
+bool Config::has(std::string const& path) const {
+  return _entries.count(path) != 0;
+}
 
 namespace {
 
 bool inSection(std::string const& path, std::string const& section) {
-  return section.empty() || path == section || path.compare(0, section.size() + 1, section + ".") == 0;
+  return section.empty() || path == section ||
+         path.compare(0, section.size() + 1, section + ".") == 0;
 }
 
 // A YAML node of a value that emits as the value reads back (numbers in shortest form).
@@ -445,8 +471,10 @@ std::string Config::sectionText(std::string const& section) const {
   std::string text;
   for (auto const& spec : _schema.keys()) {
     if (spec.path.find("[]") != std::string::npos || !inSection(spec.path, section)) continue;
-    text += spec.path + ": " + (spec.type == Type::ObjectList ? std::to_string(count(spec.path))
-                                                               : valueText(entry(spec.path).value)) + "\n";
+    text += spec.path + ": " +
+            (spec.type == Type::ObjectList ? std::to_string(count(spec.path))
+                                           : valueText(entry(spec.path).value)) +
+            "\n";
     if (spec.type != Type::ObjectList) continue;
     for (std::size_t i = 0; i < count(spec.path); ++i)
       for (auto const* item : _schema.itemKeys(spec.path)) {

@@ -23,7 +23,7 @@ Override parseOverride(std::string const& text);
 using Value = std::variant<bool, std::int64_t, double, std::string, std::vector<std::string>>;
 
 class Config {
-public:
+ public:
   /// The file the config came from ("<text>" for in-memory configs).
   std::string const& source() const { return _source; }
   Schema const& schema() const { return _schema; }
@@ -58,7 +58,7 @@ public:
   };
   Config(std::string source, Schema schema, std::map<std::string, Entry> entries);
 
-private:
+ private:
   Entry const& entry(std::string const& path) const;
   std::string _source;
   Schema _schema;
@@ -75,6 +75,19 @@ Config loadConfigFile(std::string const& path, std::vector<Override> const& over
 Config loadConfigText(std::string const& text, std::string const& name,
                       std::vector<Override> const& overrides = {},
                       Schema const& schema = experimentSchema());
+
+/// The data set a learning stage reads: the keys the schema declares for it (input,
+/// dataset_file and, for stages that choose one, features).
+struct DatasetInput {
+  std::string input = "preprocess";  ///< preprocess | file
+  std::string datasetFile;           ///< input == file: its dataset.h5
+  std::string features = "flux";     ///< flux | pca | wavelet
+};
+
+/// Reads `<section>.input`, `.dataset_file` and, with `withFeatures`, `.features`. Throws
+/// vocloud::UsageError naming the key when input is file and dataset_file is empty.
+DatasetInput datasetInputFrom(Config const& config, std::string const& section,
+                              bool withFeatures = true);
 
 /// Text form of a value as it appears in the effective YAML.
 std::string valueText(Value const& value);

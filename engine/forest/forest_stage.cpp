@@ -47,12 +47,7 @@ ForestStageConfig forestStageConfigFrom(config::Config const& config) {
   ForestStageConfig out;
   auto str = [&](char const* key) { return config.getString(std::string("forest.") + key); };
   auto integer = [&](char const* key) { return config.getInt(std::string("forest.") + key); };
-  out.input = str("input");
-  out.datasetFile = str("dataset_file");
-  if (out.input == "file" && out.datasetFile.empty())
-    throw UsageError("config: " + config.where("forest.input") +
-                     ": forest.input is 'file' but forest.dataset_file is empty");
-  out.features = str("features");
+  out.data = config::datasetInputFrom(config, "forest");
   ForestConfig& f = out.forest;
   f.trees = static_cast<int>(integer("trees"));
   try {
@@ -168,7 +163,7 @@ void writeForestH5(std::string const& path, ForestStageConfig const& config,
                    CrossValidation const& cv, comm::Comm const& comm) {
   auto const nClasses = static_cast<std::uint64_t>(classes.size());
   io::H5File file = io::H5File::createParallel(path, comm);
-  writeModel(file, final.model, ModelContext{classes, config.features, shard.wave}, comm);
+  writeModel(file, final.model, ModelContext{classes, config.data.features, shard.wave}, comm);
 
   std::vector<std::int64_t> row(shard.count), label(shard.count);
   for (std::size_t i = 0; i < shard.count; ++i) {
@@ -260,7 +255,7 @@ ForestStageResult runForestStage(ForestStageConfig const& config, ForestStageRun
   io::DatasetShard shard;
   {
     core::ScopedTimer timer(timers, "read");
-    shard = io::readDatasetShard(run.datasetPath, config.features, comm, false);
+    shard = io::readDatasetShard(run.datasetPath, config.data.features, comm, false);
   }
   std::vector<std::string> const classes = io::unionOfLabels(shard.labels, comm);
   if (classes.size() < 2)

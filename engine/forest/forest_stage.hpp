@@ -17,9 +17,7 @@ namespace vocloud::forest {
 /// The `forest` section of an experiment.
 struct ForestStageConfig {
   ForestConfig forest;
-  std::string input = "preprocess";  ///< preprocess | file
-  std::string datasetFile;
-  std::string features = "flux";
+  config::DatasetInput data;
   int folds = 5;  ///< 0: no cross-validation
 };
 

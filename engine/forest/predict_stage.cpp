@@ -19,11 +19,7 @@ namespace vocloud::forest {
 PredictConfig predictConfigFrom(config::Config const& config) {
   PredictConfig out;
   auto str = [&](char const* key) { return config.getString(std::string("predict.") + key); };
-  out.input = str("input");
-  out.datasetFile = str("dataset_file");
-  if (out.input == "file" && out.datasetFile.empty())
-    throw UsageError("config: " + config.where("predict.input") +
-                     ": predict.input is 'file' but predict.dataset_file is empty");
+  out.data = config::datasetInputFrom(config, "predict", false);
   out.modelFile = str("model_file");
   out.targetClass = str("class");
   if (out.targetClass.empty())

@@ -14,12 +14,11 @@ namespace vocloud::forest {
 
 /// The `predict` section of an experiment.
 struct PredictConfig {
-  std::string input = "preprocess";  ///< preprocess | file: the data set to classify
-  std::string datasetFile;
-  std::string modelFile;     ///< empty: the forest stage's forest.h5
-  std::string targetClass;   ///< the class whose members are sought (required)
-  std::string rows = "all";  ///< all | unlabelled: which rows are candidates
-  std::uint64_t top = 1000;  ///< candidates listed (0: every candidate row)
+  config::DatasetInput data;  ///< the data set to classify (features: the model's)
+  std::string modelFile;      ///< empty: the forest stage's forest.h5
+  std::string targetClass;    ///< the class whose members are sought (required)
+  std::string rows = "all";   ///< all | unlabelled: which rows are candidates
+  std::uint64_t top = 1000;   ///< candidates listed (0: every candidate row)
 };
 
 /// Reads the `predict` section; throws vocloud::UsageError naming the key of a bad value.

@@ -22,15 +22,14 @@ void readsDataset(StageDef& stage, std::string const& section) {
     return input == "file" ? std::vector<std::string>{} : std::vector<std::string>{input};
   };
   stage.extraFingerprint = [section](config::Config const& config) {
-    if (config.getString(section + ".input") != "file") return std::string();
-    return core::sha256File(config.getString(section + ".dataset_file"));
+    config::DatasetInput const data = config::datasetInputFrom(config, section, false);
+    return data.input == "file" ? core::sha256File(data.datasetFile) : std::string();
   };
 }
 
 /// The dataset.h5 such a stage reads.
-std::string datasetPath(StageContext const& context, std::string const& input,
-                        std::string const& file) {
-  return input == "file" ? file : context.inputDirs.at(input) + "/dataset.h5";
+std::string datasetPath(StageContext const& context, config::DatasetInput const& data) {
+  return data.input == "file" ? data.datasetFile : context.inputDirs.at(data.input) + "/dataset.h5";
 }
 
 }  // namespace
@@ -101,7 +100,7 @@ std::vector<StageDef> stageCatalog() {
       [](StageContext& context) {
         auto const config = som::somStageConfigFrom(context.config);
         som::SomRun run;
-        run.datasetPath = datasetPath(context, config.input, config.datasetFile);
+        run.datasetPath = datasetPath(context, config.data);
         run.outputDir = context.outputDir;
         run.fingerprint = context.fingerprint;
         run.provenance = context.config.effectiveYaml();
@@ -122,7 +121,7 @@ std::vector<StageDef> stageCatalog() {
       [](StageContext& context) {
         auto const config = forest::forestStageConfigFrom(context.config);
         forest::ForestStageRun run;
-        run.datasetPath = datasetPath(context, config.input, config.datasetFile);
+        run.datasetPath = datasetPath(context, config.data);
         run.outputDir = context.outputDir;
         run.fingerprint = context.fingerprint;
         run.provenance = context.config.effectiveYaml();
@@ -141,7 +140,7 @@ std::vector<StageDef> stageCatalog() {
       [](StageContext& context) {
         auto const config = forest::predictConfigFrom(context.config);
         forest::PredictRun run;
-        run.datasetPath = datasetPath(context, config.input, config.datasetFile);
+        run.datasetPath = datasetPath(context, config.data);
         run.modelPath = config.modelFile.empty() ? context.inputDirs.at("forest") + "/forest.h5"
                                                  : config.modelFile;
         run.outputDir = context.outputDir;
@@ -158,8 +157,8 @@ std::vector<StageDef> stageCatalog() {
   };
   predict.extraFingerprint = [](config::Config const& config) {
     std::string extra;
-    if (config.getString("predict.input") == "file")
-      extra += core::sha256File(config.getString("predict.dataset_file"));
+    config::DatasetInput const data = config::datasetInputFrom(config, "predict", false);
+    if (data.input == "file") extra += core::sha256File(data.datasetFile);
     if (!config.getString("predict.model_file").empty())
       extra += core::sha256File(config.getString("predict.model_file"));
     return extra;

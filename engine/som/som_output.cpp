@@ -126,7 +126,7 @@ void writeSomH5(std::string const& path, SomOutput const& output, SomStageConfig
   file.setAttribute("/", "fingerprint", run.fingerprint);
   file.setAttribute("/", "config", run.provenance);
   file.setAttribute("/", "dataset", run.datasetPath);
-  file.setAttribute("/", "features", config.features);
+  file.setAttribute("/", "features", config.data.features);
   file.setAttribute("/", "rows", static_cast<double>(codebook.grid.rows));
   file.setAttribute("/", "cols", static_cast<double>(codebook.grid.cols));
   file.setAttribute("/", "grid", codebook.grid.hexagonal ? "hexagonal" : "rectangular");

@@ -17,12 +17,7 @@ SomStageConfig somStageConfigFrom(config::Config const& config) {
   auto str = [&](char const* key) { return config.getString(std::string("som.") + key); };
   auto num = [&](char const* key) { return config.getDouble(std::string("som.") + key); };
   auto integer = [&](char const* key) { return config.getInt(std::string("som.") + key); };
-  out.input = str("input");
-  out.datasetFile = str("dataset_file");
-  if (out.input == "file" && out.datasetFile.empty())
-    throw UsageError("config: " + config.where("som.input") +
-                     ": som.input is 'file' but som.dataset_file is empty");
-  out.features = str("features");
+  out.data = config::datasetInputFrom(config, "som");
   out.map.grid.rows = static_cast<int>(integer("rows"));
   out.map.grid.cols = static_cast<int>(integer("cols"));
   out.map.grid.hexagonal = str("grid") == "hexagonal";
@@ -72,7 +67,7 @@ SomResult runSom(SomStageConfig const& config, SomRun const& run, comm::Comm con
   io::DatasetShard shard;
   {
     core::ScopedTimer timer(timers, "read");
-    shard = io::readDatasetShard(run.datasetPath, config.features, comm);
+    shard = io::readDatasetShard(run.datasetPath, config.data.features, comm);
   }
   log.info("som: " + std::to_string(shard.totalRows) + " rows of " + std::to_string(shard.dims) +
            " values from " + run.datasetPath + shard.name + ", " +

@@ -17,11 +17,9 @@ namespace vocloud::som {
 /// The `som` section of an experiment.
 struct SomStageConfig {
   SomConfig map;
-  std::string input = "preprocess";  ///< preprocess | file
-  std::string datasetFile;           ///< input == file: its dataset.h5
-  std::string features = "flux";     ///< flux | pca | wavelet
-  int checkpointEvery = 1;           ///< epochs between checkpoints (0: none)
-  std::size_t outlierList = 1000;    ///< rows in the ranked outlier list
+  config::DatasetInput data;
+  int checkpointEvery = 1;         ///< epochs between checkpoints (0: none)
+  std::size_t outlierList = 1000;  ///< rows in the ranked outlier list
   OutlierOptions outliers;
   bool somocluFiles = true;
 };
