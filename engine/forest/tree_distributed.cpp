@@ -53,9 +53,7 @@ void growTreeDistributed(comm::Comm const& comm, GrowParams const& p, SplitScore
     pos.weight.push_back(weights[i]);
   }
   int const n = static_cast<int>(pos.row.size());
-  pos.tmpRow.resize(n);
-  pos.tmpLabel.resize(n);
-  pos.tmpWeight.resize(n);
+  pos.reserveScratch();
 
   std::vector<unsigned long long> rootCounts(std::size_t(k), 0);
   for (int j = 0; j < n; ++j) rootCounts[pos.label[j]] += pos.weight[j];
@@ -172,7 +170,8 @@ void growTreeDistributed(comm::Comm const& comm, GrowParams const& p, SplitScore
       std::fill(leftCounts.begin(), leftCounts.end(), 0);
       for (int b = 0; b <= node.best.bin; ++b)
         for (int c = 0; c < k; ++c) leftCounts[c] += h[std::size_t(b) * k + c];
-      int const mid = pos.partition(shard, node.begin, node.end, node.best.feature, node.best.bin);
+      int const mid = pos.partition(shard.bins + std::size_t(node.best.feature) * shard.rows,
+                                    node.begin, node.end, node.best.bin);
       OpenNode children[2];
       int firstInNext = -1;
       for (int side = 0; side < 2; ++side) {

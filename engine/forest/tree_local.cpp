@@ -72,9 +72,9 @@ bool LocalGrower::evaluate(NodeBlock const& block, int begin, int end, int featu
   if (n <= kSparseRows) {
     std::uint64_t filled[4] = {0, 0, 0, 0};
     for (int j = begin; j < end; ++j) {
-      int const b = col[_pos[j]];
-      __builtin_prefetch(next + _pos[j]);
-      hist[std::size_t(b) * k + _label[j]] += _weight[j];
+      int const b = col[_at.row[j]];
+      __builtin_prefetch(next + _at.row[j]);
+      hist[std::size_t(b) * k + _at.label[j]] += _at.weight[j];
       filled[b >> 6] |= std::uint64_t(1) << (b & 63);
     }
     int count = 0;
@@ -85,15 +85,15 @@ bool LocalGrower::evaluate(NodeBlock const& block, int begin, int end, int featu
                                                   nodeScore, feature, best);
     // Clear through the rows again (cached now): cheaper than a memset per bin or of the
     // whole range for so few rows.
-    for (int j = begin; j < end; ++j) hist[std::size_t(col[_pos[j]]) * k + _label[j]] = 0;
+    for (int j = begin; j < end; ++j) hist[std::size_t(col[_at.row[j]]) * k + _at.label[j]] = 0;
     return nonConstant;
   }
   // Deep nodes fill few bins: scan only [lo, hi], then zero just that range again.
   int lo = 255, hi = 0;
   for (int j = begin; j < end; ++j) {
-    int const b = col[_pos[j]];
-    __builtin_prefetch(next + _pos[j]);
-    hist[std::size_t(b) * k + _label[j]] += _weight[j];
+    int const b = col[_at.row[j]];
+    __builtin_prefetch(next + _at.row[j]);
+    hist[std::size_t(b) * k + _at.label[j]] += _at.weight[j];
     lo = std::min(lo, b);
     hi = std::max(hi, b);
   }
@@ -103,38 +103,16 @@ bool LocalGrower::evaluate(NodeBlock const& block, int begin, int end, int featu
   return nonConstant;
 }
 
-int LocalGrower::partition(NodeBlock const& block, int begin, int end, int feature, int bin) {
-  std::uint8_t const* col = block.bins + std::size_t(feature) * block.rows;
-  int mid = begin, spill = 0;
-  for (int j = begin; j < end; ++j) {
-    int const r = _pos[j];
-    if (col[r] <= bin) {
-      _pos[mid] = r;
-      _label[mid] = _label[j];
-      _weight[mid++] = _weight[j];
-    } else {
-      _tmp[spill] = r;
-      _tmpLabel[spill] = _label[j];
-      _tmpWeight[spill++] = _weight[j];
-    }
-  }
-  std::copy_n(_tmp.begin(), spill, _pos.begin() + mid);
-  std::copy_n(_tmpLabel.begin(), spill, _label.begin() + mid);
-  std::copy_n(_tmpWeight.begin(), spill, _weight.begin() + mid);
-  return mid;
-}
-
 void LocalGrower::grow(NodeBlock const& block, std::uint64_t rootKey, int rootDepth,
                        TreeNodes& out) {
   out = TreeNodes();
   out.classes = _p.classes;
   std::size_t const rows = std::size_t(block.rows);
-  for (auto* v : {&_pos, &_tmp}) v->resize(rows);
-  for (auto* v : {&_label, &_tmpLabel}) v->resize(rows);
-  for (auto* v : {&_weight, &_tmpWeight}) v->resize(rows);
-  for (int i = 0; i < block.rows; ++i) _pos[i] = i;
-  std::copy_n(block.labels, rows, _label.begin());
-  std::copy_n(block.weights, rows, _weight.begin());
+  _at.row.resize(rows);
+  for (int i = 0; i < block.rows; ++i) _at.row[i] = i;
+  _at.label.assign(block.labels, block.labels + rows);
+  _at.weight.assign(block.weights, block.weights + rows);
+  _at.reserveScratch();
 
   struct Task {
     int begin, end, depth, parent;
@@ -148,8 +126,8 @@ void LocalGrower::grow(NodeBlock const& block, std::uint64_t rootKey, int rootDe
     std::fill(_counts.begin(), _counts.end(), 0);
     std::uint64_t samples = 0;
     for (int j = task.begin; j < task.end; ++j) {
-      _counts[_label[j]] += _weight[j];
-      samples += _weight[j];
+      _counts[_at.label[j]] += _at.weight[j];
+      samples += _at.weight[j];
     }
     int const node = out.add(_scorer, _counts.data(), samples);
     if (task.parent >= 0) (task.isRight ? out.right : out.left)[task.parent] = node;
@@ -172,7 +150,8 @@ void LocalGrower::grow(NodeBlock const& block, std::uint64_t rootKey, int rootDe
     if (best.feature < 0) continue;
 
     // Stable partition: rows keep their increasing order on both sides.
-    int const mid = partition(block, task.begin, task.end, best.feature, best.bin);
+    int const mid = _at.partition(block.bins + std::size_t(best.feature) * block.rows, task.begin,
+                                  task.end, best.bin);
     out.setSplit(node, best, -1, -1);
     stack.push_back({mid, task.end, task.depth + 1, node, true, childKey(task.key, true)});
     stack.push_back({task.begin, mid, task.depth + 1, node, false, childKey(task.key, false)});

@@ -4,6 +4,7 @@
 #include "forest/forest_random.hpp"
 #include "forest/split.hpp"
 
+#include <algorithm>
 #include <cstdint>
 #include <vector>
 
@@ -49,6 +50,44 @@ bool leafByRule(GrowParams const& p, std::uint64_t const* counts, std::uint64_t 
 void nextFeatures(GrowParams const& p, FeatureSampler& sampler, std::uint64_t key, int drawn,
                   int nonConstant, std::vector<int>& scratch, std::vector<int>& out);
 
+/// Rows by position, with their label and bootstrap weight; a node owns a range of
+/// positions, its rows kept in increasing order (a stable partition preserves it).
+struct Positions {
+  std::vector<int> row;
+  std::vector<std::uint8_t> label;
+  std::vector<std::uint32_t> weight;
+  std::vector<int> tmpRow;
+  std::vector<std::uint8_t> tmpLabel;
+  std::vector<std::uint32_t> tmpWeight;
+
+  /// Sizes the scratch arrays for the rows now held.
+  void reserveScratch() {
+    tmpRow.resize(row.size());
+    tmpLabel.resize(row.size());
+    tmpWeight.resize(row.size());
+  }
+
+  /// Stable partition of positions [begin, end) by col[row] <= bin; returns the split.
+  int partition(std::uint8_t const* col, int begin, int end, int bin) {
+    int mid = begin, spill = 0;
+    for (int k = begin; k < end; ++k) {
+      if (col[row[k]] <= bin) {
+        row[mid] = row[k];
+        label[mid] = label[k];
+        weight[mid++] = weight[k];
+      } else {
+        tmpRow[spill] = row[k];
+        tmpLabel[spill] = label[k];
+        tmpWeight[spill++] = weight[k];
+      }
+    }
+    std::copy_n(tmpRow.begin(), spill, row.begin() + mid);
+    std::copy_n(tmpLabel.begin(), spill, label.begin() + mid);
+    std::copy_n(tmpWeight.begin(), spill, weight.begin() + mid);
+    return mid;
+  }
+};
+
 /// The rows of one node gathered on the rank that finishes it, in increasing global row
 /// order: bins feature-major (features x rows), label and bootstrap weight per row. A view:
 /// the caller keeps the arrays alive while the block is used.
@@ -75,16 +114,11 @@ class LocalGrower {
                 std::uint64_t const* counts, std::uint64_t samples, double nodeScore,
                 SplitChoice& best);
 
-  /// Stable partition of positions [begin, end) by bin(feature) <= bin; returns the split.
-  int partition(NodeBlock const& block, int begin, int end, int feature, int bin);
-
   GrowParams const& _p;
   SplitScorer& _scorer;
   FeatureSampler _sampler;
-  // Per position (a node owns a range, rows in increasing order): block row, label, weight.
-  std::vector<int> _pos, _tmp, _drawScratch, _feats;
-  std::vector<std::uint8_t> _label, _tmpLabel;
-  std::vector<std::uint32_t> _weight, _tmpWeight;
+  Positions _at;  ///< the block's rows by position
+  std::vector<int> _drawScratch, _feats;
   std::vector<std::uint32_t> _hist;  ///< maxBins x classes, all zero between evaluations
   std::vector<int> _occupied;        ///< bins filled by a small node's rows, increasing
   std::vector<std::uint64_t> _counts;
