@@ -58,7 +58,12 @@ void addGeneral(Schema& s) {
   s.section("log", "Logging and progress reporting.");
   s.key(keyEnum("log.level", "info", {"debug", "info", "warn", "error", "quiet"},
                 "Lowest level of message printed"));
-  s.key({"log.all_ranks", Type::Bool, "false", -kInf, kInf, {},
+  s.key({"log.all_ranks",
+         Type::Bool,
+         "false",
+         -kInf,
+         kInf,
+         {},
          "Print messages from every rank, not only rank 0"});
   s.key(keyFloat("log.progress_interval", "10", 0.1, 3600,
                  "Seconds between progress lines when stderr is not a terminal (Slurm logs)"));
@@ -103,8 +108,8 @@ void addSynth(Schema& s) {
   s.key(keyFloat("synth.outliers.p_cygni", "0.25", 0, kInf, "P Cygni profile"));
   s.key(keyFloat("synth.outliers.flat", "0.25", 0, kInf, "Flat or garbage spectrum"));
   s.key(keyFloat("synth.outliers.cosmic", "0.25", 0, kInf, "Strong cosmic-ray spikes"));
-  s.key(keyFloat("synth.outliers.bad_calibration", "0.25", 0, kInf,
-                 "Wrong wavelength calibration"));
+  s.key(
+      keyFloat("synth.outliers.bad_calibration", "0.25", 0, kInf, "Wrong wavelength calibration"));
 }
 
 KeySpec keyBool(std::string path, std::string def, std::string doc) {
@@ -126,7 +131,9 @@ KeySpec keyList(std::string path, Type type, std::string def, std::string doc) {
 }
 
 void addAcquire(Schema& s) {
-  s.section("acquire", "Data manager: builds a base of knowledge from disk, URLs, VOTable lists and SSAP services.");
+  s.section(
+      "acquire",
+      "Data manager: builds a base of knowledge from disk, URLs, VOTable lists and SSAP services.");
   s.key(keyList("acquire.sources", Type::ObjectList, "[]",
                 "Sources of spectra, any mix of kinds (see acquire.sources[] keys)"));
   s.key(keyInt("acquire.parallel_transfers", "4", 1, 256, "Simultaneous HTTP transfers per rank"));
@@ -144,30 +151,37 @@ void addAcquire(Schema& s) {
                   "netrc-format file (machine HOST login USER password PASS) for HTTP Basic auth"));
   s.section("acquire.sources[]", "One source of spectra; `kind` says which keys apply.");
   s.key(keyEnum("acquire.sources[].kind", "", {"local", "http", "votable", "ssap"},
-                "local: files on disk; http: URLs; votable: a VOTable list of spectra; ssap: an SSAP service"));
+                "local: files on disk; http: URLs; votable: a VOTable list of spectra; ssap: an "
+                "SSAP service"));
   s.key(keyString("acquire.sources[].path", "\"\"",
                   "local: a directory, file or glob; votable: a VOTable file on disk"));
   s.key(keyString("acquire.sources[].pattern", "\"*\"",
                   "local: file-name glob inside directories; http follow_index: link filter"));
   s.key(keyBool("acquire.sources[].recursive", "true", "local: descend into subdirectories"));
-  s.key(keyEnum("acquire.sources[].mode", "copy", {"copy", "link", "symlink"},
-                "local: copy the files, hard-link them (copy across file systems) or symlink them"));
+  s.key(
+      keyEnum("acquire.sources[].mode", "copy", {"copy", "link", "symlink"},
+              "local: copy the files, hard-link them (copy across file systems) or symlink them"));
   s.key(keyString("acquire.sources[].url", "\"\"",
                   "http: one URL; votable: the VOTable's URL; ssap: the service's base URL"));
   s.key(keyList("acquire.sources[].urls", Type::StringList, "[]", "http: URLs of spectra"));
-  s.key(keyString("acquire.sources[].url_file", "\"\"",
-                  "http: file with one URL per line, optionally followed by the size in bytes and the sha256"));
-  s.key(keyBool("acquire.sources[].follow_index", "false",
-                "http: the URLs are HTML index pages; download the files they link to (one level)"));
-  s.key(keyString("acquire.sources[].access_column", "\"\"",
-                  "votable/ssap: column with the spectrum URL (default: utype ssa:Access.Reference)"));
-  s.key(keyString("acquire.sources[].id_column", "\"\"",
-                  "votable/ssap: column with the spectrum id (default: the publisher DID, else the URL)"));
+  s.key(keyString(
+      "acquire.sources[].url_file", "\"\"",
+      "http: file with one URL per line, optionally followed by the size in bytes and the sha256"));
+  s.key(
+      keyBool("acquire.sources[].follow_index", "false",
+              "http: the URLs are HTML index pages; download the files they link to (one level)"));
+  s.key(keyString(
+      "acquire.sources[].access_column", "\"\"",
+      "votable/ssap: column with the spectrum URL (default: utype ssa:Access.Reference)"));
+  s.key(keyString(
+      "acquire.sources[].id_column", "\"\"",
+      "votable/ssap: column with the spectrum id (default: the publisher DID, else the URL)"));
   s.key(keyString("acquire.sources[].label_column", "\"\"",
                   "votable/ssap: column whose value becomes the label"));
   s.key(keyString("acquire.sources[].label", "\"\"", "any kind: a fixed label for every spectrum"));
   s.key(keyString("acquire.sources[].pos", "\"\"", "ssap: POS, \"ra,dec\" in degrees (ICRS)"));
-  s.key(keyFloat("acquire.sources[].size", "0", 0, 180, "ssap: SIZE, diameter in degrees (0: not sent)"));
+  s.key(keyFloat("acquire.sources[].size", "0", 0, 180,
+                 "ssap: SIZE, diameter in degrees (0: not sent)"));
   s.key(keyString("acquire.sources[].band", "\"\"", "ssap: BAND, e.g. 6.5e-7/6.6e-7 (metres)"));
   s.key(keyString("acquire.sources[].time", "\"\"", "ssap: TIME, ISO 8601 interval"));
   s.key(keyString("acquire.sources[].format", "\"\"", "ssap: FORMAT, e.g. application/fits"));
@@ -183,7 +197,8 @@ void addAcquire(Schema& s) {
 }
 
 void addPreprocess(Schema& s) {
-  s.section("preprocess", "Collective preprocessing of a base of knowledge into one parallel HDF5 data set.");
+  s.section("preprocess",
+            "Collective preprocessing of a base of knowledge into one parallel HDF5 data set.");
   s.key(keyEnum("preprocess.input", "synth", {"synth", "acquire", "directory"},
                 "Which base of knowledge: the synth or acquire stage's, or bok_dir"));
   s.key(keyString("preprocess.bok_dir", "\"\"",
@@ -192,12 +207,13 @@ void addPreprocess(Schema& s) {
                 "Convert every wavelength to this frame (as_is: no conversion)"));
   s.key(keyBool("preprocess.rest_frame", "false",
                 "Shift to the rest frame by the catalog's (else the file's) redshift when known"));
-  s.key(keyFloat("preprocess.lambda_min", "6300", 100, 1e6, "Lower end of the common grid, Angstrom"));
-  s.key(keyFloat("preprocess.lambda_max", "6700", 100, 1e6, "Upper end of the common grid, Angstrom"));
+  s.key(keyFloat("preprocess.lambda_min", "6300", 100, 1e6,
+                 "Lower end of the common grid, Angstrom"));
+  s.key(keyFloat("preprocess.lambda_max", "6700", 100, 1e6,
+                 "Upper end of the common grid, Angstrom"));
   s.key(keyEnum("preprocess.grid", "linear", {"linear", "log"},
                 "Grid spacing: linear in Angstrom or logarithmic (constant velocity step)"));
-  s.key(keyInt("preprocess.points", "800", 0, 1e6,
-               "Number of grid points (0: use step instead)"));
+  s.key(keyInt("preprocess.points", "800", 0, 1e6, "Number of grid points (0: use step instead)"));
   s.key(keyFloat("preprocess.step", "0", 0, 1e4,
                  "Grid step when points is 0: Angstrom (linear) or dex (log)"));
   s.key(keyEnum("preprocess.resample", "rebin", {"rebin", "interpolate"},
@@ -206,14 +222,18 @@ void addPreprocess(Schema& s) {
                 {"none", "continuum", "running_median", "max", "l2", "zscore", "minmax"},
                 "Normalisation of each spectrum"));
   s.key(keyInt("preprocess.polynomial_order", "3", 0, 20, "continuum: order of the polynomial"));
-  s.key(keyFloat("preprocess.clip_low", "1.5", 0.1, 100, "continuum: reject points this many sigma below"));
-  s.key(keyFloat("preprocess.clip_high", "3", 0.1, 100, "continuum: reject points this many sigma above"));
+  s.key(keyFloat("preprocess.clip_low", "1.5", 0.1, 100,
+                 "continuum: reject points this many sigma below"));
+  s.key(keyFloat("preprocess.clip_high", "3", 0.1, 100,
+                 "continuum: reject points this many sigma above"));
   s.key(keyInt("preprocess.iterations", "5", 1, 100, "continuum: sigma-clipping iterations"));
   s.key(keyInt("preprocess.median_window", "101", 3, 100001, "running_median: window in pixels"));
-  s.key(keyFloat("preprocess.smooth_sigma", "0", 0, 1000, "Gaussian smoothing sigma in pixels (0: none)"));
+  s.key(keyFloat("preprocess.smooth_sigma", "0", 0, 1000,
+                 "Gaussian smoothing sigma in pixels (0: none)"));
   s.key(keyFloat("preprocess.min_coverage", "0.9", 0, 1,
                  "Reject spectra covering less than this fraction of the grid with good pixels"));
-  s.key(keyFloat("preprocess.min_snr", "0", 0, 1e6, "Reject spectra with a lower S/N (0: keep all)"));
+  s.key(
+      keyFloat("preprocess.min_snr", "0", 0, 1e6, "Reject spectra with a lower S/N (0: keep all)"));
   s.key(keyInt("preprocess.round_rows", "4096", 1, 1e8,
                "Spectra per collective write round (all ranks together); bounds memory per rank"));
   s.key(keyInt("preprocess.pca_components", "10", 0, 1000,
@@ -238,7 +258,9 @@ void addDatasetInput(Schema& s, std::string const& section, std::string const& f
 }
 
 void addSom(Schema& s) {
-  s.section("som", "Distributed self-organising map of the preprocessed data set: map, U-matrix, outliers.");
+  s.section(
+      "som",
+      "Distributed self-organising map of the preprocessed data set: map, U-matrix, outliers.");
   addDatasetInput(s, "som", "What each spectrum is on the map");
   s.key(keyInt("som.rows", "20", 1, 10000, "Map rows (nodes along y)"));
   s.key(keyInt("som.cols", "20", 1, 10000, "Map columns (nodes along x)"));
@@ -248,19 +270,23 @@ void addSom(Schema& s) {
                 "toroidal: the map wraps at its edges (hexagonal needs an even number of rows)"));
   s.key(keyEnum("som.method", "batch", {"batch", "online"},
                 "batch: distributed epochs; online: row-by-row updates, small data on 1 rank"));
-  s.key(keyEnum("som.neighbourhood", "gaussian", {"gaussian", "bubble", "cut_gaussian", "mexican_hat"},
+  s.key(keyEnum("som.neighbourhood", "gaussian",
+                {"gaussian", "bubble", "cut_gaussian", "mexican_hat"},
                 "Neighbourhood function of the map distance"));
   s.key(keyEnum("som.cooling", "linear", {"linear", "exponential"},
                 "How radius (and online scale) go from their start to their end value"));
-  s.key(keyFloat("som.radius0", "0", 0, 1e6,
-                 "Neighbourhood radius of the first epoch in node spacings (0: half the longer side)"));
+  s.key(keyFloat(
+      "som.radius0", "0", 0, 1e6,
+      "Neighbourhood radius of the first epoch in node spacings (0: half the longer side)"));
   s.key(keyFloat("som.radiusN", "1", 0, 1e6, "Neighbourhood radius of the last epoch"));
   s.key(keyFloat("som.scale0", "0.1", 0, 1, "online: learning rate of the first epoch"));
   s.key(keyFloat("som.scaleN", "0.01", 0, 1, "online: learning rate of the last epoch"));
   s.key(keyInt("som.epochs", "10", 1, 100000, "Training epochs"));
   s.key(keyEnum("som.init", "random", {"random", "pca"},
-                "Initial codebook: random within the data range, or along the first two principal components"));
-  s.key(keyInt("som.seed", "1", 0, 9.2e18, "Seed of the random initialisation (and online row order)"));
+                "Initial codebook: random within the data range, or along the first two principal "
+                "components"));
+  s.key(keyInt("som.seed", "1", 0, 9.2e18,
+               "Seed of the random initialisation (and online row order)"));
   s.key(keyInt("som.checkpoint_every", "1", 0, 100000,
                "Write checkpoint.h5 every this many epochs, for --resume (0: never)"));
   s.key(keyInt("som.outlier_list", "1000", 0, 1e7, "Length of the ranked outlier list"));
@@ -268,11 +294,16 @@ void addSom(Schema& s) {
                "Log-spaced histogram bins of BMU distances per node (outlier medians)"));
   s.key(keyInt("som.outlier_min_node_rows", "8", 1, 1e6,
                "Rows a node needs for its own median distance to scale its rows' outlier scores"));
-  s.key(keyInt("som.outlier_neighbours", "19", 0, 1e6,
-               "Nearest nodes whose differences span the map's local surface for the outlier score"));
+  s.key(
+      keyInt("som.outlier_neighbours", "19", 0, 1e6,
+             "Nearest nodes whose differences span the map's local surface for the outlier score"));
+  s.key(keyFloat("som.outlier_mass", "0.01", 0, 1,
+                 "Rows, as a fraction of all, in the neighbourhood of the density factor: smaller "
+                 "groups of alike spectra can stand out (at least 1 row)"));
   s.key(keyFloat("som.sparse_fraction", "0.1", 0, 1,
                  "Nodes hit by fewer rows than this fraction of the mean are sparse"));
-  s.key(keyBool("som.somoclu_files", "true", "Also write somoclu's som.wts, som.bm and som.umx text files"));
+  s.key(keyBool("som.somoclu_files", "true",
+                "Also write somoclu's som.wts, som.bm and som.umx text files"));
 }
 
 void addForest(Schema& s) {
@@ -283,13 +314,16 @@ void addForest(Schema& s) {
                   "Features tried per split: sqrt, log2, all, a fraction in (0, 1) or a count"));
   s.key(keyInt("forest.max_depth", "0", 0, 1000, "Deepest level of a tree (0: unlimited)"));
   s.key(keyInt("forest.min_samples_leaf", "1", 1, 1e9, "Fewest (bootstrap) samples in a leaf"));
-  s.key(keyInt("forest.min_samples_split", "2", 2, 1e9, "Fewest (bootstrap) samples a node needs to split"));
+  s.key(keyInt("forest.min_samples_split", "2", 2, 1e9,
+               "Fewest (bootstrap) samples a node needs to split"));
   s.key(keyEnum("forest.criterion", "gini", {"gini", "entropy"}, "Impurity of a split"));
   s.key(keyEnum("forest.class_weight", "none", {"none", "balanced"},
                 "balanced: weigh classes inversely to their frequency"));
-  s.key(keyBool("forest.bootstrap", "true", "Poisson bootstrap weights per tree (off: every row once)"));
+  s.key(keyBool("forest.bootstrap", "true",
+                "Poisson bootstrap weights per tree (off: every row once)"));
   s.key(keyFloat("forest.sample_fraction", "1", 0.001, 4, "Mean bootstrap weight of a row"));
-  s.key(keyInt("forest.bins", "256", 2, 256, "Quantile bins per feature (computed over all ranks)"));
+  s.key(
+      keyInt("forest.bins", "256", 2, 256, "Quantile bins per feature (computed over all ranks)"));
   s.key(keyInt("forest.seed", "1", 0, 9.2e18, "Seed of bootstrap, feature draws and folds"));
   s.key(keyInt("forest.folds", "5", 0, 100, "Stratified cross-validation folds (0: none)"));
   s.key(keyBool("forest.permutation_importance", "true",
@@ -300,7 +334,8 @@ void addPredict(Schema& s) {
   s.section("predict", "Apply a trained forest to a data set and rank candidates of one class.");
   s.key(keyEnum("predict.input", "preprocess", {"preprocess", "file"},
                 "The data set to classify: the preprocess stage's, or dataset_file"));
-  s.key(keyString("predict.dataset_file", "\"\"", "input: file - path of a vocloud dataset.h5 on the model's grid"));
+  s.key(keyString("predict.dataset_file", "\"\"",
+                  "input: file - path of a vocloud dataset.h5 on the model's grid"));
   s.key(keyString("predict.model_file", "\"\"", "A forest.h5 (empty: the forest stage's)"));
   s.key(keyString("predict.class", "\"\"", "The class whose new members are sought (required)"));
   s.key(keyEnum("predict.rows", "all", {"all", "unlabelled"}, "Which rows are candidates"));

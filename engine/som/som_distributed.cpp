@@ -33,6 +33,21 @@ PcaBasis distributedPcaBasis(comm::Comm const& comm, float const* rows, std::siz
   return pcaBasisFromScatter(mean, scatter, total);
 }
 
+/// One histogram of non-negative values of all rows (zeros and log bins over the global
+/// range). Collective over comm.
+DistanceHistogram globalHistogram(comm::Comm const& comm, std::vector<float> const& values,
+                                  int bins) {
+  std::vector<float> squares(values.size());
+  for (std::size_t i = 0; i < values.size(); ++i) squares[i] = values[i] * values[i];
+  DistanceRange range = localDistanceRange(squares);
+  range.minPositive = comm.allreduce(range.minPositive, comm::Op::Min);
+  range.max = comm.allreduce(range.max, comm::Op::Max);
+  DistanceHistogram histogram =
+      localDistanceHistogram(1, std::vector<int>(values.size(), 0), squares, range, bins);
+  comm.allreduce(histogram.counts, comm::Op::Sum);
+  return histogram;
+}
+
 }  // namespace
 
 TrainingState startTraining(SomConfig const& config, comm::Comm const& comm, float const* rows,
@@ -143,21 +158,20 @@ MapEvaluation evaluateMap(Codebook const& codebook, comm::Comm const& comm, floa
   out.globalMedian = medians.back();
   out.distanceScore = outlierScores(out.bmu, dist2, medians, out.hits, range, options.minNodeRows);
 
-  // The residual from the map's local surface and its median (a one-node histogram of its
-  // squares); the outlier score is the residual over that median.
+  // Two views of how badly a row fits: its residual from the map's local surface and its
+  // density factor against the hit nodes. Each becomes the fraction of all rows it exceeds.
   out.residual = manifoldResiduals(codebook, rows, n, out.bmu, options.neighbours);
-  std::vector<float> residual2(n);
-  for (std::size_t i = 0; i < n; ++i) residual2[i] = out.residual[i] * out.residual[i];
-  DistanceRange residualRange = localDistanceRange(residual2);
-  residualRange.minPositive = comm.allreduce(residualRange.minPositive, comm::Op::Min);
-  residualRange.max = comm.allreduce(residualRange.max, comm::Op::Max);
-  DistanceHistogram residualHistogram =
-      localDistanceHistogram(1, std::vector<int>(n, 0), residual2, residualRange, options.bins);
-  comm.allreduce(residualHistogram.counts, comm::Op::Sum);
+  out.density = densityModel(codebook, out.hits, out.nodeMedian, options.mass * out.rows);
+  out.densityFactor = densityFactors(codebook, out.density, rows, n);
+  DistanceHistogram const residualHistogram = globalHistogram(comm, out.residual, options.bins);
+  DistanceHistogram const densityHistogram = globalHistogram(comm, out.densityFactor, options.bins);
   out.residualMedian = histogramMedians(residualHistogram).back();
-  double const scale = out.residualMedian > 0. ? 1. / out.residualMedian : 0.;
+  out.densityMedian = histogramMedians(densityHistogram).back();
   out.score.resize(n);
-  for (std::size_t i = 0; i < n; ++i) out.score[i] = static_cast<float>(out.residual[i] * scale);
+  for (std::size_t i = 0; i < n; ++i)
+    out.score[i] =
+        static_cast<float>(std::max(histogramFraction(residualHistogram, 0, out.residual[i]),
+                                    histogramFraction(densityHistogram, 0, out.densityFactor[i])));
   out.sparseNode = sparseNodes(out.hits, options.sparseFraction);
   out.inSparseNode.resize(n);
   for (std::size_t i = 0; i < n; ++i) out.inSparseNode[i] = out.sparseNode[out.bmu[i]];

@@ -12,6 +12,7 @@
 #include "comm/comm.hpp"
 #include "comm/ranking.hpp"
 #include "som/batch_som.hpp"
+#include "som/som_density.hpp"
 #include "som/som_outliers.hpp"
 
 #include <cstdint>
@@ -60,14 +61,17 @@ struct MapEvaluation {
   std::vector<float> distance;       ///< local rows: |x - w_bmu|
   std::vector<float> distanceScore;  ///< local rows: distance / node median (som_outliers.hpp)
   std::vector<float> residual;       ///< local rows: manifold residual (som_outliers.hpp)
-  std::vector<float> score;          ///< local rows: residual / its median over all rows
+  std::vector<float> densityFactor;  ///< local rows: LOF against the map (som_density.hpp)
+  std::vector<float> score;  ///< local rows: max of the residual's and the factor's percentile
   std::vector<std::uint8_t> inSparseNode;  ///< local rows
   std::vector<double> hits;                ///< per node, all rows
   std::vector<double> nodeMedian;          ///< per node: median distance of its rows (NaN: none)
   std::vector<std::uint8_t> sparseNode;    ///< per node
   std::vector<double> uMatrix;             ///< per node
+  DensityModel density;                    ///< per node: hits, spreads, reach radii, densities
   double globalMedian = 0.;                ///< median distance of all rows
   double residualMedian = 0.;              ///< median manifold residual of all rows
+  double densityMedian = 0.;               ///< median density factor of all rows
   double quantisationError = 0.;           ///< mean distance of all rows
   double topographicError = 0.;            ///< fraction of all rows
   double rows = 0.;                        ///< all rows
@@ -75,7 +79,11 @@ struct MapEvaluation {
 
 /// BMUs of the local rows, then quantisation and topographic errors, hits, U-matrix and
 /// outlier scores of all rows. The distance scores equal outliersSerial's on the whole data
-/// set; every reduction is of counts or of per-dimension sums.
+/// set; every reduction is of counts or of per-dimension sums. The outlier score of a row is
+/// the larger of two fractions of all rows: those with a manifold residual at most its own
+/// and those with a density factor at most its own (from histograms that add over ranks),
+/// so a row extreme in either measure ranks high, and the score is the same for any number
+/// of ranks.
 /// Collective over comm.
 MapEvaluation evaluateMap(Codebook const& codebook, comm::Comm const& comm, float const* rows,
                           std::size_t n, std::size_t dims, OutlierOptions const& options);

@@ -87,6 +87,30 @@ std::vector<double> histogramMedians(DistanceHistogram const& histogram) {
   return out;
 }
 
+double histogramFraction(DistanceHistogram const& histogram, int row, double d) {
+  if (row < 0 || row > histogram.nodes)
+    throw Error("som: histogram row " + std::to_string(row) + " outside 0.." +
+                std::to_string(histogram.nodes));
+  std::size_t const stride = static_cast<std::size_t>(histogram.bins) + 1;
+  double const* counts = histogram.counts.data() + static_cast<std::size_t>(row) * stride;
+  double total = 0.;
+  for (std::size_t b = 0; b < stride; ++b) total += counts[b];
+  if (total <= 0.) return std::numeric_limits<double>::quiet_NaN();
+  if (!(d > 0.)) return counts[0] / total;
+  DistanceRange const& range = histogram.range;
+  if (d >= range.max) return 1.;
+  if (d < range.minPositive) return counts[0] / total;
+  int const bin = logBin(d, range, histogram.bins);
+  double below = 0.;
+  for (int b = 0; b < bin; ++b) below += counts[b];
+  double const logLo = std::log(range.minPositive);
+  double const width =
+      range.max > range.minPositive ? (std::log(range.max) - logLo) / histogram.bins : 0.;
+  double const inside =
+      width > 0. ? std::clamp((std::log(d) - logLo) / width - (bin - 1), 0., 1.) : 1.;
+  return (below + inside * counts[bin]) / total;
+}
+
 std::vector<double> histogramHits(DistanceHistogram const& histogram) {
   std::size_t const stride = static_cast<std::size_t>(histogram.bins) + 1;
   std::vector<double> hits(histogram.nodes, 0.);

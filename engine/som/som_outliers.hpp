@@ -38,6 +38,7 @@ struct OutlierOptions {
   int minNodeRows = 8;          ///< rows a node needs for its own median to be used
   double sparseFraction = 0.1;  ///< sparse: hits < sparseFraction * mean hits per node
   int neighbours = 19;          ///< nearest nodes spanning the patch of the manifold residual
+  double mass = 0.01;           ///< density factor's neighbourhood mass, fraction of all rows
 };
 
 /// Smallest positive and largest BMU distance (not squared). Distributed: MIN of minPositive,
@@ -69,6 +70,12 @@ DistanceHistogram localDistanceHistogram(int nodes, std::vector<int> const& bmu,
 /// Median distance of every node and (last entry) of all rows from a histogram summed over
 /// ranks: nodes + 1 values, NaN where there are no rows.
 std::vector<double> histogramMedians(DistanceHistogram const& histogram);
+
+/// Fraction of the rows counted in histogram row `row` (a node, or `nodes` for all rows) whose
+/// distance is at most d: exact zeros and the bins below d's bin count fully, d's own bin in
+/// proportion to d's log-position inside it. NaN when the row is empty. Throws
+/// vocloud::Error for a row outside [0, nodes].
+double histogramFraction(DistanceHistogram const& histogram, int row, double d);
 
 /// Rows per node (the histogram's row sums): nodes values.
 std::vector<double> histogramHits(DistanceHistogram const& histogram);

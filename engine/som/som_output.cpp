@@ -62,6 +62,7 @@ void writeSomH5(std::string const& path, SomOutput const& output, SomStageConfig
   io::writeRowBlock(file, "/spectra/outlier_score", evaluation.score, first, total);
   io::writeRowBlock(file, "/spectra/distance_score", evaluation.distanceScore, first, total);
   io::writeRowBlock(file, "/spectra/manifold_residual", evaluation.residual, first, total);
+  io::writeRowBlock(file, "/spectra/density_factor", evaluation.densityFactor, first, total);
   io::writeRowBlock(file, "/spectra/in_sparse_node", evaluation.inSparseNode, first, total);
 
   // Per node.
@@ -84,6 +85,8 @@ void writeSomH5(std::string const& path, SomOutput const& output, SomStageConfig
   io::writeWholeDataset(file, "/nodes/umatrix", evaluation.uMatrix);
   io::writeWholeDataset(file, "/nodes/median_distance", evaluation.nodeMedian);
   io::writeWholeDataset(file, "/nodes/sparse", evaluation.sparseNode);
+  io::writeWholeDataset(file, "/nodes/density", evaluation.density.density);
+  io::writeWholeDataset(file, "/nodes/reach_radius", evaluation.density.reachRadius);
 
   // Per class (labels of the data set).
   file.createGroup("/classes");
@@ -137,6 +140,8 @@ void writeSomH5(std::string const& path, SomOutput const& output, SomStageConfig
   file.setAttribute("/", "topographic_error", evaluation.topographicError);
   file.setAttribute("/", "median_distance", evaluation.globalMedian);
   file.setAttribute("/", "median_manifold_residual", evaluation.residualMedian);
+  file.setAttribute("/", "median_density_factor", evaluation.densityMedian);
+  file.setAttribute("/", "density_mass_rows", evaluation.density.mass);
   file.setAttribute("/", "fixed_point_exponent", static_cast<double>(output.exponent));
   file.close();
 }

@@ -39,6 +39,7 @@ SomStageConfig somStageConfigFrom(config::Config const& config) {
   out.outliers.minNodeRows = static_cast<int>(integer("outlier_min_node_rows"));
   out.outliers.sparseFraction = num("sparse_fraction");
   out.outliers.neighbours = static_cast<int>(integer("outlier_neighbours"));
+  out.outliers.mass = num("outlier_mass");
   try {
     validateSomConfig(out.map);
   } catch (Error const& e) {

@@ -2,7 +2,8 @@
 # The som stage end to end on a synthetic base of knowledge: the same codebook and BMUs
 # (bitwise) for 1, 2 and 4 ranks; somoclu's .wts/.bm/.umx hold what som.h5 holds; the
 # classes occupy separate regions of the map; injected outliers lead the outlier ranking;
-# a training killed after a checkpoint continues with --resume to the uninterrupted map.
+# a second seed's outliers too; a training killed after a checkpoint continues with --resume
+# to the uninterrupted map.
 source "$(dirname "$0")/lib.sh"
 cd "$SCRATCH"
 cat > som.yaml <<'YAML'
@@ -27,11 +28,11 @@ ref = h5py.File("out1/som/som/som.h5", "r")
 for n in (2, 4):
     other = h5py.File(f"out{n}/som/som/som.h5", "r")
     for name in ["/codebook", "/spectra/bmu", "/spectra/second_bmu", "/spectra/distance",
-                 "/nodes/hits", "/classes/hits", "/spectra/distance_score"]:
+                 "/nodes/hits", "/classes/hits", "/spectra/distance_score",
+                 "/spectra/manifold_residual", "/spectra/density_factor", "/nodes/density",
+                 "/spectra/outlier_score", "/outliers/row"]:
         assert ref[name][()].tobytes() == other[name][()].tobytes(), (n, name)
-    # Residual scores sum doubles over ranks: equal to rounding.
-    assert np.allclose(ref["/spectra/outlier_score"][()], other["/spectra/outlier_score"][()], rtol=1e-5)
-print("1, 2 and 4 ranks: bitwise the same codebook, BMUs, distances and hits")
+print("1, 2 and 4 ranks: bitwise the same codebook, BMUs, distances, hits and outlier scores")
 
 # somoclu's text files hold the same map.
 W = ref["/codebook"][()]; rows, cols = int(ref.attrs["rows"]), int(ref.attrs["cols"])
@@ -53,6 +54,39 @@ D2 = (X**2).sum(1)[:, None] - 2 * X @ W.T.astype(np.float64) + (W.astype(np.floa
 agree = (D2.argmin(1) == bmu).mean()
 assert agree > 0.999, agree
 assert (np.bincount(bmu, minlength=rows * cols) == ref["/nodes/hits"][()]).all()
+
+# The density factor recomputed here from its definition (docs/som.md): a hits-weighted
+# local outlier factor over the codebook, node k standing for its rows spread by its median
+# distance s_k around w_k.
+hits = ref["/nodes/hits"][()]; s2 = np.nan_to_num(ref["/nodes/median_distance"][()]) ** 2
+mass = ref.attrs["density_mass_rows"]
+assert mass == 0.01 * len(X), mass
+P = np.where(hits > 0)[0]; Wd = W.astype(np.float64)[P]; h = hits[P]
+def neighbourhoods(points):
+    d = np.sqrt(np.maximum((points**2).sum(1)[:, None] - 2 * points @ Wd.T + (Wd**2).sum(1)[None, :], 0) + s2[P][None, :])
+    order = np.argsort(d, 1, kind="stable")
+    count = ((np.cumsum(h[order], 1) < mass).sum(1) + 1)
+    return d, order, count
+def lrd(d, order, count, reach):
+    out = np.empty(len(d))
+    for i in range(len(d)):
+        nb = order[i, :count[i]]
+        out[i] = h[nb].sum() / (h[nb] * np.maximum(d[i, nb], reach[nb])).sum()
+    return out
+dW, oW, cW = neighbourhoods(Wd)
+reachW = dW[np.arange(len(P)), oW[np.arange(len(P)), cW - 1]]
+lrdW = lrd(dW, oW, cW, reachW)
+dX, oX, cX = neighbourhoods(X)
+lrdX = lrd(dX, oX, cX, reachW)
+lof = np.array([(h[oX[i, :cX[i]]] * lrdW[oX[i, :cX[i]]]).sum() / h[oX[i, :cX[i]]].sum() for i in range(len(X))]) / lrdX
+assert np.allclose(ref["/spectra/density_factor"][()], lof, rtol=1e-4), np.abs(ref["/spectra/density_factor"][()] / lof - 1).max()
+# The outlier score is the larger of the two fractions of rows at or below the row's value.
+def fraction(v):
+    return np.searchsorted(np.sort(v), v, side="right") / len(v)
+combined = np.maximum(fraction(ref["/spectra/manifold_residual"][()]),
+                      fraction(ref["/spectra/density_factor"][()]))
+assert np.abs(ref["/spectra/outlier_score"][()] - combined).max() < 0.01
+print("density factors and outlier scores as recomputed from their definitions")
 
 # The classes occupy separate regions: nodes are nearly pure.
 hits = ref["/classes/hits"][()]
@@ -88,6 +122,26 @@ ids = ref["/outliers/id"][()].astype(str)
 assert (ids == d["/meta/id"][()].astype(str)[lst]).all()
 csv = np.genfromtxt("out1/som/som/outliers.csv", delimiter=",", names=True, dtype=None, encoding=None)
 assert (csv["row"] == lst).all()
+PYEOF
+
+# A second, independently seeded base of knowledge: the criterion holds there too (its
+# featureless spectra capture a node of their own, which only the density factor exposes).
+mpi 2 run som.yaml --set output=outS --set synth.seed=11 >/dev/null 2>logS.txt
+$PY - <<'PYEOF'
+import h5py, numpy as np
+ref = h5py.File("outS/som/som/som.h5", "r"); d = h5py.File("outS/som/preprocess/dataset.h5", "r")
+kind = d["/meta/outlier_kind"][()].astype(str); out = kind != ""
+def found(name, rows):
+    score = ref["/spectra/" + name][()]
+    top = np.argsort(-score, kind="stable")[: int(0.02 * len(score))]
+    return np.isin(rows, top).mean()
+overall = found("outlier_score", np.where(out)[0])
+flat = found("outlier_score", np.where(kind == "flat")[0])
+residual_only = found("manifold_residual", np.where(out)[0])
+print(f"seed 11: {out.sum()} injected; in the top 2%: {overall:.0%} of all, {flat:.0%} of the "
+      f"featureless ones (manifold residual alone: {residual_only:.0%} of all)")
+assert overall >= 0.8, overall
+assert flat >= 0.8, flat
 PYEOF
 
 # Killed after a checkpoint, then --resume: the same map as the uninterrupted run.

@@ -195,14 +195,22 @@ BOOST_AUTO_TEST_CASE(evaluation_equals_the_one_process_evaluation) {
   OutlierReport const serialOutliers = outliersSerial(codebook.nodes(), bmu, dist2, options);
   BOOST_TEST(one.distanceScore == serialOutliers.score, boost::test_tools::per_element());
 
-  // The distributed evaluation: counts exactly, sums of doubles to rounding.
+  // The density factors against the exact reference of the serial model.
+  DensityModel const model =
+      densityModel(codebook, one.hits, one.nodeMedian, options.mass * static_cast<double>(n));
+  BOOST_TEST(one.densityFactor == densityFactorsReference(codebook, model, all.data(), n),
+             boost::test_tools::per_element());
+
+  // The distributed evaluation: per-row values and histogram fractions exactly, sums of
+  // doubles to rounding.
   for (std::size_t i = 0; i < block.count; ++i) {
     BOOST_TEST(many.bmu[i] == one.bmu[block.first + i]);
     BOOST_TEST(many.distanceScore[i] == one.distanceScore[block.first + i]);
-    BOOST_TEST(many.residual[i] == one.residual[block.first + i],
-               boost::test_tools::tolerance(1e-5f));
-    BOOST_TEST(many.score[i] == one.score[block.first + i], boost::test_tools::tolerance(1e-5f));
+    BOOST_TEST(many.residual[i] == one.residual[block.first + i]);
+    BOOST_TEST(many.densityFactor[i] == one.densityFactor[block.first + i]);
+    BOOST_TEST(many.score[i] == one.score[block.first + i]);
   }
+  BOOST_TEST(many.density.density == one.density.density, boost::test_tools::per_element());
   BOOST_TEST(many.hits == one.hits, boost::test_tools::per_element());
   BOOST_TEST(many.sparseNode == one.sparseNode, boost::test_tools::per_element());
   BOOST_TEST(many.topographicError == one.topographicError);
