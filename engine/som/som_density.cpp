@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <numeric>
 #include <string>
 #include <utility>
 
@@ -32,30 +33,58 @@ struct MassSearch {
   std::vector<double> const* hits = nullptr;
   std::vector<double> const* spread2 = nullptr;
   double mass = 1.;
+  std::size_t guess = 1;  ///< nodes sorted first when looking for the mass (keepMassPrefix)
 };
 
+/// Squared distance in double precision, summed in a fixed order that depends on nothing but
+/// dims: four interleaved partial sums (dimension d goes to sum d % 4), then
+/// (s0 + s1) + (s2 + s3). Independent sums do not wait on each other's latency; any fixed
+/// order is as reproducible as index order, and double rounding stays far inside the
+/// GEMM filter's bound.
 double exactDistance2(float const* x, float const* w, std::size_t dims) {
-  double sum = 0.;
-  for (std::size_t d = 0; d < dims; ++d) {
+  double lane[4] = {0., 0., 0., 0.};
+  std::size_t d = 0;
+  for (; d + 4 <= dims; d += 4)
+    for (std::size_t l = 0; l < 4; ++l) {
+      double const diff = static_cast<double>(x[d + l]) - static_cast<double>(w[d + l]);
+      lane[l] += diff * diff;
+    }
+  for (std::size_t l = 0; d < dims; ++d, ++l) {
     double const diff = static_cast<double>(x[d]) - static_cast<double>(w[d]);
-    sum += diff * diff;
+    lane[l] += diff * diff;
   }
-  return sum;
+  return (lane[0] + lane[1]) + (lane[2] + lane[3]);
 }
 
-/// Sorts the candidates and keeps the shortest prefix whose hits reach the mass.
-void keepMassPrefix(std::vector<Neighbour>& candidates, MassSearch const& search) {
-  std::sort(candidates.begin(), candidates.end());
+/// Keeps the shortest prefix of the sorted candidates whose hits reach the mass (all of them
+/// when they do not). Returns whether the mass was reached.
+bool cutAtMass(std::vector<Neighbour>& candidates, MassSearch const& search) {
   double cumulative = 0.;
-  std::size_t keep = candidates.size();
   for (std::size_t t = 0; t < candidates.size(); ++t) {
     cumulative += (*search.hits)[candidates[t].second];
     if (cumulative >= search.mass) {
-      keep = t + 1;
-      break;
+      candidates.resize(t + 1);
+      return true;
     }
   }
-  candidates.resize(keep);
+  return false;
+}
+
+/// Sorts the candidates and keeps the shortest prefix whose hits reach the mass. The prefix
+/// is usually short: the nearest `guess` are sorted first, the rest only when they fall short.
+void keepMassPrefix(std::vector<Neighbour>& candidates, MassSearch const& search) {
+  std::size_t const guess = std::min(candidates.size(), search.guess);
+  std::vector<Neighbour> copy;
+  if (guess < candidates.size()) {
+    copy = candidates;
+    std::partial_sort(candidates.begin(), candidates.begin() + static_cast<std::ptrdiff_t>(guess),
+                      candidates.end());
+    candidates.resize(guess);
+    if (cutAtMass(candidates, search)) return;
+    candidates = std::move(copy);
+  }
+  std::sort(candidates.begin(), candidates.end());
+  cutAtMass(candidates, search);
 }
 
 /// The mass neighbourhood of every row from every populated node's exact distance.
@@ -121,16 +150,29 @@ void forEachNeighbourhood(Codebook const& codebook, MassSearch const& search, fl
             double const spread2 = (*search.spread2)[k];
             return std::make_pair(std::max(0., approx - error) + spread2, approx + error + spread2);
           };
+          auto const exact = [&](int k) {
+            return exactDistance2(rows + i * dims, codebook.node(k), dims) + (*search.spread2)[k];
+          };
+          // The nodes that surely hold the mass (by upper bounds), then their exact
+          // distances: the mass radius among them bounds the true one from above.
           upper.clear();
           for (int const k : search.populated) upper.emplace_back(bounds(k).second, k);
           keepMassPrefix(upper, search);
-          double const radius2 = upper.back().first;
           candidates.clear();
-          for (int const k : search.populated)
-            if (bounds(k).first <= radius2)
-              candidates.emplace_back(
-                  exactDistance2(rows + i * dims, codebook.node(k), dims) + (*search.spread2)[k],
-                  k);
+          for (auto const& [bound, k] : upper) candidates.emplace_back(exact(k), k);
+          std::sort(upper.begin(), upper.end(),
+                    [](Neighbour const& a, Neighbour const& b) { return a.second < b.second; });
+          std::sort(candidates.begin(), candidates.end());
+          cutAtMass(candidates, search);
+          double const radius2 = candidates.back().first;
+          // Every other node whose lower bound is within that radius may come before.
+          for (int const k : search.populated) {
+            if (bounds(k).first > radius2) continue;
+            bool const done = std::binary_search(
+                upper.begin(), upper.end(), Neighbour{0., k},
+                [](Neighbour const& a, Neighbour const& b) { return a.second < b.second; });
+            if (!done) candidates.emplace_back(exact(k), k);
+          }
           keepMassPrefix(candidates, search);
           visit(i, candidates);
         }
@@ -175,6 +217,10 @@ MassSearch massSearch(DensityModel const& model) {
   search.hits = &model.hits;
   search.spread2 = &model.spread2;
   search.mass = model.mass;
+  // Enough nodes for the mass at the mean hits per node, with room for sparser ones.
+  double const total = std::accumulate(model.hits.begin(), model.hits.end(), 0.);
+  double const meanHits = search.populated.empty() ? 1. : total / search.populated.size();
+  search.guess = static_cast<std::size_t>(std::ceil(2. * model.mass / meanHits)) + 8;
   return search;
 }
 

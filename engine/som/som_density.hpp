@@ -22,10 +22,10 @@
 // small group far from the rest scores well above 1 once m exceeds the group's size. Nodes
 // without hits take no part.
 //
-// Distances are exactly-ordered double sums over dims (as the BMU search's), found with the
-// BMU kernel's GEMM form and its rigorous error bound as a filter, so each row's factor
-// depends only on the row, the codebook, the hits and the spreads: the same for any number
-// of ranks, and equal to densityFactorsReference bitwise.
+// Distances are double sums over dims in a fixed order, found with the BMU kernel's GEMM
+// form and its rigorous error bound as a filter, so each row's factor depends only on the
+// row, the codebook, the hits and the spreads: the same for any number of ranks, and equal
+// to densityFactorsReference bitwise.
 #include "som/batch_som.hpp"
 
 #include <cstddef>
@@ -54,7 +54,7 @@ DensityModel densityModel(Codebook const& codebook, std::vector<double> const& h
 std::vector<float> densityFactors(Codebook const& codebook, DensityModel const& model,
                                   float const* rows, std::size_t n);
 
-/// The same from every node's exactly-ordered distance, without the filter: the plain host
+/// The same from every node's exact distance, without the filter: the plain host
 /// reference the tests compare densityFactors with.
 std::vector<float> densityFactorsReference(Codebook const& codebook, DensityModel const& model,
                                            float const* rows, std::size_t n);
