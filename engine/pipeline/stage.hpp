@@ -37,9 +37,9 @@ struct StageDef {
   /// directory, or its previous output) and is expected to skip work already done.
   bool resumable = false;
   /// When set, the upstream stages depend on the configuration (and replace `inputs`).
-  std::function<std::vector<std::string>(config::Config const&)> inputsFor;
+  std::function<std::vector<std::string>(config::Config const&)> inputsFor = {};
   /// When set, more text for the fingerprint (e.g. a hash of an input outside the pipeline).
-  std::function<std::string(config::Config const&)> extraFingerprint;
+  std::function<std::string(config::Config const&)> extraFingerprint = {};
 };
 
 /// Every stage this build knows, in pipeline order.

@@ -231,6 +231,23 @@ void checkModel(Codebook const& codebook, DensityModel const& model) {
     throw Error("som: the density model does not have one entry per node of the map");
 }
 
+/// The density factors of n rows, from the filtered search or the exact one.
+std::vector<float> factorsOfRows(Codebook const& codebook, DensityModel const& model,
+                                 float const* rows, std::size_t n, bool filtered) {
+  checkModel(codebook, model);
+  std::vector<float> out(n, 1.f);
+  double const floor = reachFloor(model);
+  auto const visit = [&](std::size_t i, std::vector<Neighbour> const& neighbours) {
+    out[i] = densityFactor(neighbours, model, floor);
+  };
+  if (filtered) {
+    forEachNeighbourhood(codebook, massSearch(model), rows, n, visit);
+  } else {
+    forEachNeighbourhoodExact(codebook, massSearch(model), rows, n, visit);
+  }
+  return out;
+}
+
 }  // namespace
 
 DensityModel densityModel(Codebook const& codebook, std::vector<double> const& hits,
@@ -276,26 +293,12 @@ DensityModel densityModel(Codebook const& codebook, std::vector<double> const& h
 
 std::vector<float> densityFactors(Codebook const& codebook, DensityModel const& model,
                                   float const* rows, std::size_t n) {
-  checkModel(codebook, model);
-  std::vector<float> out(n, 1.f);
-  double const floor = reachFloor(model);
-  forEachNeighbourhood(codebook, massSearch(model), rows, n,
-                       [&](std::size_t i, std::vector<Neighbour> const& neighbours) {
-                         out[i] = densityFactor(neighbours, model, floor);
-                       });
-  return out;
+  return factorsOfRows(codebook, model, rows, n, true);
 }
 
 std::vector<float> densityFactorsReference(Codebook const& codebook, DensityModel const& model,
                                            float const* rows, std::size_t n) {
-  checkModel(codebook, model);
-  std::vector<float> out(n, 1.f);
-  double const floor = reachFloor(model);
-  forEachNeighbourhoodExact(codebook, massSearch(model), rows, n,
-                            [&](std::size_t i, std::vector<Neighbour> const& neighbours) {
-                              out[i] = densityFactor(neighbours, model, floor);
-                            });
-  return out;
+  return factorsOfRows(codebook, model, rows, n, false);
 }
 
 }  // namespace vocloud::som
