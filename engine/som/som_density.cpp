@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <numeric>
 #include <string>
 #include <utility>
@@ -56,11 +57,11 @@ double exactDistance2(float const* x, float const* w, std::size_t dims) {
   return (lane[0] + lane[1]) + (lane[2] + lane[3]);
 }
 
-/// Keeps the shortest prefix of the sorted candidates whose hits reach the mass (all of them
-/// when they do not). Returns whether the mass was reached.
-bool cutAtMass(std::vector<Neighbour>& candidates, MassSearch const& search) {
+/// When the first `limit` candidates (sorted) reach the mass, keeps the shortest prefix that
+/// does and returns true.
+bool cutAtMass(std::vector<Neighbour>& candidates, MassSearch const& search, std::size_t limit) {
   double cumulative = 0.;
-  for (std::size_t t = 0; t < candidates.size(); ++t) {
+  for (std::size_t t = 0; t < limit; ++t) {
     cumulative += (*search.hits)[candidates[t].second];
     if (cumulative >= search.mass) {
       candidates.resize(t + 1);
@@ -70,21 +71,16 @@ bool cutAtMass(std::vector<Neighbour>& candidates, MassSearch const& search) {
   return false;
 }
 
-/// Sorts the candidates and keeps the shortest prefix whose hits reach the mass. The prefix
-/// is usually short: the nearest `guess` are sorted first, the rest only when they fall short.
+/// Sorts the candidates and keeps the shortest prefix whose hits reach the mass (all of them
+/// when they do not). The prefix is usually short: the nearest `guess` are sorted first, the
+/// rest only when those fall short.
 void keepMassPrefix(std::vector<Neighbour>& candidates, MassSearch const& search) {
   std::size_t const guess = std::min(candidates.size(), search.guess);
-  std::vector<Neighbour> copy;
-  if (guess < candidates.size()) {
-    copy = candidates;
-    std::partial_sort(candidates.begin(), candidates.begin() + static_cast<std::ptrdiff_t>(guess),
-                      candidates.end());
-    candidates.resize(guess);
-    if (cutAtMass(candidates, search)) return;
-    candidates = std::move(copy);
-  }
-  std::sort(candidates.begin(), candidates.end());
-  cutAtMass(candidates, search);
+  auto const middle = candidates.begin() + static_cast<std::ptrdiff_t>(guess);
+  std::partial_sort(candidates.begin(), middle, candidates.end());
+  if (cutAtMass(candidates, search, guess)) return;
+  std::sort(middle, candidates.end());
+  cutAtMass(candidates, search, candidates.size());
 }
 
 /// The mass neighbourhood of every row from every populated node's exact distance.
@@ -139,6 +135,7 @@ void forEachNeighbourhood(Codebook const& codebook, MassSearch const& search, fl
         MatrixF s(count, nodes);
         s.noalias() = xc * wc.transpose();
         std::vector<Neighbour> upper, candidates;
+        std::vector<std::uint8_t> measured(static_cast<std::size_t>(nodes), 0);
         for (Eigen::Index r = 0; r < count; ++r) {
           std::size_t const i = first + static_cast<std::size_t>(r);
           double const x2 = xNorm2[static_cast<std::size_t>(r)];
@@ -159,20 +156,17 @@ void forEachNeighbourhood(Codebook const& codebook, MassSearch const& search, fl
           for (int const k : search.populated) upper.emplace_back(bounds(k).second, k);
           keepMassPrefix(upper, search);
           candidates.clear();
-          for (auto const& [bound, k] : upper) candidates.emplace_back(exact(k), k);
-          std::sort(upper.begin(), upper.end(),
-                    [](Neighbour const& a, Neighbour const& b) { return a.second < b.second; });
+          for (auto const& [bound, k] : upper) {
+            candidates.emplace_back(exact(k), k);
+            measured[k] = 1;
+          }
           std::sort(candidates.begin(), candidates.end());
-          cutAtMass(candidates, search);
+          cutAtMass(candidates, search, candidates.size());
           double const radius2 = candidates.back().first;
           // Every other node whose lower bound is within that radius may come before.
-          for (int const k : search.populated) {
-            if (bounds(k).first > radius2) continue;
-            bool const done = std::binary_search(
-                upper.begin(), upper.end(), Neighbour{0., k},
-                [](Neighbour const& a, Neighbour const& b) { return a.second < b.second; });
-            if (!done) candidates.emplace_back(exact(k), k);
-          }
+          for (int const k : search.populated)
+            if (!measured[k] && bounds(k).first <= radius2) candidates.emplace_back(exact(k), k);
+          for (auto const& [bound, k] : upper) measured[k] = 0;
           keepMassPrefix(candidates, search);
           visit(i, candidates);
         }
