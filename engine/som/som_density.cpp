@@ -22,6 +22,9 @@ using Unmanaged = Kokkos::MemoryTraits<Kokkos::Unmanaged>;
 using HostMatrix = Kokkos::View<float const**, Kokkos::LayoutRight, Kokkos::HostSpace, Unmanaged>;
 using MatrixF = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 
+/// Cap of the density factor.
+constexpr double kLargestFactor = 1e18;
+
 /// Rows per GEMM block of the filtered search.
 constexpr std::size_t kBlockRows = 256;
 
@@ -174,11 +177,14 @@ void forEachNeighbourhood(Codebook const& codebook, MassSearch const& search, fl
   space.fence();
 }
 
-/// Floor of the reach distances, so that a map whose rows all coincide gives finite
-/// densities (and factors of 1) instead of 0 / 0.
-double reachFloor(DensityModel const& model) {
+/// Floor of the reach distances, so that a map whose rows all coincide with their nodes
+/// gives finite densities instead of 0 / 0: 1e-9 of the largest reach radius, or of the
+/// codebook's largest coordinate when every radius is 0.
+double reachFloor(Codebook const& codebook, DensityModel const& model) {
   double largest = 0.;
   for (double const r : model.reachRadius) largest = std::max(largest, r);
+  if (largest == 0.)
+    for (float const w : codebook.weights) largest = std::max(largest, std::abs(double(w)));
   return largest > 0. ? 1e-9 * largest : 1e-300;
 }
 
@@ -201,7 +207,9 @@ float densityFactor(std::vector<Neighbour> const& neighbours, DensityModel const
     hits += model.hits[k];
     density += model.hits[k] * model.density[k];
   }
-  return static_cast<float>(density / hits / localDensity(neighbours, model, floor));
+  // Capped, so that the float and its square (the histograms bin squares) stay finite.
+  return static_cast<float>(
+      std::min(density / hits / localDensity(neighbours, model, floor), kLargestFactor));
 }
 
 MassSearch massSearch(DensityModel const& model) {
@@ -223,6 +231,10 @@ void checkModel(Codebook const& codebook, DensityModel const& model) {
   if (model.hits.size() != nodes || model.spread2.size() != nodes ||
       model.reachRadius.size() != nodes || model.density.size() != nodes)
     throw Error("som: the density model does not have one entry per node of the map");
+  double const total = std::accumulate(model.hits.begin(), model.hits.end(), 0.);
+  if (!(total > 0.) || !(model.mass >= 1.) || !(model.mass <= total))
+    throw Error("som: the density model needs a node with hits and a mass within 1 .. " +
+                std::to_string(total) + " rows");
 }
 
 /// The density factors of n rows, from the filtered search or the exact one.
@@ -230,7 +242,7 @@ std::vector<float> factorsOfRows(Codebook const& codebook, DensityModel const& m
                                  float const* rows, std::size_t n, bool filtered) {
   checkModel(codebook, model);
   std::vector<float> out(n, 1.f);
-  double const floor = reachFloor(model);
+  double const floor = reachFloor(codebook, model);
   auto const visit = [&](std::size_t i, std::vector<Neighbour> const& neighbours) {
     out[i] = densityFactor(neighbours, model, floor);
   };
@@ -242,10 +254,9 @@ std::vector<float> factorsOfRows(Codebook const& codebook, DensityModel const& m
   return out;
 }
 
-}  // namespace
-
-DensityModel densityModel(Codebook const& codebook, std::vector<double> const& hits,
-                          std::vector<double> const& nodeMedian, double mass) {
+/// The density model from the filtered search or the exact one.
+DensityModel modelOfNodes(Codebook const& codebook, std::vector<double> const& hits,
+                          std::vector<double> const& nodeMedian, double mass, bool filtered) {
   auto const nodes = static_cast<std::size_t>(codebook.nodes());
   if (hits.size() != nodes || nodeMedian.size() != nodes)
     throw Error("som: the density model needs hits and a median distance for each of the " +
@@ -255,14 +266,17 @@ DensityModel densityModel(Codebook const& codebook, std::vector<double> const& h
   model.spread2.assign(nodes, 0.);
   double total = 0.;
   for (std::size_t k = 0; k < nodes; ++k) {
-    if (!std::isfinite(hits[k]) || hits[k] < 0.)
+    if (!std::isfinite(hits[k]) || hits[k] < 0. || hits[k] != std::floor(hits[k]))
       throw Error("som: node " + std::to_string(k) + " has an invalid hit count");
     total += hits[k];
-    if (hits[k] > 0. && std::isfinite(nodeMedian[k]))
-      model.spread2[k] = nodeMedian[k] * nodeMedian[k];
+    if (hits[k] == 0.) continue;
+    if (!std::isfinite(nodeMedian[k]) || nodeMedian[k] < 0.)
+      throw Error("som: node " + std::to_string(k) + " has hits but no valid median distance");
+    model.spread2[k] = nodeMedian[k] * nodeMedian[k];
   }
   if (!(total > 0.)) throw Error("som: the density model needs a node with hits");
-  model.mass = std::clamp(mass, 1., total);
+  if (!std::isfinite(mass)) throw Error("som: the density model's mass is not finite");
+  model.mass = std::clamp(mass, 1., total);  // total >= 1: whole hits
   model.reachRadius.assign(nodes, 0.);
   model.density.assign(nodes, 0.);
 
@@ -273,16 +287,32 @@ DensityModel densityModel(Codebook const& codebook, std::vector<double> const& h
   for (int const k : search.populated)
     points.insert(points.end(), codebook.node(k), codebook.node(k) + codebook.dims);
   std::vector<std::vector<Neighbour>> neighbourhoods(search.populated.size());
-  forEachNeighbourhood(codebook, search, points.data(), search.populated.size(),
-                       [&](std::size_t p, std::vector<Neighbour> const& neighbours) {
-                         neighbourhoods[p] = neighbours;
-                       });
+  auto const keep = [&](std::size_t p, std::vector<Neighbour> const& neighbours) {
+    neighbourhoods[p] = neighbours;
+  };
+  if (filtered) {
+    forEachNeighbourhood(codebook, search, points.data(), search.populated.size(), keep);
+  } else {
+    forEachNeighbourhoodExact(codebook, search, points.data(), search.populated.size(), keep);
+  }
   for (std::size_t p = 0; p < search.populated.size(); ++p)
     model.reachRadius[search.populated[p]] = std::sqrt(neighbourhoods[p].back().first);
-  double const floor = reachFloor(model);
+  double const floor = reachFloor(codebook, model);
   for (std::size_t p = 0; p < search.populated.size(); ++p)
     model.density[search.populated[p]] = localDensity(neighbourhoods[p], model, floor);
   return model;
+}
+
+}  // namespace
+
+DensityModel densityModel(Codebook const& codebook, std::vector<double> const& hits,
+                          std::vector<double> const& nodeMedian, double mass) {
+  return modelOfNodes(codebook, hits, nodeMedian, mass, true);
+}
+
+DensityModel densityModelReference(Codebook const& codebook, std::vector<double> const& hits,
+                                   std::vector<double> const& nodeMedian, double mass) {
+  return modelOfNodes(codebook, hits, nodeMedian, mass, false);
 }
 
 std::vector<float> densityFactors(Codebook const& codebook, DensityModel const& model,

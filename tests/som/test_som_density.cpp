@@ -59,6 +59,7 @@ BOOST_AUTO_TEST_CASE(factor_by_hand_on_a_line) {
   }
   std::vector<float> const f2 = densityFactors(line, pairs, rows.data(), rows.size());
   BOOST_TEST(f2[0] == 1.f, boost::test_tools::tolerance(1e-6f));
+  BOOST_TEST(f2[1] == 1.f, boost::test_tools::tolerance(1e-6f));
   // The row at 10 takes nodes 3 and 2: density 20 / (10 sqrt(49.25) + 10 sqrt(64.25)).
   double const far = (std::sqrt(49.25) + std::sqrt(64.25)) / (2. * r);
   BOOST_TEST(f2[2] == static_cast<float>(far), boost::test_tools::tolerance(1e-6f));
@@ -78,6 +79,43 @@ BOOST_AUTO_TEST_CASE(factor_by_hand_on_a_line) {
   BOOST_TEST(densityModel(line, hits, median, 0.).mass == 1.);
   BOOST_CHECK_THROW(densityModel(line, std::vector<double>(4, 0.), median, 5.), vocloud::Error);
   BOOST_CHECK_THROW(densityModel(line, {1., 2.}, median, 5.), vocloud::Error);
+  BOOST_CHECK_THROW(densityModel(line, {1., 2.5, 1., 1.}, median, 5.), vocloud::Error);
+  BOOST_CHECK_THROW(densityModel(line, hits, {0.5, std::nan(""), 0.5, 0.5}, 5.), vocloud::Error);
+  BOOST_CHECK_THROW(densityModel(line, hits, median, std::nan("")), vocloud::Error);
+}
+
+BOOST_AUTO_TEST_CASE(ties_go_to_the_lower_node) {
+  // Nodes at 0, 1 and 2.25 with 10, 30 and 5 rows spread by 0.75, 0.5 and 0; mass 35. From
+  // node 1, node 0 is at sqrt(1 + 0.5625) = 1.25 and node 2 at sqrt(1.5625 + 0) = 1.25: a
+  // tie (every number is exact in binary), which goes to node 0.
+  Codebook line;
+  line.grid = SomGrid{1, 3, false, false};
+  line.dims = 1;
+  line.weights = {0.f, 1.f, 2.25f};
+  std::vector<double> const hits = {10., 30., 5.}, median = {0.75, 0.5, 0.};
+  DensityModel const model = densityModel(line, hits, median, 35.);
+  // Node 0 adds node 1 at sqrt(1 + 0.25); node 1 adds node 0 at 1.25; node 2 (5 rows) adds
+  // node 1 at sqrt(1.5625 + 0.25).
+  BOOST_TEST(model.reachRadius[0] == std::sqrt(1.25), boost::test_tools::tolerance(1e-12));
+  BOOST_TEST(model.reachRadius[1] == 1.25, boost::test_tools::tolerance(1e-12));
+  BOOST_TEST(model.reachRadius[2] == std::sqrt(1.8125), boost::test_tools::tolerance(1e-12));
+  // lrd(w_1) over {1, 0}: reaches max(0.5, 1.25) and max(1.25, sqrt(1.25)), so
+  // 40 / (40 * 1.25) = 0.8. Over {1, 2} it would have been 35 / (30 * 1.25 + 5 sqrt(1.8125)).
+  BOOST_TEST(model.density[1] == 0.8, boost::test_tools::tolerance(1e-12));
+}
+
+BOOST_AUTO_TEST_CASE(degenerate_maps_give_finite_factors) {
+  // Every row sits exactly on its node (medians 0) and each node holds the mass alone: all
+  // reach radii are 0, and a row off the nodes would divide by 0 without the floor.
+  Codebook const line = lineOfNodes(false);
+  std::vector<double> const hits(4, 10.), median(4, 0.);
+  DensityModel const model = densityModel(line, hits, median, 10.);
+  std::vector<float> const rows = {0.f, 0.5f, 7.f};
+  std::vector<float> const f = densityFactors(line, model, rows.data(), rows.size());
+  for (float const v : f) BOOST_TEST(std::isfinite(v));
+  BOOST_TEST(f[0] == 1.f);
+  BOOST_TEST(f[2] > f[1]);
+  BOOST_TEST(f[1] > 1.f);
 }
 
 BOOST_AUTO_TEST_CASE(small_far_group_stands_out) {
@@ -130,8 +168,16 @@ BOOST_AUTO_TEST_CASE(filtered_search_equals_the_reference) {
       for (std::size_t d = 0; d < map.dims; ++d)
         rows.push_back(map.node(k)[d] + 0.4f * normal(rng) * (i % 50 == 0 ? 20.f : 1.f));
     }
+    if (trial == 3) {
+      // Sparse nearest nodes: one node far away holds most rows, so the first guess of how
+      // many nodes hold the mass falls short and the search sorts the rest.
+      for (int k = 0; k < nodes; ++k) hits[k] = k == 0 ? 5000. : 1.;
+    }
     for (double const mass : {1., 37., 400.}) {
       DensityModel const model = densityModel(map, hits, median, mass);
+      DensityModel const exact = densityModelReference(map, hits, median, mass);
+      BOOST_TEST(model.reachRadius == exact.reachRadius, boost::test_tools::per_element());
+      BOOST_TEST(model.density == exact.density, boost::test_tools::per_element());
       std::vector<float> const fast = densityFactors(map, model, rows.data(), n);
       std::vector<float> const slow = densityFactorsReference(map, model, rows.data(), n);
       BOOST_TEST(fast == slow, boost::test_tools::per_element());
