@@ -249,32 +249,35 @@ SplitScorer::Mode SplitScorer::prepare(std::uint64_t const* total, std::uint64_t
   return gini ? Mode::GiniUnit : Mode::EntropyUnit;
 }
 
-bool SplitScorer::scanHistogram(std::uint32_t const* hist, int bins, std::uint64_t const* total,
-                                std::uint64_t totalSamples, double nodeScore, int feature,
-                                SplitChoice& best, int firstBin) {
+template <class Scan>
+bool SplitScorer::scanWith(std::uint64_t const* total, std::uint64_t totalSamples, double nodeScore,
+                           int feature, SplitChoice& best, Scan const& scan) {
   Mode const mode = prepare(total, totalSamples);
   GainInputs const in{classes(), _total.data(), _weights.data(), _table.data(), nodeScore};
   ScanState s{totalSamples, _minLeaf, 0, false, -1, best.gain};
-  dispatch(mode, classes(), [&](auto k, auto m) {
-    scanHistogramOf<decltype(k)::value, decltype(m)::value>(hist, firstBin, bins, _left.data(), in,
-                                                            s);
-  });
+  dispatch(mode, classes(), [&](auto k, auto m) { scan(k, m, _left.data(), in, s); });
   if (s.bestBin >= 0) best = SplitChoice{feature, s.bestBin, s.bestGain};
   return s.nonConstant;
+}
+
+bool SplitScorer::scanHistogram(std::uint32_t const* hist, int bins, std::uint64_t const* total,
+                                std::uint64_t totalSamples, double nodeScore, int feature,
+                                SplitChoice& best, int firstBin) {
+  return scanWith(total, totalSamples, nodeScore, feature, best,
+                  [&](auto k, auto m, double* left, GainInputs const& in, ScanState& s) {
+                    scanHistogramOf<decltype(k)::value, decltype(m)::value>(hist, firstBin, bins,
+                                                                            left, in, s);
+                  });
 }
 
 bool SplitScorer::scanOccupied(std::uint32_t const* hist, int const* occupied, int count,
                                std::uint64_t const* total, std::uint64_t totalSamples,
                                double nodeScore, int feature, SplitChoice& best) {
-  Mode const mode = prepare(total, totalSamples);
-  GainInputs const in{classes(), _total.data(), _weights.data(), _table.data(), nodeScore};
-  ScanState s{totalSamples, _minLeaf, 0, false, -1, best.gain};
-  dispatch(mode, classes(), [&](auto k, auto m) {
-    scanOccupiedOf<decltype(k)::value, decltype(m)::value>(hist, occupied, count, _left.data(), in,
-                                                           s);
-  });
-  if (s.bestBin >= 0) best = SplitChoice{feature, s.bestBin, s.bestGain};
-  return s.nonConstant;
+  return scanWith(total, totalSamples, nodeScore, feature, best,
+                  [&](auto k, auto m, double* left, GainInputs const& in, ScanState& s) {
+                    scanOccupiedOf<decltype(k)::value, decltype(m)::value>(hist, occupied, count,
+                                                                           left, in, s);
+                  });
 }
 
 }  // namespace vocloud::forest::detail

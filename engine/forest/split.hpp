@@ -66,6 +66,13 @@ class SplitScorer {
   /// covering totalSamples. Returns the mode to use.
   Mode prepare(std::uint64_t const* total, std::uint64_t totalSamples);
 
+  /// What both scans share: prepare, run `scan` (a generic lambda taking the class count and
+  /// mode as integral constants, the left-count buffer, the gain inputs and the scan state)
+  /// and record the best split. Defined and instantiated in split.cpp only.
+  template <class Scan>
+  bool scanWith(std::uint64_t const* total, std::uint64_t totalSamples, double nodeScore,
+                int feature, SplitChoice& best, Scan const& scan);
+
   Criterion _criterion;
   std::vector<double> _weights;
   std::uint64_t _minLeaf;

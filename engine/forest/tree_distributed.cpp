@@ -12,12 +12,9 @@ namespace vocloud::forest::detail {
 
 namespace {
 
-struct OpenNode {
-  int id = 0;
-  std::uint64_t key = 0;
-  int depth = 0;
-  int begin = 0, end = 0;
-  std::uint64_t samples = 0;
+/// A node of the level-wise phase: where it is (SmallNode's id, key, depth, rows, samples)
+/// and what growing it needs.
+struct OpenNode : SmallNode {
   std::vector<std::uint64_t> counts;
   int parent = -1, sibling = -1;
   int drawn = 0, nonConstant = 0;
@@ -75,7 +72,7 @@ void growTreeDistributed(comm::Comm const& comm, GrowParams const& p, SplitScore
   std::vector<SmallNode> small;
   if (!leafByRule(p, root.counts.data(), root.samples, 0)) {
     if (root.samples < localNodeSamples)
-      small.push_back({root.id, root.key, 0, 0, n, root.samples});
+      small.push_back(root);
     else
       cur.push_back(std::move(root));
   }
@@ -190,8 +187,7 @@ void growTreeDistributed(comm::Comm const& comm, GrowParams const& p, SplitScore
       for (auto& child : children) {
         if (leafByRule(p, child.counts.data(), child.samples, child.depth)) continue;
         if (child.samples < localNodeSamples) {
-          small.push_back(
-              {child.id, child.key, child.depth, child.begin, child.end, child.samples});
+          small.push_back(child);
           continue;
         }
         child.parent = static_cast<int>(i);

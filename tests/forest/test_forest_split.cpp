@@ -35,6 +35,19 @@ double plainScore(Criterion criterion, std::vector<double> const& w,
   return criterion == Criterion::Gini ? s / total : s - total * std::log(total);
 }
 
+/// Class totals of a bins x k histogram; `samples` gets their sum.
+std::vector<std::uint64_t> classTotals(std::vector<std::uint32_t> const& hist, int bins, int k,
+                                       std::uint64_t& samples) {
+  std::vector<std::uint64_t> total(std::size_t(k), 0);
+  samples = 0;
+  for (int b = 0; b < bins; ++b)
+    for (int c = 0; c < k; ++c) {
+      total[c] += hist[std::size_t(b) * k + c];
+      samples += hist[std::size_t(b) * k + c];
+    }
+  return total;
+}
+
 struct Plain {
   SplitChoice best;
   bool nonConstant = false;
@@ -43,14 +56,9 @@ struct Plain {
 /// Every threshold t with a non-empty bin t and rows on both sides, in increasing t.
 Plain plainScan(Criterion criterion, std::vector<double> const& w, std::uint64_t minLeaf,
                 std::vector<std::uint32_t> const& hist, int bins, int k, int feature) {
-  std::vector<std::uint64_t> total(std::size_t(k), 0), left(std::size_t(k), 0);
-  std::vector<std::uint64_t> right(std::size_t(k), 0);
   std::uint64_t samples = 0;
-  for (int b = 0; b < bins; ++b)
-    for (int c = 0; c < k; ++c) {
-      total[c] += hist[std::size_t(b) * k + c];
-      samples += hist[std::size_t(b) * k + c];
-    }
+  std::vector<std::uint64_t> const total = classTotals(hist, bins, k, samples);
+  std::vector<std::uint64_t> left(std::size_t(k), 0), right(std::size_t(k), 0);
   double const nodeScore = plainScore(criterion, w, total);
   Plain out;
   std::uint64_t leftSamples = 0;
@@ -103,13 +111,8 @@ BOOST_AUTO_TEST_CASE(every_scan_path_matches_the_plain_formula) {
               if (add > 0) occupied.push_back(b);
             }
             if (occupied.empty()) continue;
-            std::vector<std::uint64_t> total(std::size_t(k), 0);
             std::uint64_t samples = 0;
-            for (int b = 0; b < bins; ++b)
-              for (int c = 0; c < k; ++c) {
-                total[c] += hist[std::size_t(b) * k + c];
-                samples += hist[std::size_t(b) * k + c];
-              }
+            std::vector<std::uint64_t> const total = classTotals(hist, bins, k, samples);
             Plain const want = plainScan(criterion, w, minLeaf, hist, bins, k, 7);
             SplitScorer scorer(criterion, w, minLeaf);
             double const nodeScore = scorer.score(total.data());
