@@ -200,6 +200,34 @@ KOKKOS_INLINE_FUNCTION void bmuStore(BmuBestTwo const& best, std::size_t i, BmuV
   }
 }
 
+/// Row-major float matrix of the host path.
+using BmuMatrixF = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+
+/// One block of the host path: rows first .. first + rows - 1 of x centred on the codebook's
+/// mean, their squared norms (xNorm2, resized to rows) and the product S = x' w'^T
+/// (rows x K) with Eigen's SGEMM. wc: the centred codebook as an Eigen matrix.
+template <class XView, class Centred, class WcMap>
+BmuMatrixF bmuCentredProduct(XView const& x, std::size_t first, int rows, Centred const& centred,
+                             WcMap const& wc, std::vector<double>& xNorm2) {
+  int const dims = static_cast<int>(wc.cols());
+  BmuMatrixF xc(rows, dims);
+  xNorm2.resize(static_cast<std::size_t>(rows));
+  for (int r = 0; r < rows; ++r) {
+    // Four partial sums: the norm only feeds the error bound, any order will do, and
+    // independent sums do not wait on each other's latency.
+    double lane[4] = {0.0, 0.0, 0.0, 0.0};
+    for (int d = 0; d < dims; ++d) {
+      float const v = x(first + r, d) - centred.mean(d);
+      xc(r, d) = v;
+      lane[d & 3] += static_cast<double>(v) * static_cast<double>(v);
+    }
+    xNorm2[static_cast<std::size_t>(r)] = (lane[0] + lane[1]) + (lane[2] + lane[3]);
+  }
+  BmuMatrixF s(rows, wc.rows());
+  s.noalias() = xc * wc.transpose();
+  return s;
+}
+
 /// Host path: blocks of rows, each centred into a buffer and multiplied by the centred
 /// codebook with Eigen's SGEMM, then the per-row selection. Blocks run in parallel on a
 /// parallel host backend; each block's result does not depend on the others.
@@ -208,13 +236,12 @@ template <class ExecSpace, class XView, class WView, class BmuView, class DistVi
 void bmuSearchHost(ExecSpace const& space, XView const& x, WView const& w, BmuView const& bmu,
                    DistView const& dist2, SecondView const& second,
                    SecondDistView const& secondDist2, bool wantSecond) {
-  using MatrixF = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
   std::size_t const n = x.extent(0);
   int const nodes = static_cast<int>(w.extent(0));
   int const dims = static_cast<int>(w.extent(1));
   auto const centred = bmuCentreCodebook(space, w);
   space.fence();
-  Eigen::Map<MatrixF const> const wc(centred.w.data(), nodes, dims);
+  Eigen::Map<BmuMatrixF const> const wc(centred.w.data(), nodes, dims);
   double const errorFactor = bmuErrorFactor(static_cast<std::size_t>(dims));
   std::size_t const blocks = (n + kBmuHostBlockRows - 1) / kBmuHostBlockRows;
   Kokkos::parallel_for(
@@ -222,21 +249,8 @@ void bmuSearchHost(ExecSpace const& space, XView const& x, WView const& w, BmuVi
       [&](std::size_t const block) {
         std::size_t const first = block * kBmuHostBlockRows;
         int const rows = static_cast<int>(std::min<std::size_t>(kBmuHostBlockRows, n - first));
-        MatrixF xc(rows, dims);
-        std::vector<double> xNorm2s(rows);
-        for (int r = 0; r < rows; ++r) {
-          // Four partial sums: the norm only feeds the error bound, any order will do, and
-          // independent sums do not wait on each other's latency.
-          double lane[4] = {0.0, 0.0, 0.0, 0.0};
-          for (int d = 0; d < dims; ++d) {
-            float const v = x(first + r, d) - centred.mean(d);
-            xc(r, d) = v;
-            lane[d & 3] += static_cast<double>(v) * static_cast<double>(v);
-          }
-          xNorm2s[r] = (lane[0] + lane[1]) + (lane[2] + lane[3]);
-        }
-        MatrixF s(rows, nodes);
-        s.noalias() = xc * wc.transpose();
+        std::vector<double> xNorm2s;
+        BmuMatrixF const s = bmuCentredProduct(x, first, rows, centred, wc, xNorm2s);
         for (int r = 0; r < rows; ++r) {
           std::size_t const i = first + r;
           double const xNorm2 = xNorm2s[r];

@@ -20,7 +20,6 @@ namespace {
 using HostSpace = Kokkos::DefaultHostExecutionSpace;
 using Unmanaged = Kokkos::MemoryTraits<Kokkos::Unmanaged>;
 using HostMatrix = Kokkos::View<float const**, Kokkos::LayoutRight, Kokkos::HostSpace, Unmanaged>;
-using MatrixF = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 
 /// Cap of the density factor.
 constexpr double kLargestFactor = 1e18;
@@ -113,33 +112,24 @@ void forEachNeighbourhood(Codebook const& codebook, MassSearch const& search, fl
   std::size_t const dims = codebook.dims;
   int const nodes = codebook.nodes();
   HostMatrix const w(codebook.weights.data(), nodes, dims);
+  HostMatrix const x(rows, n, dims);
   auto const centred = kernels::detail::bmuCentreCodebook(space, w);
   space.fence();
-  Eigen::Map<MatrixF const> const wc(centred.w.data(), nodes, static_cast<Eigen::Index>(dims));
+  Eigen::Map<kernels::detail::BmuMatrixF const> const wc(centred.w.data(), nodes,
+                                                         static_cast<Eigen::Index>(dims));
   double const errorFactor = kernels::detail::bmuErrorFactor(dims);
   std::size_t const blocks = (n + kBlockRows - 1) / kBlockRows;
   Kokkos::parallel_for(
       "vocloud::som::density_blocks", Kokkos::RangePolicy<HostSpace>(space, 0, blocks),
       [&](std::size_t const block) {
         std::size_t const first = block * kBlockRows;
-        auto const count = static_cast<Eigen::Index>(std::min(kBlockRows, n - first));
-        MatrixF xc(count, static_cast<Eigen::Index>(dims));
-        std::vector<double> xNorm2(static_cast<std::size_t>(count));
-        for (Eigen::Index r = 0; r < count; ++r) {
-          float const* x = rows + (first + static_cast<std::size_t>(r)) * dims;
-          double sum = 0.;
-          for (std::size_t d = 0; d < dims; ++d) {
-            float const v = x[d] - centred.mean(d);
-            xc(r, static_cast<Eigen::Index>(d)) = v;
-            sum += static_cast<double>(v) * static_cast<double>(v);
-          }
-          xNorm2[static_cast<std::size_t>(r)] = sum;
-        }
-        MatrixF s(count, nodes);
-        s.noalias() = xc * wc.transpose();
+        int const count = static_cast<int>(std::min(kBlockRows, n - first));
+        std::vector<double> xNorm2;
+        kernels::detail::BmuMatrixF const s =
+            kernels::detail::bmuCentredProduct(x, first, count, centred, wc, xNorm2);
         std::vector<Neighbour> upper, candidates;
         std::vector<std::uint8_t> measured(static_cast<std::size_t>(nodes), 0);
-        for (Eigen::Index r = 0; r < count; ++r) {
+        for (int r = 0; r < count; ++r) {
           std::size_t const i = first + static_cast<std::size_t>(r);
           double const x2 = xNorm2[static_cast<std::size_t>(r)];
           double const xNorm = std::sqrt(x2);

@@ -33,19 +33,24 @@ PcaBasis distributedPcaBasis(comm::Comm const& comm, float const* rows, std::siz
   return pcaBasisFromScatter(mean, scatter, total);
 }
 
-/// One histogram of non-negative values of all rows (zeros and log bins over the global
-/// range). Collective over comm.
+/// The histogram of the distances sqrt(dist2) of all ranks' rows by BMU node, over their
+/// global range (zeros and log bins). Collective over comm.
+DistanceHistogram reducedHistogram(comm::Comm const& comm, int nodes, std::vector<int> const& bmu,
+                                   std::vector<float> const& dist2, int bins) {
+  DistanceRange range = localDistanceRange(dist2);
+  range.minPositive = comm.allreduce(range.minPositive, comm::Op::Min);
+  range.max = comm.allreduce(range.max, comm::Op::Max);
+  DistanceHistogram histogram = localDistanceHistogram(nodes, bmu, dist2, range, bins);
+  comm.allreduce(histogram.counts, comm::Op::Sum);
+  return histogram;
+}
+
+/// One histogram of non-negative values of all rows. Collective over comm.
 DistanceHistogram globalHistogram(comm::Comm const& comm, std::vector<float> const& values,
                                   int bins) {
   std::vector<float> squares(values.size());
   for (std::size_t i = 0; i < values.size(); ++i) squares[i] = values[i] * values[i];
-  DistanceRange range = localDistanceRange(squares);
-  range.minPositive = comm.allreduce(range.minPositive, comm::Op::Min);
-  range.max = comm.allreduce(range.max, comm::Op::Max);
-  DistanceHistogram histogram =
-      localDistanceHistogram(1, std::vector<int>(values.size(), 0), squares, range, bins);
-  comm.allreduce(histogram.counts, comm::Op::Sum);
-  return histogram;
+  return reducedHistogram(comm, 1, std::vector<int>(values.size(), 0), squares, bins);
 }
 
 }  // namespace
@@ -147,16 +152,13 @@ MapEvaluation evaluateMap(Codebook const& codebook, comm::Comm const& comm, floa
   out.topographicError = out.rows > 0. ? sums[1] / out.rows : 0.;
 
   // Outlier scores from distance histograms over the global range (they add over ranks).
-  DistanceRange range = localDistanceRange(dist2);
-  range.minPositive = comm.allreduce(range.minPositive, comm::Op::Min);
-  range.max = comm.allreduce(range.max, comm::Op::Max);
-  DistanceHistogram histogram = localDistanceHistogram(nodes, out.bmu, dist2, range, options.bins);
-  comm.allreduce(histogram.counts, comm::Op::Sum);
+  DistanceHistogram const histogram = reducedHistogram(comm, nodes, out.bmu, dist2, options.bins);
   std::vector<double> const medians = histogramMedians(histogram);
   out.hits = histogramHits(histogram);
   out.nodeMedian.assign(medians.begin(), medians.begin() + nodes);
   out.globalMedian = medians.back();
-  out.distanceScore = outlierScores(out.bmu, dist2, medians, out.hits, range, options.minNodeRows);
+  out.distanceScore =
+      outlierScores(out.bmu, dist2, medians, out.hits, histogram.range, options.minNodeRows);
 
   // Two views of how badly a row fits: its residual from the map's local surface and its
   // density factor against the hit nodes. Each becomes the fraction of all rows it exceeds.
