@@ -169,11 +169,12 @@ MapEvaluation evaluateMap(Codebook const& codebook, comm::Comm const& comm, floa
   DistanceHistogram const densityHistogram = globalHistogram(comm, out.densityFactor, options.bins);
   out.residualMedian = histogramMedians(residualHistogram).back();
   out.densityMedian = histogramMedians(densityHistogram).back();
+  HistogramFraction const residualFraction(residualHistogram, 0);
+  HistogramFraction const densityFraction(densityHistogram, 0);
   out.score.resize(n);
   for (std::size_t i = 0; i < n; ++i)
-    out.score[i] =
-        static_cast<float>(std::max(histogramFraction(residualHistogram, 0, out.residual[i]),
-                                    histogramFraction(densityHistogram, 0, out.densityFactor[i])));
+    out.score[i] = static_cast<float>(
+        std::max(residualFraction(out.residual[i]), densityFraction(out.densityFactor[i])));
   out.sparseNode = sparseNodes(out.hits, options.sparseFraction);
   out.inSparseNode.resize(n);
   for (std::size_t i = 0; i < n; ++i) out.inSparseNode[i] = out.sparseNode[out.bmu[i]];

@@ -87,28 +87,31 @@ std::vector<double> histogramMedians(DistanceHistogram const& histogram) {
   return out;
 }
 
-double histogramFraction(DistanceHistogram const& histogram, int row, double d) {
+HistogramFraction::HistogramFraction(DistanceHistogram const& histogram, int row)
+    : _range(histogram.range), _bins(histogram.bins) {
   if (row < 0 || row > histogram.nodes)
     throw Error("som: histogram row " + std::to_string(row) + " outside 0.." +
                 std::to_string(histogram.nodes));
   std::size_t const stride = static_cast<std::size_t>(histogram.bins) + 1;
   double const* counts = histogram.counts.data() + static_cast<std::size_t>(row) * stride;
-  double total = 0.;
-  for (std::size_t b = 0; b < stride; ++b) total += counts[b];
+  _below.assign(stride + 1, 0.);
+  for (std::size_t b = 0; b < stride; ++b) _below[b + 1] = _below[b] + counts[b];
+}
+
+double HistogramFraction::operator()(double d) const {
+  double const total = _below.back();
   if (total <= 0.) return std::numeric_limits<double>::quiet_NaN();
-  if (!(d > 0.)) return counts[0] / total;
-  DistanceRange const& range = histogram.range;
-  if (d >= range.max) return 1.;
-  if (d < range.minPositive) return counts[0] / total;
-  int const bin = logBin(d, range, histogram.bins);
-  double below = 0.;
-  for (int b = 0; b < bin; ++b) below += counts[b];
-  double const logLo = std::log(range.minPositive);
+  double const zeros = _below[1];
+  if (!(d > 0.)) return zeros / total;
+  if (d >= _range.max) return 1.;
+  if (d < _range.minPositive) return zeros / total;
+  int const bin = logBin(d, _range, _bins);
+  double const logLo = std::log(_range.minPositive);
   double const width =
-      range.max > range.minPositive ? (std::log(range.max) - logLo) / histogram.bins : 0.;
+      _range.max > _range.minPositive ? (std::log(_range.max) - logLo) / _bins : 0.;
   double const inside =
       width > 0. ? std::clamp((std::log(d) - logLo) / width - (bin - 1), 0., 1.) : 1.;
-  return (below + inside * counts[bin]) / total;
+  return (_below[bin] + inside * (_below[bin + 1] - _below[bin])) / total;
 }
 
 std::vector<double> histogramHits(DistanceHistogram const& histogram) {

@@ -73,9 +73,19 @@ std::vector<double> histogramMedians(DistanceHistogram const& histogram);
 
 /// Fraction of the rows counted in histogram row `row` (a node, or `nodes` for all rows) whose
 /// distance is at most d: exact zeros and the bins below d's bin count fully, d's own bin in
-/// proportion to d's log-position inside it. NaN when the row is empty. Throws
-/// vocloud::Error for a row outside [0, nodes].
-double histogramFraction(DistanceHistogram const& histogram, int row, double d);
+/// proportion to d's log-position inside it. NaN when the row is empty. The cumulative
+/// counts are summed once, at construction; each call is O(1).
+class HistogramFraction {
+ public:
+  /// Throws vocloud::Error for a row outside [0, nodes].
+  HistogramFraction(DistanceHistogram const& histogram, int row);
+  double operator()(double d) const;
+
+ private:
+  DistanceRange _range;
+  int _bins;
+  std::vector<double> _below;  ///< [bins + 2]: rows in the bins before b; last: all rows
+};
 
 /// Rows per node (the histogram's row sums): nodes values.
 std::vector<double> histogramHits(DistanceHistogram const& histogram);

@@ -192,20 +192,20 @@ BOOST_AUTO_TEST_CASE(fractions_from_a_histogram) {
   std::vector<int> const one(5, 0);
   DistanceRange const range = localDistanceRange(dist2);
   DistanceHistogram const h = localDistanceHistogram(1, one, dist2, range, 9);
-  BOOST_TEST(histogramFraction(h, 0, 0.) == 0.2);   // the zero
-  BOOST_TEST(histogramFraction(h, 0, 0.5) == 0.2);  // below the smallest positive distance
-  BOOST_TEST(histogramFraction(h, 0, 8.) == 1.);
-  BOOST_TEST(histogramFraction(h, 0, 100.) == 1.);
+  HistogramFraction const fraction(h, 0);
+  BOOST_TEST(fraction(0.) == 0.2);   // the zero
+  BOOST_TEST(fraction(0.5) == 0.2);  // below the smallest positive distance
+  BOOST_TEST(fraction(8.) == 1.);
+  BOOST_TEST(fraction(100.) == 1.);
   // 2 opens bin 4: below it the zero and the 1.
-  BOOST_TEST(histogramFraction(h, 0, 2.) == 0.4, boost::test_tools::tolerance(1e-9));
+  BOOST_TEST(fraction(2.) == 0.4, boost::test_tools::tolerance(1e-9));
   // 3 lies in bin 5, which is empty: the zero, the 1 and the 2.5.
-  BOOST_TEST(histogramFraction(h, 0, 3.) == 0.6, boost::test_tools::tolerance(1e-9));
+  BOOST_TEST(fraction(3.) == 0.6, boost::test_tools::tolerance(1e-9));
   // Half way (in log) through bin 7: half of its one row.
-  BOOST_TEST(histogramFraction(h, 0, 4. * std::pow(2., 1. / 6.)) == 0.7,
-             boost::test_tools::tolerance(1e-9));
-  BOOST_CHECK_THROW(histogramFraction(h, 2, 1.), vocloud::Error);
+  BOOST_TEST(fraction(4. * std::pow(2., 1. / 6.)) == 0.7, boost::test_tools::tolerance(1e-9));
+  BOOST_CHECK_THROW(HistogramFraction(h, 2), vocloud::Error);
   DistanceHistogram const empty = localDistanceHistogram(1, {}, {}, range, 9);
-  BOOST_TEST(std::isnan(histogramFraction(empty, 0, 1.)));
+  BOOST_TEST(std::isnan(HistogramFraction(empty, 0)(1.)));
 }
 
 BOOST_AUTO_TEST_SUITE_END()
