@@ -332,10 +332,13 @@ void addForest(Schema& s) {
 
 void addPredict(Schema& s) {
   s.section("predict", "Apply a trained forest to a data set and rank candidates of one class.");
-  s.key(keyEnum("predict.input", "preprocess", {"preprocess", "file"},
-                "The data set to classify: the preprocess stage's, or dataset_file"));
+  s.key(keyEnum("predict.input", "preprocess", {"preprocess", "file", "directory"},
+                "What to classify: the preprocess stage's data set, dataset_file, or the "
+                "spectra in bok_dir (preprocessed with the model's recipe)"));
   s.key(keyString("predict.dataset_file", "\"\"",
-                  "input: file - path of a vocloud dataset.h5 on the model's grid"));
+                  "input: file - a vocloud dataset.h5 made with the model's preprocess recipe"));
+  s.key(keyString("predict.bok_dir", "\"\"",
+                  "input: directory - a base of knowledge (catalog.csv) or a folder of spectra"));
   s.key(keyString("predict.model_file", "\"\"", "A forest.h5 (empty: the forest stage's)"));
   s.key(keyString("predict.class", "\"\"", "The class whose new members are sought (required)"));
   s.key(keyEnum("predict.rows", "all", {"all", "unlabelled"}, "Which rows are candidates"));

@@ -29,7 +29,53 @@ std::vector<T> narrowed(std::vector<std::int64_t> const& values) {
   return std::vector<T>(values.begin(), values.end());
 }
 
+/// /recipe: the training data set's effective configuration and fingerprint as attributes,
+/// its PCA basis as /recipe/pca/{mean,components}. Collective in parallel files.
+void writeRecipe(io::H5File const& file, ModelRecipe const& recipe) {
+  file.createGroup("/recipe");
+  file.setAttribute("/recipe", "effective_config", recipe.effectiveConfig);
+  file.setAttribute("/recipe", "dataset_fingerprint", recipe.datasetFingerprint);
+  if (recipe.pcaMean.empty()) return;
+  file.createGroup("/recipe/pca");
+  std::uint64_t const dims = recipe.pcaMean.size();
+  io::writeSmall(file, "/recipe/pca/mean", recipe.pcaMean, {dims});
+  io::writeSmall(file, "/recipe/pca/components", recipe.pcaComponents,
+                 {recipe.pcaComponents.size() / dims, dims});
+}
+
+/// The recipe of a forest.h5; empty for a model written before forests kept one.
+ModelRecipe readRecipe(io::H5File const& file) {
+  ModelRecipe recipe;
+  if (!file.exists("/recipe")) return recipe;
+  recipe.effectiveConfig = file.stringAttribute("/recipe", "effective_config");
+  recipe.datasetFingerprint = file.stringAttribute("/recipe", "dataset_fingerprint");
+  if (file.exists("/recipe/pca/mean")) {
+    recipe.pcaMean = io::readSmall(file, "/recipe/pca/mean");
+    recipe.pcaComponents = io::readSmall(file, "/recipe/pca/components");
+    if (recipe.pcaMean.empty() || recipe.pcaComponents.size() % recipe.pcaMean.size() != 0)
+      throw Error("forest: " + file.path() + " /recipe/pca/components is not [k][" +
+                  std::to_string(recipe.pcaMean.size()) + "]");
+  }
+  return recipe;
+}
+
+ModelContext contextOf(io::H5File const& file) {
+  ModelContext context;
+  if (!file.exists("/classes/name"))
+    throw Error("forest: " + file.path() + " has no /classes/name");
+  H5Rows const names = H5Rows::open(file, "/classes/name");
+  context.classes = names.readStrings(0, names.rows());
+  context.features = file.stringAttribute("/", "features");
+  if (file.exists("/wave")) context.wave = io::readSmall(file, "/wave");
+  context.recipe = readRecipe(file);
+  return context;
+}
+
 }  // namespace
+
+ModelContext readModelContext(std::string const& path) {
+  return contextOf(io::H5File::openSerial(path));
+}
 
 void writeModel(io::H5File const& file, ForestModel const& model, ModelContext const& context,
                 comm::Comm const& comm) {
@@ -54,6 +100,21 @@ void writeModel(io::H5File const& file, ForestModel const& model, ModelContext c
   io::writeWholeStrings(file, "/classes/name", context.classes, comm);
   if (!context.wave.empty()) io::writeSmall(file, "/wave", context.wave, {context.wave.size()});
   file.setAttribute("/", "features", context.features);
+  writeRecipe(file, context.recipe);
+}
+
+ModelRecipe readDatasetRecipe(std::string const& datasetPath) {
+  io::H5File const file = io::H5File::openSerial(datasetPath);
+  ModelRecipe recipe;
+  if (file.hasAttribute("/", "effective_config"))
+    recipe.effectiveConfig = file.stringAttribute("/", "effective_config");
+  if (file.hasAttribute("/", "fingerprint"))
+    recipe.datasetFingerprint = file.stringAttribute("/", "fingerprint");
+  if (file.exists("/pca/mean") && file.exists("/pca/components")) {
+    recipe.pcaMean = io::readSmall(file, "/pca/mean");
+    recipe.pcaComponents = io::readSmall(file, "/pca/components");
+  }
+  return recipe;
 }
 
 ForestModel readModel(std::string const& path, ModelContext& context) {
@@ -79,10 +140,11 @@ ForestModel readModel(std::string const& path, ModelContext& context) {
   } catch (Error const& e) {
     throw Error("forest: " + path + ": " + e.what());
   }
-  context.classes = H5Rows::open(file, "/classes/name").readStrings(0, model.classes);
-  context.features = file.stringAttribute("/", "features");
-  context.wave.clear();
-  if (file.exists("/wave")) context.wave = io::readSmall(file, "/wave");
+  context = contextOf(file);
+  if (context.classes.size() != static_cast<std::size_t>(model.classes))
+    throw Error("forest: " + path + " /classes/name holds " +
+                std::to_string(context.classes.size()) + " names for " +
+                std::to_string(model.classes) + " classes");
   return model;
 }
 

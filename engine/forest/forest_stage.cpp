@@ -163,7 +163,10 @@ void writeForestH5(std::string const& path, ForestStageConfig const& config,
                    CrossValidation const& cv, comm::Comm const& comm) {
   auto const nClasses = static_cast<std::uint64_t>(classes.size());
   io::H5File file = io::H5File::createParallel(path, comm);
-  writeModel(file, final.model, ModelContext{classes, config.data.features, shard.wave}, comm);
+  // The model carries how its data set was made, so predict can make more rows the same way.
+  ModelContext const context{classes, config.data.features, shard.wave,
+                             readDatasetRecipe(run.datasetPath)};
+  writeModel(file, final.model, context, comm);
 
   std::vector<std::int64_t> row(shard.count), label(shard.count);
   for (std::size_t i = 0; i < shard.count; ++i) {

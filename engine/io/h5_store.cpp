@@ -166,6 +166,12 @@ void H5File::setAttribute(std::string const& object, std::string const& key, dou
   check(H5Awrite(attr.get(), H5T_NATIVE_DOUBLE, &value), "writing attribute " + key, _path);
 }
 
+bool H5File::hasAttribute(std::string const& object, std::string const& key) const {
+  htri_t const found = H5Aexists_by_name(id(), object.c_str(), key.c_str(), H5P_DEFAULT);
+  check(found < 0 ? found : 0, "looking for attribute " + object + "@" + key, _path);
+  return found > 0;
+}
+
 std::string H5File::stringAttribute(std::string const& object, std::string const& key) const {
   H5Id attr(checkId(H5Aopen_by_name(id(), object.c_str(), key.c_str(), H5P_DEFAULT, H5P_DEFAULT),
                     "opening attribute " + object + "@" + key, _path),

@@ -80,6 +80,8 @@ class H5File {
   void setAttribute(std::string const& object, std::string const& key, double value) const;
   std::string stringAttribute(std::string const& object, std::string const& key) const;
   double numberAttribute(std::string const& object, std::string const& key) const;
+  /// True when the object at `object` (which must exist) has an attribute `key`.
+  bool hasAttribute(std::string const& object, std::string const& key) const;
 
   /// Writes everything buffered to the file. Collective in parallel files.
   void flush() const;

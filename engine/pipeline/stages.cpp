@@ -4,6 +4,7 @@
 #include "core/hash.hpp"
 #include "forest/forest_stage.hpp"
 #include "forest/predict_stage.hpp"
+#include "pipeline/predict_input.hpp"
 #include "pipeline/stage.hpp"
 #include "preprocess/preprocess_stage.hpp"
 #include "som/som_stage.hpp"
@@ -134,24 +135,20 @@ std::vector<StageDef> stageCatalog() {
 
   pipeline::StageDef predict{
       "predict",
-      "apply a trained forest to a data set and rank the candidates of a class",
+      "apply a trained forest to a data set or new spectra (preprocessed with the model's "
+      "recipe) and rank the candidates of a class",
       {"predict"},
       {},
       [](StageContext& context) {
         auto const config = forest::predictConfigFrom(context.config);
-        forest::PredictRun run;
-        run.datasetPath = datasetPath(context, config.data);
-        run.modelPath = config.modelFile.empty() ? context.inputDirs.at("forest") + "/forest.h5"
-                                                 : config.modelFile;
-        run.outputDir = context.outputDir;
-        run.provenance = context.config.effectiveYaml();
+        forest::PredictRun const run = preparePredict(context, config);
         auto const result =
             forest::runPredict(config, run, context.comm, context.log, context.timers);
         return forest::describe(result, context.finalDir);
       }};
   predict.inputsFor = [](config::Config const& config) {
     std::vector<std::string> inputs;
-    if (config.getString("predict.input") != "file") inputs.push_back("preprocess");
+    if (config.getString("predict.input") == "preprocess") inputs.push_back("preprocess");
     if (config.getString("predict.model_file").empty()) inputs.push_back("forest");
     return inputs;
   };
@@ -159,6 +156,8 @@ std::vector<StageDef> stageCatalog() {
     std::string extra;
     config::DatasetInput const data = config::datasetInputFrom(config, "predict", false);
     if (data.input == "file") extra += core::sha256File(data.datasetFile);
+    if (data.input == "directory")
+      extra += predictInputFingerprint(config.getString("predict.bok_dir"));
     if (!config.getString("predict.model_file").empty())
       extra += core::sha256File(config.getString("predict.model_file"));
     return extra;

@@ -61,6 +61,17 @@ PcaModel PcaAccumulator::finish(int k, comm::Comm const& comm) {
   return model;
 }
 
+PcaModel pcaBasis(std::vector<double> mean, std::vector<double> components) {
+  if (mean.empty() || components.empty() || components.size() % mean.size() != 0)
+    throw Error("preprocess: a PCA basis of " + std::to_string(components.size()) +
+                " values does not hold whole components of " + std::to_string(mean.size()));
+  PcaModel model;
+  model.dims = mean.size();
+  model.mean = std::move(mean);
+  model.components = std::move(components);
+  return model;
+}
+
 void pcaProject(PcaModel const& model, float const* rows, std::size_t n, float* projections,
                 float* errors) {
   auto const d = static_cast<Eigen::Index>(model.dims);

@@ -16,7 +16,7 @@ struct PcaModel {
   std::vector<double> components;            ///< [k][dims], row-major, unit vectors
   std::vector<double> explainedVariance;     ///< [k], eigenvalues of the covariance (n - 1)
   std::vector<double> explainedVarianceRatio;  ///< [k], fraction of the total variance
-  std::size_t k() const { return explainedVariance.size(); }
+  std::size_t k() const { return dims ? components.size() / dims : 0; }
 };
 
 /// Sums of one rank's rows, in double precision.
@@ -38,6 +38,11 @@ private:
   std::vector<double> _sum;   // [dims]
   std::vector<double> _gram;  // [dims][dims], lower triangle filled
 };
+
+/// A model for projecting rows onto a basis fitted elsewhere (e.g. the one a forest was
+/// trained on): `components` is [k][mean.size()]; no variances. Throws vocloud::Error when
+/// the sizes do not fit.
+PcaModel pcaBasis(std::vector<double> mean, std::vector<double> components);
 
 /// Projections of `n` rows onto the model's components (projections[n][k]) and the
 /// Euclidean distance of each row to its reconstruction from them (errors[n]), from one

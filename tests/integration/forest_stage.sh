@@ -5,7 +5,8 @@
 #   scikit-learn's RandomForestClassifier on the same folds with the same hyperparameters;
 # - predict from the saved model reproduces the in-memory predictions, and an independent
 #   walk of the saved trees in numpy gives the same probabilities; candidates are ranked by
-#   probability and the VOTable passes votlint; a data set on another grid is refused;
+#   probability (out-of-fold for training rows) and the VOTable passes votlint; a data set
+#   on another grid is refused, naming the key;
 # - real LAMOST DR1 spectra labelled by the letter of SUBCLASS: CV accuracy within 1 point
 #   of scikit-learn's (mean over seeds, same folds).
 source "$(dirname "$0")/lib.sh"
@@ -79,10 +80,12 @@ proba /= len(offsets) - 1
 assert np.allclose(proba, p["/probability"][()][rows], atol=1e-5)
 print("predict: saved model == in-memory model == an independent walk of the saved trees")
 
-# Candidates: ranked by the probability of the class, highest first.
+# Candidates: ranked by the probability of the class, highest first; the rows the forest
+# was trained on show their out-of-fold probability, the others the model's.
 c = h5py.File("out1/f/predict/candidates.h5", "r")
 k = list(names).index("double_peak")
-pk = p["/probability"][()][:, k]
+trained = ref["/spectra/label"][()] >= 0
+pk = np.where(trained, ref["/cv/probability"][()][:, k], p["/probability"][()][:, k])
 order = np.lexsort((np.arange(len(pk)), -pk))[:50]
 assert (c["/row"][()] == order).all()
 assert np.allclose(c["/probability"][()], pk[order])
@@ -102,7 +105,7 @@ status=0
 mpi 2 predict f.yaml --set predict.input=file --set predict.dataset_file=outO/other/preprocess/dataset.h5 \
   --set predict.model_file=out1/f/forest/forest.h5 >/dev/null 2>grid.txt || status=$?
 [ "$status" -ne 0 ] || fail "predict accepted a data set on another grid"
-expect_contains grid.txt "values per row"
+expect_contains grid.txt "was made with preprocess.points=280"
 
 # Real LAMOST DR1 spectra, labelled by the spectral-type letter of SUBCLASS (read here with
 # astropy), preprocessed onto one grid.
