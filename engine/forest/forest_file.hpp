@@ -1,6 +1,7 @@
 #pragma once
-// forest.h5: the trained model as flat arrays (and the data-set facts predict checks), the
-// classes, and the cross-validation results. The layout is described in docs/forest.md.
+// forest.h5: the trained model as flat arrays, the classes, the cross-validation results and
+// what predict needs of the training data set (grid, preprocessing recipe, PCA basis). The
+// layout is described in docs/forest.md.
 #include "comm/comm.hpp"
 #include "forest/forest_model.hpp"
 #include "io/h5_store.hpp"
