@@ -1,13 +1,13 @@
 #include "forest/predict_stage.hpp"
 
 #include "comm/ranking.hpp"
-#include "core/csv.hpp"
 #include "core/error.hpp"
 #include "core/files.hpp"
 #include "core/version.hpp"
 #include "forest/forest_file.hpp"
 #include "io/dataset_shard.hpp"
 #include "io/h5_store.hpp"
+#include "io/result_table.hpp"
 #include "io/votable.hpp"
 
 #include <algorithm>
@@ -56,6 +56,44 @@ void checkCompatible(ForestModel const& model, ModelContext const& context,
                      modelPath +
                      "): preprocess the data set with the same lambda_min, lambda_max, grid and "
                      "points");
+}
+
+/// The ranked candidates as one table: rank, row, the spectrum's columns, the predicted
+/// class and the probability of the target class. Rank 0 only (reads the data set).
+io::ResultTable candidateTable(std::vector<comm::RankedRow> const& ranked,
+                               std::vector<std::int64_t> const& listedClass,
+                               std::vector<std::string> const& classes,
+                               PredictConfig const& config, std::string const& datasetPath) {
+  std::vector<std::int64_t> rank, row;
+  std::vector<float> probability;
+  std::vector<std::string> predicted;
+  for (std::size_t j = 0; j < ranked.size(); ++j) {
+    rank.push_back(static_cast<std::int64_t>(j + 1));
+    row.push_back(ranked[j].row);
+    probability.push_back(ranked[j].score);
+    predicted.push_back(classes[static_cast<std::size_t>(listedClass[j])]);
+  }
+  io::RowMeta const meta = io::readRowMeta(datasetPath, row);
+  io::ResultTable table;
+  table.name = "candidates";
+  table.description = "Rows ranked by the forest's probability of class " + config.targetClass;
+  table.columns = {io::intColumn("rank", std::move(rank), "meta.number", "1 = most probable"),
+                   io::intColumn("row", std::move(row), "meta.record", "row of the data set")};
+  for (auto& column : io::spectrumColumns(meta)) table.columns.push_back(std::move(column));
+  table.columns.push_back(io::textColumn("predicted", std::move(predicted), "meta.code.class",
+                                         "most probable class"));
+  table.columns.push_back(io::floatColumn("probability", std::move(probability),
+                                          "stat.probability",
+                                          "probability of class " + config.targetClass));
+  io::VoParam target;
+  target.field.name = "class";
+  target.field.datatype = "char";
+  target.field.arraysize = "*";
+  target.field.ucd = "meta.code.class";
+  target.field.description = "the class whose candidates are ranked";
+  target.value = config.targetClass;
+  table.params.push_back(std::move(target));
+  return table;
 }
 
 }  // namespace
@@ -146,58 +184,12 @@ PredictResult runPredict(PredictConfig const& config, PredictRun const& run, com
   std::vector<std::int64_t> const listedClass =
       comm::valuesOfRankedRows(ranked, static_cast<std::int64_t>(shard.first), predicted, comm);
   comm::onRoot(comm, "predict: writing the candidates", [&] {
-    std::vector<std::int64_t> rowCol, rankCol;
-    std::vector<float> pCol;
-    std::vector<std::string> predictedName;
-    for (std::size_t j = 0; j < ranked.size(); ++j) {
-      rankCol.push_back(static_cast<std::int64_t>(j + 1));
-      rowCol.push_back(ranked[j].row);
-      pCol.push_back(ranked[j].score);
-      predictedName.push_back(context.classes[static_cast<std::size_t>(listedClass[j])]);
-    }
-    io::RowMeta const meta = io::readRowMeta(run.datasetPath, rowCol);
-
-    std::string csv =
-        "rank,row,id,label,predicted," + core::csvField("p_" + config.targetClass) + "\n";
-    io::VoTableHeader header;
-    header.resourceName = "vocloud predict";
-    header.tableName = "candidates";
-    header.tableDescription =
-        "Rows ranked by the forest's probability of class " + config.targetClass;
-    auto field = [](std::string name, std::string type, std::string description) {
-      io::VoField f;
-      f.name = std::move(name);
-      f.datatype = std::move(type);
-      if (f.datatype == "char") f.arraysize = "*";
-      f.description = std::move(description);
-      return f;
-    };
-    header.fields = {field("rank", "long", "1 = most probable"),
-                     field("row", "long", "row of the data set"),
-                     field("id", "char", "spectrum id"),
-                     field("label", "char", "label in the data set"),
-                     field("predicted", "char", "most probable class"),
-                     field("probability", "float", "probability of class " + config.targetClass)};
-    io::VoTableWriter vot(run.outputDir + "/candidates.vot", header);
-    for (std::size_t j = 0; j < ranked.size(); ++j) {
-      char p[32];
-      std::snprintf(p, sizeof p, "%.6g", static_cast<double>(pCol[j]));
-      csv += std::to_string(rankCol[j]) + "," + std::to_string(rowCol[j]) + "," +
-             core::csvField(meta.id[j]) + "," + core::csvField(meta.label[j]) + "," +
-             core::csvField(predictedName[j]) + "," + p + "\n";
-      vot.writeRow({std::to_string(rankCol[j]), std::to_string(rowCol[j]), meta.id[j],
-                    meta.label[j], predictedName[j], io::voCell(pCol[j])});
-    }
-    vot.finish();
-    core::writeFileAtomic(run.outputDir + "/candidates.csv", csv);
-
+    io::ResultTable const table = candidateTable(ranked, listedClass, context.classes, config,
+                                                 run.datasetPath);
+    io::writeResultCsv(run.outputDir + "/candidates.csv", table);
+    io::writeResultVoTable(run.outputDir + "/candidates.vot", table, "vocloud predict");
     io::H5File out = io::H5File::createSerial(run.outputDir + "/candidates.h5");
-    io::writeWholeDataset(out, "/rank", rankCol);
-    io::writeWholeDataset(out, "/row", rowCol);
-    io::writeWholeDataset(out, "/probability", pCol);
-    io::writeWholeStrings(out, "/id", meta.id, comm);
-    io::writeWholeStrings(out, "/label", meta.label, comm);
-    io::writeWholeStrings(out, "/predicted", predictedName, comm);
+    io::writeResultH5(out, "/", table, comm);
     out.setAttribute("/", "class", config.targetClass);
     out.setAttribute("/", "model", run.modelPath);
     out.setAttribute("/", "dataset", run.datasetPath);
