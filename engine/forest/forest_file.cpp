@@ -92,9 +92,9 @@ void writeModel(io::H5File const& file, ForestModel const& model, ModelContext c
   io::writeWholeDataset(file, "/model/impurity_decrease", model.impurityDecrease);
   io::writeWholeDataset(file, "/model/edge_offsets", model.edges.offsets);
   io::writeWholeDataset(file, "/model/edges", model.edges.edges);
-  file.setAttribute("/model", "classes", static_cast<double>(model.classes));
-  file.setAttribute("/model", "features", static_cast<double>(model.features));
-  file.setAttribute("/model", "trees", static_cast<double>(model.trees()));
+  file.setIntegerAttribute("/model", "classes", static_cast<std::int64_t>(model.classes));
+  file.setIntegerAttribute("/model", "features", static_cast<std::int64_t>(model.features));
+  file.setIntegerAttribute("/model", "trees", static_cast<std::int64_t>(model.trees()));
 
   file.createGroup("/classes");
   io::writeWholeStrings(file, "/classes/name", context.classes, comm);

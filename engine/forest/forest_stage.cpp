@@ -194,7 +194,7 @@ void writeForestH5(std::string const& path, ForestStageConfig const& config,
   file.createGroup("/oob");
   io::writeRowBlock(file, "/oob/probability", oob, shard.first, shard.totalRows, nClasses);
   file.setAttribute("/oob", "error", final.oobError);
-  file.setAttribute("/oob", "rows", static_cast<double>(final.oobRows));
+  file.setIntegerAttribute("/oob", "rows", static_cast<std::int64_t>(final.oobRows));
 
   file.createGroup("/importance");
   io::writeWholeDataset(file, "/importance/impurity", final.impurityImportance);
@@ -240,7 +240,7 @@ void writeForestH5(std::string const& path, ForestStageConfig const& config,
       file.setAttribute("/cv", name + "_mean", spread.mean);
       file.setAttribute("/cv", name + "_sd", spread.sd);
     }
-    file.setAttribute("/cv", "folds", static_cast<double>(config.folds));
+    file.setIntegerAttribute("/cv", "folds", static_cast<std::int64_t>(config.folds));
   }
   file.setAttribute("/", "engine_version", core::engineVersion());
   file.setAttribute("/", "fingerprint", run.fingerprint);

@@ -1,13 +1,13 @@
 #include "forest/predict_stage.hpp"
 
 #include "comm/ranking.hpp"
-#include "core/csv.hpp"
 #include "core/error.hpp"
 #include "core/files.hpp"
 #include "core/version.hpp"
 #include "forest/forest_file.hpp"
 #include "io/dataset_shard.hpp"
 #include "io/h5_store.hpp"
+#include "io/result_table.hpp"
 #include "io/votable.hpp"
 
 #include <algorithm>
@@ -189,57 +189,43 @@ struct Candidates {
   std::vector<std::string> predicted, estimate;
 };
 
-io::VoTableHeader candidatesHeader(std::string const& targetClass) {
-  io::VoTableHeader header;
-  header.resourceName = "vocloud predict";
-  header.tableName = "candidates";
-  header.tableDescription = "Rows ranked by the forest's probability of class " + targetClass;
-  auto field = [](std::string name, std::string type, std::string description) {
-    io::VoField f;
-    f.name = std::move(name);
-    f.datatype = std::move(type);
-    if (f.datatype == "char") f.arraysize = "*";
-    f.description = std::move(description);
-    return f;
-  };
-  header.fields = {field("rank", "long", "1 = most probable"),
-                   field("row", "long", "row of the data set"),
-                   field("id", "char", "spectrum id"),
-                   field("label", "char", "label in the data set"),
-                   field("predicted", "char", "most probable class"),
-                   field("probability", "float", "probability of class " + targetClass),
-                   field("estimate", "char",
-                         "model, or out_of_fold / out_of_bag for a row the forest was trained on")};
-  return header;
+/// The candidates as one table: rank, row, the spectrum's columns, the predicted class, the
+/// probability of the target class and where it comes from. Rank 0 only (reads the data set).
+io::ResultTable candidateTable(PredictConfig const& config, PredictRun const& run,
+                               Candidates const& c) {
+  io::RowMeta const meta = io::readRowMeta(run.datasetPath, c.row);
+  io::ResultTable table;
+  table.name = "candidates";
+  table.description = "Rows ranked by the forest's probability of class " + config.targetClass;
+  table.columns = {io::intColumn("rank", c.rank, "meta.number", "1 = most probable"),
+                   io::intColumn("row", c.row, "meta.record", "row of the data set")};
+  for (auto& column : io::spectrumColumns(meta)) table.columns.push_back(std::move(column));
+  table.columns.push_back(
+      io::textColumn("predicted", c.predicted, "meta.code.class", "most probable class"));
+  table.columns.push_back(io::floatColumn("probability", c.probability, "stat.probability",
+                                          "probability of class " + config.targetClass));
+  table.columns.push_back(io::textColumn(
+      "estimate", c.estimate, "meta.code",
+      "model, or out_of_fold / out_of_bag for a row the forest was trained on"));
+  io::VoParam target;
+  target.field.name = "class";
+  target.field.datatype = "char";
+  target.field.arraysize = "*";
+  target.field.ucd = "meta.code.class";
+  target.field.description = "the class whose candidates are ranked";
+  target.value = config.targetClass;
+  table.params.push_back(std::move(target));
+  return table;
 }
 
-/// candidates.{csv,vot,h5}; rank 0 only.
+/// candidates.{csv,vot,h5}: the same columns in each; rank 0 only.
 void writeCandidates(PredictConfig const& config, PredictRun const& run, Candidates const& c,
                      comm::Comm const& comm) {
-  io::RowMeta const meta = io::readRowMeta(run.datasetPath, c.row);
-  std::string csv =
-      "rank,row,id,label,predicted," + core::csvField("p_" + config.targetClass) + ",estimate\n";
-  io::VoTableWriter vot(run.outputDir + "/candidates.vot", candidatesHeader(config.targetClass));
-  for (std::size_t j = 0; j < c.row.size(); ++j) {
-    char p[32];
-    std::snprintf(p, sizeof p, "%.6g", static_cast<double>(c.probability[j]));
-    csv += std::to_string(c.rank[j]) + "," + std::to_string(c.row[j]) + "," +
-           core::csvField(meta.id[j]) + "," + core::csvField(meta.label[j]) + "," +
-           core::csvField(c.predicted[j]) + "," + p + "," + c.estimate[j] + "\n";
-    vot.writeRow({std::to_string(c.rank[j]), std::to_string(c.row[j]), meta.id[j], meta.label[j],
-                  c.predicted[j], io::voCell(c.probability[j]), c.estimate[j]});
-  }
-  vot.finish();
-  core::writeFileAtomic(run.outputDir + "/candidates.csv", csv);
-
+  io::ResultTable const table = candidateTable(config, run, c);
+  io::writeResultCsv(run.outputDir + "/candidates.csv", table);
+  io::writeResultVoTable(run.outputDir + "/candidates.vot", table, "vocloud predict");
   io::H5File out = io::H5File::createSerial(run.outputDir + "/candidates.h5");
-  io::writeWholeDataset(out, "/rank", c.rank);
-  io::writeWholeDataset(out, "/row", c.row);
-  io::writeWholeDataset(out, "/probability", c.probability);
-  io::writeWholeStrings(out, "/id", meta.id, comm);
-  io::writeWholeStrings(out, "/label", meta.label, comm);
-  io::writeWholeStrings(out, "/predicted", c.predicted, comm);
-  io::writeWholeStrings(out, "/estimate", c.estimate, comm);
+  io::writeResultH5(out, "/", table, comm);
   out.setAttribute("/", "class", config.targetClass);
   out.setAttribute("/", "model", run.modelPath);
   out.setAttribute("/", "dataset", run.datasetPath);

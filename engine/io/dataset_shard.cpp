@@ -4,6 +4,7 @@
 #include "io/h5_store.hpp"
 
 #include <algorithm>
+#include <limits>
 
 namespace vocloud::io {
 
@@ -94,15 +95,30 @@ std::vector<int> classIndices(std::vector<std::string> const& labels,
 
 RowMeta readRowMeta(std::string const& path, std::vector<std::int64_t> const& rows) {
   H5File const file = H5File::openSerial(path);
-  H5Rows const ids = H5Rows::open(file, "/meta/id");
-  bool const hasLabels = file.exists("/meta/label");
-  H5Rows const labels = hasLabels ? H5Rows::open(file, "/meta/label") : ids;
+  // A column the data set lacks (one made by another tool) reads as empty strings or NaN.
+  auto strings = [&](std::string const& name) {
+    std::vector<std::string> values;
+    if (!file.exists(name)) return std::vector<std::string>(rows.size());
+    H5Rows const set = H5Rows::open(file, name);
+    for (std::int64_t const row : rows)
+      values.push_back(set.readStrings(static_cast<std::uint64_t>(row), 1).at(0));
+    return values;
+  };
+  auto numbers = [&](std::string const& name) {
+    std::vector<double> values(rows.size(), std::numeric_limits<double>::quiet_NaN());
+    if (!file.exists(name)) return values;
+    H5Rows const set = H5Rows::open(file, name);
+    for (std::size_t i = 0; i < rows.size(); ++i)
+      set.read(static_cast<std::uint64_t>(rows[i]), 1, &values[i]);
+    return values;
+  };
+  if (!file.exists("/meta/id")) throw Error("dataset: " + path + " has no /meta/id");
   RowMeta meta;
-  for (std::int64_t const row : rows) {
-    auto const r = static_cast<std::uint64_t>(row);
-    meta.id.push_back(ids.readStrings(r, 1).at(0));
-    meta.label.push_back(hasLabels ? labels.readStrings(r, 1).at(0) : std::string());
-  }
+  meta.id = strings("/meta/id");
+  meta.label = strings("/meta/label");
+  meta.ra = numbers("/meta/ra");
+  meta.dec = numbers("/meta/dec");
+  meta.path = strings("/meta/path");
   return meta;
 }
 

@@ -66,10 +66,12 @@ std::vector<int> classIndices(std::vector<std::string> const& labels,
 struct RowMeta {
   std::vector<std::string> id;
   std::vector<std::string> label;  ///< empty strings when the data set has no labels
+  std::vector<double> ra, dec;     ///< deg; NaN when the data set does not record them
+  std::vector<std::string> path;   ///< the spectrum's file ("" when not recorded)
 };
 
-/// Reads the ids and labels of `rows` (global indices) of the data set at `path` in this
-/// process (each dataset opened once). Throws vocloud::Error naming the file.
+/// Reads the ids, labels, positions and paths of `rows` (global indices) of the data set at
+/// `path` in this process (each dataset opened once). Throws vocloud::Error naming the file.
 RowMeta readRowMeta(std::string const& path, std::vector<std::int64_t> const& rows);
 
 }  // namespace vocloud::io

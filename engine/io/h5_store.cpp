@@ -36,6 +36,7 @@ hid_t fileType(H5Type type, std::uint64_t width) {
       hid_t const t = H5Tcopy(H5T_C_S1);
       H5Tset_size(t, std::max<std::uint64_t>(1, width));
       H5Tset_strpad(t, H5T_STR_NULLPAD);
+      H5Tset_cset(t, H5T_CSET_UTF8);  // h5py's .asstr() and astropy decode it as text
       return t;
     }
   }
@@ -146,14 +147,27 @@ void H5File::setAttribute(std::string const& object, std::string const& key,
                           std::string const& value) const {
   H5Id obj(checkId(H5Oopen(id(), object.c_str(), H5P_DEFAULT), "opening " + object, _path), H5Oclose);
   if (H5Aexists(obj.get(), key.c_str()) > 0) check(H5Adelete(obj.get(), key.c_str()), "replacing attribute " + key, _path);
-  H5Id type(fileType(H5Type::String, value.size()), H5Tclose);
+  // A variable-length UTF-8 string: h5py reads it as str (a fixed-length one reads as bytes).
+  H5Id type(H5Tcopy(H5T_C_S1), H5Tclose);
+  H5Tset_size(type.get(), H5T_VARIABLE);
+  H5Tset_cset(type.get(), H5T_CSET_UTF8);
   H5Id space(H5Screate(H5S_SCALAR), H5Sclose);
   H5Id attr(checkId(H5Acreate2(obj.get(), key.c_str(), type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT),
                     "creating attribute " + key, _path),
             H5Aclose);
-  std::string padded = value;
-  if (padded.empty()) padded.push_back('\0');
-  check(H5Awrite(attr.get(), type.get(), padded.data()), "writing attribute " + key, _path);
+  char const* text = value.c_str();
+  check(H5Awrite(attr.get(), type.get(), &text), "writing attribute " + key, _path);
+}
+
+void H5File::setIntegerAttribute(std::string const& object, std::string const& key,
+                                 std::int64_t value) const {
+  H5Id obj(checkId(H5Oopen(id(), object.c_str(), H5P_DEFAULT), "opening " + object, _path), H5Oclose);
+  if (H5Aexists(obj.get(), key.c_str()) > 0) check(H5Adelete(obj.get(), key.c_str()), "replacing attribute " + key, _path);
+  H5Id space(H5Screate(H5S_SCALAR), H5Sclose);
+  H5Id attr(checkId(H5Acreate2(obj.get(), key.c_str(), H5T_STD_I64LE, space.get(), H5P_DEFAULT, H5P_DEFAULT),
+                    "creating attribute " + key, _path),
+            H5Aclose);
+  check(H5Awrite(attr.get(), H5T_NATIVE_INT64, &value), "writing attribute " + key, _path);
 }
 
 void H5File::setAttribute(std::string const& object, std::string const& key, double value) const {
@@ -178,10 +192,8 @@ std::string H5File::stringAttribute(std::string const& object, std::string const
             H5Aclose);
   H5Id type(H5Aget_type(attr.get()), H5Tclose);
   if (H5Tis_variable_str(type.get()) > 0) {
-    char* text = nullptr;
-    H5Id memType(H5Tcopy(H5T_C_S1), H5Tclose);
-    H5Tset_size(memType.get(), H5T_VARIABLE);
-    check(H5Aread(attr.get(), memType.get(), &text), "reading attribute " + key, _path);
+    char* text = nullptr;  // read with the attribute's own type: no character-set conversion
+    check(H5Aread(attr.get(), type.get(), &text), "reading attribute " + key, _path);
     std::string value = text ? text : "";
     H5free_memory(text);
     return value;
@@ -321,7 +333,9 @@ void H5Rows::write(std::uint64_t first, std::vector<std::string> const& strings)
 
 std::vector<std::string> H5Rows::readStrings(std::uint64_t first, std::uint64_t count) const {
   std::vector<char> buffer(std::max<std::size_t>(1, count * _width), '\0');
-  H5Id memType(fileType(H5Type::String, _width), H5Tclose);
+  // The file's own string type: no character-set conversion (ASCII files written by other
+  // tools and our UTF-8 ones read alike).
+  H5Id memType(H5Dget_type(_dataset->get()), H5Tclose);
   readRaw(first, count, memType.get(), buffer.data());
   std::vector<std::string> out(count);
   for (std::size_t i = 0; i < count; ++i) {

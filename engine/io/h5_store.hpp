@@ -73,11 +73,14 @@ class H5File {
   /// True when a link (group or dataset) `name` exists; `name` is an absolute path.
   bool exists(std::string const& name) const;
 
-  /// Writes a string attribute on the object at `object` ("/" = the file). Collective
-  /// in parallel files, with the same value on every rank.
+  /// Writes an attribute on the object at `object` ("/" = the file): strings as
+  /// variable-length UTF-8 (h5py reads them as str), numbers as float64 or int64.
+  /// Collective in parallel files, with the same value on every rank.
   void setAttribute(std::string const& object, std::string const& key,
                     std::string const& value) const;
   void setAttribute(std::string const& object, std::string const& key, double value) const;
+  void setIntegerAttribute(std::string const& object, std::string const& key,
+                           std::int64_t value) const;
   std::string stringAttribute(std::string const& object, std::string const& key) const;
   double numberAttribute(std::string const& object, std::string const& key) const;
   /// True when the object at `object` (which must exist) has an attribute `key`.

@@ -290,7 +290,7 @@ PreprocessResult runPreprocess(PreprocessConfig const& config, PreprocessRun con
     file.setAttribute("/wave", "frame", std::string(config.frame == Frame::Vacuum ? "vacuum"
                                                     : config.frame == Frame::Air  ? "air"
                                                                                   : "as_is"));
-    file.setAttribute("/", "catalog_rows", static_cast<double>(catalogRows));
+    file.setIntegerAttribute("/", "catalog_rows", static_cast<std::int64_t>(catalogRows));
     layout.reset();  // datasets close before the file (MPI-IO refuses otherwise)
     file.close();
   }

@@ -28,9 +28,7 @@ RankedDetails rankedDetails(std::vector<RankedRow> const& ranked, MapEvaluation 
   comm::onRoot(comm, "som: reading ids of the outliers from " + datasetPath, [&] {
     std::vector<std::int64_t> rows;
     for (auto const& r : ranked) rows.push_back(r.row);
-    io::RowMeta meta = io::readRowMeta(datasetPath, rows);
-    details.id = std::move(meta.id);
-    details.label = std::move(meta.label);
+    details.meta = io::readRowMeta(datasetPath, rows);
   });
   return details;
 }
@@ -108,58 +106,62 @@ void writeSomH5(std::string const& path, SomOutput const& output, SomStageConfig
   io::writeWholeDataset(file, "/epochs/quantisation_error", qerr);
   io::writeWholeDataset(file, "/epochs/topographic_error", topographic);
 
-  // The ranked outlier list.
-  std::vector<RankedRow> const& ranked = *output.ranked;
-  RankedDetails const& details = *output.details;
-  std::vector<std::int64_t> listRow;
-  std::vector<float> listScore;
-  for (auto const& r : ranked) {
-    listRow.push_back(r.row);
-    listScore.push_back(r.score);
-  }
-  file.createGroup("/outliers");
-  io::writeWholeDataset(file, "/outliers/row", listRow);
-  io::writeWholeDataset(file, "/outliers/score", listScore);
-  io::writeWholeDataset(file, "/outliers/bmu", details.bmu);
-  io::writeWholeDataset(file, "/outliers/in_sparse_node", details.inSparseNode);
-  io::writeWholeStrings(file, "/outliers/id", details.id, comm);  // rank 0 holds the strings
-  io::writeWholeStrings(file, "/outliers/label", details.label, comm);
+  // The ranked outlier list (rank 0's spectrum columns; the rest every rank has).
+  io::writeResultH5(file, "/outliers", outlierTable(output), comm);
 
   file.setAttribute("/", "engine_version", core::engineVersion());
   file.setAttribute("/", "fingerprint", run.fingerprint);
   file.setAttribute("/", "config", run.provenance);
   file.setAttribute("/", "dataset", run.datasetPath);
   file.setAttribute("/", "features", config.data.features);
-  file.setAttribute("/", "rows", static_cast<double>(codebook.grid.rows));
-  file.setAttribute("/", "cols", static_cast<double>(codebook.grid.cols));
+  file.setIntegerAttribute("/", "rows", static_cast<std::int64_t>(codebook.grid.rows));
+  file.setIntegerAttribute("/", "cols", static_cast<std::int64_t>(codebook.grid.cols));
   file.setAttribute("/", "grid", codebook.grid.hexagonal ? "hexagonal" : "rectangular");
   file.setAttribute("/", "topology", codebook.grid.toroidal ? "toroidal" : "planar");
   file.setAttribute("/", "neighbourhood", config.map.neighbourhood);
-  file.setAttribute("/", "epochs", static_cast<double>(output.history->size()));
+  file.setIntegerAttribute("/", "epochs", static_cast<std::int64_t>(output.history->size()));
   file.setAttribute("/", "quantisation_error", evaluation.quantisationError);
   file.setAttribute("/", "topographic_error", evaluation.topographicError);
   file.setAttribute("/", "median_distance", evaluation.globalMedian);
   file.setAttribute("/", "median_manifold_residual", evaluation.residualMedian);
   file.setAttribute("/", "median_density_factor", evaluation.densityMedian);
   file.setAttribute("/", "density_mass_rows", evaluation.density.mass);
-  file.setAttribute("/", "fixed_point_exponent", static_cast<double>(output.exponent));
+  file.setIntegerAttribute("/", "fixed_point_exponent", static_cast<std::int64_t>(output.exponent));
   file.close();
 }
 
-void writeOutlierCsv(std::string const& path, SomOutput const& output, comm::Comm const& comm) {
-  comm::onRoot(comm, "som: cannot write " + path, [&] {
-    std::vector<RankedRow> const& ranked = *output.ranked;
-    RankedDetails const& details = *output.details;
-    std::string text = "rank,row,id,label,score,bmu,in_sparse_node\n";
-    char score[32];
-    for (std::size_t j = 0; j < ranked.size(); ++j) {
-      std::snprintf(score, sizeof score, "%.6g", static_cast<double>(ranked[j].score));
-      text += std::to_string(j + 1) + "," + std::to_string(ranked[j].row) + "," +
-              core::csvField(details.id[j]) + "," + core::csvField(details.label[j]) + "," + score +
-              "," + std::to_string(details.bmu[j]) + "," +
-              std::to_string(int(details.inSparseNode[j])) + "\n";
-    }
-    core::writeFileAtomic(path, text);
+io::ResultTable outlierTable(SomOutput const& output) {
+  std::vector<RankedRow> const& ranked = *output.ranked;
+  RankedDetails const& details = *output.details;
+  std::vector<std::int64_t> rank, row, inSparse(details.inSparseNode.begin(),
+                                                 details.inSparseNode.end());
+  std::vector<float> score;
+  for (std::size_t j = 0; j < ranked.size(); ++j) {
+    rank.push_back(static_cast<std::int64_t>(j + 1));
+    row.push_back(ranked[j].row);
+    score.push_back(ranked[j].score);
+  }
+  io::ResultTable table;
+  table.name = "outliers";
+  table.description = "Spectra ranked by the SOM outlier score (the larger percentile of the "
+                      "manifold residual and the density factor)";
+  table.columns = {io::intColumn("rank", std::move(rank), "meta.number", "1 = most outlying"),
+                   io::intColumn("row", std::move(row), "meta.record", "row of the data set")};
+  for (auto& column : io::spectrumColumns(details.meta)) table.columns.push_back(std::move(column));
+  table.columns.push_back(io::floatColumn("score", std::move(score), "stat.value",
+                                          "outlier score (docs/som.md)"));
+  table.columns.push_back(io::intColumn("bmu", details.bmu, "meta.number",
+                                        "best-matching node of the map"));
+  table.columns.push_back(io::intColumn("in_sparse_node", std::move(inSparse), "meta.code",
+                                        "1 when the row's node is sparse"));
+  return table;
+}
+
+void writeOutlierTables(std::string const& dir, SomOutput const& output, comm::Comm const& comm) {
+  comm::onRoot(comm, "som: cannot write the outlier list in " + dir, [&] {
+    io::ResultTable const table = outlierTable(output);
+    io::writeResultCsv(dir + "/outliers.csv", table);
+    io::writeResultVoTable(dir + "/outliers.vot", table, "vocloud som");
   });
 }
 

@@ -2,6 +2,8 @@
 // What the som stage writes: som.h5 (collective parallel HDF5), outliers.csv and somoclu's
 // text files. The layout of som.h5 is described in docs/formats.md.
 #include "comm/comm.hpp"
+#include "io/dataset_shard.hpp"
+#include "io/result_table.hpp"
 #include "som/som_distributed.hpp"
 #include "som/som_stage.hpp"
 
@@ -16,8 +18,7 @@ namespace vocloud::som {
 struct RankedDetails {
   std::vector<std::int64_t> bmu;
   std::vector<std::uint8_t> inSparseNode;
-  std::vector<std::string> id;     ///< rank 0 only
-  std::vector<std::string> label;  ///< rank 0 only
+  io::RowMeta meta;  ///< id, label, ra, dec, path: rank 0 only
 };
 
 /// The details of every listed row. Collective over comm.
@@ -44,9 +45,14 @@ struct SomOutput {
 void writeSomH5(std::string const& path, SomOutput const& output, SomStageConfig const& config,
                 SomRun const& run, comm::Comm const& comm);
 
-/// Writes the ranked outlier list as CSV (rank, row, id, label, score, bmu, in_sparse_node)
-/// on rank 0. Collective over comm.
-void writeOutlierCsv(std::string const& path, SomOutput const& output, comm::Comm const& comm);
+/// The ranked outlier list as one table (rank, row, id, label, ra, dec, path, score, bmu,
+/// in_sparse_node): som.h5's /outliers group and outliers.{csv,vot}. Every rank has its
+/// columns; rank 0 has the values of the spectrum columns.
+io::ResultTable outlierTable(SomOutput const& output);
+
+/// Writes the ranked outlier list as outliers.csv and outliers.vot in `dir` on rank 0.
+/// Collective over comm.
+void writeOutlierTables(std::string const& dir, SomOutput const& output, comm::Comm const& comm);
 
 /// Writes `stem`.wts, `stem`.bm and `stem`.umx (somoclu_files.hpp). Collective over comm.
 void writeSomocluFiles(std::string const& stem, SomOutput const& output, comm::Comm const& comm);

@@ -143,7 +143,7 @@ SomResult runSom(SomStageConfig const& config, SomRun const& run, comm::Comm con
     output.wave = &shard.wave;
     output.exponent = state.exponent;
     writeSomH5(run.outputDir + "/som.h5", output, config, run, comm);
-    writeOutlierCsv(run.outputDir + "/outliers.csv", output, comm);
+    writeOutlierTables(run.outputDir, output, comm);
     if (config.somocluFiles) writeSomocluFiles(run.outputDir + "/som", output, comm);
   }
   if (comm.isRoot()) core::removeAll(checkpointPath);

@@ -93,17 +93,42 @@ for n in (2, 4):
 print("PCA: equals numpy SVD; 2 and 4 ranks agree to 1e-5")
 # CSV export: one row per spectrum with the same values.
 rows = list(csv.reader(open("out2/pre/preprocess/dataset.csv")))
-assert len(rows) == N + 1 and len(rows[1]) == 7 + 600
-assert [r[0] for r in rows[1:]] == [i.decode() for i in one["/meta/id"][()]]
-vals = np.array([[float(v) for v in r[7:]] for r in rows[1:]])
+meta = ["id", "label", "ra", "dec", "z", "snr", "layout", "path"]
+assert rows[0][:8] == meta and len(rows) == N + 1 and len(rows[1]) == 8 + 600
+texts = ("id", "label", "layout", "path")
+for j, name in enumerate(meta):  # the CSV's columns are dataset.h5's /meta, by name
+    got = [r[j] for r in rows[1:]]
+    if name in texts:
+        assert got == list(one["/meta/" + name].asstr()[()]), name
+    else:
+        assert np.allclose([float(g) for g in got], one["/meta/" + name][()], rtol=1e-8, equal_nan=True), name
+vals = np.array([[float(v) for v in r[8:]] for r in rows[1:]])
 assert np.allclose(vals, X, rtol=1e-7, atol=1e-12)
-# VOTable export: astropy reads the same flux arrays.
-t = parse("out4/pre/preprocess/dataset.vot").get_first_table().array
+assert np.allclose([float(h[1:]) for h in rows[0][8:]], one["/wave"][()], rtol=1e-8)
+# VOTable export: astropy reads the same flux arrays, the grid as a PARAM and the UCDs that
+# tell VO tools the main id and position.
+vot = parse("out4/pre/preprocess/dataset.vot").get_first_table()
+t = vot.array
 assert len(t) == N and np.allclose(np.array([np.asarray(v) for v in t["flux"]]), X, rtol=1e-6)
-print("CSV and VOTable exports: same rows and values")
+assert [f.name for f in vot.fields] == meta + ["flux"]
+assert list(t["path"]) == list(one["/meta/path"].asstr()[()])
+wave = vot.get_field_by_id_or_name("wave")
+assert str(wave.unit) == "Angstrom" and wave.ucd == "em.wl"
+assert np.allclose(np.asarray(wave.value, dtype=float), one["/wave"][()], rtol=1e-12)
+ucd = {f.name: f.ucd for f in vot.fields}
+assert ucd["id"] == "meta.id;meta.main" and ucd["ra"] == "pos.eq.ra;meta.main" and ucd["dec"] == "pos.eq.dec;meta.main"
+# HDF5: strings are UTF-8 (h5py's asstr() reads them as str); attributes read as str.
+assert h5py.check_string_dtype(one["/meta/id"].dtype).encoding == "utf-8"
+text_attrs = {k: v for k, v in one.attrs.items() if isinstance(v, (str, bytes, np.bytes_))}
+assert text_attrs and all(isinstance(v, str) for v in text_attrs.values()), {k: type(v) for k, v in text_attrs.items()}
+print("CSV and VOTable exports: same rows and values, the columns of /meta, the grid as a PARAM")
 PYEOF
 stilts votlint out2/pre/preprocess/dataset.vot > votlint.txt 2>&1 || true
 if grep -E "ERROR|WARNING" votlint.txt; then fail "votlint complains about dataset.vot"; fi
+stilts tpipe in=out2/pre/preprocess/dataset.vot ifmt=votable omode=count > tpipe.txt 2>&1 ||
+  { cat tpipe.txt; fail "stilts tpipe cannot read dataset.vot"; }
+expect_contains tpipe.txt "rows: $($PY -c "import h5py; print(h5py.File('out2/pre/preprocess/dataset.h5')['/flux'].shape[0])")"
+
 
 # Killed while writing: the next run continues after the last complete round.
 mpi 2 run pre.yaml --set output=outK --set preprocess.round_rows=5 >/dev/null 2>killed.txt &

@@ -122,7 +122,13 @@ ids = ref["/outliers/id"][()].astype(str)
 assert (ids == d["/meta/id"][()].astype(str)[lst]).all()
 csv = np.genfromtxt("out1/som/som/outliers.csv", delimiter=",", names=True, dtype=None, encoding=None)
 assert (csv["row"] == lst).all()
+# The map's size is stored as integers; text attributes read as str.
+assert isinstance(ref.attrs["rows"], np.integer) and isinstance(ref.attrs["cols"], np.integer)
+assert isinstance(ref.attrs["grid"], str) and isinstance(ref.attrs["engine_version"], str)
 PYEOF
+# The outlier list as CSV, VOTable and som.h5's /outliers: the same columns and values.
+$PY "$VOCLOUD_SOURCE_DIR/tests/python/check_result_tables.py" out1/som/som/outliers \
+  out1/som/som/som.h5 /outliers out1/som/preprocess/dataset.h5 || fail "the outlier tables disagree"
 
 # A second, independently seeded base of knowledge: the criterion holds there too (its
 # featureless spectra capture a node of their own, which only the density factor exposes).
