@@ -54,7 +54,7 @@ void readSdss(FitsMemory const& file, int hdu, FitsHeader const& primary, Spectr
   out.meta.id = primary.string("OBJNAME").value_or("");
   if (out.meta.id.empty()) out.meta.id = sdssSpecId(primary);
   out.frame =
-      primary.logical("VACUUM").value_or(true) ? WavelengthFrame::Vacuum : WavelengthFrame::Air;
+      primary.flag("VACUUM").value_or(true) ? WavelengthFrame::Vacuum : WavelengthFrame::Air;
 
   FitsTable const table(file, file.hdu(hdu));
   TableColumnNames names;

@@ -104,6 +104,50 @@ BOOST_AUTO_TEST_CASE(layouts_without_real_samples_match_astropy) {
   for (auto const& [layout, count] : counts) BOOST_TEST(count.first == count.second, layout);
 }
 
+// LAMOST DR3-DR7 write EXTEN0 = 'Flux, Inverse, Wavelength, Andmask, Ormask': every real
+// DR1 and DR2 file rewritten (by astropy) with commas reads as astropy reads it, as do other
+// spellings of the header (case, order, 'Inverse Variance', CDELT1, numbers and flags
+// written as strings).
+BOOST_AUTO_TEST_CASE(lamost_comma_exten0_matches_astropy) {
+  std::string const d = io::test::casesDir() + "/";
+  std::vector<ReferenceRequest> requests;
+  for (auto const& [layout, folder] :
+       {std::pair<std::string, std::string>{"lamost_dr1", "lamost-dr1"},
+        {"lamost_dr2", "lamost-dr2"}}) {
+    auto const files = io::test::filesIn(d + "comma/" + folder, {".fits"}, true);
+    auto const real = io::test::filesIn(io::test::realDataRoot() + "/" + folder, {".fits"}, true);
+    BOOST_TEST(files.size() == real.size(), folder);
+    for (auto const& path : files) requests.push_back({layout, path, ""});
+  }
+  requests.push_back({"lamost_dr2", d + "lamost_lower_commas.fits", ""});
+  requests.push_back({"lamost_dr2", d + "lamost_reordered.fits", ""});
+  requests.push_back({"lamost_dr2", d + "lamost_inverse_variance.fits", ""});
+  requests.push_back({"lamost_dr1", d + "lamost_dr1_spellings.fits", ""});
+  auto const counts = checkAgainstAstropy(requests);
+  for (auto const& [layout, count] : counts) BOOST_TEST(count.first == count.second, layout);
+  BOOST_TEST((io::readSpectrum(d + "lamost_dr1_spellings.fits").frame == io::WavelengthFrame::Air));
+}
+
+// 1-D images in the FITS WCS spellings (CRPIX1 absent, PC1_1, CTYPE1 AWAV/WAVE and -LOG) and
+// with flags written as strings: wavelengths as astropy.wcs computes them, frames as stated.
+BOOST_AUTO_TEST_CASE(image_header_conventions_match_astropy) {
+  std::string const d = io::test::casesDir() + "/";
+  std::vector<ReferenceRequest> requests{
+      {"fits_image_linear", d + "image_no_crpix_air.fits", ""},
+      {"fits_image_linear", d + "image_pc_vacuum.fits", ""},
+      {"fits_image_loglinear", d + "image_wave_log.fits", ""},
+      {"fits_image_loglinear", d + "image_flags_as_text.fits", ""},
+      {"fits_image_linear", d + "image_airorvac.fits", ""},
+  };
+  auto const counts = checkAgainstAstropy(requests);
+  for (auto const& [layout, count] : counts) BOOST_TEST(count.first == count.second, layout);
+  auto frame = [&](char const* name) { return io::readSpectrum(d + name).frame; };
+  BOOST_TEST((frame("image_no_crpix_air.fits") == io::WavelengthFrame::Air));
+  BOOST_TEST((frame("image_pc_vacuum.fits") == io::WavelengthFrame::Vacuum));
+  BOOST_TEST((frame("image_flags_as_text.fits") == io::WavelengthFrame::Vacuum));
+  BOOST_TEST((frame("image_airorvac.fits") == io::WavelengthFrame::Air));
+}
+
 BOOST_AUTO_TEST_CASE(table_columns_named_in_options) {
   std::string const path = io::test::casesDir() + "/table_custom.fits";
   io::ReadOptions options;
@@ -143,6 +187,30 @@ BOOST_AUTO_TEST_CASE(gzip_reads_like_the_plain_file) {
     }
   }
   checkAgainstAstropy(requests);  // astropy un-gzips by content too
+}
+
+// gzip content that is a VOTable or a text table reads like the plain file, whatever the
+// compressed file is called.
+BOOST_AUTO_TEST_CASE(gzip_of_votable_and_text_reads_like_the_plain_file) {
+  std::string const d = io::test::casesDir() + "/";
+  std::string const formats = io::test::realDataRoot() + "/formats/hd217476/";
+  for (auto const& [plainName, packedNames] :
+       {std::pair<std::string, std::vector<std::string>>{"tabledata.vot",
+                                                         {"gz_votable.vot.gz", "gz_votable.fits"}},
+        {"spectrum.csv", {"gz_text.csv.gz", "gz_text.fits"}}}) {
+    io::Spectrum const plain = io::readSpectrum(formats + plainName);
+    for (auto const& name : packedNames) {
+      BOOST_TEST_CONTEXT(name) {
+        io::Spectrum const s = io::readSpectrum(d + name);
+        BOOST_TEST(s.layout == plain.layout);
+        BOOST_TEST(io::detectLayout(d + name) == plain.layout);
+        BOOST_TEST(s.wave == plain.wave);
+        BOOST_TEST(s.flux == plain.flux);
+        BOOST_TEST(s.ivar == plain.ivar);
+        BOOST_TEST((s.frame == plain.frame));
+      }
+    }
+  }
 }
 
 BOOST_AUTO_TEST_CASE(layout_comes_from_content_not_name) {
