@@ -85,7 +85,7 @@ def read_sdss(path, hints):
                  cls=text(specobj["CLASS"][0]), subclass=text(specobj["SUBCLASS"][0]),
                  z=float(specobj["Z"][0]), ra=float(specobj["PLUG_RA"][0]),
                  dec=float(specobj["PLUG_DEC"][0]),
-                 frame="vacuum" if hdr.get("VACUUM", True) else "air")
+                 frame=header_frame(hdr, "vacuum"))
         return wave, coadd["flux"], coadd["ivar"], coadd["and_mask"].astype(np.uint32), m
 
 

@@ -253,6 +253,12 @@ def main():
     generic_conventions(out, rng)
     gzip_other_content(out, real, rng)
 
+    # CSV with every field quoted, as spreadsheets write it.
+    with open(p("text_quoted.csv"), "w") as f:
+        f.write('"wavelength","flux","err"\n')
+        for w, fl, e in zip(wave, flux, err):
+            f.write('"%r","%r","%r"\n' % (w, fl, e))
+
     # Bad text and non-FITS files.
     with open(p("bad_one_column.txt"), "w") as f:
         f.write("".join("%r\n" % v for v in flux))

@@ -99,6 +99,7 @@ BOOST_AUTO_TEST_CASE(layouts_without_real_samples_match_astropy) {
       {"sdss", d + "sdss_named.csv", ""},
       {"text", d + "text_header.csv", "wave=wavelength,flux=flux,ivar=ivar"},
       {"text", d + "text_comments.txt", "wave=wave,flux=flux,err=err,format=basic"},
+      {"text", d + "text_quoted.csv", "wave=wavelength,flux=flux,err=err,format=csv"},
   };
   auto const counts = checkAgainstAstropy(requests);
   for (auto const& [layout, count] : counts) BOOST_TEST(count.first == count.second, layout);
@@ -159,6 +160,24 @@ BOOST_AUTO_TEST_CASE(table_columns_named_in_options) {
   BOOST_TEST(io::readSpectrum(path, options).wave.size() == 500u);
   options.hdu = 2;
   BOOST_CHECK_THROW(io::readSpectrum(path, options), io::ReadError);
+}
+
+// Column names given in the options match in any case, in FITS tables, VOTables and text.
+BOOST_AUTO_TEST_CASE(option_column_names_in_any_case) {
+  std::string const formats = io::test::realDataRoot() + "/formats/hd217476/";
+  io::ReadOptions upper;
+  upper.waveColumn = "X";
+  upper.fluxColumn = "Y";
+  upper.ivarColumn = "W";
+  checkAgainstAstropy(
+      {{"fits_table", io::test::casesDir() + "/table_custom.fits", "wave=x,flux=y,ivar=w"}}, upper);
+  io::ReadOptions vot;
+  vot.waveColumn = "SPECTRAL";
+  vot.fluxColumn = "Flux";
+  io::Spectrum const named = io::readSpectrum(formats + "tabledata.vot", vot);
+  io::Spectrum const automatic = io::readSpectrum(formats + "tabledata.vot");
+  BOOST_TEST(named.wave == automatic.wave);
+  BOOST_TEST(named.flux == automatic.flux);
 }
 
 BOOST_AUTO_TEST_CASE(gzip_reads_like_the_plain_file) {
