@@ -6,7 +6,9 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <map>
 
 namespace io = vocloud::io;
@@ -127,6 +129,47 @@ BOOST_AUTO_TEST_CASE(lamost_comma_exten0_matches_astropy) {
   auto const counts = checkAgainstAstropy(requests);
   for (auto const& [layout, count] : counts) BOOST_TEST(count.first == count.second, layout);
   BOOST_TEST((io::readSpectrum(d + "lamost_dr1_spellings.fits").frame == io::WavelengthFrame::Air));
+}
+
+namespace {
+
+// Replaces the value of card `key` in the primary header of the FITS file at `path` by
+// `value` (written as is, unquoted or quoted by the caller), keeping 80 characters.
+void patchCard(std::string const& path, std::string const& key, std::string const& value) {
+  std::fstream file(path, std::ios::in | std::ios::out | std::ios::binary);
+  std::string header(2880 * 4, ' ');
+  file.read(header.data(), static_cast<std::streamsize>(header.size()));
+  std::string const field = key + std::string(8 - key.size(), ' ') + "= ";
+  for (std::size_t at = 0; at + 80 <= header.size(); at += 80)
+    if (header.compare(at, 10, field) == 0) {
+      std::string card = field + value;
+      card.resize(80, ' ');
+      file.seekp(static_cast<std::streamoff>(at));
+      file.write(card.data(), 80);
+      return;
+    }
+  BOOST_FAIL("no card " << key << " in " << path);
+}
+
+}  // namespace
+
+// Values written without quotes (non-standard, but some writers do) read as the quoted
+// ones: a real DR2 file with EXTEN0 unquoted, with commas, reads as the original.
+BOOST_AUTO_TEST_CASE(lamost_unquoted_exten0_reads_as_the_original) {
+  std::string const original =
+      io::test::realDataRoot() + "/lamost-dr2/spec-55916-B5591606_sp01-001.fits";
+  std::string const path = io::test::scratchDir() + "/unquoted_exten0.fits";
+  fs::copy_file(original, path, fs::copy_options::overwrite_existing);
+  patchCard(path, "EXTEN0", "Flux, Inverse, Wavelength, Andmask, Ormask / row names");
+  io::Spectrum const plain = io::readSpectrum(original);
+  io::Spectrum const patched = io::readSpectrum(path);
+  BOOST_TEST(patched.layout == "lamost_dr2");
+  BOOST_TEST(patched.wave == plain.wave);
+  BOOST_TEST(patched.ivar == plain.ivar);
+  BOOST_TEST(patched.mask == plain.mask);
+  BOOST_TEST(std::equal(patched.flux.begin(), patched.flux.end(), plain.flux.begin(),
+                        plain.flux.end(),
+                        [](float a, float b) { return a == b || (a != a && b != b); }));
 }
 
 // 1-D images in the FITS WCS spellings (CRPIX1 absent, PC1_1, CTYPE1 AWAV/WAVE and -LOG) and
