@@ -234,6 +234,9 @@ def main():
     img.data = np.ones((10, 12), np.float32)
     img.writeto(p("bad_image_2d.fits"), overwrite=True)
     shutil.copyfile(sdss, p("sdss_named.csv"))  # content decides, not the name
+    with fits.open(sdss) as h:  # VACUUM written as a string (the frame follows it)
+        h[0].header["VACUUM"] = "F"
+        h.writeto(p("sdss_vacuum_text.fits"), overwrite=True, output_verify="silentfix")
 
     # Text tables: a header naming an ivar column; comments, a header and blank lines.
     wave = np.linspace(6500.0, 6600.0, 300)

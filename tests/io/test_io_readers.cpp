@@ -99,12 +99,15 @@ BOOST_AUTO_TEST_CASE(layouts_without_real_samples_match_astropy) {
       {"fits_table", d + "table_vector.fits", "wave=WAVE,flux=FLUX"},
       {"ondrejov_ssap", d + "ssap_nm.fits", ""},
       {"sdss", d + "sdss_named.csv", ""},
+      {"sdss", d + "sdss_vacuum_text.fits", ""},
       {"text", d + "text_header.csv", "wave=wavelength,flux=flux,ivar=ivar"},
       {"text", d + "text_comments.txt", "wave=wave,flux=flux,err=err,format=basic"},
       {"text", d + "text_quoted.csv", "wave=wavelength,flux=flux,err=err,format=csv"},
   };
   auto const counts = checkAgainstAstropy(requests);
   for (auto const& [layout, count] : counts) BOOST_TEST(count.first == count.second, layout);
+  // VACUUM = 'F' written as a string: the frame follows it
+  BOOST_TEST((io::readSpectrum(d + "sdss_vacuum_text.fits").frame == io::WavelengthFrame::Air));
 }
 
 // LAMOST DR3-DR7 write EXTEN0 = 'Flux, Inverse, Wavelength, Andmask, Ormask': every real
