@@ -40,8 +40,8 @@ FitsLayout detectFitsLayout(FitsMemory const& file, ReadOptions const& options);
 
 /// SDSS/BOSS spec lite or full: COADD table in `hdu`, SPECOBJ/SPALL after it.
 void readSdss(FitsMemory const& file, int hdu, FitsHeader const& primary, Spectrum& out);
-/// LAMOST DR1 (row 3 = continuum-normalised flux, wavelengths from the header) or DR2-7
-/// (row 3 = wavelength): rows named by EXTEN0 in the 5 x N primary image.
+/// LAMOST DR1 (no Wavelength row: wavelengths from the header) or DR2-7 (a Wavelength row):
+/// rows named by EXTEN0 (lamostRows()) in the 5 x N primary image.
 void readLamostImage(FitsMemory const& file, FitsHeader const& primary, Spectrum& out);
 /// LAMOST DR8 and later: header in the primary HDU, one-row table of arrays in `hdu`.
 void readLamostDr8(FitsMemory const& file, int hdu, FitsHeader const& primary, Spectrum& out);
