@@ -5,6 +5,7 @@
 #include "io/read_error.hpp"
 
 #include <algorithm>
+#include <optional>
 #include <utility>
 
 namespace vocloud::io::detail {
@@ -39,11 +40,86 @@ bool isOndrejov(FitsHeader const& header) {
          contains(instrument, "coude700");
 }
 
-// Log-linear (log10 Å) solution: DC-FLAG = 1 (IRAF) or a CTYPE1 that says LOG.
 char const* imageLayout(FitsHeader const& header) {
-  std::string const ctype = lowerCase(header.string("CTYPE1").value_or(""));
-  bool const log = header.number("DC-FLAG").value_or(0) == 1 || contains(ctype, "log");
-  return log ? kImageLogLinear : kImageLinear;
+  return imageScale(header) == ImageScale::Linear ? kImageLinear : kImageLogLinear;
+}
+
+char const* kindText(HduKind kind) {
+  switch (kind) {
+    case HduKind::Image:
+      return "image";
+    case HduKind::BinaryTable:
+      return "binary table";
+    case HduKind::AsciiTable:
+      return "ASCII table";
+    case HduKind::Other:
+      break;
+  }
+  return "extension";
+}
+
+// "HDU 2 'COADD': binary table, 1 row(s), columns FLUX, IVAR" or "HDU 1 (primary): a 3909x5
+// image, EXTEN0 'Flux Inverse'".
+std::string hduText(FitsMemory const& file, FitsHdu const& hdu) {
+  std::string text = "HDU " + std::to_string(hdu.number);
+  std::string const extname = hdu.header.string("EXTNAME").value_or("");
+  if (!extname.empty()) text += " '" + extname + "'";
+  if (hdu.number == 1) text += " (primary)";
+  if (hdu.kind == HduKind::Image) {
+    text += ": " + shapeText(hdu.axes);
+  } else if (hdu.kind == HduKind::Other) {
+    text += ": XTENSION '" + hdu.xtension + "'";
+  } else {
+    FitsTable const table(file, hdu);
+    text += std::string(": ") + kindText(hdu.kind) + ", " + std::to_string(table.rows()) +
+            " row(s), columns ";
+    std::string columns;
+    for (auto const& column : table.columns())
+      columns += (columns.empty() ? "" : ", ") + column.name;
+    text += columns.empty() ? "none" : columns;
+  }
+  if (auto const exten0 = hdu.header.string("EXTEN0")) text += ", EXTEN0 '" + *exten0 + "'";
+  return text;
+}
+
+// What a file holds, HDU by HDU (the first eight), for the message of a file no layout fits.
+std::string fileText(FitsMemory const& file) {
+  constexpr int kShown = 8;
+  std::string text;
+  try {
+    for (int number = 1;; ++number) {
+      FitsHdu const* hdu = file.find(number);
+      if (hdu == nullptr) break;
+      if (number > kShown) {
+        text += "; more HDUs follow";
+        break;
+      }
+      text += (text.empty() ? "" : "; ") + hduText(file, *hdu);
+    }
+  } catch (ReadError const& e) {
+    text += (text.empty() ? "" : "; ") + std::string("then: ") + e.detail();
+  }
+  return text;
+}
+
+constexpr char kLayoutsTried[] =
+    "layouts tried: lamost_dr1/lamost_dr2 (a 2-D primary image whose EXTEN0 names a Flux row), "
+    "ondrejov_raw/fits_image_linear/fits_image_loglinear (a 1-D image in the primary HDU or "
+    "extension 1), sdss/lamost_dr8/ondrejov_ssap/fits_table (a table in extension 1)";
+
+[[noreturn]] void unknownLayout(FitsMemory const& file, std::string const& why) {
+  throw ReadError(ReadError::Reason::UnknownLayout, file.path(),
+                  why + ". The file holds: " + fileText(file) + ". " + kLayoutsTried);
+}
+
+// The LAMOST DR1-DR7 layout of a 2-D primary image, when its EXTEN0 names a Flux row.
+std::optional<FitsLayout> lamostImageLayout(FitsHdu const& primary) {
+  auto const exten0 = primary.header.string("EXTEN0");
+  if (primary.axes.size() != 2 || !exten0) return std::nullopt;
+  LamostRows const rows = lamostRows(*exten0, primary.axes[1]);
+  if (rows.flux < 0) return std::nullopt;
+  // DR1 has no wavelength row (its row 3 is the continuum-normalised flux).
+  return FitsLayout{rows.wave >= 0 ? kLamostDr2 : kLamostDr1, 1};
 }
 
 std::string tableLayout(FitsMemory const& file, FitsHdu const& hdu) {
@@ -62,38 +138,31 @@ FitsLayout detectFitsLayout(FitsMemory const& file, ReadOptions const& options) 
     int const number = options.hdu + 1;
     FitsHdu const* hdu = file.find(number);
     if (hdu == nullptr)
-      throw ReadError(ReadError::Reason::UnknownLayout, file.path(),
-                      "the file has no extension " + std::to_string(options.hdu));
+      unknownLayout(file, "the file has no extension " + std::to_string(options.hdu));
     if (hdu->kind != HduKind::Image) return {kTable, number};
     if (isOneDimensional(hdu->axes)) return {imageLayout(hdu->header), number};
-    throw ReadError(ReadError::Reason::UnknownLayout, file.path(),
-                    "extension " + std::to_string(options.hdu) + " holds " + shapeText(hdu->axes) +
-                        ", not a spectrum");
+    unknownLayout(file, "extension " + std::to_string(options.hdu) + " holds " +
+                            shapeText(hdu->axes) + ", not a spectrum");
   }
 
   FitsHdu const& primary = file.hdu(1);
   auto const& shape = primary.axes;
-  if (shape.size() == 2) {
-    if (auto exten0 = primary.header.string("EXTEN0")) {
-      // LAMOST DR1-DR7 name the image rows in EXTEN0; DR1 has no wavelength row.
-      bool hasWavelength = false;
-      for (auto const& word : lowerCaseWords(*exten0))
-        hasWavelength = hasWavelength || word == "wavelength";
-      return {hasWavelength ? kLamostDr2 : kLamostDr1, 1};
-    }
-  }
+  if (auto const lamost = lamostImageLayout(primary)) return *lamost;
   if (isOneDimensional(shape))
     return {isOndrejov(primary.header) ? kOndrejovRaw : imageLayout(primary.header), 1};
 
   FitsHdu const* first = file.find(2);
   if (first == nullptr)
-    throw ReadError(ReadError::Reason::UnknownLayout, file.path(),
-                    "the primary HDU holds " + shapeText(shape) + " and there is no extension");
-  if (first->kind != HduKind::Image) return {tableLayout(file, *first), 2};
-  if (isOneDimensional(first->axes)) return {imageLayout(first->header), 2};
-  throw ReadError(ReadError::Reason::UnknownLayout, file.path(),
-                  "the primary HDU holds " + shapeText(shape) + " and extension 1 " +
-                      shapeText(first->axes) + "; neither is a spectrum layout");
+    unknownLayout(file, "the primary HDU holds " + shapeText(shape) + " and there is no extension");
+  if (first->kind == HduKind::BinaryTable || first->kind == HduKind::AsciiTable)
+    return {tableLayout(file, *first), 2};
+  if (first->kind == HduKind::Image && isOneDimensional(first->axes))
+    return {imageLayout(first->header), 2};
+  if (first->kind == HduKind::Other)
+    unknownLayout(file, "the primary HDU holds " + shapeText(shape) + " and extension 1 is a '" +
+                            first->xtension + "' extension");
+  unknownLayout(file, "the primary HDU holds " + shapeText(shape) + " and extension 1 " +
+                          shapeText(first->axes) + "; neither is a spectrum layout");
 }
 
 }  // namespace vocloud::io::detail

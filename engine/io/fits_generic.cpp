@@ -77,15 +77,6 @@ std::vector<float> ivarFromError(std::vector<double> const& error) {
   return ivar;
 }
 
-WavelengthFrame headerFrame(FitsHeader const& header) {
-  std::string const airOrVac = lowerCase(header.string("AIRORVAC").value_or(""));
-  if (airOrVac.rfind("air", 0) == 0) return WavelengthFrame::Air;
-  if (airOrVac.rfind("vac", 0) == 0) return WavelengthFrame::Vacuum;
-  if (auto vacuum = header.logical("VACUUM"))
-    return *vacuum ? WavelengthFrame::Vacuum : WavelengthFrame::Air;
-  return WavelengthFrame::Unknown;
-}
-
 void readCommonMeta(FitsHeader const& header, SpectrumMeta& meta) {
   if (meta.object.empty()) meta.object = header.string("OBJECT").value_or("");
   if (std::isnan(meta.ra)) meta.ra = header.angle("RA", true);
@@ -138,7 +129,12 @@ void readFitsTable(FitsMemory const& file, int hdu, ReadOptions const& options,
     throw ReadError(ReadError::Reason::MissingColumn, file.path(),
                     std::string("no ") + (names.wave.empty() ? "wavelength" : "flux") +
                         " column found in HDU " + std::to_string(hdu) +
-                        " (columns: " + columnList(table) + "); name it in the reader options");
+                        " (columns: " + columnList(table) +
+                        "); name it in the reader options. Table layouts tried: sdss (flux and "
+                        "loglam), lamost_dr8 (one row of flux and wavelength arrays), "
+                        "ondrejov_ssap (flux and spectral), fits_table (a wavelength column named "
+                        "wave, wavelength, lambda, loglam, spectral, wavelen, awav or lam, and a "
+                        "flux column named flux, flux_density, flam or f_lambda)");
   names.waveIsLog10 = lowerCase(names.wave) == "loglam";
   names.ivar = chooseColumn(options.ivarColumn, table, ivarColumnNames());
   if (names.ivar.empty())
@@ -157,30 +153,28 @@ void readFitsTable(FitsMemory const& file, int hdu, ReadOptions const& options,
   addPrimaryMeta(primary, out);
 }
 
-void readFitsImage(FitsMemory const& file, int number, bool logLinear, FitsHeader const& primary,
-                   Spectrum& out) {
+void readFitsImage(FitsMemory const& file, int number, FitsHeader const& primary, Spectrum& out) {
   FitsHdu const& hdu = file.hdu(number);
   FitsHeader const& header = hdu.header;
   long long const n = hdu.axes.empty() ? 0 : hdu.axes[0];
-  auto const crval = header.number("CRVAL1");
-  auto step = header.number("CD1_1");
-  if (!step) step = header.number("CDELT1");
-  if (!crval || !step)
+  // CRPIX1 defaults to 0, as the FITS WCS standard (and astropy) have it.
+  auto const solution = linearSolution(header, 0.0);
+  if (!solution)
     throw ReadError(ReadError::Reason::MissingColumn, file.path(),
                     std::string("the 1-D image has no wavelength solution (") +
-                        (crval ? "CD1_1 or CDELT1" : "CRVAL1") + " absent)");
-  double const crpix = header.number("CRPIX1").value_or(1.0);
-  double scale = 1.0;
-  if (!logLinear) {
+                        (header.has("CRVAL1") ? "CD1_1 or CDELT1" : "CRVAL1") + " absent)");
+  ImageScale const scale = imageScale(header);
+  double perUnit = 1.0;
+  if (scale != ImageScale::Log10) {
     std::string const unit = header.string("CUNIT1").value_or("");
-    auto const perUnit = angstromsPerUnit(unit);
-    if (!perUnit)
+    auto const known = angstromsPerUnit(unit);
+    if (!known)
       throw ReadError(ReadError::Reason::UnknownLayout, file.path(),
                       "CUNIT1 '" + unit + "' is not a wavelength unit");
-    scale = *perUnit;
+    perUnit = *known;
   }
   out.flux = readImageFloats(file, hdu, 0, n);
-  out.wave = wavelengthGrid(*crval, *step, crpix, n, logLinear, scale);
+  out.wave = imageWavelengths(*solution, n, scale, perUnit);
   out.frame = headerFrame(header);
   readCommonMeta(header, out.meta);
   if (number != 1) addPrimaryMeta(primary, out);

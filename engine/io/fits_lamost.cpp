@@ -12,11 +12,20 @@ namespace vocloud::io::detail {
 
 namespace {
 
-// Position of `word` among the EXTEN0 row names, or -1.
-int rowOf(std::vector<std::string> const& rows, std::string const& word) {
-  for (std::size_t i = 0; i < rows.size(); ++i)
-    if (rows[i] == word) return static_cast<int>(i);
+// Position of the first row named one of `names` (or whose first word is: 'Inverse
+// Variance' is the Inverse row), or -1.
+int rowOf(std::vector<std::string> const& rows, std::initializer_list<char const*> names) {
+  for (char const* name : names)
+    for (std::size_t i = 0; i < rows.size(); ++i)
+      if (rows[i] == name || rows[i].substr(0, rows[i].find(' ')) == name)
+        return static_cast<int>(i);
   return -1;
+}
+
+std::string rowList(std::vector<std::string> const& rows) {
+  std::string text;
+  for (auto const& row : rows) text += (text.empty() ? "" : ", ") + row;
+  return text.empty() ? "none" : text;
 }
 
 // Header of a LAMOST spectrum (primary HDU, current): pipeline results, position, names.
@@ -32,47 +41,62 @@ void readLamostHeader(FitsHeader const& header, Spectrum& out) {
   meta.object = header.string("DESIG").value_or("");
   if (meta.object.empty()) meta.object = objname;
   readCommonMeta(header, meta);
-  out.frame =
-      header.logical("VACUUM").value_or(true) ? WavelengthFrame::Vacuum : WavelengthFrame::Air;
+  // LAMOST writes VACUUM = T; a header that states another frame is believed.
+  out.frame = headerFrame(header);
+  if (out.frame == WavelengthFrame::Unknown) out.frame = WavelengthFrame::Vacuum;
 }
 
-// Log-linear (DC-FLAG 1, the LAMOST default) or linear solution of the header.
+// Log-linear (DC-FLAG 1, the LAMOST default) or linear solution of the header: CRVAL1 and
+// CD1_1 (or CDELT1), else the COEFF0/COEFF1 pair; CRPIX1 defaults to 1 (COEFF0 is the first
+// pixel's).
 std::vector<double> headerWavelengths(FitsMemory const& file, FitsHeader const& header,
                                       long long n) {
-  auto crval = header.number("CRVAL1");
-  if (!crval) crval = header.number("COEFF0");
-  auto step = header.number("CD1_1");
-  if (!step) step = header.number("CDELT1");
-  if (!step) step = header.number("COEFF1");
-  if (!crval || !step)
+  auto solution = linearSolution(header, 1.0);
+  if (!solution) {
+    auto const coeff0 = header.number("COEFF0"), coeff1 = header.number("COEFF1");
+    if (coeff0 && coeff1) solution = LinearSolution{*coeff0, *coeff1, 1.0};
+  }
+  if (!solution)
     throw ReadError(ReadError::Reason::MissingColumn, file.path(),
-                    "no Wavelength row in EXTEN0 and no CRVAL1/CD1_1 wavelength solution");
-  double const crpix = header.number("CRPIX1").value_or(1.0);
-  bool const logLinear = header.number("DC-FLAG").value_or(1) != 0;
-  return wavelengthGrid(*crval, *step, crpix, n, logLinear);
+                    "EXTEN0 names no Wavelength row and the header has no wavelength solution "
+                    "(CRVAL1 with CD1_1 or CDELT1, or COEFF0 with COEFF1)");
+  bool const logLinear = dcFlagLogLinear(header).value_or(true);
+  return wavelengthGrid(solution->crval, solution->step, solution->crpix, n, logLinear);
 }
 
 }  // namespace
 
+LamostRows lamostRows(std::string const& exten0, long long height) {
+  LamostRows rows;
+  rows.names = lowerCaseItems(exten0);
+  if (static_cast<long long>(rows.names.size()) != height) {
+    std::vector<std::string> words = lowerCaseWords(exten0);
+    if (static_cast<long long>(words.size()) == height) rows.names = std::move(words);
+  }
+  rows.flux = rowOf(rows.names, {"flux"});
+  rows.ivar = rowOf(rows.names, {"inverse", "ivar", "invvar"});
+  rows.wave = rowOf(rows.names, {"wavelength"});
+  rows.andmask = rowOf(rows.names, {"andmask", "and_mask"});
+  return rows;
+}
+
 void readLamostImage(FitsMemory const& file, FitsHeader const& header, Spectrum& out) {
   FitsHdu const& hdu = file.hdu(1);
   std::string const exten0 = header.string("EXTEN0").value_or("");
-  std::vector<std::string> const rows = lowerCaseWords(exten0);
-  int const fluxRow = rowOf(rows, "flux");
-  int ivarRow = rowOf(rows, "inverse");
-  if (ivarRow < 0) ivarRow = rowOf(rows, "ivar");
-  int const waveRow = rowOf(rows, "wavelength");
-  int const maskRow = rowOf(rows, "andmask");
-  if (fluxRow < 0)
-    throw ReadError(ReadError::Reason::MissingColumn, file.path(),
-                    "EXTEN0 '" + exten0 + "' names no Flux row");
   auto const& shape = hdu.axes;
   long long const n = shape.at(0), height = shape.at(1);
+  LamostRows const rows = lamostRows(exten0, height);
+  int const fluxRow = rows.flux, ivarRow = rows.ivar, waveRow = rows.wave, maskRow = rows.andmask;
+  if (fluxRow < 0)
+    throw ReadError(
+        ReadError::Reason::MissingColumn, file.path(),
+        "EXTEN0 '" + exten0 + "' names no Flux row (rows read: " + rowList(rows.names) + ")");
   for (int row : {fluxRow, ivarRow, waveRow, maskRow})
     if (row >= height)
       throw ReadError(ReadError::Reason::WrongSizes, file.path(),
-                      "EXTEN0 '" + exten0 + "' names " + std::to_string(rows.size()) +
-                          " rows but the image has " + std::to_string(height));
+                      "EXTEN0 '" + exten0 + "' names " + std::to_string(rows.names.size()) +
+                          " rows (" + rowList(rows.names) + ") but the image has " +
+                          std::to_string(height));
 
   readLamostHeader(header, out);
   std::vector<double> wave;

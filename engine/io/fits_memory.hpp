@@ -101,6 +101,18 @@ class FileBytes {
   std::size_t _missing = 0;   // blocks not loaded yet
 };
 
+/// The content of gzip data and how its stream ended.
+struct GzipContent {
+  ByteBuffer bytes;      ///< the inflated content (up to where the stream ends or breaks)
+  bool complete = true;  ///< false when the stream ends early
+  std::string problem;   ///< non-empty for a corrupt stream (zlib's message)
+};
+
+/// Inflates gzip data `packed` (every member of it, as gzip -d does); reports an early end
+/// or a corrupt stream in the result instead of throwing (std::bad_alloc when memory runs
+/// out).
+GzipContent inflateGzip(std::string_view packed);
+
 /// The number a FITS value or ASCII-table field writes: optional sign, digits, fraction, E
 /// or D exponent, blanks around; nothing when the whole text is not one number.
 std::optional<double> parseFitsNumber(std::string_view text);
@@ -154,6 +166,10 @@ class FitsHeader {
   std::optional<long long> integer(std::string_view key) const;
   /// Logical (T/F) value; nothing when absent or not a logical.
   std::optional<bool> logical(std::string_view key) const;
+  /// A yes/no keyword as pipelines write it: logical T/F, the same quoted ('T', 'F',
+  /// 'TRUE', 'FALSE', any case) or the number 1 or 0 (also quoted). Nothing when absent or
+  /// anything else.
+  std::optional<bool> flag(std::string_view key) const;
   /// An angle in degrees: a number is taken as degrees, a string as sexagesimal
   /// ("21:57:18.2", "21 57 18.2"), in hours when `hours` (RA) else degrees. NaN when absent
   /// or unparsable.

@@ -234,6 +234,20 @@ std::optional<bool> FitsHeader::logical(std::string_view key) const {
   return std::nullopt;
 }
 
+std::optional<bool> FitsHeader::flag(std::string_view key) const {
+  if (auto const value = logical(key)) return value;
+  int const number = find(key);
+  if (number < 0) return std::nullopt;
+  auto const value = valueAt(number);
+  if (!value) return std::nullopt;
+  std::string const text = lowerCase(value->text);
+  if (text == "t" || text == "true") return true;
+  if (text == "f" || text == "false") return false;
+  auto const numeric = parseFitsNumber(text);
+  if (numeric && (*numeric == 0 || *numeric == 1)) return *numeric == 1;
+  return std::nullopt;
+}
+
 double FitsHeader::angle(std::string_view key, bool hours) const {
   constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
   int const number = find(key);

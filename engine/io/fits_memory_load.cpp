@@ -157,7 +157,7 @@ std::string_view FileBytes::all() {
   return _bytes.view();
 }
 
-FitsMemory FitsMemory::fromGzip(std::string path, std::string_view packed) {
+GzipContent inflateGzip(std::string_view packed) {
   // ISIZE, the last 4 bytes, is the content size modulo 2^32 (of the last member): a good
   // first guess, grown by doubling when wrong.
   std::size_t guess = packed.size() * 4;
@@ -172,8 +172,7 @@ FitsMemory FitsMemory::fromGzip(std::string path, std::string_view packed) {
   z_stream* z = stream.get();
   z->next_in = reinterpret_cast<Bytef*>(const_cast<char*>(packed.data()));
   std::size_t inputLeft = packed.size(), produced = 0;
-  std::string problem;
-  Reason problemReason = Reason::Unreadable;
+  GzipContent content;
   while (true) {
     if (produced == bytes.size()) bytes.resize(bytes.size() * 2);
     // zlib counts in uInt: feed and drain at most 1 GiB per call
@@ -196,25 +195,33 @@ FitsMemory FitsMemory::fromGzip(std::string path, std::string_view packed) {
     if (status == Z_OK) continue;
     // room runs out (grow), or more than 1 GiB of input to feed
     if (status == Z_BUF_ERROR && (z->avail_out == 0 || inputLeft > 0)) continue;
-    if (status == Z_BUF_ERROR) {
-      // A cut stream still gives the content up to the cut: as for a cut plain file, the
-      // FITS layer decides whether what a reader needs is there (a lost trailer is
-      // harmless). With no FITS content to judge, the stream itself is truncated.
-      if (produced >= 9) break;
-      problemReason = Reason::Truncated;
-      problem =
-          "the gzip stream ends early, after " + std::to_string(produced) + " bytes of content";
-    } else {
-      problem = std::string("corrupt gzip stream: ") + (z->msg != nullptr ? z->msg : "zlib error");
-    }
+    if (status == Z_BUF_ERROR)
+      content.complete = false;  // cut: the content up to the cut, judged by the caller
+    else
+      content.problem =
+          std::string("corrupt gzip stream: ") + (z->msg != nullptr ? z->msg : "zlib error");
     break;
   }
   bytes.resize(produced);
-  bool const fits = startsWith(bytes.view(), "SIMPLE  =");
-  if (!fits && (produced >= 9 || problem.empty()))
-    throw ReadError(Reason::NotFits, path, "gzip-compressed, but the content is not FITS");
-  if (!problem.empty()) throw ReadError(problemReason, path, problem);
-  return FitsMemory(std::move(path), std::move(bytes));
+  content.bytes = std::move(bytes);
+  return content;
+}
+
+FitsMemory FitsMemory::fromGzip(std::string path, std::string_view packed) {
+  GzipContent content = inflateGzip(packed);
+  std::size_t const produced = content.bytes.size();
+  bool const fits = startsWith(content.bytes.view(), "SIMPLE  =");
+  // A cut stream still gives the content up to the cut: as for a cut plain file, the FITS
+  // layer decides whether what a reader needs is there (a lost trailer is harmless). With no
+  // FITS content to judge, the stream itself is truncated.
+  if (!content.problem.empty() && (fits || produced < 9))
+    throw ReadError(Reason::Unreadable, path, content.problem);
+  if (!content.complete && produced < 9)
+    throw ReadError(
+        Reason::Truncated, path,
+        "the gzip stream ends early, after " + std::to_string(produced) + " bytes of content");
+  if (!fits) throw ReadError(Reason::NotFits, path, "gzip-compressed, but the content is not FITS");
+  return FitsMemory(std::move(path), std::move(content.bytes));
 }
 
 FitsMemory FitsMemory::fromCompressed(std::string path) {

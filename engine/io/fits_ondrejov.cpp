@@ -14,7 +14,7 @@ constexpr char kCcd700Did[] = "ivo://asu.cas.cz/stel/ccd700/";
 }  // namespace
 
 void readOndrejovRaw(FitsMemory const& file, FitsHeader const& primary, Spectrum& out) {
-  readFitsImage(file, 1, false, primary, out);
+  readFitsImage(file, 1, primary, out);
   if (out.frame == WavelengthFrame::Unknown) out.frame = WavelengthFrame::Air;
   std::string const name = primary.string("FILENAME").value_or("");
   if (!name.empty()) out.meta.id = kCcd700Did + fileStem(name);

@@ -107,7 +107,7 @@ std::vector<std::string> lowerCaseWords(std::string const& text) {
   std::vector<std::string> words;
   std::string word;
   for (char c : text) {
-    if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f') {
+    if (c == ',' || std::isspace(static_cast<unsigned char>(c))) {
       if (!word.empty()) words.push_back(std::move(word));
       word.clear();
       continue;
@@ -116,6 +116,22 @@ std::vector<std::string> lowerCaseWords(std::string const& text) {
   }
   if (!word.empty()) words.push_back(std::move(word));
   return words;
+}
+
+std::vector<std::string> lowerCaseItems(std::string const& text) {
+  if (text.find(',') == std::string::npos) return lowerCaseWords(text);
+  std::vector<std::string> items;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    std::size_t end = text.find(',', start);
+    if (end == std::string::npos) end = text.size();
+    std::string item;
+    for (auto const& word : lowerCaseWords(text.substr(start, end - start)))
+      item += (item.empty() ? "" : " ") + word;
+    if (!item.empty()) items.push_back(std::move(item));
+    start = end + 1;
+  }
+  return items;
 }
 
 FitsColumn const* findAnyColumn(FitsTable const& table,

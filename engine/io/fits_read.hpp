@@ -40,8 +40,14 @@ std::vector<double> wavelengthGrid(double crval, double step, double crpix, long
 /// Lower-case copy (ASCII).
 std::string lowerCase(std::string text);
 
-/// The words of `text` (separated by blanks, tabs or line ends), in lower case (ASCII).
+/// The words of `text`, separated by commas and/or blanks (tabs, line ends), in lower case
+/// (ASCII): "Flux, Inverse,Wavelength  Andmask" gives flux, inverse, wavelength, andmask.
 std::vector<std::string> lowerCaseWords(std::string const& text);
+
+/// The items of a list written with commas ("Flux, Inverse Variance, ...": each item
+/// trimmed, inner blanks collapsed to one) or, when `text` has no comma, with blanks; lower
+/// case, empty items dropped.
+std::vector<std::string> lowerCaseItems(std::string const& text);
 
 /// Mask value of a number stored as float (LAMOST rows): NaN, negative and too large values
 /// are bad (0xFFFFFFFF), others round to nearest (halves up), i.e. uint32(value + 0.5).

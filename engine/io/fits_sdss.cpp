@@ -53,8 +53,9 @@ void readSpecObj(FitsMemory const& file, int hdu, SpectrumMeta& meta) {
 void readSdss(FitsMemory const& file, int hdu, FitsHeader const& primary, Spectrum& out) {
   out.meta.id = primary.string("OBJNAME").value_or("");
   if (out.meta.id.empty()) out.meta.id = sdssSpecId(primary);
-  out.frame =
-      primary.logical("VACUUM").value_or(true) ? WavelengthFrame::Vacuum : WavelengthFrame::Air;
+  // SDSS wavelengths are in vacuum; a header that states another frame is believed.
+  out.frame = headerFrame(primary);
+  if (out.frame == WavelengthFrame::Unknown) out.frame = WavelengthFrame::Vacuum;
 
   FitsTable const table(file, file.hdu(hdu));
   TableColumnNames names;

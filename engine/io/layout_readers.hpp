@@ -7,6 +7,7 @@
 #include "io/fits_read.hpp"
 #include "io/spectrum.hpp"
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -39,8 +40,8 @@ FitsLayout detectFitsLayout(FitsMemory const& file, ReadOptions const& options);
 
 /// SDSS/BOSS spec lite or full: COADD table in `hdu`, SPECOBJ/SPALL after it.
 void readSdss(FitsMemory const& file, int hdu, FitsHeader const& primary, Spectrum& out);
-/// LAMOST DR1 (row 3 = continuum-normalised flux, wavelengths from the header) or DR2-7
-/// (row 3 = wavelength): rows named by EXTEN0 in the 5 x N primary image.
+/// LAMOST DR1 (no Wavelength row: wavelengths from the header) or DR2-7 (a Wavelength row):
+/// rows named by EXTEN0 (lamostRows()) in the 5 x N primary image.
 void readLamostImage(FitsMemory const& file, FitsHeader const& primary, Spectrum& out);
 /// LAMOST DR8 and later: header in the primary HDU, one-row table of arrays in `hdu`.
 void readLamostDr8(FitsMemory const& file, int hdu, FitsHeader const& primary, Spectrum& out);
@@ -48,10 +49,8 @@ void readLamostDr8(FitsMemory const& file, int hdu, FitsHeader const& primary, S
 void readOndrejovRaw(FitsMemory const& file, FitsHeader const& primary, Spectrum& out);
 /// Ondřejov SSAP/DataLink table (columns spectral, flux) in `hdu`.
 void readOndrejovSsap(FitsMemory const& file, int hdu, FitsHeader const& primary, Spectrum& out);
-/// Generic 1-D image in `hdu`; wavelengths CRVAL1 + CDELT1 * (i + 1 - CRPIX1), as log10 Å
-/// when `logLinear`.
-void readFitsImage(FitsMemory const& file, int hdu, bool logLinear, FitsHeader const& primary,
-                   Spectrum& out);
+/// Generic 1-D image in `hdu`; wavelengths from linearSolution() under imageScale().
+void readFitsImage(FitsMemory const& file, int hdu, FitsHeader const& primary, Spectrum& out);
 /// Generic table in `hdu`, columns from `options` or found by their usual names.
 void readFitsTable(FitsMemory const& file, int hdu, ReadOptions const& options,
                    FitsHeader const& primary, Spectrum& out);
@@ -70,8 +69,52 @@ struct TableColumnNames {
 /// absent column and the columns present.
 void readTableColumns(FitsTable const& table, TableColumnNames const& names, Spectrum& out);
 
-/// Frame stated by a header (AIRORVAC, VACUUM), or Unknown.
+/// Frame stated by a header: AIRORVAC ('air...'/'vac...'), else VACUUM (T/F, see
+/// FitsHeader::flag), else a FITS WCS CTYPE1 of type AWAV (air) or WAVE (vacuum); Unknown
+/// when none says.
 WavelengthFrame headerFrame(FitsHeader const& header);
+
+/// The linear solution of axis 1: pixel i (0-based) is at crval + step * (i + 1 - crpix).
+struct LinearSolution {
+  double crval = 0, step = 0, crpix = 1;
+};
+
+/// CRVAL1 and the step CD1_1, else CDELT1 times PC1_1 (1 when absent), as the FITS WCS
+/// standard has it; CRPIX1, or `defaultCrpix` when absent (the standard's default is 0).
+/// Nothing when CRVAL1 or the step is absent.
+std::optional<LinearSolution> linearSolution(FitsHeader const& header, double defaultCrpix);
+
+/// What IRAF's DC-FLAG says: 1 (log10 dispersion) gives true, 0 (linear) false; nothing when
+/// absent or any other value.
+std::optional<bool> dcFlagLogLinear(FitsHeader const& header);
+
+/// How a 1-D image's axis-1 solution maps to wavelength.
+enum class ImageScale {
+  Linear,  ///< the solution is the wavelength (times the CUNIT1 scale)
+  Log10,   ///< the solution is log10(Å) (IRAF DC-FLAG = 1, CTYPE1 such as 'LOG-LINEAR')
+  WcsLog   ///< FITS WCS "-LOG" algorithm (CTYPE1 'WAVE-LOG'): crval exp(w / crval)
+};
+
+/// The scale of a 1-D image: a CTYPE1 algorithm code LOG, else DC-FLAG, else a CTYPE1 type
+/// containing "log" (Log10), else Linear.
+ImageScale imageScale(FitsHeader const& header);
+
+/// The wavelengths of `n` pixels under `solution` and `scale`; Linear and WcsLog values are
+/// multiplied by `perUnit` (Å per CUNIT1 unit), Log10 ones are Å already.
+std::vector<double> imageWavelengths(LinearSolution const& solution, long long n, ImageScale scale,
+                                     double perUnit);
+
+/// The rows of a LAMOST DR1-DR7 5 x N image as its EXTEN0 names them (-1 when absent), and
+/// the names as read.
+struct LamostRows {
+  int flux = -1, ivar = -1, wave = -1, andmask = -1;
+  std::vector<std::string> names;
+};
+
+/// Reads EXTEN0: names separated by commas (DR3-DR7, 'Flux, Inverse, Wavelength, Andmask,
+/// Ormask') and/or blanks (DR1, DR2), in any case and order. `height` (NAXIS2) decides
+/// between comma items with blanks inside ('Inverse Variance') and blank-separated words.
+LamostRows lamostRows(std::string const& exten0, long long height);
 
 /// Fills empty fields of `meta` from common keywords of a header (OBJECT, RA, DEC, Z or
 /// REDSHIFT, CLASS, SUBCLASS).

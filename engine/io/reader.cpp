@@ -50,11 +50,41 @@ Content classify(std::string_view head) {
   return control * 100 > head.size() ? Content::Binary : Content::Text;
 }
 
-// The FITS file `bytes` (plain or compressed) in memory.
-detail::FitsMemory fitsInMemory(Content content, detail::FileBytes bytes) {
-  if (content == Content::Gzip) return detail::FitsMemory::fromGzip(bytes.path(), bytes.all());
-  if (content == Content::OtherCompressed) return detail::FitsMemory::fromCompressed(bytes.path());
-  return detail::FitsMemory(std::move(bytes));
+// A file's bytes, or its content when it is gzip-compressed, and what that content is.
+struct Loaded {
+  Content content;
+  detail::FileBytes bytes;
+};
+
+// Opens `path` and inflates gzip content, whatever the file's name: a .fits.gz, a .vot.gz,
+// a .csv.gz, or gzip under a plain name are judged by what they hold.
+Loaded load(std::string const& path) {
+  detail::FileBytes bytes = detail::FileBytes::open(path);
+  Content const content = classify(bytes.head(kHeadBytes));
+  if (content != Content::Gzip) return {content, std::move(bytes)};
+  detail::GzipContent inflated = detail::inflateGzip(bytes.all());
+  std::string_view const view = inflated.bytes.view();
+  Content const inner = classify(view.substr(0, kHeadBytes));
+  bool const known = inner == Content::Fits || inner == Content::Xml || inner == Content::Text;
+  if (!inflated.problem.empty() && (known || view.size() < 9))
+    throw ReadError(Reason::Unreadable, path, inflated.problem);
+  // A cut FITS stream is judged by the FITS layer (a lost trailer is harmless); a cut text
+  // or VOTable is not complete.
+  if (!inflated.complete && (inner != Content::Fits || view.size() < 9))
+    throw ReadError(
+        Reason::Truncated, path,
+        "the gzip stream ends early, after " + std::to_string(view.size()) + " bytes of content");
+  if (!known)
+    throw ReadError(Reason::NotFits, path,
+                    "gzip-compressed, but the content is not FITS, a VOTable or text");
+  return {inner, detail::FileBytes(path, std::move(inflated.bytes))};
+}
+
+// The FITS file `loaded` (plain, inflated or compressed otherwise) in memory.
+detail::FitsMemory fitsInMemory(Loaded& loaded) {
+  if (loaded.content == Content::OtherCompressed)
+    return detail::FitsMemory::fromCompressed(loaded.bytes.path());
+  return detail::FitsMemory(std::move(loaded.bytes));
 }
 
 void readFitsLayout(detail::FitsMemory const& file, detail::FitsLayout const& layout,
@@ -73,7 +103,7 @@ void readFitsLayout(detail::FitsMemory const& file, detail::FitsLayout const& la
   else if (name == kOndrejovSsap)
     readOndrejovSsap(file, layout.hdu, primary, out);
   else if (name == kImageLinear || name == kImageLogLinear)
-    readFitsImage(file, layout.hdu, name == kImageLogLinear, primary, out);
+    readFitsImage(file, layout.hdu, primary, out);
   else
     readFitsTable(file, layout.hdu, options, primary, out);
 }
@@ -135,15 +165,13 @@ std::string fileStem(std::string const& path) {
 
 Spectrum readSpectrum(std::string const& path, ReadOptions const& options) {
   return guarded(path, [&] {
-    detail::FileBytes bytes = detail::FileBytes::open(path);
-    Content const content = classify(bytes.head(kHeadBytes));
+    Loaded loaded = load(path);
     Spectrum out;
     out.path = path;
-    switch (content) {
+    switch (loaded.content) {
       case Content::Fits:
-      case Content::Gzip:
       case Content::OtherCompressed: {
-        detail::FitsMemory const file = fitsInMemory(content, std::move(bytes));
+        detail::FitsMemory const file = fitsInMemory(loaded);
         auto const layout = detail::detectFitsLayout(file, options);
         out.layout = layout.name;
         readFitsLayout(file, layout, options, out);
@@ -151,17 +179,17 @@ Spectrum readSpectrum(std::string const& path, ReadOptions const& options) {
       }
       case Content::Text: {
         out.layout = detail::kText;
-        detail::readTextSpectrum(path, std::string(bytes.all()), options, out);
+        detail::readTextSpectrum(path, std::string(loaded.bytes.all()), options, out);
         break;
       }
       case Content::Xml: {
-        if (!looksLikeVoTable(std::string(bytes.head(kHeadBytes))))
+        if (!looksLikeVoTable(std::string(loaded.bytes.head(kHeadBytes))))
           throw ReadError(Reason::UnknownLayout, path, "an XML document that is not a VOTable");
-        std::string const keep = out.path;
-        out = readVoTableSpectrum(path, options);
-        out.path = keep;
+        out = voTableSpectrum(path, std::string(loaded.bytes.all()), options);
+        out.path = path;
         break;
       }
+      case Content::Gzip:
       case Content::Binary:
         throw ReadError(Reason::NotFits, path, "no FITS SIMPLE card and not text");
     }
@@ -173,20 +201,19 @@ Spectrum readSpectrum(std::string const& path, ReadOptions const& options) {
 
 std::string detectLayout(std::string const& path) {
   return guarded(path, [&]() -> std::string {
-    detail::FileBytes bytes = detail::FileBytes::open(path);
-    Content const content = classify(bytes.head(kHeadBytes));
-    switch (content) {
+    Loaded loaded = load(path);
+    switch (loaded.content) {
       case Content::Fits:
-      case Content::Gzip:
       case Content::OtherCompressed: {
-        detail::FitsMemory const file = fitsInMemory(content, std::move(bytes));
+        detail::FitsMemory const file = fitsInMemory(loaded);
         return detail::detectFitsLayout(file, ReadOptions{}).name;
       }
       case Content::Text:
         return detail::kText;
       case Content::Xml:
-        if (looksLikeVoTable(std::string(bytes.head(kHeadBytes)))) return "votable";
+        if (looksLikeVoTable(std::string(loaded.bytes.head(kHeadBytes)))) return "votable";
         throw ReadError(Reason::UnknownLayout, path, "an XML document that is not a VOTable");
+      case Content::Gzip:
       case Content::Binary:
         break;
     }

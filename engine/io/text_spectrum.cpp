@@ -53,7 +53,11 @@ void splitFields(std::string_view line, std::vector<std::string_view>& fields) {
   }
 }
 
+// A number, also quoted as CSV writers may quote every field ("6562.8").
 bool parseNumber(std::string_view text, double& value) {
+  if (text.size() >= 2 && (text.front() == '"' || text.front() == '\'') &&
+      text.back() == text.front())
+    text = trimView(text.substr(1, text.size() - 2));
   if (!text.empty() && text.front() == '+') text.remove_prefix(1);
   if (text.empty()) return false;
   auto const result = std::from_chars(text.data(), text.data() + text.size(), value);

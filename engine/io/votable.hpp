@@ -226,4 +226,9 @@ std::string voCell(std::int64_t value);
 /// MissingColumn, WrongSizes.
 Spectrum readVoTableSpectrum(std::string const& path, ReadOptions const& options = {});
 
+/// The same for the VOTable document `xml` (the content of the file `path`, inflated when
+/// it was gzip-compressed); `path` names the spectrum and the errors.
+Spectrum voTableSpectrum(std::string const& path, std::string const& xml,
+                         ReadOptions const& options = {});
+
 }  // namespace vocloud::io

@@ -75,6 +75,8 @@ int matchField(std::vector<VoField const*> const& fields, std::string const& key
   if (key.empty()) return -1;
   int i = find([&](VoField const& f) { return f.name == key; });
   if (i < 0) i = find([&](VoField const& f) { return f.id == key; });
+  // Names are case-sensitive in VOTable, but 'FLUX' for a column 'flux' means that column.
+  if (i < 0) i = find([&](VoField const& f) { return equalsIgnoreCase(f.name, key); });
   if (i < 0) i = find([&](VoField const& f) { return equalsIgnoreCase(f.utype, key); });
   if (i < 0) i = find([&](VoField const& f) { return equalsIgnoreCase(f.ucd, key); });
   return i;

@@ -180,13 +180,16 @@ std::string stem(std::string const& path) {
   return name;
 }
 
-VoDocument parseFile(std::string const& path) {
+std::string fileContent(std::string const& path) {
   std::error_code error;
   if (!std::filesystem::exists(path, error))
     throw ReadError(Reason::NotFound, path, "no such file");
   std::ifstream in(path, std::ios::binary);
   if (!in) throw ReadError(Reason::Unreadable, path, "cannot open the file");
-  std::string xml((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+VoDocument parseContent(std::string const& path, std::string const& xml) {
   if (xml.empty()) throw ReadError(Reason::ZeroLength, path, "the file is empty (0 bytes)");
   if (!looksLikeVoTable(xml.substr(0, 4096)))
     throw ReadError(Reason::UnknownLayout, path, "not a VOTable (no VOTABLE root element)");
@@ -200,7 +203,12 @@ VoDocument parseFile(std::string const& path) {
 }  // namespace
 
 Spectrum readVoTableSpectrum(std::string const& path, ReadOptions const& options) {
-  VoDocument const doc = parseFile(path);
+  return voTableSpectrum(path, fileContent(path), options);
+}
+
+Spectrum voTableSpectrum(std::string const& path, std::string const& xml,
+                         ReadOptions const& options) {
+  VoDocument const doc = parseContent(path, xml);
   std::string const status = asciiLower(doc.queryStatus());
   if (status == "error")
     throw ReadError(

@@ -223,6 +223,18 @@ void writeSdss(FitsFile const& file, SyntheticSpectrum const& s) {
   writeColumn(file, TFLOAT, 12, 1, 1, &teff);
 }
 
+// The row names of a LAMOST 5 x N image: DR1 and DR2 separate them with blanks, DR3-DR7
+// with commas ('Flux, Inverse, Wavelength, Andmask, Ormask'). Synthetic files take both
+// conventions in turn, by global row, so the bytes do not depend on the number of ranks.
+std::string lamostExten0(bool dr2, std::uint64_t index) {
+  char const* names[] = {"Flux", "Inverse", dr2 ? "Wavelength" : "Subcontinuum", "Andmask",
+                         "Ormask"};
+  char const* separator = index % 2 == 1 ? ", " : " ";
+  std::string text = names[0];
+  for (int i = 1; i < 5; ++i) text += std::string(separator) + names[i];
+  return text;
+}
+
 // LAMOST DR1 (float32, row 3 continuum-normalised flux) or DR2-7 (float64, row 3 wavelength,
 // EXTNAME 'Flux', as in the real DR2 files).
 void writeLamostImage(FitsFile const& file, SyntheticSpectrum const& s, bool dr2) {
@@ -250,8 +262,7 @@ void writeLamostImage(FitsFile const& file, SyntheticSpectrum const& s, bool dr2
     writeImage(file, FLOAT_IMG, {static_cast<long>(n), 5}, TFLOAT, 5 * n, rows.data());
   }
   file.writeKey("N_EXTEN", 1, "The extension number");
-  file.writeKey("EXTEN0", dr2 ? "Flux Inverse Wavelength Andmask Ormask"
-                              : "Flux Inverse Subcontinuum Andmask Ormask");
+  file.writeKey("EXTEN0", lamostExten0(dr2, s.index));
   if (dr2) file.writeKey("EXTNAME", "Flux", "The extension name");
   writeLamostObjectKeys(file, s);
   file.writeComment("--------DATA REDUCTION PARAMETERS");

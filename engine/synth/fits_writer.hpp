@@ -1,6 +1,8 @@
 #pragma once
 // Writers of synthetic spectra in the real archive layouts (SDSS spec, LAMOST DR1, DR2-7
-// and DR8+, Ondřejov raw 1-D image, Ondřejov SSAP BINTABLE). See docs/synth.md.
+// and DR8+, Ondřejov raw 1-D image, Ondřejov SSAP BINTABLE). LAMOST images name their rows
+// in EXTEN0 with blanks (even rows, as DR1-DR2) or commas (odd rows, as DR3-DR7). See
+// docs/synth.md.
 #include "synth/model.hpp"
 
 #include <string>

@@ -85,8 +85,48 @@ def read_sdss(path, hints):
                  cls=text(specobj["CLASS"][0]), subclass=text(specobj["SUBCLASS"][0]),
                  z=float(specobj["Z"][0]), ra=float(specobj["PLUG_RA"][0]),
                  dec=float(specobj["PLUG_DEC"][0]),
-                 frame="vacuum" if hdr.get("VACUUM", True) else "air")
+                 frame=header_frame(hdr, "vacuum"))
         return wave, coadd["flux"], coadd["ivar"], coadd["and_mask"].astype(np.uint32), m
+
+
+def flag(value):
+    """A yes/no keyword: logical T/F, or written as a string ('T', 'F', 'TRUE', 'FALSE') or
+    as 1/0."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        text = value.strip().upper()
+        if text in ("T", "TRUE", "F", "FALSE"):
+            return text in ("T", "TRUE")
+        try:
+            value = float(text)
+        except ValueError:
+            return None
+    if isinstance(value, (int, float)) and value in (0, 1):
+        return value == 1
+    return None
+
+
+def header_frame(hdr, default="unknown"):
+    """AIRORVAC (SDSS), else VACUUM (LAMOST, SDSS), else the FITS WCS spectral type of
+    CTYPE1 (paper III: AWAV air wavelength, WAVE vacuum wavelength)."""
+    airorvac = text(hdr.get("AIRORVAC")).lower()
+    if airorvac.startswith("air"):
+        return "air"
+    if airorvac.startswith("vac"):
+        return "vacuum"
+    vacuum = flag(hdr.get("VACUUM"))
+    if vacuum is not None:
+        return "vacuum" if vacuum else "air"
+    ctype = text(hdr.get("CTYPE1")).upper().split("-")[0]
+    return {"AWAV": "air", "WAVE": "vacuum"}.get(ctype, default)
+
+
+def exten0_rows(value):
+    """LAMOST row names: comma-separated (DR3-DR7) or blank-separated (DR1, DR2), matched by
+    their first word in lower case ('Inverse Variance' is the Inverse row)."""
+    items = value.split(",") if "," in value else value.split()
+    return [item.strip().lower().split()[0] if item.strip() else "" for item in items]
 
 
 def lamost_meta(hdr):
@@ -94,20 +134,23 @@ def lamost_meta(hdr):
     return meta(id=ident, object=text(hdr.get("DESIG")) or text(hdr.get("OBJNAME")),
                 cls=text(hdr.get("CLASS")), subclass=text(hdr.get("SUBCLASS")),
                 z=number(hdr.get("Z")), ra=number(hdr.get("RA")), dec=number(hdr.get("DEC")),
-                frame="vacuum" if hdr.get("VACUUM", True) else "air")
+                frame=header_frame(hdr, "vacuum"))
 
 
 def read_lamost_image(path, hints):
     with fits.open(path) as h:
         hdr = h[0].header
         data = h[0].data
-        rows = hdr["EXTEN0"].lower().split()  # DR1: row 3 is Subcontinuum, not wavelength
+        rows = exten0_rows(hdr["EXTEN0"])  # DR1: row 3 is Subcontinuum, not wavelength
         n = data.shape[1]
         if "wavelength" in rows:
             wave = data[rows.index("wavelength")].astype(np.float64)
         else:
             pix = np.arange(n, dtype=np.float64)
-            wave = 10.0 ** (hdr["CRVAL1"] + hdr["CD1_1"] * (pix + 1.0 - hdr["CRPIX1"]))
+            step = float(hdr["CD1_1"] if "CD1_1" in hdr else hdr["CDELT1"])
+            wave = float(hdr["CRVAL1"]) + step * (pix + 1.0 - float(hdr.get("CRPIX1", 1.0)))
+            if float(hdr.get("DC-FLAG", 1)) == 1:
+                wave = 10.0 ** wave
         return (wave, data[rows.index("flux")], data[rows.index("inverse")],
                 float_mask(data[rows.index("andmask")]), lamost_meta(hdr))
 
@@ -154,13 +197,11 @@ def read_image(path, hints, log):
         hdr = h[0].header
         data = h[0].data.ravel()
         n = data.size
-        if log:
-            pix = np.arange(n, dtype=np.float64)
-            wave = 10.0 ** (hdr["CRVAL1"] + hdr["CD1_1"] * (pix + 1.0 - hdr["CRPIX1"]))
-        else:
-            wave = wcs_wavelengths(hdr, n)
+        wave = wcs_wavelengths(hdr, n)
+        if log and "-LOG" not in text(hdr.get("CTYPE1")).upper():
+            wave = 10.0 ** wave  # IRAF DC-FLAG = 1: the WCS value is log10(Angstrom)
         m = meta(id=stem(path), object=text(hdr.get("OBJECT")), ra=number(hdr.get("RA")),
-                 dec=number(hdr.get("DEC")), frame="unknown")
+                 dec=number(hdr.get("DEC")), frame=header_frame(hdr))
         return wave, data, None, None, m
 
 

@@ -50,6 +50,99 @@ def lamost_dr8(path, flux, ivar, wave, andmask, header, wave_len=None):
     write(path, [primary(header), columns_hdu(cols, "COADD")])
 
 
+def with_header(src, dst, change, rows=None):
+    """Copies the LAMOST file `src` to `dst` with header cards changed by `change(header)`
+    and, when `rows` is given, the image rows in that order (values unchanged)."""
+    with fits.open(src) as h:
+        hdu = h[0]
+        data = hdu.data if rows is None else hdu.data[list(rows)]
+        out = fits.PrimaryHDU(data=data.copy(), header=hdu.header.copy())
+        change(out.header)
+        out.writeto(dst, overwrite=True, output_verify="silentfix")
+
+
+def lamost_conventions(out, real, dr1, dr2):
+    """LAMOST 5xN images as DR3-DR7 write EXTEN0 (commas) and other header spellings."""
+    def commas(header):
+        header["EXTEN0"] = ", ".join(header["EXTEN0"].split())
+
+    # Every real DR1 and DR2 file, rewritten with the DR3-DR7 comma convention.
+    for folder in ("lamost-dr1", "lamost-dr2"):
+        for root, _, names in os.walk(os.path.join(real, folder)):
+            for name in sorted(n for n in names if n.endswith(".fits")):
+                target = os.path.join(out, "comma", folder, os.path.relpath(root, os.path.join(real, folder)))
+                os.makedirs(target, exist_ok=True)
+                with_header(os.path.join(root, name), os.path.join(target, name), commas)
+
+    p = lambda name: os.path.join(out, name)
+
+    def lower_no_blanks(header):
+        header["EXTEN0"] = "flux,inverse,wavelength,andmask,ormask"
+    with_header(dr2, p("lamost_lower_commas.fits"), lower_no_blanks)
+
+    # Rows in another order: EXTEN0 names them where they are.
+    def reordered(header):
+        header["EXTEN0"] = "Wavelength, Ormask, Flux, Andmask, Inverse"
+    with_header(dr2, p("lamost_reordered.fits"), reordered, rows=(2, 4, 0, 3, 1))
+
+    def inverse_variance(header):
+        header["EXTEN0"] = "Flux, Inverse Variance, Wavelength, Andmask, Ormask"
+    with_header(dr2, p("lamost_inverse_variance.fits"), inverse_variance)
+
+    # DR1 in upper case with CDELT1 instead of CD1_1, numbers and flags written as strings
+    # and VACUUM = 'F' (so the frame is air).
+    def dr1_spellings(header):
+        header["EXTEN0"] = "FLUX  INVERSE SUBCONTINUUM ANDMASK ORMASK"
+        header["CDELT1"] = header["CD1_1"]
+        del header["CD1_1"]
+        header["CRVAL1"] = repr(header["CRVAL1"])
+        header["DC-FLAG"] = "1"
+        header["VACUUM"] = "F"
+    with_header(dr1, p("lamost_dr1_spellings.fits"), dr1_spellings)
+
+    # No row names a flux: no layout fits, and the error says what it saw.
+    def no_flux(header):
+        header["EXTEN0"] = "Alpha, Beta, Gamma, Delta, Epsilon"
+    with_header(dr2, p("bad_exten0_no_flux.fits"), no_flux)
+
+
+def generic_conventions(out, rng):
+    """1-D images with the FITS WCS spellings: no CRPIX1 (0 by the standard), PC1_1 times
+    CDELT1, CTYPE1 'AWAV' (air) / 'WAVE' (vacuum), the '-LOG' algorithm, flags as strings."""
+    p = lambda name: os.path.join(out, name)
+
+    def image(name, header, n=600):
+        hdu = primary(header)
+        hdu.data = (2.0 + 0.1 * rng.standard_normal(n)).astype(np.float32)
+        hdu.writeto(p(name), overwrite=True)
+
+    image("image_no_crpix_air.fits", {"CTYPE1": "AWAV", "CUNIT1": "Angstrom", "CRVAL1": 6500.0,
+                                      "CDELT1": 0.25})
+    image("image_pc_vacuum.fits", {"CTYPE1": "WAVE", "CUNIT1": "nm", "CRVAL1": 650.0,
+                                   "CDELT1": 0.01, "PC1_1": 2.5, "CRPIX1": 10.0})
+    image("image_wave_log.fits", {"CTYPE1": "WAVE-LOG", "CUNIT1": "Angstrom", "CRVAL1": 5000.0,
+                                  "CDELT1": 0.8, "CRPIX1": 1.0})
+    image("image_flags_as_text.fits", {"CTYPE1": "LINEAR", "CRVAL1": 3.6, "CDELT1": 1e-4,
+                                       "CRPIX1": 1.0, "DC-FLAG": "1", "VACUUM": "T"})
+    image("image_airorvac.fits", {"CTYPE1": "LINEAR", "CUNIT1": "Angstrom", "CRVAL1": 4000.0,
+                                  "CDELT1": 1.0, "CRPIX1": 1.0, "AIRORVAC": "air"})
+
+
+def gzip_other_content(out, real, rng):
+    """gzip content that is not FITS: a VOTable and a text table, under any name."""
+    p = lambda name: os.path.join(out, name)
+    formats = os.path.join(real, "formats", "hd217476")
+    for src, names in (("tabledata.vot", ("gz_votable.vot.gz", "gz_votable.fits")),
+                       ("spectrum.csv", ("gz_text.csv.gz", "gz_text.fits"))):
+        with open(os.path.join(formats, src), "rb") as f:
+            packed = gzip.compress(f.read())
+        for name in names:
+            with open(p(name), "wb") as f:
+                f.write(packed)
+    with open(p("bad_gzip_binary.fits"), "wb") as f:
+        f.write(gzip.compress(bytes(rng.integers(0, 256, 5000, dtype=np.uint8))))
+
+
 def main():
     out, real = sys.argv[1], sys.argv[2]
     os.makedirs(out, exist_ok=True)
@@ -141,6 +234,9 @@ def main():
     img.data = np.ones((10, 12), np.float32)
     img.writeto(p("bad_image_2d.fits"), overwrite=True)
     shutil.copyfile(sdss, p("sdss_named.csv"))  # content decides, not the name
+    with fits.open(sdss) as h:  # VACUUM written as a string (the frame follows it)
+        h[0].header["VACUUM"] = "F"
+        h.writeto(p("sdss_vacuum_text.fits"), overwrite=True, output_verify="silentfix")
 
     # Text tables: a header naming an ivar column; comments, a header and blank lines.
     wave = np.linspace(6500.0, 6600.0, 300)
@@ -155,6 +251,16 @@ def main():
         for w, fl, e in zip(wave, flux, err):
             f.write("%.10f\t%.8e   %.6g\n" % (w, fl, e))
         f.write("\n")
+
+    lamost_conventions(out, real, dr1, dr2)
+    generic_conventions(out, rng)
+    gzip_other_content(out, real, rng)
+
+    # CSV with every field quoted, as spreadsheets write it.
+    with open(p("text_quoted.csv"), "w") as f:
+        f.write('"wavelength","flux","err"\n')
+        for w, fl, e in zip(wave, flux, err):
+            f.write('"%r","%r","%r"\n' % (w, fl, e))
 
     # Bad text and non-FITS files.
     with open(p("bad_one_column.txt"), "w") as f:

@@ -175,6 +175,42 @@ BOOST_AUTO_TEST_CASE(header_cards_match_astropy) {
   BOOST_TEST(header.string("str").value_or("") == "plain text");  // keys are case-insensitive
 }
 
+// Yes/no keywords as pipelines write them (hand-made cards): logicals, the same quoted in
+// any case, 1/0; nothing for anything else. lowerCaseWords/lowerCaseItems split row names
+// written with commas and/or blanks.
+BOOST_AUTO_TEST_CASE(flags_and_name_lists_as_written) {
+  std::vector<std::pair<std::string, int>> const cards{
+      {"LOGT    =                    T / logical", 1},
+      {"LOGF    =                    F", 0},
+      {"QT      = 'T       '", 1},
+      {"QFALSE  = 'false'", 0},
+      {"QTRUE   = 'True' / mixed case", 1},
+      {"ONE     =                    1", 1},
+      {"ZERO    =                  0.0", 0},
+      {"QONE    = '1'", 1},
+      {"TWO     =                    2", -1},
+      {"YES     = 'yes'", -1},
+      {"EMPTY   =", -1}};
+  std::string block;
+  for (auto const& [card, expected] : cards) block += card + std::string(80 - card.size(), ' ');
+  detail::FitsHeader const header(block.data(), static_cast<int>(cards.size()));
+  for (auto const& [card, expected] : cards) {
+    std::string const key = card.substr(0, card.find(' '));
+    auto const value = header.flag(key);
+    BOOST_TEST(value.has_value() == (expected >= 0), card);
+    if (value && expected >= 0) BOOST_TEST(*value == (expected == 1), card);
+  }
+  BOOST_TEST(!header.flag("ABSENT").has_value());
+
+  using List = std::vector<std::string>;
+  BOOST_TEST((detail::lowerCaseWords("Flux, Inverse,Wavelength  Andmask\tOrmask") ==
+              List{"flux", "inverse", "wavelength", "andmask", "ormask"}));
+  BOOST_TEST((detail::lowerCaseItems("Flux Inverse Subcontinuum") ==
+              List{"flux", "inverse", "subcontinuum"}));
+  BOOST_TEST((detail::lowerCaseItems(" Flux,  Inverse   Variance ,,Wavelength, ") ==
+              List{"flux", "inverse variance", "wavelength"}));
+}
+
 BOOST_AUTO_TEST_CASE(hdu_structure_matches_astropy) {
   for (char const* name : {"header.fits", "images.fits", "tables.fits"}) {
     BOOST_TEST_CONTEXT(name) {

@@ -48,7 +48,10 @@ BOOST_AUTO_TEST_CASE(missing_empty_and_not_files) {
 
 BOOST_AUTO_TEST_CASE(not_fits) {
   expectReason(cases("bad_binary.fits"), Reason::NotFits);
-  expectReason(cases("bad_gzip_text.fits"), Reason::NotFits);
+  // gzip content is judged as the same content uncompressed: text without numbers has no
+  // data points; random bytes are neither FITS nor text.
+  expectReason(cases("bad_gzip_text.fits"), Reason::ZeroLength);
+  expectReason(cases("bad_gzip_binary.fits"), Reason::NotFits);
   expectReason(cases("bad_votable.xml"), Reason::UnknownLayout);
 }
 
@@ -124,6 +127,30 @@ BOOST_AUTO_TEST_CASE(bad_contents) {
   expectReason(cases("bad_image_2d.fits"), Reason::UnknownLayout);
   expectReason(cases("bad_one_column.txt"), Reason::UnknownLayout);
   expectReason(cases("bad_not_number.txt"), Reason::Unreadable);
+}
+
+// A file no layout fits says what it saw (EXTEN0, each HDU's name, kind and shape) and
+// which layouts were tried.
+BOOST_AUTO_TEST_CASE(unknown_layout_says_what_it_saw) {
+  auto messageOf = [](std::string const& path) -> std::string {
+    try {
+      io::readSpectrum(path);
+    } catch (io::ReadError const& e) {
+      BOOST_TEST(io::reasonName(e.reason()) == "unknown_layout", e.what());
+      return e.what();
+    }
+    BOOST_ERROR("read without error: " << path);
+    return "";
+  };
+  std::string const exten0 = messageOf(cases("bad_exten0_no_flux.fits"));
+  for (char const* part : {"EXTEN0 'Alpha, Beta, Gamma, Delta, Epsilon'", "HDU 1 'Flux' (primary)",
+                           "3909x5 image", "layouts tried", "lamost_dr1/lamost_dr2", "fits_table"})
+    BOOST_TEST(exten0.find(part) != std::string::npos, part << " in: " << exten0);
+  std::string const image = messageOf(cases("bad_image_2d.fits"));
+  for (char const* part : {"HDU 1 (primary): a 12x10 image", "layouts tried"})
+    BOOST_TEST(image.find(part) != std::string::npos, part << " in: " << image);
+  BOOST_TEST(io::detectLayout(cases("lamost_reordered.fits")) == "lamost_dr2");
+  BOOST_CHECK_THROW(io::detectLayout(cases("bad_exten0_no_flux.fits")), io::ReadError);
 }
 
 BOOST_AUTO_TEST_CASE(reason_names) {

@@ -6,7 +6,9 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <map>
 
 namespace io = vocloud::io;
@@ -97,11 +99,100 @@ BOOST_AUTO_TEST_CASE(layouts_without_real_samples_match_astropy) {
       {"fits_table", d + "table_vector.fits", "wave=WAVE,flux=FLUX"},
       {"ondrejov_ssap", d + "ssap_nm.fits", ""},
       {"sdss", d + "sdss_named.csv", ""},
+      {"sdss", d + "sdss_vacuum_text.fits", ""},
       {"text", d + "text_header.csv", "wave=wavelength,flux=flux,ivar=ivar"},
       {"text", d + "text_comments.txt", "wave=wave,flux=flux,err=err,format=basic"},
+      {"text", d + "text_quoted.csv", "wave=wavelength,flux=flux,err=err,format=csv"},
   };
   auto const counts = checkAgainstAstropy(requests);
   for (auto const& [layout, count] : counts) BOOST_TEST(count.first == count.second, layout);
+  // VACUUM = 'F' written as a string: the frame follows it
+  BOOST_TEST((io::readSpectrum(d + "sdss_vacuum_text.fits").frame == io::WavelengthFrame::Air));
+}
+
+// LAMOST DR3-DR7 write EXTEN0 = 'Flux, Inverse, Wavelength, Andmask, Ormask': every real
+// DR1 and DR2 file rewritten (by astropy) with commas reads as astropy reads it, as do other
+// spellings of the header (case, order, 'Inverse Variance', CDELT1, numbers and flags
+// written as strings).
+BOOST_AUTO_TEST_CASE(lamost_comma_exten0_matches_astropy) {
+  std::string const d = io::test::casesDir() + "/";
+  std::vector<ReferenceRequest> requests;
+  for (auto const& [layout, folder] :
+       {std::pair<std::string, std::string>{"lamost_dr1", "lamost-dr1"},
+        {"lamost_dr2", "lamost-dr2"}}) {
+    auto const files = io::test::filesIn(d + "comma/" + folder, {".fits"}, true);
+    auto const real = io::test::filesIn(io::test::realDataRoot() + "/" + folder, {".fits"}, true);
+    BOOST_TEST(files.size() == real.size(), folder);
+    for (auto const& path : files) requests.push_back({layout, path, ""});
+  }
+  requests.push_back({"lamost_dr2", d + "lamost_lower_commas.fits", ""});
+  requests.push_back({"lamost_dr2", d + "lamost_reordered.fits", ""});
+  requests.push_back({"lamost_dr2", d + "lamost_inverse_variance.fits", ""});
+  requests.push_back({"lamost_dr1", d + "lamost_dr1_spellings.fits", ""});
+  auto const counts = checkAgainstAstropy(requests);
+  for (auto const& [layout, count] : counts) BOOST_TEST(count.first == count.second, layout);
+  BOOST_TEST((io::readSpectrum(d + "lamost_dr1_spellings.fits").frame == io::WavelengthFrame::Air));
+}
+
+namespace {
+
+// Replaces the value of card `key` in the primary header of the FITS file at `path` by
+// `value` (written as is, unquoted or quoted by the caller), keeping 80 characters.
+void patchCard(std::string const& path, std::string const& key, std::string const& value) {
+  std::fstream file(path, std::ios::in | std::ios::out | std::ios::binary);
+  std::string header(2880 * 4, ' ');
+  file.read(header.data(), static_cast<std::streamsize>(header.size()));
+  std::string const field = key + std::string(8 - key.size(), ' ') + "= ";
+  for (std::size_t at = 0; at + 80 <= header.size(); at += 80)
+    if (header.compare(at, 10, field) == 0) {
+      std::string card = field + value;
+      card.resize(80, ' ');
+      file.seekp(static_cast<std::streamoff>(at));
+      file.write(card.data(), 80);
+      return;
+    }
+  BOOST_FAIL("no card " << key << " in " << path);
+}
+
+}  // namespace
+
+// Values written without quotes (non-standard, but some writers do) read as the quoted
+// ones: a real DR2 file with EXTEN0 unquoted, with commas, reads as the original.
+BOOST_AUTO_TEST_CASE(lamost_unquoted_exten0_reads_as_the_original) {
+  std::string const original =
+      io::test::realDataRoot() + "/lamost-dr2/spec-55916-B5591606_sp01-001.fits";
+  std::string const path = io::test::scratchDir() + "/unquoted_exten0.fits";
+  fs::copy_file(original, path, fs::copy_options::overwrite_existing);
+  patchCard(path, "EXTEN0", "Flux, Inverse, Wavelength, Andmask, Ormask / row names");
+  io::Spectrum const plain = io::readSpectrum(original);
+  io::Spectrum const patched = io::readSpectrum(path);
+  BOOST_TEST(patched.layout == "lamost_dr2");
+  BOOST_TEST(patched.wave == plain.wave);
+  BOOST_TEST(patched.ivar == plain.ivar);
+  BOOST_TEST(patched.mask == plain.mask);
+  BOOST_TEST(std::equal(patched.flux.begin(), patched.flux.end(), plain.flux.begin(),
+                        plain.flux.end(),
+                        [](float a, float b) { return a == b || (a != a && b != b); }));
+}
+
+// 1-D images in the FITS WCS spellings (CRPIX1 absent, PC1_1, CTYPE1 AWAV/WAVE and -LOG) and
+// with flags written as strings: wavelengths as astropy.wcs computes them, frames as stated.
+BOOST_AUTO_TEST_CASE(image_header_conventions_match_astropy) {
+  std::string const d = io::test::casesDir() + "/";
+  std::vector<ReferenceRequest> requests{
+      {"fits_image_linear", d + "image_no_crpix_air.fits", ""},
+      {"fits_image_linear", d + "image_pc_vacuum.fits", ""},
+      {"fits_image_loglinear", d + "image_wave_log.fits", ""},
+      {"fits_image_loglinear", d + "image_flags_as_text.fits", ""},
+      {"fits_image_linear", d + "image_airorvac.fits", ""},
+  };
+  auto const counts = checkAgainstAstropy(requests);
+  for (auto const& [layout, count] : counts) BOOST_TEST(count.first == count.second, layout);
+  auto frame = [&](char const* name) { return io::readSpectrum(d + name).frame; };
+  BOOST_TEST((frame("image_no_crpix_air.fits") == io::WavelengthFrame::Air));
+  BOOST_TEST((frame("image_pc_vacuum.fits") == io::WavelengthFrame::Vacuum));
+  BOOST_TEST((frame("image_flags_as_text.fits") == io::WavelengthFrame::Vacuum));
+  BOOST_TEST((frame("image_airorvac.fits") == io::WavelengthFrame::Air));
 }
 
 BOOST_AUTO_TEST_CASE(table_columns_named_in_options) {
@@ -115,6 +206,24 @@ BOOST_AUTO_TEST_CASE(table_columns_named_in_options) {
   BOOST_TEST(io::readSpectrum(path, options).wave.size() == 500u);
   options.hdu = 2;
   BOOST_CHECK_THROW(io::readSpectrum(path, options), io::ReadError);
+}
+
+// Column names given in the options match in any case, in FITS tables, VOTables and text.
+BOOST_AUTO_TEST_CASE(option_column_names_in_any_case) {
+  std::string const formats = io::test::realDataRoot() + "/formats/hd217476/";
+  io::ReadOptions upper;
+  upper.waveColumn = "X";
+  upper.fluxColumn = "Y";
+  upper.ivarColumn = "W";
+  checkAgainstAstropy(
+      {{"fits_table", io::test::casesDir() + "/table_custom.fits", "wave=x,flux=y,ivar=w"}}, upper);
+  io::ReadOptions vot;
+  vot.waveColumn = "SPECTRAL";
+  vot.fluxColumn = "Flux";
+  io::Spectrum const named = io::readSpectrum(formats + "tabledata.vot", vot);
+  io::Spectrum const automatic = io::readSpectrum(formats + "tabledata.vot");
+  BOOST_TEST(named.wave == automatic.wave);
+  BOOST_TEST(named.flux == automatic.flux);
 }
 
 BOOST_AUTO_TEST_CASE(gzip_reads_like_the_plain_file) {
@@ -143,6 +252,30 @@ BOOST_AUTO_TEST_CASE(gzip_reads_like_the_plain_file) {
     }
   }
   checkAgainstAstropy(requests);  // astropy un-gzips by content too
+}
+
+// gzip content that is a VOTable or a text table reads like the plain file, whatever the
+// compressed file is called.
+BOOST_AUTO_TEST_CASE(gzip_of_votable_and_text_reads_like_the_plain_file) {
+  std::string const d = io::test::casesDir() + "/";
+  std::string const formats = io::test::realDataRoot() + "/formats/hd217476/";
+  for (auto const& [plainName, packedNames] :
+       {std::pair<std::string, std::vector<std::string>>{"tabledata.vot",
+                                                         {"gz_votable.vot.gz", "gz_votable.fits"}},
+        {"spectrum.csv", {"gz_text.csv.gz", "gz_text.fits"}}}) {
+    io::Spectrum const plain = io::readSpectrum(formats + plainName);
+    for (auto const& name : packedNames) {
+      BOOST_TEST_CONTEXT(name) {
+        io::Spectrum const s = io::readSpectrum(d + name);
+        BOOST_TEST(s.layout == plain.layout);
+        BOOST_TEST(io::detectLayout(d + name) == plain.layout);
+        BOOST_TEST(s.wave == plain.wave);
+        BOOST_TEST(s.flux == plain.flux);
+        BOOST_TEST(s.ivar == plain.ivar);
+        BOOST_TEST((s.frame == plain.frame));
+      }
+    }
+  }
 }
 
 BOOST_AUTO_TEST_CASE(layout_comes_from_content_not_name) {

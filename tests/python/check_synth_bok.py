@@ -51,6 +51,7 @@ LABEL_AGREEMENT = 0.95
 SNR_AGREEMENT = 0.90
 SNR_FACTOR = 1.5
 POSITION_TOLERANCE_DEG = 2e-5
+EXTEN0_SEEN = {}  # dr2 -> {EXTEN0 value: files}: both conventions must appear
 
 
 class LayoutError(Exception):
@@ -94,9 +95,13 @@ def read_sdss(hdul):
 def read_lamost_image(hdul, dr2):
     hdr = hdul[0].header
     require(hdr["NAXIS"] == 2 and hdr["NAXIS2"] == 5, "LAMOST primary must be a 5 x N image")
-    expected = ("Flux Inverse Wavelength Andmask Ormask" if dr2
-                else "Flux Inverse Subcontinuum Andmask Ormask")
-    require(hdr.get("EXTEN0") == expected, f"EXTEN0 is '{hdr.get('EXTEN0')}', not '{expected}'")
+    # DR1/DR2 name the rows with blanks, DR3-DR7 with commas: synth writes both.
+    names = ["Flux", "Inverse", "Wavelength" if dr2 else "Subcontinuum", "Andmask", "Ormask"]
+    conventions = (" ".join(names), ", ".join(names))
+    require(hdr.get("EXTEN0") in conventions,
+            f"EXTEN0 is '{hdr.get('EXTEN0')}', not one of {conventions}")
+    EXTEN0_SEEN.setdefault(dr2, {})
+    EXTEN0_SEEN[dr2][hdr.get("EXTEN0")] = EXTEN0_SEEN[dr2].get(hdr.get("EXTEN0"), 0) + 1
     for key in ("CLASS", "SUBCLASS", "Z", "RA", "DEC", "OBJNAME", "VACUUM"):
         require(key in hdr, f"primary header lacks {key}")
     require(hdr["VACUUM"] is True, "VACUUM must be T")
@@ -381,6 +386,10 @@ def main():
     failures += file_errors[:20]
     if len(file_errors) > 20:
         failures.append(f"... and {len(file_errors) - 20} more file problems")
+    for dr2, seen in EXTEN0_SEEN.items():
+        if sum(seen.values()) >= 10 and len(seen) < 2:
+            failures.append(f"every {'DR2-7' if dr2 else 'DR1'}-style LAMOST file writes EXTEN0 "
+                            f"one way ({seen}); synth writes both the blank and comma conventions")
     if stats["labelled"] == 0:
         failures.append("no non-outlier spectrum to check the labels on")
     else:
