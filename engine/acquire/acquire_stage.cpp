@@ -1,5 +1,7 @@
 #include "acquire/acquire_stage.hpp"
 
+#include "acquire/duplicates.hpp"
+#include "acquire/labels.hpp"
 #include "acquire/plan.hpp"
 #include "comm/shard.hpp"
 #include "core/error.hpp"
@@ -67,9 +69,48 @@ bool placeLocal(Item const& item, std::string const& dest) {
   return true;
 }
 
+// The catalog id of a placed file: a local file's own identifier when its reader found one
+// (Ondřejov DS_IDPUB or FILENAME, LAMOST OBSID, SDSS spec-PLATE-MJD-FIBER), so that labels
+// files, `vocloud inspect` and the catalog agree; else the plan's id (the file's stem, or
+// the list's id for remote spectra).
+std::string catalogId(Item const& item, io::Spectrum const& spectrum, std::string const& path) {
+  if (item.remote || spectrum.meta.id.empty()) return item.id;
+  if (spectrum.meta.id == detail::stemOf(path) || spectrum.meta.id == detail::stemOf(item.location))
+    return item.id;  // the reader's fallback, the file name: keep the plan's
+  return spectrum.meta.id;
+}
+
+// The labellers of every source, built once per process.
+std::vector<Labeller> makeLabellers(AcquireConfig const& config) {
+  std::vector<Labeller> out;
+  for (auto const& s : config.sources) out.emplace_back(s.labels);
+  return out;
+}
+
+// Counts of one rank's labelling, summed at the end for the log.
+struct LabelCounts {
+  std::uint64_t missing = 0;   ///< no value in the labels file or the header
+  std::uint64_t excluded = 0;  ///< label_map said exclude
+};
+
+// Labels one placed spectrum; counts ids the labels file lacks.
+LabelOutcome labelOf(Labeller const& labeller, Item const& item, std::string const& id,
+                     std::string const& path, io::Spectrum const& spectrum, LabelCounts& counts) {
+  auto const raw = labeller.rawValue(item.label, id, path, spectrum.meta);
+  if (!raw) {
+    ++counts.missing;
+    return {};
+  }
+  LabelOutcome outcome = labeller.finish(*raw);
+  if (outcome.excluded) ++counts.excluded;
+  return outcome;
+}
+
 }  // namespace
 
-std::string acquireCatalogHeader() { return "id,path,format,label,ra,dec,z,source_url,bytes,sha256\n"; }
+std::string acquireCatalogHeader() {
+  return "id,path,format,label,ra,dec,z,source_url,bytes,sha256,object\n";
+}
 std::string rejectsHeader() { return "id,source_url,status,error,attempts\n"; }
 
 AcquireResult runAcquire(AcquireConfig const& config, std::string const& bokDir,
@@ -84,6 +125,8 @@ AcquireResult runAcquire(AcquireConfig const& config, std::string const& bokDir,
   }
   std::vector<Item> const items = decodePlan(comm.bcast(encoded, 0));
 
+  std::vector<Labeller> const labellers = makeLabellers(config);
+  LabelCounts counts;
   AcquireResult local;
   local.planned = items.size();
   std::uint64_t const share = (items.size() + comm.size() - 1) / static_cast<std::uint64_t>(comm.size());
@@ -156,14 +199,24 @@ AcquireResult runAcquire(AcquireConfig const& config, std::string const& bokDir,
         rejectRows += rejectRow(item, "unreadable", io::reasonName(e.reason()) + ": " + e.what(), attempts[j]);
         continue;
       }
+      std::string const id = catalogId(item, spectrum, path);
+      LabelOutcome const label = labelOf(labellers[item.source], item, id, path, spectrum, counts);
+      if (label.excluded) {
+        std::error_code ec;
+        fs::remove(path, ec);  // not in the base of knowledge
+        Item listed = item;
+        listed.id = id;
+        rejectRows += rejectRow(listed, "excluded", label.reason, attempts[j]);
+        continue;
+      }
       double const ra = std::isfinite(item.ra) ? item.ra : spectrum.meta.ra;
       double const dec = std::isfinite(item.dec) ? item.dec : spectrum.meta.dec;
       double const z = std::isfinite(item.z) ? item.z : spectrum.meta.z;
       std::uint64_t const bytes = fs::file_size(path);
-      catalogRows += csvField(item.id) + "," + csvField(relative) + "," + spectrum.layout + "," +
-                     csvField(item.label) + "," + number(ra, "%.8f") + "," + number(dec, "%.8f") + "," +
+      catalogRows += csvField(id) + "," + csvField(relative) + "," + spectrum.layout + "," +
+                     csvField(label.label) + "," + number(ra, "%.8f") + "," + number(dec, "%.8f") + "," +
                      number(z, "%.9g") + "," + csvField(sourceUrl(item)) + "," + std::to_string(bytes) +
-                     "," + core::sha256File(path) + "\n";
+                     "," + core::sha256File(path) + "," + csvField(spectrum.meta.object) + "\n";
       local.acquired += 1;
       local.reused += fresh[j] ? 0 : 1;
       local.bytes += bytes;
@@ -178,12 +231,25 @@ AcquireResult runAcquire(AcquireConfig const& config, std::string const& bokDir,
 
   AcquireResult total;
   total.planned = local.planned;
-  std::vector<unsigned long long> sums = {local.acquired, local.reused, local.rejected, local.bytes};
+  std::vector<unsigned long long> sums = {local.acquired, local.reused, local.rejected,
+                                          local.bytes,    counts.missing, counts.excluded};
   comm.allreduce(sums, comm::Op::Sum);
   total.acquired = sums[0];
   total.reused = sums[1];
   total.rejected = sums[2];
   total.bytes = sums[3];
+  total.unlabelledMissing = sums[4];
+  total.excluded = sums[5];
+  if (total.unlabelledMissing > 0)
+    log.warn("acquire: " + std::to_string(total.unlabelledMissing) +
+             " spectra have no value in their source's labels file or header: kept unlabelled");
+  if (total.excluded > 0)
+    log.info("acquire: " + std::to_string(total.excluded) +
+             " spectra excluded by label_map (listed in catalog_rejects.csv)");
+  if (comm.isRoot()) total.duplicates = reportDuplicates(bokDir, log);
+  unsigned long long duplicates = total.duplicates;
+  comm.bcast(&duplicates, 1, 0);
+  total.duplicates = duplicates;
   return total;
 }
 
