@@ -73,7 +73,7 @@ labels = {r["id"]: r["label"] for r in csv.DictReader(open(f"{real}/ondrejov/lab
 from astropy.io.votable import parse_single_table
 vot = parse_single_table("raw-labels.vot").array
 raw_listed = {str(s) for s in vot["spectrum"]}
-inspected = {f["path"]: f["id"] for f in json.load(open("inspect.json"))["files"]}
+inspected = {os.path.realpath(f["path"]): f["id"] for f in json.load(open("inspect.json"))["files"]}
 rows = list(csv.DictReader(open(os.path.join(bok, "catalog.csv"))))
 assert list(rows[0])[-1] == "object", list(rows[0])
 assert len(rows) == 25 + 5 + 3, len(rows)
@@ -93,7 +93,7 @@ for r in rows:
         want = h["DS_IDPUB"]
         want_label = names[labels[want]]
     assert r["id"] == want, (r["id"], want)
-    assert r["id"] == inspected[original], (r["id"], inspected[original])
+    assert r["id"] == inspected[os.path.realpath(original)], (r["id"], original)
     assert r["label"] == want_label, (r, want_label)
     assert r["object"] == h["OBJECT"].strip(), (r["object"], h["OBJECT"])
 # The raw files that repeat an SSAP observation, and the folder copies, are duplicates.
@@ -133,45 +133,42 @@ acquire:
 YAML
 mpi 2 run survey.yaml >run2.txt 2>log2.txt || { cat log2.txt; fail "acquire with header labels failed"; }
 $PY - out/survey/acquire/bok "$REAL" <<'PYEOF'
-import csv, glob, os, re, sys
+import csv, os, re, sys
 from astropy.io import fits
 bok, real = sys.argv[1:3]
 rows = list(csv.DictReader(open(os.path.join(bok, "catalog.csv"))))
 rejects = list(csv.DictReader(open(os.path.join(bok, "catalog_rejects.csv"))))
-lamost = sorted(glob.glob(f"{real}/lamost-dr1/*.fits"))
-sdss = sorted(glob.glob(f"{real}/sdss/*.fits"))
+source = lambda r: r["path"].split("/")[1]
+original = lambda r: os.path.realpath(r["source_url"][len("file://"):])
 groups = {"A": "hot", "F": "hot", "G": "sun_like", "K": "cool"}
-first, third, excluded = {}, {}, set()
-for p in lamost:
-    sub = fits.getheader(p)["SUBCLASS"].strip()
-    letter = next((c for c in sub if c.isalpha()), "")
-    first[p] = letter
+def expected(path, src):
+    if src == "1":  # SDSS: CLASS is a column of the SPECOBJ table
+        return fits.getdata(path, 2)["CLASS"][0].strip().lower()
+    sub = fits.getheader(path)["SUBCLASS"].strip()
+    if src == "0":
+        return next((c for c in sub if c.isalpha()), "")
     m = re.search(r"^([A-Z])[0-9]", sub)
     if m is None:
-        third[p] = ""          # no match: unlabelled
-    elif m.group(1) in groups:
-        third[p] = groups[m.group(1)]
-    else:
-        excluded.add(p)
-by_source = {}
+        return ""  # no match: unlabelled
+    return groups.get(m.group(1), "EXCLUDE")
 for r in rows:
-    by_source.setdefault(r["path"].split("/")[1], []).append(r)
-got = {r["source_url"][7:]: r["label"] for r in by_source["0"]}
-assert got == first, [(p, got.get(p), first[p]) for p in first if got.get(p) != first[p]][:5]
-for r in by_source["1"]:
-    cls = fits.getdata(r["source_url"][7:], 2)["CLASS"][0].strip().lower()
-    assert r["label"] == cls, (r, cls)
-got = {r["source_url"][7:]: r["label"] for r in by_source.get("2", [])}
-assert got == {p: l for p, l in third.items() if p not in excluded}, "regex + map labels differ"
-ex = {r["source_url"][7:] for r in rejects if r["status"] == "excluded"}
-assert ex == excluded and excluded, (len(ex), len(excluded))
+    want = expected(original(r), source(r))
+    assert r["label"] == want, (r["path"], r["label"], want)
+# Every source-2 file that maps to exclude is listed as excluded, and only those; the
+# others of its files are in the catalog or unreadable.
+excluded = {r["source_url"] for r in rejects if r["status"] == "excluded"}
 for r in rejects:
     if r["status"] == "excluded":
         assert "maps to exclude" in r["error"], r
+        assert expected(os.path.realpath(r["source_url"][7:]), "2") == "EXCLUDE", r
+readable = {r["source_url"] for r in rows if source(r) == "0"}
+want = {u for u in readable if expected(os.path.realpath(u[7:]), "2") == "EXCLUDE"}
+assert excluded == want and want, (len(excluded), len(want))
 # Excluded files are not in the base of knowledge.
-kept = {r["path"] for r in rows}
-assert len([f for f in os.listdir(os.path.join(bok, "files", "2"))]) == len(by_source.get("2", []))
-print(f"LAMOST/SDSS header labels: {len(rows)} rows, {len(ex)} excluded, as astropy reads them")
+in2 = [r for r in rows if source(r) == "2"]
+assert len(os.listdir(os.path.join(bok, "files", "2"))) == len(in2)
+assert len(in2) + len(excluded) == len(readable)
+print(f"LAMOST/SDSS header labels: {len(rows)} rows, {len(excluded)} excluded, as astropy reads them")
 PYEOF
 
 # --- Keys that do not apply to a source kind, or two label sources, are config errors at
@@ -192,7 +189,7 @@ acquire:
       label_folder: true
       url: http://127.0.0.1:9/ssap
 YAML
-bad two_sources "two_sources.yaml:8:21: acquire.sources[0].labels_file and acquire.sources[0].label are two label sources" <<YAML
+bad two_sources "two_sources.yaml:8:20: acquire.sources[0].labels_file and acquire.sources[0].label are two label sources" <<YAML
 experiment: bad
 output: out
 stages: [acquire]
