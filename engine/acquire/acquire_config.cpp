@@ -69,8 +69,8 @@ LabelRule labelRuleFrom(config::Config const& config, std::string const& prefix,
   auto source = [&](char const* key, bool present, LabelFrom from) {
     if (!present) return;
     if (!first.empty())
-      throw UsageError("config: " + config.where(prefix + key) + ": " + prefix + key +
-                       " and " + prefix + first + " are two label sources; give one");
+      throw UsageError("config: " + config.where(prefix + key) + ": " + prefix + key + " and " +
+                       prefix + first + " are two label sources; give one");
     first = key;
     rule.from = from;
   };
@@ -87,8 +87,8 @@ LabelRule labelRuleFrom(config::Config const& config, std::string const& prefix,
   rule.labelColumn = config.getString(prefix + "labels_label_column");
   for (char const* key : {"labels_id_column", "labels_label_column"})
     if (rule.file.empty() && given(config, prefix + key))
-      throw UsageError("config: " + config.where(prefix + key) + ": " + prefix + key +
-                       " needs " + prefix + "labels_file");
+      throw UsageError("config: " + config.where(prefix + key) + ": " + prefix + key + " needs " +
+                       prefix + "labels_file");
   rule.regex = config.getString(prefix + "label_regex");
   std::string const transform = config.getString(prefix + "label_transform");
   rule.transform = transform == "first_letter" ? LabelTransform::FirstLetter
@@ -139,15 +139,17 @@ AcquireConfig acquireConfigFrom(config::Config const& config) {
     Source s;
     s.where = config.where(p + "kind");
     std::string const kind = str("kind");
-    s.kind = kind == "local" ? SourceKind::Local
-             : kind == "http" ? SourceKind::Http
+    s.kind = kind == "local"     ? SourceKind::Local
+             : kind == "http"    ? SourceKind::Http
              : kind == "votable" ? SourceKind::VoTableList
                                  : SourceKind::Ssap;
     s.path = str("path");
     s.pattern = str("pattern");
     s.recursive = config.getBool(p + "recursive");
     std::string const mode = str("mode");
-    s.mode = mode == "link" ? LocalMode::Link : mode == "symlink" ? LocalMode::Symlink : LocalMode::Copy;
+    s.mode = mode == "link"      ? LocalMode::Link
+             : mode == "symlink" ? LocalMode::Symlink
+                                 : LocalMode::Copy;
     s.url = str("url");
     s.urls = config.getList(p + "urls");
     s.urlFile = str("url_file");
@@ -167,19 +169,27 @@ AcquireConfig acquireConfigFrom(config::Config const& config) {
     s.datalink = config.getBool(p + "datalink");
     s.datalinkParams = config.getList(p + "datalink_params");
     for (auto const& param : s.params) splitParam(param, config.where(p + "params"));
-    for (auto const& param : s.datalinkParams) splitParam(param, config.where(p + "datalink_params"));
+    for (auto const& param : s.datalinkParams)
+      splitParam(param, config.where(p + "datalink_params"));
 
     std::string const item = "acquire.sources[" + std::to_string(i) + "] (" + kind + ")";
     auto need = [&](bool ok, std::string const& what) {
       if (!ok) throw UsageError("config: " + s.where + ": " + item + " needs " + what);
     };
     switch (s.kind) {
-      case SourceKind::Local: need(!s.path.empty(), "'path'"); break;
-      case SourceKind::Http:
-        need(!s.url.empty() || !s.urls.empty() || !s.urlFile.empty(), "'url', 'urls' or 'url_file'");
+      case SourceKind::Local:
+        need(!s.path.empty(), "'path'");
         break;
-      case SourceKind::VoTableList: need(!s.path.empty() || !s.url.empty(), "'path' or 'url'"); break;
-      case SourceKind::Ssap: need(!s.url.empty(), "'url' (the service's base URL)"); break;
+      case SourceKind::Http:
+        need(!s.url.empty() || !s.urls.empty() || !s.urlFile.empty(),
+             "'url', 'urls' or 'url_file'");
+        break;
+      case SourceKind::VoTableList:
+        need(!s.path.empty() || !s.url.empty(), "'path' or 'url'");
+        break;
+      case SourceKind::Ssap:
+        need(!s.url.empty(), "'url' (the service's base URL)");
+        break;
     }
     if (!s.url.empty() && s.kind == SourceKind::Http) s.urls.insert(s.urls.begin(), s.url);
     out.sources.push_back(std::move(s));

@@ -36,7 +36,8 @@ std::string sourceUrl(Item const& item) {
   return item.remote ? item.location : "file://" + item.location;
 }
 
-std::string rejectRow(Item const& item, std::string const& status, std::string const& error, int attempts) {
+std::string rejectRow(Item const& item, std::string const& status, std::string const& error,
+                      int attempts) {
   return csvField(item.id) + "," + csvField(sourceUrl(item)) + "," + csvField(status) + "," +
          csvField(error) + "," + std::to_string(attempts) + "\n";
 }
@@ -45,7 +46,8 @@ std::string rejectRow(Item const& item, std::string const& status, std::string c
 // Returns false when the destination was already complete.
 bool placeLocal(Item const& item, std::string const& dest) {
   std::error_code ec;
-  if (fs::exists(dest, ec) && (item.mode == LocalMode::Symlink || fs::file_size(dest, ec) == fs::file_size(item.location, ec)))
+  if (fs::exists(dest, ec) && (item.mode == LocalMode::Symlink ||
+                               fs::file_size(dest, ec) == fs::file_size(item.location, ec)))
     return false;
   fs::create_directories(fs::path(dest).parent_path(), ec);
   std::string const temporary = dest + ".part";
@@ -63,7 +65,8 @@ bool placeLocal(Item const& item, std::string const& dest) {
       fs::copy_file(item.location, temporary, fs::copy_options::overwrite_existing, ec);
       break;
   }
-  if (ec) throw Error("acquire: cannot place '" + item.location + "' at '" + dest + "': " + ec.message());
+  if (ec)
+    throw Error("acquire: cannot place '" + item.location + "' at '" + dest + "': " + ec.message());
   fs::rename(temporary, dest, ec);
   if (ec) throw Error("acquire: cannot rename '" + temporary + "': " + ec.message());
   return true;
@@ -111,7 +114,9 @@ LabelOutcome labelOf(Labeller const& labeller, Item const& item, std::string con
 std::string acquireCatalogHeader() {
   return "id,path,format,label,ra,dec,z,source_url,bytes,sha256,object\n";
 }
-std::string rejectsHeader() { return "id,source_url,status,error,attempts\n"; }
+std::string rejectsHeader() {
+  return "id,source_url,status,error,attempts\n";
+}
 
 AcquireResult runAcquire(AcquireConfig const& config, std::string const& bokDir,
                          comm::Comm const& comm, core::Log const& log, core::Timers& timers) {
@@ -129,9 +134,12 @@ AcquireResult runAcquire(AcquireConfig const& config, std::string const& bokDir,
   LabelCounts counts;
   AcquireResult local;
   local.planned = items.size();
-  std::uint64_t const share = (items.size() + comm.size() - 1) / static_cast<std::uint64_t>(comm.size());
-  comm::CyclicLayout const layout{items.size(), std::max<std::uint64_t>(1, std::min(kRoundBlock, share)), comm.size()};
-  std::uint64_t const budget = config.maxBytes == 0 ? 0 : std::max<std::uint64_t>(1, config.maxBytes / comm.size());
+  std::uint64_t const share =
+      (items.size() + comm.size() - 1) / static_cast<std::uint64_t>(comm.size());
+  comm::CyclicLayout const layout{
+      items.size(), std::max<std::uint64_t>(1, std::min(kRoundBlock, share)), comm.size()};
+  std::uint64_t const budget =
+      config.maxBytes == 0 ? 0 : std::max<std::uint64_t>(1, config.maxBytes / comm.size());
   std::uint64_t received = 0;
 
   comm::OrderedFileWriter catalog(comm, bokDir + "/catalog.csv");
@@ -167,7 +175,8 @@ AcquireResult runAcquire(AcquireConfig const& config, std::string const& bokDir,
           error[k - block.begin] = e.what();
         }
       }
-      std::uint64_t const remaining = budget == 0 ? 0 : (received >= budget ? 1 : budget - received);
+      std::uint64_t const remaining =
+          budget == 0 ? 0 : (received >= budget ? 1 : budget - received);
       auto const outcomes = downloadAll(transfers, config.http, config.parallelTransfers,
                                         budget == 0 ? 0 : remaining);
       for (std::size_t t = 0; t < outcomes.size(); ++t) {
@@ -196,7 +205,8 @@ AcquireResult runAcquire(AcquireConfig const& config, std::string const& bokDir,
       try {
         spectrum = io::readSpectrum(path);
       } catch (io::ReadError const& e) {
-        rejectRows += rejectRow(item, "unreadable", io::reasonName(e.reason()) + ": " + e.what(), attempts[j]);
+        rejectRows += rejectRow(item, "unreadable", io::reasonName(e.reason()) + ": " + e.what(),
+                                attempts[j]);
         continue;
       }
       std::string const id = catalogId(item, spectrum, path);
@@ -214,14 +224,16 @@ AcquireResult runAcquire(AcquireConfig const& config, std::string const& bokDir,
       double const z = std::isfinite(item.z) ? item.z : spectrum.meta.z;
       std::uint64_t const bytes = fs::file_size(path);
       catalogRows += csvField(id) + "," + csvField(relative) + "," + spectrum.layout + "," +
-                     csvField(label.label) + "," + number(ra, "%.8f") + "," + number(dec, "%.8f") + "," +
-                     number(z, "%.9g") + "," + csvField(sourceUrl(item)) + "," + std::to_string(bytes) +
-                     "," + core::sha256File(path) + "," + csvField(spectrum.meta.object) + "\n";
+                     csvField(label.label) + "," + number(ra, "%.8f") + "," + number(dec, "%.8f") +
+                     "," + number(z, "%.9g") + "," + csvField(sourceUrl(item)) + "," +
+                     std::to_string(bytes) + "," + core::sha256File(path) + "," +
+                     csvField(spectrum.meta.object) + "\n";
       local.acquired += 1;
       local.reused += fresh[j] ? 0 : 1;
       local.bytes += bytes;
     }
-    local.rejected += static_cast<std::uint64_t>(std::count(rejectRows.begin(), rejectRows.end(), '\n'));
+    local.rejected +=
+        static_cast<std::uint64_t>(std::count(rejectRows.begin(), rejectRows.end(), '\n'));
     catalog.append(catalogRows);
     rejects.append(rejectRows);
   }
@@ -231,7 +243,7 @@ AcquireResult runAcquire(AcquireConfig const& config, std::string const& bokDir,
 
   AcquireResult total;
   total.planned = local.planned;
-  std::vector<unsigned long long> sums = {local.acquired, local.reused, local.rejected,
+  std::vector<unsigned long long> sums = {local.acquired, local.reused,   local.rejected,
                                           local.bytes,    counts.missing, counts.excluded};
   comm.allreduce(sums, comm::Op::Sum);
   total.acquired = sums[0];

@@ -17,8 +17,7 @@ constexpr std::size_t kShown = 5;  // duplicates named in the warning
 std::size_t columnOf(std::vector<std::string> const& names, char const* name,
                      std::string const& file) {
   auto const it = std::find(names.begin(), names.end(), name);
-  if (it == names.end())
-    throw Error("acquire: " + file + " has no column '" + name + "'");
+  if (it == names.end()) throw Error("acquire: " + file + " has no column '" + name + "'");
   return static_cast<std::size_t>(it - names.begin());
 }
 
@@ -73,7 +72,8 @@ std::uint64_t reportDuplicates(std::string const& bokDir, core::Log const& log) 
   if (!found.empty())
     log.warn("acquire: " + std::to_string(found.size()) +
              " spectra repeat an earlier one (listed in duplicates.csv; grouped folds keep "
-             "copies together):" + shown + (found.size() > kShown ? "\n  ..." : ""));
+             "copies together):" +
+             shown + (found.size() > kShown ? "\n  ..." : ""));
   return found.size();
 }
 

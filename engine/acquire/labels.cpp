@@ -61,8 +61,9 @@ void readVoTableLabels(std::string const& text, std::string const& path,
   io::VoTable const& votable = doc.resultsTable();
   std::vector<std::string> names;
   for (auto const& f : votable.fields) names.push_back(f.name);
-  int const id = votable.column(idColumn) >= 0 ? votable.column(idColumn)
-                                               : requireColumn(names, idColumn, path, "labels_id_column");
+  int const id = votable.column(idColumn) >= 0
+                     ? votable.column(idColumn)
+                     : requireColumn(names, idColumn, path, "labels_id_column");
   int const label = votable.column(labelColumn) >= 0
                         ? votable.column(labelColumn)
                         : requireColumn(names, labelColumn, path, "labels_label_column");
@@ -142,7 +143,8 @@ std::optional<std::string> Labeller::rawValue(std::string const& planned, std::s
   switch (_rule.from) {
     case LabelFrom::Fixed:
     case LabelFrom::Column:
-    case LabelFrom::Folder: return planned;
+    case LabelFrom::Folder:
+      return planned;
     case LabelFrom::Header: {
       auto value = fitsHeaderValue(path, _rule.header);
       if (value) return value;
@@ -167,10 +169,11 @@ LabelOutcome Labeller::finish(std::string const& raw) const {
     value = match.size() > 1 && match[1].matched ? match[1].str() : match[0].str();
   }
   switch (_rule.transform) {
-    case LabelTransform::None: break;
+    case LabelTransform::None:
+      break;
     case LabelTransform::FirstLetter: {
-      auto const letter = std::find_if(value.begin(), value.end(),
-                                       [](unsigned char c) { return std::isalpha(c); });
+      auto const letter =
+          std::find_if(value.begin(), value.end(), [](unsigned char c) { return std::isalpha(c); });
       value = letter == value.end() ? std::string() : std::string(1, *letter);
       break;
     }
@@ -194,8 +197,8 @@ LabelOutcome Labeller::finish(std::string const& raw) const {
   if (target == nullptr) return {value, false, ""};
   if (*target == kUnlabelled) return {};
   if (*target == kExclude)
-    return {"", true, "label '" + raw + "' maps to exclude (label_map of the source at " +
-                          _rule.where + ")"};
+    return {"", true,
+            "label '" + raw + "' maps to exclude (label_map of the source at " + _rule.where + ")"};
   return {*target, false, ""};
 }
 

@@ -25,11 +25,11 @@ inline constexpr char kExclude[] = "exclude";
 
 struct LabelRule {
   LabelFrom from = LabelFrom::Fixed;
-  std::string fixed;   ///< Fixed: the label ("" = unlabelled)
-  std::string column;  ///< Column: the list's column
-  std::string header;  ///< Header: the FITS keyword
+  std::string fixed;                                         ///< Fixed: the label ("" = unlabelled)
+  std::string column;                                        ///< Column: the list's column
+  std::string header;                                        ///< Header: the FITS keyword
   std::string file, idColumn = "id", labelColumn = "label";  ///< File
-  std::string regex;   ///< "" = none
+  std::string regex;                                         ///< "" = none
   LabelTransform transform = LabelTransform::None;
   std::vector<std::pair<std::string, std::string>> map;  ///< value -> label|unlabelled|exclude
   std::string where;  ///< "file:line:col" of the source, for messages

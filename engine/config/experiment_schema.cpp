@@ -192,8 +192,8 @@ void addAcquire(Schema& s) {
   s.key(keyString("acquire.sources[].labels_file", "\"\"",
                   "any kind: CSV or VOTable of labels joined on the catalog id"));
   s.key(keyString("acquire.sources[].labels_id_column", "id", "labels_file: its id column"));
-  s.key(keyString("acquire.sources[].labels_label_column", "label",
-                  "labels_file: its label column"));
+  s.key(
+      keyString("acquire.sources[].labels_label_column", "label", "labels_file: its label column"));
   s.key(keyString("acquire.sources[].label_regex", "\"\"",
                   "any label source: keep group 1 (else the match) of this regular expression "
                   "(no match: unlabelled)"));

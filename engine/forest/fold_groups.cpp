@@ -23,8 +23,10 @@ std::map<std::int64_t, std::string> catalogValues(std::string const& catalog,
   auto const names = core::splitCsvLine(line);
   auto const at = std::find(names.begin(), names.end(), column);
   if (at == names.end())
-    throw Error("forest: forest.group_by = '" + column + "' is neither a /meta dataset of the "
-                "data set nor a column of '" + catalog + "'");
+    throw Error("forest: forest.group_by = '" + column +
+                "' is neither a /meta dataset of the "
+                "data set nor a column of '" +
+                catalog + "'");
   auto const index = static_cast<std::size_t>(at - names.begin());
   std::int64_t row = 0;
   auto next = wanted.begin();

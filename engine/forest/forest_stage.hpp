@@ -18,7 +18,7 @@ namespace vocloud::forest {
 struct ForestStageConfig {
   ForestConfig forest;
   config::DatasetInput data;
-  int folds = 5;  ///< 0: no cross-validation
+  int folds = 5;        ///< 0: no cross-validation
   std::string groupBy;  ///< rows with one value of this column share a fold ("": none)
 };
 

@@ -66,10 +66,10 @@ void checkGroupCount(int k, std::vector<Group> const& groups, int classes) {
     std::uint64_t holding = 0;
     for (auto const& g : groups) holding += g.counts[static_cast<std::size_t>(c)] > 0 ? 1 : 0;
     if (holding > 0 && holding < static_cast<std::uint64_t>(k))
-      throw Error("forest: folds = " + std::to_string(k) + " exceeds the " +
-                  std::to_string(holding) + " groups (forest.group_by) that hold class " +
-                  std::to_string(c) + "; every fold needs a row of every class, so use folds <= " +
-                  std::to_string(holding));
+      throw Error(
+          "forest: folds = " + std::to_string(k) + " exceeds the " + std::to_string(holding) +
+          " groups (forest.group_by) that hold class " + std::to_string(c) +
+          "; every fold needs a row of every class, so use folds <= " + std::to_string(holding));
   }
 }
 
@@ -92,8 +92,8 @@ void dealGroups(std::vector<Group>& groups, int classes, FoldOptions const& opti
   std::iota(foldOrder.begin(), foldOrder.end(), 0);
   for (int i = k; i > 1; --i)
     std::swap(foldOrder[i - 1], foldOrder[mix(options.seed + static_cast<std::uint64_t>(i)) % i]);
-  std::vector<std::vector<double>> count(static_cast<std::size_t>(k),
-                                         std::vector<double>(static_cast<std::size_t>(classes), 0.));
+  std::vector<std::vector<double>> count(
+      static_cast<std::size_t>(k), std::vector<double>(static_cast<std::size_t>(classes), 0.));
   std::vector<std::uint64_t> rows(static_cast<std::size_t>(k), 0);
   for (std::size_t const gi : order) {
     Group& g = groups[gi];
@@ -127,7 +127,8 @@ std::vector<int> foldsOfRows(std::vector<int> const& labels, int classes, KeyOf 
                 std::to_string(options.folds));
   std::vector<long> index;
   std::vector<Group> groups = collectGroups(labels, classes, rowKey, options.seed, index);
-  if (groups.empty()) throw Error("forest: cross-validation needs labelled rows, and there are none");
+  if (groups.empty())
+    throw Error("forest: cross-validation needs labelled rows, and there are none");
   checkGroupCount(options.folds, groups, classes);
   dealGroups(groups, classes, options);
   std::vector<int> folds(labels.size(), -1);
@@ -149,7 +150,8 @@ std::vector<int> assignGroupFolds(std::vector<std::string> const& groups,
   if (groups.size() != labels.size())
     throw Error("forest: " + std::to_string(groups.size()) + " group keys for " +
                 std::to_string(labels.size()) + " rows");
-  return foldsOfRows(labels, classes, [&](std::size_t i) { return ownKey(groups[i], i); }, options);
+  return foldsOfRows(
+      labels, classes, [&](std::size_t i) { return ownKey(groups[i], i); }, options);
 }
 
 std::vector<int> assignGroupFolds(comm::Comm const& comm, std::vector<std::string> const& groups,
