@@ -99,32 +99,34 @@ std::unordered_map<std::string, std::string> readLabelsFile(std::string const& p
 }
 
 std::optional<std::string> fitsHeaderValue(std::string const& path, std::string const& key) {
-  fitsfile* raw = nullptr;
-  int status = 0;
-  // CFITSIO reads headers lazily; a file it cannot open has no header value.
-  if (fits_open_diskfile(&raw, path.c_str(), READONLY, &status) != 0) {
-    status = 0;
-    if (raw != nullptr) fits_close_file(raw, &status);
+  // CFITSIO reads headers lazily (gzip files it inflates); a file it cannot open has no
+  // header value.
+  std::optional<io::FitsFile> file;
+  try {
+    file.emplace(io::FitsFile::open(path));
+  } catch (Error const&) {
     return std::nullopt;
   }
-  std::optional<std::string> value;
-  for (int hdu = 1; !value; ++hdu) {
-    int type = 0;
-    if (fits_movabs_hdu(raw, hdu, &type, &status) != 0) break;
-    char card[FLEN_VALUE] = {0};
-    if (fits_read_keyword(raw, key.c_str(), card, nullptr, &status) == 0) {
-      std::string text = trimmed(card);
-      if (text.size() >= 2 && text.front() == '\'' && text.back() == '\'') {
-        text = text.substr(1, text.size() - 2);
-        for (std::size_t q; (q = text.find("''")) != std::string::npos;) text.erase(q, 1);
-      }
-      value = trimmed(text);
-    }
-    status = 0;
+  int hdus = 0;
+  try {
+    hdus = file->hduCount();
+  } catch (Error const&) {
+    return std::nullopt;
   }
-  status = 0;
-  fits_close_file(raw, &status);
-  return value;
+  for (int hdu = 1; hdu <= hdus; ++hdu) {
+    int type = 0, moved = 0;
+    if (fits_movabs_hdu(file->get(), hdu, &type, &moved) != 0) break;  // a truncated tail
+    char card[FLEN_VALUE] = {0};
+    int status = 0;
+    if (fits_read_keyword(file->get(), key.c_str(), card, nullptr, &status) != 0) continue;
+    std::string text = trimmed(card);
+    if (text.size() >= 2 && text.front() == '\'' && text.back() == '\'') {
+      text = text.substr(1, text.size() - 2);
+      for (std::size_t q; (q = text.find("''")) != std::string::npos;) text.erase(q, 1);
+    }
+    return trimmed(text);
+  }
+  return std::nullopt;
 }
 
 std::string folderName(std::string const& path) {
