@@ -109,6 +109,72 @@ LabelOutcome labelOf(Labeller const& labeller, Item const& item, std::string con
   return outcome;
 }
 
+// A placed file's catalog row, or its reject row (unreadable, or excluded by label_map).
+struct Verified {
+  std::string catalogRow, rejectRow;
+  std::uint64_t bytes = 0;
+};
+
+Verified verifyPlaced(Item const& item, std::string const& bokDir, Labeller const& labeller,
+                      int attempts, LabelCounts& counts) {
+  std::string const relative = "files/" + std::to_string(item.source) + "/" + item.name;
+  std::string const path = bokDir + "/" + relative;
+  // Readable as a spectrum? Its layout and header metadata fill what the list lacked.
+  io::Spectrum spectrum;
+  try {
+    spectrum = io::readSpectrum(path);
+  } catch (io::ReadError const& e) {
+    return {"",
+            rejectRow(item, "unreadable", io::reasonName(e.reason()) + ": " + e.what(), attempts),
+            0};
+  }
+  Item listed = item;
+  listed.id = catalogId(item, spectrum, path);
+  LabelOutcome const label = labelOf(labeller, item, listed.id, path, spectrum, counts);
+  if (label.excluded) {
+    std::error_code ec;
+    fs::remove(path, ec);  // not in the base of knowledge
+    return {"", rejectRow(listed, "excluded", label.reason, attempts), 0};
+  }
+  double const ra = std::isfinite(item.ra) ? item.ra : spectrum.meta.ra;
+  double const dec = std::isfinite(item.dec) ? item.dec : spectrum.meta.dec;
+  double const z = std::isfinite(item.z) ? item.z : spectrum.meta.z;
+  std::uint64_t const bytes = fs::file_size(path);
+  std::string const row = csvField(listed.id) + "," + csvField(relative) + "," + spectrum.layout +
+                          "," + csvField(label.label) + "," + number(ra, "%.8f") + "," +
+                          number(dec, "%.8f") + "," + number(z, "%.9g") + "," +
+                          csvField(sourceUrl(item)) + "," + std::to_string(bytes) + "," +
+                          core::sha256File(path) + "," + csvField(spectrum.meta.object) + "\n";
+  return {row, "", bytes};
+}
+
+// The result over all ranks, with the labelling warnings and the duplicates report.
+AcquireResult summed(AcquireResult const& local, LabelCounts const& counts,
+                     std::string const& bokDir, comm::Comm const& comm, core::Log const& log) {
+  AcquireResult total;
+  total.planned = local.planned;
+  std::vector<unsigned long long> sums = {local.acquired, local.reused,   local.rejected,
+                                          local.bytes,    counts.missing, counts.excluded};
+  comm.allreduce(sums, comm::Op::Sum);
+  total.acquired = sums[0];
+  total.reused = sums[1];
+  total.rejected = sums[2];
+  total.bytes = sums[3];
+  total.unlabelledMissing = sums[4];
+  total.excluded = sums[5];
+  if (total.unlabelledMissing > 0)
+    log.warn("acquire: " + std::to_string(total.unlabelledMissing) +
+             " spectra have no value in their source's labels file or header: kept unlabelled");
+  if (total.excluded > 0)
+    log.info("acquire: " + std::to_string(total.excluded) +
+             " spectra excluded by label_map (listed in catalog_rejects.csv)");
+  if (comm.isRoot()) total.duplicates = reportDuplicates(bokDir, log);
+  unsigned long long duplicates = total.duplicates;
+  comm.bcast(&duplicates, 1, 0);
+  total.duplicates = duplicates;
+  return total;
+}
+
 }  // namespace
 
 std::string acquireCatalogHeader() {
@@ -198,39 +264,15 @@ AcquireResult runAcquire(AcquireConfig const& config, std::string const& bokDir,
         rejectRows += rejectRow(item, status[j], error[j], attempts[j]);
         continue;
       }
-      std::string const relative = "files/" + std::to_string(item.source) + "/" + item.name;
-      std::string const path = bokDir + "/" + relative;
-      // Readable as a spectrum? Its layout and header metadata fill what the list lacked.
-      io::Spectrum spectrum;
-      try {
-        spectrum = io::readSpectrum(path);
-      } catch (io::ReadError const& e) {
-        rejectRows += rejectRow(item, "unreadable", io::reasonName(e.reason()) + ": " + e.what(),
-                                attempts[j]);
+      Verified const v = verifyPlaced(item, bokDir, labellers[item.source], attempts[j], counts);
+      if (!v.rejectRow.empty()) {
+        rejectRows += v.rejectRow;
         continue;
       }
-      std::string const id = catalogId(item, spectrum, path);
-      LabelOutcome const label = labelOf(labellers[item.source], item, id, path, spectrum, counts);
-      if (label.excluded) {
-        std::error_code ec;
-        fs::remove(path, ec);  // not in the base of knowledge
-        Item listed = item;
-        listed.id = id;
-        rejectRows += rejectRow(listed, "excluded", label.reason, attempts[j]);
-        continue;
-      }
-      double const ra = std::isfinite(item.ra) ? item.ra : spectrum.meta.ra;
-      double const dec = std::isfinite(item.dec) ? item.dec : spectrum.meta.dec;
-      double const z = std::isfinite(item.z) ? item.z : spectrum.meta.z;
-      std::uint64_t const bytes = fs::file_size(path);
-      catalogRows += csvField(id) + "," + csvField(relative) + "," + spectrum.layout + "," +
-                     csvField(label.label) + "," + number(ra, "%.8f") + "," + number(dec, "%.8f") +
-                     "," + number(z, "%.9g") + "," + csvField(sourceUrl(item)) + "," +
-                     std::to_string(bytes) + "," + core::sha256File(path) + "," +
-                     csvField(spectrum.meta.object) + "\n";
+      catalogRows += v.catalogRow;
       local.acquired += 1;
       local.reused += fresh[j] ? 0 : 1;
-      local.bytes += bytes;
+      local.bytes += v.bytes;
     }
     local.rejected +=
         static_cast<std::uint64_t>(std::count(rejectRows.begin(), rejectRows.end(), '\n'));
@@ -241,28 +283,7 @@ AcquireResult runAcquire(AcquireConfig const& config, std::string const& bokDir,
   rejects.close();
   progress.finish();
 
-  AcquireResult total;
-  total.planned = local.planned;
-  std::vector<unsigned long long> sums = {local.acquired, local.reused,   local.rejected,
-                                          local.bytes,    counts.missing, counts.excluded};
-  comm.allreduce(sums, comm::Op::Sum);
-  total.acquired = sums[0];
-  total.reused = sums[1];
-  total.rejected = sums[2];
-  total.bytes = sums[3];
-  total.unlabelledMissing = sums[4];
-  total.excluded = sums[5];
-  if (total.unlabelledMissing > 0)
-    log.warn("acquire: " + std::to_string(total.unlabelledMissing) +
-             " spectra have no value in their source's labels file or header: kept unlabelled");
-  if (total.excluded > 0)
-    log.info("acquire: " + std::to_string(total.excluded) +
-             " spectra excluded by label_map (listed in catalog_rejects.csv)");
-  if (comm.isRoot()) total.duplicates = reportDuplicates(bokDir, log);
-  unsigned long long duplicates = total.duplicates;
-  comm.bcast(&duplicates, 1, 0);
-  total.duplicates = duplicates;
-  return total;
+  return summed(local, counts, bokDir, comm, log);
 }
 
 std::string describe(AcquireResult const& r, std::string const& bokDir) {
@@ -270,7 +291,8 @@ std::string describe(AcquireResult const& r, std::string const& bokDir) {
   std::snprintf(size, sizeof size, "%.1f MB", static_cast<double>(r.bytes) / 1e6);
   return std::to_string(r.acquired) + " of " + std::to_string(r.planned) + " spectra acquired (" +
          std::to_string(r.reused) + " already present, " + std::to_string(r.rejected) +
-         " rejected, " + size + ") in " + bokDir;
+         " rejected, " + size + ") in " + bokDir +
+         (r.duplicates > 0 ? "; " + std::to_string(r.duplicates) + " duplicates" : "");
 }
 
 }  // namespace vocloud::acquire
