@@ -72,12 +72,14 @@ bool placeLocal(Item const& item, std::string const& dest) {
   return true;
 }
 
-// The catalog id of a placed file: a local file's own identifier when its reader found one
+// The catalog id of a placed file: a file's own identifier when its reader found one
 // (Ondřejov DS_IDPUB or FILENAME, LAMOST OBSID, SDSS spec-PLATE-MJD-FIBER), so that labels
-// files, `vocloud inspect` and the catalog agree; else the plan's id (the file's stem, or
-// the list's id for remote spectra).
-std::string catalogId(Item const& item, io::Spectrum const& spectrum, std::string const& path) {
-  if (item.remote || spectrum.meta.id.empty()) return item.id;
+// files, `vocloud inspect` and the catalog agree; else the plan's id (the file's stem).
+// Spectra from a list (votable, ssap) keep the list's id.
+std::string catalogId(Item const& item, SourceKind kind, io::Spectrum const& spectrum,
+                      std::string const& path) {
+  bool const fromList = kind == SourceKind::VoTableList || kind == SourceKind::Ssap;
+  if (fromList || spectrum.meta.id.empty()) return item.id;
   if (spectrum.meta.id == detail::stemOf(path) || spectrum.meta.id == detail::stemOf(item.location))
     return item.id;  // the reader's fallback, the file name: keep the plan's
   return spectrum.meta.id;
@@ -115,8 +117,8 @@ struct Verified {
   std::uint64_t bytes = 0;
 };
 
-Verified verifyPlaced(Item const& item, std::string const& bokDir, Labeller const& labeller,
-                      int attempts, LabelCounts& counts) {
+Verified verifyPlaced(Item const& item, SourceKind kind, std::string const& bokDir,
+                      Labeller const& labeller, int attempts, LabelCounts& counts) {
   std::string const relative = "files/" + std::to_string(item.source) + "/" + item.name;
   std::string const path = bokDir + "/" + relative;
   // Readable as a spectrum? Its layout and header metadata fill what the list lacked.
@@ -129,7 +131,7 @@ Verified verifyPlaced(Item const& item, std::string const& bokDir, Labeller cons
             0};
   }
   Item listed = item;
-  listed.id = catalogId(item, spectrum, path);
+  listed.id = catalogId(item, kind, spectrum, path);
   LabelOutcome const label = labelOf(labeller, item, listed.id, path, spectrum, counts);
   if (label.excluded) {
     std::error_code ec;
@@ -264,7 +266,8 @@ AcquireResult runAcquire(AcquireConfig const& config, std::string const& bokDir,
         rejectRows += rejectRow(item, status[j], error[j], attempts[j]);
         continue;
       }
-      Verified const v = verifyPlaced(item, bokDir, labellers[item.source], attempts[j], counts);
+      Verified const v = verifyPlaced(item, config.sources[item.source].kind, bokDir,
+                                      labellers[item.source], attempts[j], counts);
       if (!v.rejectRow.empty()) {
         rejectRows += v.rejectRow;
         continue;
