@@ -198,7 +198,16 @@ AcquireResult runAcquire(AcquireConfig const& config, std::string const& bokDir,
   }
   std::vector<Item> const items = decodePlan(comm.bcast(encoded, 0));
 
-  std::vector<Labeller> const labellers = makeLabellers(config);
+  // Every rank reads the labels files; a bad one stops every rank with the same message.
+  std::vector<Labeller> labellers;
+  std::string failure;
+  try {
+    labellers = makeLabellers(config);
+  } catch (Error const& e) {
+    failure = e.what();
+  }
+  if (auto const [rank, message] = comm::firstFailure(comm, failure); rank >= 0)
+    throw UsageError(message);
   LabelCounts counts;
   AcquireResult local;
   local.planned = items.size();

@@ -176,7 +176,7 @@ PYEOF
 bad() {  # bad NAME EXPECTED-TEXT: the YAML on stdin must be refused with TEXT
   cat > "$1.yaml"
   set +e; mpi 1 run "$1.yaml" >/dev/null 2>"$1.txt"; status=$?; set -e
-  [ "$status" -ne 0 ] || fail "$1 was accepted"
+  expect_status 2 "$status" "$1 (a usage error on every rank)"
   expect_contains "$1.txt" "$2"
 }
 bad folder_on_ssap "folder_on_ssap.yaml:7:21: acquire.sources[0].label_folder does not apply to a ssap source" <<YAML
