@@ -1,6 +1,7 @@
 #pragma once
 // The `acquire` section as plain structs.
 #include "acquire/http_client.hpp"
+#include "acquire/labels.hpp"
 #include "config/config.hpp"
 
 #include <cstdint>
@@ -19,7 +20,8 @@ struct Source {
   bool recursive = true, followIndex = false;
   LocalMode mode = LocalMode::Copy;
   std::vector<std::string> urls;
-  std::string accessColumn, idColumn, labelColumn, label;
+  std::string accessColumn, idColumn;
+  LabelRule labels;  ///< how the spectra of this source are labelled
   // SSAP query
   std::string pos, band, time, format, targetName;
   double size = 0;
@@ -37,7 +39,9 @@ struct AcquireConfig {
 };
 
 /// Reads the `acquire` section. Throws vocloud::UsageError naming the item and key when a
-/// source lacks what its kind needs (e.g. an ssap source without url).
+/// source lacks what its kind needs (e.g. an ssap source without url), when a key given in
+/// the file does not apply to the source's kind (e.g. label_folder on an ssap source) or
+/// when two label sources are given; the message starts with the key's file:line:col.
 AcquireConfig acquireConfigFrom(config::Config const& config);
 
 /// Splits "KEY=VALUE"; throws vocloud::UsageError naming `where` otherwise.

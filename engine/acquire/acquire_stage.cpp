@@ -1,5 +1,7 @@
 #include "acquire/acquire_stage.hpp"
 
+#include "acquire/duplicates.hpp"
+#include "acquire/labels.hpp"
 #include "acquire/plan.hpp"
 #include "comm/shard.hpp"
 #include "core/error.hpp"
@@ -34,7 +36,8 @@ std::string sourceUrl(Item const& item) {
   return item.remote ? item.location : "file://" + item.location;
 }
 
-std::string rejectRow(Item const& item, std::string const& status, std::string const& error, int attempts) {
+std::string rejectRow(Item const& item, std::string const& status, std::string const& error,
+                      int attempts) {
   return csvField(item.id) + "," + csvField(sourceUrl(item)) + "," + csvField(status) + "," +
          csvField(error) + "," + std::to_string(attempts) + "\n";
 }
@@ -43,7 +46,8 @@ std::string rejectRow(Item const& item, std::string const& status, std::string c
 // Returns false when the destination was already complete.
 bool placeLocal(Item const& item, std::string const& dest) {
   std::error_code ec;
-  if (fs::exists(dest, ec) && (item.mode == LocalMode::Symlink || fs::file_size(dest, ec) == fs::file_size(item.location, ec)))
+  if (fs::exists(dest, ec) && (item.mode == LocalMode::Symlink ||
+                               fs::file_size(dest, ec) == fs::file_size(item.location, ec)))
     return false;
   fs::create_directories(fs::path(dest).parent_path(), ec);
   std::string const temporary = dest + ".part";
@@ -61,16 +65,126 @@ bool placeLocal(Item const& item, std::string const& dest) {
       fs::copy_file(item.location, temporary, fs::copy_options::overwrite_existing, ec);
       break;
   }
-  if (ec) throw Error("acquire: cannot place '" + item.location + "' at '" + dest + "': " + ec.message());
+  if (ec)
+    throw Error("acquire: cannot place '" + item.location + "' at '" + dest + "': " + ec.message());
   fs::rename(temporary, dest, ec);
   if (ec) throw Error("acquire: cannot rename '" + temporary + "': " + ec.message());
   return true;
 }
 
+// The catalog id of a placed file: a file's own identifier when its reader found one
+// (Ondřejov DS_IDPUB or FILENAME, LAMOST OBSID, SDSS spec-PLATE-MJD-FIBER), so that labels
+// files, `vocloud inspect` and the catalog agree; else the plan's id (the file's stem).
+// Spectra from a list (votable, ssap) keep the list's id.
+std::string catalogId(Item const& item, SourceKind kind, io::Spectrum const& spectrum,
+                      std::string const& path) {
+  bool const fromList = kind == SourceKind::VoTableList || kind == SourceKind::Ssap;
+  if (fromList || spectrum.meta.id.empty()) return item.id;
+  if (spectrum.meta.id == detail::stemOf(path) || spectrum.meta.id == detail::stemOf(item.location))
+    return item.id;  // the reader's fallback, the file name: keep the plan's
+  return spectrum.meta.id;
+}
+
+// The labellers of every source, built once per process.
+std::vector<Labeller> makeLabellers(AcquireConfig const& config) {
+  std::vector<Labeller> out;
+  for (auto const& s : config.sources) out.emplace_back(s.labels);
+  return out;
+}
+
+// Counts of one rank's labelling, summed at the end for the log.
+struct LabelCounts {
+  std::uint64_t missing = 0;   ///< no value in the labels file or the header
+  std::uint64_t excluded = 0;  ///< label_map said exclude
+};
+
+// Labels one placed spectrum; counts ids the labels file lacks.
+LabelOutcome labelOf(Labeller const& labeller, Item const& item, std::string const& id,
+                     std::string const& path, io::Spectrum const& spectrum, LabelCounts& counts) {
+  auto const raw = labeller.rawValue(item.label, id, path, spectrum.meta);
+  if (!raw) {
+    ++counts.missing;
+    return {};
+  }
+  LabelOutcome outcome = labeller.finish(*raw);
+  if (outcome.excluded) ++counts.excluded;
+  return outcome;
+}
+
+// A placed file's catalog row, or its reject row (unreadable, or excluded by label_map).
+struct Verified {
+  std::string catalogRow, rejectRow;
+  std::uint64_t bytes = 0;
+};
+
+Verified verifyPlaced(Item const& item, SourceKind kind, std::string const& bokDir,
+                      Labeller const& labeller, int attempts, LabelCounts& counts) {
+  std::string const relative = "files/" + std::to_string(item.source) + "/" + item.name;
+  std::string const path = bokDir + "/" + relative;
+  // Readable as a spectrum? Its layout and header metadata fill what the list lacked.
+  io::Spectrum spectrum;
+  try {
+    spectrum = io::readSpectrum(path);
+  } catch (io::ReadError const& e) {
+    return {"",
+            rejectRow(item, "unreadable", io::reasonName(e.reason()) + ": " + e.what(), attempts),
+            0};
+  }
+  Item listed = item;
+  listed.id = catalogId(item, kind, spectrum, path);
+  LabelOutcome const label = labelOf(labeller, item, listed.id, path, spectrum, counts);
+  if (label.excluded) {
+    std::error_code ec;
+    fs::remove(path, ec);  // not in the base of knowledge
+    return {"", rejectRow(listed, "excluded", label.reason, attempts), 0};
+  }
+  double const ra = std::isfinite(item.ra) ? item.ra : spectrum.meta.ra;
+  double const dec = std::isfinite(item.dec) ? item.dec : spectrum.meta.dec;
+  double const z = std::isfinite(item.z) ? item.z : spectrum.meta.z;
+  std::uint64_t const bytes = fs::file_size(path);
+  std::string const row = csvField(listed.id) + "," + csvField(relative) + "," + spectrum.layout +
+                          "," + csvField(label.label) + "," + number(ra, "%.8f") + "," +
+                          number(dec, "%.8f") + "," + number(z, "%.9g") + "," +
+                          csvField(sourceUrl(item)) + "," + std::to_string(bytes) + "," +
+                          core::sha256File(path) + "," + csvField(spectrum.meta.object) + "\n";
+  return {row, "", bytes};
+}
+
+// The result over all ranks, with the labelling warnings and the duplicates report.
+AcquireResult summed(AcquireResult const& local, LabelCounts const& counts,
+                     std::string const& bokDir, comm::Comm const& comm, core::Log const& log) {
+  AcquireResult total;
+  total.planned = local.planned;
+  std::vector<unsigned long long> sums = {local.acquired, local.reused,   local.rejected,
+                                          local.bytes,    counts.missing, counts.excluded};
+  comm.allreduce(sums, comm::Op::Sum);
+  total.acquired = sums[0];
+  total.reused = sums[1];
+  total.rejected = sums[2];
+  total.bytes = sums[3];
+  total.unlabelledMissing = sums[4];
+  total.excluded = sums[5];
+  if (total.unlabelledMissing > 0)
+    log.warn("acquire: " + std::to_string(total.unlabelledMissing) +
+             " spectra have no value in their source's labels file or header: kept unlabelled");
+  if (total.excluded > 0)
+    log.info("acquire: " + std::to_string(total.excluded) +
+             " spectra excluded by label_map (listed in catalog_rejects.csv)");
+  if (comm.isRoot()) total.duplicates = reportDuplicates(bokDir, log);
+  unsigned long long duplicates = total.duplicates;
+  comm.bcast(&duplicates, 1, 0);
+  total.duplicates = duplicates;
+  return total;
+}
+
 }  // namespace
 
-std::string acquireCatalogHeader() { return "id,path,format,label,ra,dec,z,source_url,bytes,sha256\n"; }
-std::string rejectsHeader() { return "id,source_url,status,error,attempts\n"; }
+std::string acquireCatalogHeader() {
+  return "id,path,format,label,ra,dec,z,source_url,bytes,sha256,object\n";
+}
+std::string rejectsHeader() {
+  return "id,source_url,status,error,attempts\n";
+}
 
 AcquireResult runAcquire(AcquireConfig const& config, std::string const& bokDir,
                          comm::Comm const& comm, core::Log const& log, core::Timers& timers) {
@@ -84,11 +198,25 @@ AcquireResult runAcquire(AcquireConfig const& config, std::string const& bokDir,
   }
   std::vector<Item> const items = decodePlan(comm.bcast(encoded, 0));
 
+  // Every rank reads the labels files; a bad one stops every rank with the same message.
+  std::vector<Labeller> labellers;
+  std::string failure;
+  try {
+    labellers = makeLabellers(config);
+  } catch (Error const& e) {
+    failure = e.what();
+  }
+  if (auto const [rank, message] = comm::firstFailure(comm, failure); rank >= 0)
+    throw UsageError(message);
+  LabelCounts counts;
   AcquireResult local;
   local.planned = items.size();
-  std::uint64_t const share = (items.size() + comm.size() - 1) / static_cast<std::uint64_t>(comm.size());
-  comm::CyclicLayout const layout{items.size(), std::max<std::uint64_t>(1, std::min(kRoundBlock, share)), comm.size()};
-  std::uint64_t const budget = config.maxBytes == 0 ? 0 : std::max<std::uint64_t>(1, config.maxBytes / comm.size());
+  std::uint64_t const share =
+      (items.size() + comm.size() - 1) / static_cast<std::uint64_t>(comm.size());
+  comm::CyclicLayout const layout{
+      items.size(), std::max<std::uint64_t>(1, std::min(kRoundBlock, share)), comm.size()};
+  std::uint64_t const budget =
+      config.maxBytes == 0 ? 0 : std::max<std::uint64_t>(1, config.maxBytes / comm.size());
   std::uint64_t received = 0;
 
   comm::OrderedFileWriter catalog(comm, bokDir + "/catalog.csv");
@@ -124,7 +252,8 @@ AcquireResult runAcquire(AcquireConfig const& config, std::string const& bokDir,
           error[k - block.begin] = e.what();
         }
       }
-      std::uint64_t const remaining = budget == 0 ? 0 : (received >= budget ? 1 : budget - received);
+      std::uint64_t const remaining =
+          budget == 0 ? 0 : (received >= budget ? 1 : budget - received);
       auto const outcomes = downloadAll(transfers, config.http, config.parallelTransfers,
                                         budget == 0 ? 0 : remaining);
       for (std::size_t t = 0; t < outcomes.size(); ++t) {
@@ -146,29 +275,19 @@ AcquireResult runAcquire(AcquireConfig const& config, std::string const& bokDir,
         rejectRows += rejectRow(item, status[j], error[j], attempts[j]);
         continue;
       }
-      std::string const relative = "files/" + std::to_string(item.source) + "/" + item.name;
-      std::string const path = bokDir + "/" + relative;
-      // Readable as a spectrum? Its layout and header metadata fill what the list lacked.
-      io::Spectrum spectrum;
-      try {
-        spectrum = io::readSpectrum(path);
-      } catch (io::ReadError const& e) {
-        rejectRows += rejectRow(item, "unreadable", io::reasonName(e.reason()) + ": " + e.what(), attempts[j]);
+      Verified const v = verifyPlaced(item, config.sources[item.source].kind, bokDir,
+                                      labellers[item.source], attempts[j], counts);
+      if (!v.rejectRow.empty()) {
+        rejectRows += v.rejectRow;
         continue;
       }
-      double const ra = std::isfinite(item.ra) ? item.ra : spectrum.meta.ra;
-      double const dec = std::isfinite(item.dec) ? item.dec : spectrum.meta.dec;
-      double const z = std::isfinite(item.z) ? item.z : spectrum.meta.z;
-      std::uint64_t const bytes = fs::file_size(path);
-      catalogRows += csvField(item.id) + "," + csvField(relative) + "," + spectrum.layout + "," +
-                     csvField(item.label) + "," + number(ra, "%.8f") + "," + number(dec, "%.8f") + "," +
-                     number(z, "%.9g") + "," + csvField(sourceUrl(item)) + "," + std::to_string(bytes) +
-                     "," + core::sha256File(path) + "\n";
+      catalogRows += v.catalogRow;
       local.acquired += 1;
       local.reused += fresh[j] ? 0 : 1;
-      local.bytes += bytes;
+      local.bytes += v.bytes;
     }
-    local.rejected += static_cast<std::uint64_t>(std::count(rejectRows.begin(), rejectRows.end(), '\n'));
+    local.rejected +=
+        static_cast<std::uint64_t>(std::count(rejectRows.begin(), rejectRows.end(), '\n'));
     catalog.append(catalogRows);
     rejects.append(rejectRows);
   }
@@ -176,15 +295,7 @@ AcquireResult runAcquire(AcquireConfig const& config, std::string const& bokDir,
   rejects.close();
   progress.finish();
 
-  AcquireResult total;
-  total.planned = local.planned;
-  std::vector<unsigned long long> sums = {local.acquired, local.reused, local.rejected, local.bytes};
-  comm.allreduce(sums, comm::Op::Sum);
-  total.acquired = sums[0];
-  total.reused = sums[1];
-  total.rejected = sums[2];
-  total.bytes = sums[3];
-  return total;
+  return summed(local, counts, bokDir, comm, log);
 }
 
 std::string describe(AcquireResult const& r, std::string const& bokDir) {
@@ -192,7 +303,8 @@ std::string describe(AcquireResult const& r, std::string const& bokDir) {
   std::snprintf(size, sizeof size, "%.1f MB", static_cast<double>(r.bytes) / 1e6);
   return std::to_string(r.acquired) + " of " + std::to_string(r.planned) + " spectra acquired (" +
          std::to_string(r.reused) + " already present, " + std::to_string(r.rejected) +
-         " rejected, " + size + ") in " + bokDir;
+         " rejected, " + size + ") in " + bokDir +
+         (r.duplicates > 0 ? "; " + std::to_string(r.duplicates) + " duplicates" : "");
 }
 
 }  // namespace vocloud::acquire

@@ -13,11 +13,14 @@
 namespace vocloud::acquire {
 
 struct AcquireResult {
-  std::uint64_t planned = 0;   ///< items in the plan
-  std::uint64_t acquired = 0;  ///< in catalog.csv
-  std::uint64_t reused = 0;    ///< of those, already complete from an earlier run
-  std::uint64_t rejected = 0;  ///< in catalog_rejects.csv
-  std::uint64_t bytes = 0;     ///< size of the acquired files
+  std::uint64_t planned = 0;            ///< items in the plan
+  std::uint64_t acquired = 0;           ///< in catalog.csv
+  std::uint64_t reused = 0;             ///< of those, already complete from an earlier run
+  std::uint64_t rejected = 0;           ///< in catalog_rejects.csv
+  std::uint64_t bytes = 0;              ///< size of the acquired files
+  std::uint64_t excluded = 0;           ///< of the rejected, left out by label_map
+  std::uint64_t unlabelledMissing = 0;  ///< no value in the labels file or header: unlabelled
+  std::uint64_t duplicates = 0;  ///< catalog rows whose id an earlier row has (duplicates.csv)
 };
 
 /// The catalog.csv header line (with newline).

@@ -79,7 +79,7 @@ std::vector<Item> planLocal(Source const& s, std::size_t index) {
     item.source = index;
     item.location = fs::absolute(p).lexically_normal().string();
     item.id = stemOf(p);
-    item.label = s.label;
+    item.label = s.labels.from == LabelFrom::Folder ? folderName(item.location) : s.labels.fixed;
     item.mode = s.mode;
     items.push_back(item);
   }
@@ -135,7 +135,7 @@ std::vector<Item> planHttp(Source const& s, std::size_t index, HttpOptions const
       item.remote = true;
       item.location = url;
       item.id = stemOf(url);
-      item.label = s.label;
+      item.label = s.labels.fixed;
       if (!s.followIndex) {
         item.expectedSize = line.size;
         item.expectedSha256 = line.sha;

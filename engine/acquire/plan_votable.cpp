@@ -100,7 +100,9 @@ std::vector<Item> itemsFromVoTable(std::string const& xml, std::string const& or
   int idColumn = source.idColumn.empty() ? table.columnByUtypeSuffix("Curation.PublisherDID")
                                          : requireColumn(table, source.idColumn, origin, "id_column");
   if (idColumn < 0) idColumn = table.columnByUtypeSuffix("DataID.CreatorDID");
-  int const labelColumn = source.labelColumn.empty() ? -1 : requireColumn(table, source.labelColumn, origin, "label_column");
+  int const labelColumn = source.labels.column.empty()
+                              ? -1
+                              : requireColumn(table, source.labels.column, origin, "label_column");
   int const raColumn = numericColumnByUcd(table, "pos.eq.ra");
   int const decColumn = numericColumnByUcd(table, "pos.eq.dec");
   int const posColumn = table.columnByUtypeSuffix("Target.Pos");
@@ -122,7 +124,7 @@ std::vector<Item> itemsFromVoTable(std::string const& xml, std::string const& or
     Item item;
     item.source = index;
     item.remote = true;
-    item.label = labelColumn >= 0 ? row[labelColumn] : source.label;
+    item.label = labelColumn >= 0 ? row[labelColumn] : source.labels.fixed;
     std::string const accessUrl = access >= 0 ? row[access] : "";
     if (source.datalink) {
       std::string url = descriptor.accessUrl + (descriptor.accessUrl.find('?') == std::string::npos ? "?" : "&");

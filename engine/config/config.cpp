@@ -122,6 +122,26 @@ std::string convert(KeySpec const& spec, YAML::Node const& node, Value& out) {
       out = std::move(items);
       return "";
     }
+    case Type::StringMap: {
+      std::vector<std::string> items;
+      if (node.IsMap()) {
+        for (auto it = node.begin(); it != node.end(); ++it) {
+          if (!it->first.IsScalar() || !it->second.IsScalar())
+            return "map keys and values must be strings, got " + scalarText(it->second);
+          items.push_back(it->first.Scalar() + "=" + it->second.Scalar());
+        }
+      } else if (node.IsSequence()) {
+        for (auto const& item : node) {
+          if (!item.IsScalar() || item.Scalar().find('=') == std::string::npos)
+            return "expected KEY=VALUE items, got " + scalarText(item);
+          items.push_back(item.Scalar());
+        }
+      } else {
+        return expected("a mapping");
+      }
+      out = std::move(items);
+      return "";
+    }
     case Type::ObjectList:
       break;  // walked item by item by the Validator
   }

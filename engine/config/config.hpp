@@ -34,7 +34,7 @@ class Config {
   double getDouble(std::string const& path) const;
   /// String and Enum keys.
   std::string const& getString(std::string const& path) const;
-  /// EnumList and StringList keys.
+  /// EnumList and StringList keys; StringMap keys as "KEY=VALUE" items in file order.
   std::vector<std::string> const& getList(std::string const& path) const;
 
   /// Number of items of an ObjectList key; their keys are "path[i].name".

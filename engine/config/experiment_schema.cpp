@@ -36,6 +36,12 @@ KeySpec keyString(std::string path, std::string def, std::string doc) {
   return k;
 }
 
+KeySpec keyMap(std::string path, std::string doc) {
+  KeySpec k = keyString(std::move(path), "{}", std::move(doc));
+  k.type = Type::StringMap;
+  return k;
+}
+
 KeySpec keyEnum(std::string path, std::string def, std::vector<std::string> allowed,
                 std::string doc, Type type = Type::Enum) {
   KeySpec k;
@@ -179,6 +185,24 @@ void addAcquire(Schema& s) {
   s.key(keyString("acquire.sources[].label_column", "\"\"",
                   "votable/ssap: column whose value becomes the label"));
   s.key(keyString("acquire.sources[].label", "\"\"", "any kind: a fixed label for every spectrum"));
+  s.key(keyBool("acquire.sources[].label_folder", "false",
+                "local: the label is the name of the folder the file sits in"));
+  s.key(keyString("acquire.sources[].label_header", "\"\"",
+                  "any kind: the label is this FITS header keyword (e.g. SUBCLASS, CLASS)"));
+  s.key(keyString("acquire.sources[].labels_file", "\"\"",
+                  "any kind: CSV or VOTable of labels joined on the catalog id"));
+  s.key(keyString("acquire.sources[].labels_id_column", "id", "labels_file: its id column"));
+  s.key(
+      keyString("acquire.sources[].labels_label_column", "label", "labels_file: its label column"));
+  s.key(keyString("acquire.sources[].label_regex", "\"\"",
+                  "any label source: keep group 1 (else the match) of this regular expression "
+                  "(no match: unlabelled)"));
+  s.key(keyEnum("acquire.sources[].label_transform", "none",
+                {"none", "first_letter", "upper", "lower"},
+                "any label source: applied after label_regex, before label_map"));
+  s.key(keyMap("acquire.sources[].label_map",
+               "any label source: VALUE: LABEL, 'unlabelled' (kept, no label) or 'exclude' "
+               "(left out, listed in catalog_rejects.csv); '*' for any other value"));
   s.key(keyString("acquire.sources[].pos", "\"\"", "ssap: POS, \"ra,dec\" in degrees (ICRS)"));
   s.key(keyFloat("acquire.sources[].size", "0", 0, 180,
                  "ssap: SIZE, diameter in degrees (0: not sent)"));
@@ -326,6 +350,9 @@ void addForest(Schema& s) {
       keyInt("forest.bins", "256", 2, 256, "Quantile bins per feature (computed over all ranks)"));
   s.key(keyInt("forest.seed", "1", 0, 9.2e18, "Seed of bootstrap, feature draws and folds"));
   s.key(keyInt("forest.folds", "5", 0, 100, "Stratified cross-validation folds (0: none)"));
+  s.key(keyString("forest.group_by", "\"\"",
+                  "Keep rows with the same value of this column (dataset /meta or the catalog, "
+                  "e.g. object or id) in one fold (\"\": every row on its own)"));
   s.key(keyBool("forest.permutation_importance", "true",
                 "Also measure feature importance by OOB permutation (needs bootstrap)"));
 }

@@ -27,6 +27,7 @@ std::string typeName(Type type) {
     case Type::Enum: return "enum";
     case Type::EnumList: return "list of enum";
     case Type::StringList: return "list of string";
+    case Type::StringMap: return "map of string";
     case Type::ObjectList: return "list of objects";
   }
   return "?";

@@ -7,9 +7,14 @@
 
 namespace vocloud::config {
 
-enum class Type { Bool, Int, Float, String, Enum, EnumList, StringList, ObjectList };
+enum class Type { Bool, Int, Float, String, Enum, EnumList, StringList, StringMap, ObjectList };
 
-/// "bool", "int", "float", "string", "enum", "list of enum", "list of string", "list of objects".
+/// "bool", "int", "float", "string", "enum", "list of enum", "list of string", "map of string",
+/// "list of objects".
+///
+/// A StringMap key holds a YAML mapping of scalars ({0: emission, 3: double_peak}); it is
+/// stored, in file order, as a list of "KEY=VALUE" strings (read it with getList), and a list
+/// of "KEY=VALUE" strings is accepted for it too.
 ///
 /// An ObjectList key ("acquire.sources") holds a YAML sequence of mappings. The keys of one
 /// item are declared under the section "acquire.sources[]" ("acquire.sources[].kind") and

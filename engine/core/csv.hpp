@@ -1,6 +1,8 @@
 #pragma once
-// CSV fields as RFC 4180 writes them: quoted (with doubled quotes) only when needed.
+// CSV fields as RFC 4180 writes them: quoted (with doubled quotes) only when needed; and
+// one line split back into its fields.
 #include <string>
+#include <vector>
 
 namespace vocloud::core {
 
@@ -12,5 +14,8 @@ inline std::string csvField(std::string const& text) {
   for (char c : text) out += c == '"' ? std::string("\"\"") : std::string(1, c);
   return out + "\"";
 }
+
+/// Splits one CSV line (RFC 4180 quoting, a trailing CR dropped) into its fields.
+std::vector<std::string> splitCsvLine(std::string const& line);
 
 }  // namespace vocloud::core

@@ -3,7 +3,9 @@
 #include "core/error.hpp"
 #include "core/version.hpp"
 #include "forest/eval/folds.hpp"
+#include "forest/eval/group_folds.hpp"
 #include "forest/eval/metrics.hpp"
+#include "forest/fold_groups.hpp"
 #include "forest/forest_file.hpp"
 #include "forest/forest_model.hpp"
 #include "forest/forest_train.hpp"
@@ -66,6 +68,7 @@ ForestStageConfig forestStageConfigFrom(config::Config const& config) {
   f.seed = static_cast<std::uint64_t>(integer("seed"));
   f.permutationImportance = config.getBool("forest.permutation_importance") && f.bootstrap;
   out.folds = static_cast<int>(integer("folds"));
+  out.groupBy = str("group_by");
   if (out.folds == 1)
     throw UsageError("config: " + config.where("forest.folds") +
                      ": forest.folds must be 0 (no cross-validation) or at least 2");
@@ -106,7 +109,14 @@ CrossValidation crossValidate(ForestStageConfig const& config, io::DatasetShard 
   CrossValidation cv;
   std::size_t const n = shard.count;
   int const k = config.folds;
-  cv.fold = assignFolds(comm, labels, classes, FoldOptions{k, config.forest.seed});
+  FoldOptions const options{k, config.forest.seed};
+  if (config.groupBy.empty()) {
+    cv.fold = assignFolds(comm, labels, classes, options);
+  } else {
+    std::vector<std::string> const groups =
+        readGroupKeys(shard.path, config.groupBy, shard.first, shard.count);
+    cv.fold = assignGroupFolds(comm, groups, labels, classes, options);
+  }
   cv.probability.assign(n * classes, std::numeric_limits<float>::quiet_NaN());
   cv.prediction.assign(n, -1);
   std::vector<int> predicted(n, -1);
@@ -241,6 +251,7 @@ void writeForestH5(std::string const& path, ForestStageConfig const& config,
       file.setAttribute("/cv", name + "_sd", spread.sd);
     }
     file.setIntegerAttribute("/cv", "folds", static_cast<std::int64_t>(config.folds));
+    file.setAttribute("/cv", "group_by", config.groupBy);
   }
   file.setAttribute("/", "engine_version", core::engineVersion());
   file.setAttribute("/", "fingerprint", run.fingerprint);

@@ -18,7 +18,8 @@ namespace vocloud::forest {
 struct ForestStageConfig {
   ForestConfig forest;
   config::DatasetInput data;
-  int folds = 5;  ///< 0: no cross-validation
+  int folds = 5;        ///< 0: no cross-validation
+  std::string groupBy;  ///< rows with one value of this column share a fold ("": none)
 };
 
 /// Reads the `forest` section; throws vocloud::UsageError naming the key of a bad value.

@@ -5,6 +5,7 @@
 #include "comm/comm.hpp"
 #include "core/error.hpp"
 #include "forest/eval/folds.hpp"
+#include "forest/eval/group_folds.hpp"
 #include "forest/eval/metrics.hpp"
 
 #include <boost/test/unit_test.hpp>
@@ -81,6 +82,33 @@ BOOST_AUTO_TEST_CASE(folds_are_the_same_for_any_number_of_ranks) {
     BOOST_TEST(mine.size() == local.size());
     auto const all = comm.allgatherv(mine);
     auto const serial = assignFolds(labels, kClasses, options);
+    BOOST_TEST(all == serial, boost::test_tools::per_element());
+  }
+}
+
+BOOST_AUTO_TEST_CASE(grouped_folds_are_the_same_for_any_number_of_ranks) {
+  auto const comm = comm::Comm::world();
+  auto labels = globalRows(1201).truth;
+  std::vector<std::string> groups(labels.size());
+  // Objects of 1 to 4 consecutive rows (one class each), every 9th row on its own, every
+  // 17th row unlabelled; a group may span two ranks' blocks.
+  for (std::size_t i = 0, object = 0; i < labels.size(); ++object) {
+    std::size_t const copies = 1 + object % 4;
+    for (std::size_t c = 0; c < copies && i < labels.size(); ++c, ++i) {
+      groups[i] = i % 9 == 0 ? std::string() : "object " + std::to_string(object);
+      labels[i] = labels[i - c];
+      if (i % 17 == 0) labels[i] = -1;
+    }
+  }
+  auto const [first, last] = block(labels.size(), comm.rank(), comm.size());
+  auto const localLabels = slice(labels, first, last);
+  auto const localGroups = slice(groups, first, last);
+  for (std::uint64_t seed : {0ull, 5ull}) {
+    FoldOptions const options{4, seed};
+    auto const mine = assignGroupFolds(comm, localGroups, localLabels, kClasses, options);
+    BOOST_TEST(mine.size() == localLabels.size());
+    auto const all = comm.allgatherv(mine);
+    auto const serial = assignGroupFolds(groups, labels, kClasses, options);
     BOOST_TEST(all == serial, boost::test_tools::per_element());
   }
 }

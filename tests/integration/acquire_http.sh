@@ -101,6 +101,11 @@ for i, n in enumerate(names):
     check(f"{U}/{n}", n)
     assert rows[f"{U}/{n}"]["label"] == ["emission", "absorption", "emission"][i]
     assert rows[f"{U}/{n}"]["format"] == "ondrejov_ssap"
+    assert rows[f"{U}/{n}"]["id"] == n[:-5]  # a list's spectrum keeps the list's id
+# A file fetched by URL has its own id (DS_IDPUB as astropy reads it), not the URL's stem.
+from astropy.io import fits
+for url, n in ((f"{U}/badlength/{names[0]}", names[0]), (f"{U}/auth/{names[1]}", names[1])):
+    assert rows[url]["id"] == fits.getheader(os.path.join(www, n), 1)["DS_IDPUB"], rows[url]
 r404 = rejects[f"{U}/status/404/sdss/spec-0266-51602-0013.fits"]
 assert r404["status"] == "404" and r404["attempts"] == "1", r404          # not retried
 r500 = rejects[f"{U}/status/500/sdss/spec-0266-51602-0107.fits"]

@@ -37,7 +37,7 @@ $PY - "$BOK" <<'PYEOF'
 import csv, hashlib, os, sys
 bok = sys.argv[1]
 rows = list(csv.DictReader(open(os.path.join(bok, "catalog.csv"))))
-assert [c for c in rows[0]] == ["id", "path", "format", "label", "ra", "dec", "z", "source_url", "bytes", "sha256"], rows[0].keys()
+assert [c for c in rows[0]] == ["id", "path", "format", "label", "ra", "dec", "z", "source_url", "bytes", "sha256", "object"], rows[0].keys()
 want = {"sdss": "sdss", "lamost-dr2": "lamost_dr2", "raw": "ondrejov_raw"}
 for r in rows:
     original = r["source_url"][len("file://"):]

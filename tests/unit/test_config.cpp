@@ -168,6 +168,30 @@ BOOST_AUTO_TEST_CASE(lists_of_objects_are_validated_item_by_item) {
                       "unknown key 'acquire.sources[0].labl' (did you mean 'acquire.sources[0].label'?)"));
 }
 
+BOOST_AUTO_TEST_CASE(maps_of_strings_keep_their_order_and_read_back) {
+  std::string const text =
+      "experiment: d\n"
+      "acquire:\n"
+      "  sources:\n"
+      "    - kind: local\n"
+      "      path: /data\n"
+      "      labels_file: labels.csv\n"
+      "      label_map: {3: double_peak, 0: emission, '*': exclude}\n";
+  auto const c = loadConfigText(text, "exp.yaml");
+  std::vector<std::string> const want = {"3=double_peak", "0=emission", "*=exclude"};
+  BOOST_TEST(c.getList("acquire.sources[0].label_map") == want, boost::test_tools::per_element());
+  BOOST_TEST(c.where("acquire.sources[0].label_map") == "exp.yaml:7:18");
+  // The effective YAML writes KEY=VALUE items, which read back to the same map.
+  auto const again = loadConfigText(c.effectiveYaml(), "effective.yaml");
+  BOOST_TEST(again.getList("acquire.sources[0].label_map") == want, boost::test_tools::per_element());
+  BOOST_TEST(contains(errorOf("experiment: d\nacquire:\n  sources:\n    - kind: local\n"
+                              "      label_map: emission\n"),
+                      "exp.yaml:5:18: acquire.sources[0].label_map: expected a mapping, got 'emission'"));
+  BOOST_TEST(contains(errorOf("experiment: d\nacquire:\n  sources:\n    - kind: local\n"
+                              "      label_map: {a: [b]}\n"),
+                      "map keys and values must be strings"));
+}
+
 BOOST_AUTO_TEST_CASE(edit_distance_and_suggestions) {
   BOOST_TEST(config::editDistance("kitten", "sitting") == 3u);
   BOOST_TEST(config::editDistance("", "abc") == 3u);
