@@ -96,6 +96,17 @@ Comm& Comm::operator=(Comm&& other) noexcept {
 
 void Comm::barrier() const { check(MPI_Barrier(raw(_handle)), "MPI_Barrier"); }
 
+int Comm::ranksOnThisHost() const {
+  MPI_Comm host = MPI_COMM_NULL;
+  check(MPI_Comm_split_type(raw(_handle), MPI_COMM_TYPE_SHARED, _rank, MPI_INFO_NULL, &host),
+        "MPI_Comm_split_type");
+  int size = 1;
+  int const status = MPI_Comm_size(host, &size);
+  MPI_Comm_free(&host);
+  check(status, "MPI_Comm_size");
+  return size;
+}
+
 template <class T>
 void Comm::allreduce(T* data, std::size_t count, Op op) const {
   for (std::size_t start = 0; start < count; start += kSlice) {

@@ -33,6 +33,10 @@ public:
   /// Collective over comm.
   void barrier() const;
 
+  /// How many ranks of this communicator share this rank's host (shared memory), e.g. to
+  /// divide the host's memory between them. Collective over comm.
+  int ranksOnThisHost() const;
+
   /// Element-wise reduction of `count` values in place, result on every rank.
   /// Collective over comm.
   template <class T>

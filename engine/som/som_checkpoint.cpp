@@ -44,12 +44,8 @@ void writeOnRoot(std::string const& path, TrainingState const& state,
 }
 
 /// Reads the file on rank 0; empty `why` means `state` holds it.
-void readOnRoot(std::string const& path, std::string const& fingerprint, SomGrid const& grid,
-                std::size_t dims, TrainingState& state, std::string& why) {
-  if (!std::filesystem::exists(path)) {
-    why = "no checkpoint " + path;
-    return;
-  }
+void readFileOnRoot(std::string const& path, std::string const& fingerprint, SomGrid const& grid,
+                    std::size_t dims, TrainingState& state, std::string& why) {
   io::H5File file = io::H5File::openSerial(path);
   if (file.numberAttribute("/", "format") != kFormat) {
     why = path + " has another checkpoint format";
@@ -90,6 +86,27 @@ void readOnRoot(std::string const& path, std::string const& fingerprint, SomGrid
   }
 }
 
+/// As readFileOnRoot; a file that cannot be read (cut short, overwritten, not HDF5) is
+/// removed when `setAside`, so that the training starts over, and `why` says so.
+void readOnRoot(std::string const& path, std::string const& fingerprint, SomGrid const& grid,
+                std::size_t dims, bool setAside, TrainingState& state, std::string& why) {
+  if (!std::filesystem::exists(path)) {
+    why = "no checkpoint " + path;
+    return;
+  }
+  try {
+    readFileOnRoot(path, fingerprint, grid, dims, state, why);
+  } catch (Error const& e) {
+    why = path + " cannot be read (" + e.what() + ")";
+    if (setAside) {
+      std::filesystem::remove(path);
+      why += "; it was removed and the training starts over";
+    } else {
+      why += "; run without --resume to start the training over";
+    }
+  }
+}
+
 }  // namespace
 
 void writeCheckpoint(std::string const& path, TrainingState const& state,
@@ -100,11 +117,12 @@ void writeCheckpoint(std::string const& path, TrainingState const& state,
 
 std::optional<TrainingState> readCheckpoint(std::string const& path, std::string const& fingerprint,
                                             SomGrid const& grid, std::size_t dims,
-                                            comm::Comm const& comm, std::string& why) {
+                                            bool setAside, comm::Comm const& comm,
+                                            std::string& why) {
   TrainingState state;
   why.clear();
   comm::onRoot(comm, "som: cannot read the checkpoint " + path,
-               [&] { readOnRoot(path, fingerprint, grid, dims, state, why); });
+               [&] { readOnRoot(path, fingerprint, grid, dims, setAside, state, why); });
   why = comm.bcast(why, 0);
   if (!why.empty()) return std::nullopt;
   // Every rank continues from rank 0's reading.

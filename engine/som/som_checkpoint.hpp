@@ -17,10 +17,12 @@ void writeCheckpoint(std::string const& path, TrainingState const& state,
                      std::string const& fingerprint, comm::Comm const& comm);
 
 /// The state in `path` when the file exists and its fingerprint and map shape match;
-/// otherwise nothing, with `why` saying what did not match. Rank 0 reads and broadcasts.
-/// Collective over comm.
+/// otherwise nothing, with `why` saying what did not match. A file that cannot be read at all
+/// (a corrupt checkpoint) is removed when `setAside` (the training then starts over) and
+/// kept otherwise; `why` says which. Rank 0 reads and broadcasts. Collective over comm.
 std::optional<TrainingState> readCheckpoint(std::string const& path, std::string const& fingerprint,
                                             SomGrid const& grid, std::size_t dims,
-                                            comm::Comm const& comm, std::string& why);
+                                            bool setAside, comm::Comm const& comm,
+                                            std::string& why);
 
 }  // namespace vocloud::som

@@ -2,10 +2,12 @@
 
 #include "core/error.hpp"
 #include "core/files.hpp"
+#include "core/memory.hpp"
 #include "core/timers.hpp"
 #include "io/dataset_shard.hpp"
 #include "som/som_checkpoint.hpp"
 #include "som/som_distributed.hpp"
+#include "som/som_memory.hpp"
 #include "som/som_output.hpp"
 
 #include <cstdio>
@@ -56,6 +58,30 @@ std::string format(double value) {
   return buffer;
 }
 
+/// Refuses, on every rank alike, a map this host cannot hold: the estimate per rank times
+/// the ranks that share the host against what the host has available. Collective over comm.
+void requireMemory(SomStageConfig const& config, io::DatasetShard const& shard,
+                   comm::Comm const& comm) {
+  double const need = somBytesPerRank(config.map.grid, shard.dims, shard.count,
+                                      config.outliers.neighbours);
+  int const sharing = comm.ranksOnThisHost();
+  double const available = static_cast<double>(core::availableMemoryBytes());
+  std::string failure;
+  if (available > 0 && need * sharing > available) {
+    auto const& grid = config.map.grid;
+    failure = "som: a " + std::to_string(grid.rows) + " x " + std::to_string(grid.cols) +
+              " map of " + std::to_string(shard.dims) + " values per node over " +
+              std::to_string(shard.totalRows) + " rows needs about " + core::bytesText(need) +
+              " per rank (" + core::bytesText(need * sharing) + " for the " +
+              std::to_string(sharing) + " ranks on this host), but the host has " +
+              core::bytesText(available) +
+              " available: use a smaller map (som.rows, som.cols), fewer values per row (e.g. "
+              "features: pca) or more hosts";
+  }
+  if (auto const [rank, message] = comm::firstFailure(comm, failure); rank >= 0)
+    throw UsageError(message);
+}
+
 }  // namespace
 
 SomResult runSom(SomStageConfig const& config, SomRun const& run, comm::Comm const& comm,
@@ -68,6 +94,9 @@ SomResult runSom(SomStageConfig const& config, SomRun const& run, comm::Comm con
   io::DatasetShard shard;
   {
     core::ScopedTimer timer(timers, "read");
+    // The shape first: the memory check comes before the rows are read.
+    shard = io::readDatasetShard(run.datasetPath, config.data.features, comm, false);
+    requireMemory(config, shard, comm);
     shard = io::readDatasetShard(run.datasetPath, config.data.features, comm);
   }
   log.info("som: " + std::to_string(shard.totalRows) + " rows of " + std::to_string(shard.dims) +
@@ -81,9 +110,13 @@ SomResult runSom(SomStageConfig const& config, SomRun const& run, comm::Comm con
   TrainingState state;
   std::string why = "--force";
   std::optional<TrainingState> resumed;
-  if (!run.fresh)
-    resumed =
-        readCheckpoint(checkpointPath, run.fingerprint, config.map.grid, shard.dims, comm, why);
+  if (!run.fresh) {
+    resumed = readCheckpoint(checkpointPath, run.fingerprint, config.map.grid, shard.dims,
+                             !run.resume, comm, why);
+    // A checkpoint that is there but unusable is worth a word; a missing one is the rule.
+    if (!resumed && !run.resume && why.rfind("no checkpoint", 0) != 0)
+      log.warn("som: not resuming: " + why);
+  }
   if (resumed) {
     state = std::move(*resumed);
     result.resumedAfterEpoch = state.nextEpoch;

@@ -1,0 +1,18 @@
+#include "som/som_memory.hpp"
+
+namespace vocloud::som {
+
+double somBytesPerRank(SomGrid const& grid, std::uint64_t dims, std::uint64_t localRows,
+                       int neighbours) {
+  // In double: a 10^4 x 10^4 map of 10^4 values overflows no counter here.
+  double const nodes = static_cast<double>(grid.rows) * static_cast<double>(grid.cols);
+  double const d = static_cast<double>(dims), n = static_cast<double>(localRows);
+  double const shard = n * d * 4.;
+  double const codebook = nodes * d * 32.;
+  double const tile = 256. * nodes * 4. + 256. * d * 4.;
+  double const perRow = n * 64.;
+  double const perNode = nodes * (static_cast<double>(neighbours) * 4. + 128.);
+  return shard + codebook + tile + perRow + perNode;
+}
+
+}  // namespace vocloud::som
