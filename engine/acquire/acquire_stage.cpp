@@ -6,6 +6,7 @@
 #include "core/files.hpp"
 #include "core/hash.hpp"
 #include "core/progress.hpp"
+#include "core/reason_tally.hpp"
 #include "io/read_error.hpp"
 #include "io/reader.hpp"
 
@@ -67,6 +68,24 @@ bool placeLocal(Item const& item, std::string const& dest) {
   return true;
 }
 
+// Rejects are summarised at WARN; a run that placed nothing fails with the reasons counted
+// and a few examples (every rank throws together). Collective over comm.
+void summariseRejects(core::ReasonTally const& local, std::uint64_t planned,
+                      std::string const& bokDir, comm::Comm const& comm, core::Log const& log) {
+  std::string const text = local.encode();
+  auto const all = comm.allgatherv(std::vector<char>(text.begin(), text.end()));
+  core::ReasonTally const rejects = core::ReasonTally::decode(std::string(all.begin(), all.end()));
+  if (rejects.total() == 0) return;
+  if (rejects.total() == planned)
+    throw CollectiveError("acquire: kept none of the " +
+                          core::countOf(planned, "spectrum", "spectra") + " planned: rejected " +
+                          rejects.countsText() + "; for example:\n" + rejects.examplesText() +
+                          "(every reject is listed in " + bokDir + "/catalog_rejects.csv)");
+  log.warn("acquire: rejected " + core::countOf(rejects.total(), "spectrum", "spectra") + " of " +
+           std::to_string(planned) + ": " + rejects.countsText() + " (listed in " + bokDir +
+           "/catalog_rejects.csv)");
+}
+
 }  // namespace
 
 std::string acquireCatalogHeader() { return "id,path,format,label,ra,dec,z,source_url,bytes,sha256\n"; }
@@ -92,10 +111,11 @@ AcquireResult runAcquire(AcquireConfig const& config, std::string const& bokDir,
   std::uint64_t received = 0;
 
   comm::OrderedFileWriter catalog(comm, bokDir + "/catalog.csv");
-  comm::OrderedFileWriter rejects(comm, bokDir + "/catalog_rejects.csv");
+  comm::OrderedFileWriter rejectsFile(comm, bokDir + "/catalog_rejects.csv");
   catalog.append(comm.isRoot() ? acquireCatalogHeader() : std::string());
-  rejects.append(comm.isRoot() ? rejectsHeader() : std::string());
-  core::Progress progress(log, "acquire", layout.count(comm.rank()));
+  rejectsFile.append(comm.isRoot() ? rejectsHeader() : std::string());
+  core::Progress progress(log, "acquire", items.size());
+  core::ReasonTally rejects;  // this rank's, for the summary
 
   for (std::uint64_t round = 0; round < layout.rounds(); ++round) {
     comm::Range const block = layout.rows(comm.rank(), round);
@@ -144,6 +164,10 @@ AcquireResult runAcquire(AcquireConfig const& config, std::string const& bokDir,
       progress.advance();
       if (!placed[j]) {
         rejectRows += rejectRow(item, status[j], error[j], attempts[j]);
+        rejects.add(item.location, (status[j] == "io"     ? "io"
+                                    : status[j] == "none" ? "no_response"
+                                                          : "http_" + status[j]) +
+                                       ": " + error[j]);
         continue;
       }
       std::string const relative = "files/" + std::to_string(item.source) + "/" + item.name;
@@ -154,6 +178,7 @@ AcquireResult runAcquire(AcquireConfig const& config, std::string const& bokDir,
         spectrum = io::readSpectrum(path);
       } catch (io::ReadError const& e) {
         rejectRows += rejectRow(item, "unreadable", io::reasonName(e.reason()) + ": " + e.what(), attempts[j]);
+        rejects.add(item.location, "unreadable: " + io::reasonName(e.reason()) + ": " + e.what());
         continue;
       }
       double const ra = std::isfinite(item.ra) ? item.ra : spectrum.meta.ra;
@@ -170,11 +195,14 @@ AcquireResult runAcquire(AcquireConfig const& config, std::string const& bokDir,
     }
     local.rejected += static_cast<std::uint64_t>(std::count(rejectRows.begin(), rejectRows.end(), '\n'));
     catalog.append(catalogRows);
-    rejects.append(rejectRows);
+    rejectsFile.append(rejectRows);
+    // Every rank has placed its block of the round: the rounds so far are done.
+    progress.setGlobal(std::min<std::uint64_t>(items.size(), (round + 1) * layout.block * comm.size()));
   }
   catalog.close();
-  rejects.close();
+  rejectsFile.close();
   progress.finish();
+  summariseRejects(rejects, items.size(), bokDir, comm, log);
 
   AcquireResult total;
   total.planned = local.planned;
@@ -190,7 +218,8 @@ AcquireResult runAcquire(AcquireConfig const& config, std::string const& bokDir,
 std::string describe(AcquireResult const& r, std::string const& bokDir) {
   char size[32];
   std::snprintf(size, sizeof size, "%.1f MB", static_cast<double>(r.bytes) / 1e6);
-  return std::to_string(r.acquired) + " of " + std::to_string(r.planned) + " spectra acquired (" +
+  return std::to_string(r.acquired) + " of " + core::countOf(r.planned, "spectrum", "spectra") +
+         " acquired (" +
          std::to_string(r.reused) + " already present, " + std::to_string(r.rejected) +
          " rejected, " + size + ") in " + bokDir;
 }

@@ -4,11 +4,13 @@
 #include "comm/comm.hpp"
 #include "config/explain.hpp"
 #include "core/log.hpp"
+#include "core/reason_tally.hpp"
 #include "core/version.hpp"
 #include "io/inspect.hpp"
 #include "io/reader.hpp"
 #include "preprocess/preview.hpp"
 #include "pipeline/pipeline.hpp"
+#include "pipeline/preflight.hpp"
 
 #include <Kokkos_Core.hpp>
 
@@ -43,6 +45,9 @@ int configCommand(app::CliArgs const& cli, comm::Comm const& comm) {
     return app::kExitOk;
   }
   auto const config = pipeline::loadConfigCollective(cli.positional[0], overridesOf(cli), comm);
+  // Every rule a stage would check later, for the stages the experiment lists; the number
+  // of ranks is not known here.
+  pipeline::preflight(pipeline::stageCatalog(), config, config.getList("stages"), 0);
   if (comm.isRoot())
     std::cout << "# " << cli.positional[0] << ": valid\n# effective configuration:\n"
               << config.effectiveYaml();
@@ -72,7 +77,8 @@ int previewCommand(app::CliArgs const& cli, comm::Comm const& comm) {
   if (comm.isRoot()) {
     try {
       preprocess::writePreview(cli.positional[0], cli.ids, cli.out);
-      std::cout << "vocloud: preview of " << cli.ids.size() << " spectra in " << cli.out << "\n";
+      std::cout << "vocloud: preview of " << core::countOf(cli.ids.size(), "spectrum", "spectra")
+                << " in " << cli.out << "\n";
     } catch (Error const& e) {
       failure = e.what();
     }
@@ -82,7 +88,10 @@ int previewCommand(app::CliArgs const& cli, comm::Comm const& comm) {
   return app::kExitOk;
 }
 
-int runCommand(app::CliArgs const& cli, comm::Comm const& comm) {
+int runCommand(app::CliArgs const& cli, comm::Comm const& comm, int& argc, char** argv) {
+  // Kokkos starts only for the commands that compute (not for --help, config, inspect,
+  // preview), so its messages never mix into their output.
+  Kokkos::ScopeGuard const kokkos(argc, argv);
   auto const config = pipeline::loadConfigCollective(cli.positional[0], overridesOf(cli), comm);
   core::Log const log(comm.rank(), comm.size(), logOptions(cli, config));
   log.info(std::string("vocloud ") + core::engineVersion() + " on " + std::to_string(comm.size()) +
@@ -93,6 +102,7 @@ int runCommand(app::CliArgs const& cli, comm::Comm const& comm) {
   options.force = cli.force;
   options.resume = cli.resume;
   auto const catalog = pipeline::stageCatalog();
+  pipeline::preflightCollective(catalog, config, options.stages, comm);
   auto const outcomes = pipeline::runStages(catalog, config, options, comm, log);
   if (comm.isRoot()) {
     std::cout << "vocloud: experiment '" << config.getString("experiment") << "' done\n";
@@ -113,7 +123,6 @@ int main(int argc, char** argv) {
   comm::Environment mpi(argc, argv);
   int status = 0;
   {
-    Kokkos::ScopeGuard kokkos(argc, argv);
     status = app::runGuarded([&] {
       std::vector<std::string> args(argv + 1, argv + argc);
       app::CliArgs const cli = app::parseCli(args);
@@ -129,7 +138,7 @@ int main(int argc, char** argv) {
       if (cli.command == "config") return configCommand(cli, comm);
       if (cli.command == "inspect") return inspectCommand(cli, comm);
       if (cli.command == "preview") return previewCommand(cli, comm);
-      return runCommand(cli, comm);
+      return runCommand(cli, comm, argc, argv);
     });
   }
   return status;

@@ -1,5 +1,6 @@
 #include "core/progress.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <unistd.h>
@@ -36,6 +37,7 @@ Progress::~Progress() {
 
 std::string Progress::describe(std::string const& label, std::uint64_t done, std::uint64_t total,
                                double seconds) {
+  done = std::min(done, total);
   double const fraction = total ? static_cast<double>(done) / static_cast<double>(total) : 1.;
   double const rate = seconds > 0 ? static_cast<double>(done) / seconds : 0.;
   double const eta = rate > 0 ? static_cast<double>(total - done) / rate : -1.;
@@ -58,6 +60,15 @@ void Progress::advance(std::uint64_t n) {
   }
 }
 
+void Progress::setGlobal(std::uint64_t done) {
+  _globalAtSync = done;
+  _doneAtSync = _done;
+}
+
+std::uint64_t Progress::shown() const {
+  return std::min(_total, _globalAtSync + (_done - _doneAtSync));
+}
+
 void Progress::finish() {
   if (_finished) return;
   _finished = true;
@@ -67,11 +78,12 @@ void Progress::finish() {
 void Progress::print(bool final) {
   double const seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - _start).count();
-  std::string const line = describe(_label, _done, _total, seconds);
+  std::uint64_t const done = shown();
+  std::string const line = describe(_label, done, _total, seconds);
   if (_terminal) {
     int const width = 30;
     int const filled =
-        static_cast<int>(width * static_cast<double>(_done) / static_cast<double>(_total));
+        static_cast<int>(width * static_cast<double>(done) / static_cast<double>(_total));
     std::string bar(static_cast<std::size_t>(std::min(filled, width)), '#');
     bar.resize(width, '.');
     std::fprintf(_log.stream(), "\r[%s] %s%s", bar.c_str(), line.c_str(), final ? "\n" : "");
