@@ -8,9 +8,9 @@
 #include "core/version.hpp"
 #include "io/inspect.hpp"
 #include "io/reader.hpp"
-#include "preprocess/preview.hpp"
 #include "pipeline/pipeline.hpp"
 #include "pipeline/preflight.hpp"
+#include "preprocess/preview.hpp"
 
 #include <Kokkos_Core.hpp>
 
@@ -38,9 +38,9 @@ std::vector<config::Override> overridesOf(app::CliArgs const& cli) {
 int configCommand(app::CliArgs const& cli, comm::Comm const& comm) {
   if (cli.subcommand == "explain") {
     auto const schema = config::experimentSchema();
-    std::string const text = cli.markdown
-                                 ? config::explainMarkdown(schema)
-                                 : config::explainText(schema, cli.positional.empty() ? "" : cli.positional[0]);
+    std::string const text =
+        cli.markdown ? config::explainMarkdown(schema)
+                     : config::explainText(schema, cli.positional.empty() ? "" : cli.positional[0]);
     if (comm.isRoot()) std::cout << text;
     return app::kExitOk;
   }
@@ -58,7 +58,8 @@ int configCommand(app::CliArgs const& cli, comm::Comm const& comm) {
 int inspectCommand(app::CliArgs const& cli, comm::Comm const& comm) {
   int failed = 0;
   if (comm.isRoot()) {
-    std::cout << (cli.json ? io::inspectJson(cli.positional, cli.values) : io::inspectText(cli.positional));
+    std::cout << (cli.json ? io::inspectJson(cli.positional, cli.values)
+                           : io::inspectText(cli.positional));
     for (auto const& path : cli.positional) {
       try {
         io::readSpectrum(path);
@@ -97,8 +98,8 @@ int runCommand(app::CliArgs const& cli, comm::Comm const& comm, int& argc, char*
   log.info(std::string("vocloud ") + core::engineVersion() + " on " + std::to_string(comm.size()) +
            " rank(s), experiment '" + config.getString("experiment") + "'");
   pipeline::RunOptions options;
-  options.stages = cli.command == "run" ? config.getList("stages")
-                                        : std::vector<std::string>{cli.command};
+  options.stages =
+      cli.command == "run" ? config.getList("stages") : std::vector<std::string>{cli.command};
   options.force = cli.force;
   options.resume = cli.resume;
   auto const catalog = pipeline::stageCatalog();

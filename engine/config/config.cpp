@@ -317,7 +317,8 @@ class Validator {
       if (spec == nullptr || !spec->isPath || text == nullptr || text->empty()) continue;
       fs::path const value(*text);
       if (value.is_absolute()) continue;
-      *text = (entry.where == "--set" ? fs::absolute(value) : base / value).lexically_normal().string();
+      *text =
+          (entry.where == "--set" ? fs::absolute(value) : base / value).lexically_normal().string();
     }
   }
 

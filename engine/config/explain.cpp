@@ -13,8 +13,7 @@ namespace {
 std::string constraint(KeySpec const& spec) {
   if (spec.type == Type::Enum || spec.type == Type::EnumList) {
     std::string text = "one of: ";
-    for (std::size_t i = 0; i < spec.allowed.size(); ++i)
-      text += (i ? ", " : "") + spec.allowed[i];
+    for (std::size_t i = 0; i < spec.allowed.size(); ++i) text += (i ? ", " : "") + spec.allowed[i];
     return text;
   }
   if (spec.isPath) return "a path; relative: from the experiment file's folder";
@@ -35,7 +34,8 @@ std::string constraint(KeySpec const& spec) {
 }
 
 bool under(std::string const& path, std::string const& section) {
-  return section.empty() || path == section || path.compare(0, section.size() + 1, section + ".") == 0;
+  return section.empty() || path == section ||
+         path.compare(0, section.size() + 1, section + ".") == 0;
 }
 
 std::string sectionOf(std::string const& path) {

@@ -1,9 +1,9 @@
 #include "core/progress.hpp"
 
+#include <unistd.h>
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <unistd.h>
 
 namespace vocloud::core {
 
@@ -25,10 +25,13 @@ std::string formatDuration(double seconds) {
 }  // namespace
 
 Progress::Progress(Log const& log, std::string label, std::uint64_t total)
-    : _log(log), _label(std::move(label)), _total(total),
+    : _log(log),
+      _label(std::move(label)),
+      _total(total),
       _active(total > 0 && log.enabled(LogLevel::Info)),
       _terminal(isatty(fileno(log.stream())) != 0),
-      _start(std::chrono::steady_clock::now()), _lastPrint(_start) {}
+      _start(std::chrono::steady_clock::now()),
+      _lastPrint(_start) {}
 
 Progress::~Progress() {
   // A loop left by an exception must not print a misleading 100% line.

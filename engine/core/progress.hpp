@@ -12,7 +12,7 @@
 namespace vocloud::core {
 
 class Progress {
-public:
+ public:
   /// `total` is the number of items over every rank. A total of 0 prints nothing.
   Progress(Log const& log, std::string label, std::uint64_t total);
   ~Progress();
@@ -33,7 +33,7 @@ public:
   static std::string describe(std::string const& label, std::uint64_t done, std::uint64_t total,
                               double seconds);
 
-private:
+ private:
   void print(bool final);
 
   Log const& _log;

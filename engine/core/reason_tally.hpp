@@ -10,7 +10,7 @@
 namespace vocloud::core {
 
 class ReasonTally {
-public:
+ public:
   /// Examples kept (the first ones seen, in merge order).
   static constexpr std::size_t kExamples = 3;
 
@@ -32,7 +32,7 @@ public:
   /// One line per example: "  <item>: <reason>".
   std::string examplesText() const;
 
-private:
+ private:
   std::map<std::string, std::uint64_t> _counts;
   std::vector<std::pair<std::string, std::string>> _examples;  ///< item, reason
 };

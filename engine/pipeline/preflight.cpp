@@ -27,12 +27,11 @@ void checkUpstream(StageDef const& stage, config::Config const& config,
     std::string const dir = experimentDir(config) + "/" + input;
     if (isCompletedStageDir(dir)) continue;
     bool const listedLater = std::find(end, stages.end(), input) != stages.end();
-    problems.push_back(
-        config.where("stages") + ": stage '" + stage.name + "' reads the output of stage '" +
-        input + "', which " +
-        (listedLater ? "is listed after it" : "is not listed in stages") +
-        " and is not completed in " + dir + " (list '" + input + "' before '" + stage.name +
-        "', or run it first)");
+    problems.push_back(config.where("stages") + ": stage '" + stage.name +
+                       "' reads the output of stage '" + input + "', which " +
+                       (listedLater ? "is listed after it" : "is not listed in stages") +
+                       " and is not completed in " + dir + " (list '" + input + "' before '" +
+                       stage.name + "', or run it first)");
   }
 }
 
@@ -53,8 +52,8 @@ void preflight(std::vector<StageDef> const& catalog, config::Config const& confi
     checkUpstream(stage, config, stages, i, problems);
   }
   if (problems.empty()) return;
-  std::string message = "config: " + std::to_string(problems.size()) + " problem(s) in " +
-                        config.source() + ":";
+  std::string message =
+      "config: " + std::to_string(problems.size()) + " problem(s) in " + config.source() + ":";
   for (auto const& p : problems) message += "\n  " + p;
   throw UsageError(message);
 }

@@ -17,3 +17,52 @@ for n in 2 4; do
   expect_contains "$SCRATCH/out.txt" "vocloud: error on rank $last: fits: cannot read 'broken.fits': not a FITS file"
   echo "$n ranks: ended with status $status in ${elapsed}s"
 done
+
+# A stage that keeps nothing fails (exit 1) with the reasons counted and examples shown,
+# printed once at 2 ranks and without Open MPI's abort banner (every rank knows, so the job
+# ends without MPI_Abort).
+cd "$SCRATCH"
+cat > empty.yaml <<'YAML'
+experiment: empty
+output: out
+stages: [synth, preprocess]
+synth: {count: 100, seed: 5}
+preprocess:
+  lambda_min: 9000
+  lambda_max: 9500
+  points: 100
+YAML
+set +e; timeout 120 mpirun -n 2 --oversubscribe "$VOCLOUD_BIN" run empty.yaml >stdout.txt 2>stderr.txt; status=$?; set -e
+expect_status 1 "$status" "a preprocess stage that keeps nothing"
+expect_contains stderr.txt "vocloud: error: preprocess: kept none of the 100 spectra of"
+expect_contains stderr.txt "rejected 100 "
+expect_contains stderr.txt "for example:"
+[ "$(grep -c "kept none of the" stderr.txt)" = 1 ] || fail "the empty-stage error is not printed once"
+expect_not_contains stderr.txt "MPI_ABORT"
+[ ! -e out/empty/preprocess ] || fail "an empty preprocess stage was completed"
+echo "empty stage: ok"
+
+# Some rejects: a WARN line counts them by reason; the stage goes on. With PCA off the
+# summary says nothing about PCA; progress counts every rank's rows.
+BOK="$SCRATCH/out/empty/synth/bok"
+mkdir -p bok2 && ln -s "$BOK/files" bok2/files
+{ cat "$BOK/catalog.csv"; echo "gone-1,files/gone-1.fits,unknown,,,,,,"
+  echo "gone-2,files/gone-2.fits,unknown,,,,,,"; } > bok2/catalog.csv
+cat > rejects.yaml <<'YAML'
+experiment: rejects
+output: out
+stages: [preprocess]
+preprocess:
+  input: directory
+  bok_dir: bok2
+  lambda_min: 6400
+  lambda_max: 6700
+  points: 300
+  pca_components: 0
+YAML
+mpirun -n 2 --oversubscribe "$VOCLOUD_BIN" run rejects.yaml >stdout.txt 2>stderr.txt
+expect_contains stderr.txt "WARN  preprocess: rejected 2 spectra of 102: 2 not_found"
+expect_contains stderr.txt "preprocess 102/102 (100.0%)"
+expect_contains stdout.txt "100 of 102 spectra"
+expect_not_contains stdout.txt "PCA"
+echo "reject summary: ok"
