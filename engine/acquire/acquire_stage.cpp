@@ -78,11 +78,11 @@ void summariseRejects(core::ReasonTally const& local, std::uint64_t planned,
   if (rejects.total() == 0) return;
   if (rejects.total() == planned)
     throw CollectiveError("acquire: kept none of the " +
-                          core::countOf(planned, "spectrum", "spectra") + " planned: rejected " +
+                          core::countOf(planned, "spectrum", "spectra") + " planned; rejects by reason: " +
                           rejects.countsText() + "; for example:\n" + rejects.examplesText() +
                           "(every reject is listed in " + bokDir + "/catalog_rejects.csv)");
   log.warn("acquire: rejected " + core::countOf(rejects.total(), "spectrum", "spectra") + " of " +
-           std::to_string(planned) + ": " + rejects.countsText() + " (listed in " + bokDir +
+           std::to_string(planned) + ", by reason: " + rejects.countsText() + " (listed in " + bokDir +
            "/catalog_rejects.csv)");
 }
 

@@ -66,7 +66,7 @@ std::string ReasonTally::countsText() const {
                    [](auto const& a, auto const& b) { return a.second > b.second; });
   std::string text;
   for (auto const& [token, n] : sorted)
-    text += (text.empty() ? "" : ", ") + std::to_string(n) + " " + token;
+    text += (text.empty() ? "" : ", ") + token + " (" + std::to_string(n) + ")";
   return text;
 }
 

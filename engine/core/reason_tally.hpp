@@ -27,7 +27,7 @@ class ReasonTally {
 
   std::uint64_t total() const;
   std::map<std::string, std::uint64_t> const& counts() const { return _counts; }
-  /// "12 flat_spectrum, 3 unreadable" (most frequent first).
+  /// "flat_spectrum (12), not_found (3)" (most frequent first).
   std::string countsText() const;
   /// One line per example: "  <item>: <reason>".
   std::string examplesText() const;

@@ -42,19 +42,20 @@ void summariseRejects(core::ReasonTally const& rejects, std::uint64_t kept, std:
                       std::uint64_t catalogRows, std::string const& bokDir, core::Log const& log) {
   std::uint64_t const resumed = rejected - std::min(rejected, rejects.total());
   std::string counts = rejects.countsText();
-  if (resumed > 0) counts += (counts.empty() ? "" : ", ") + std::to_string(resumed) + " in resumed rounds";
+  if (resumed > 0)
+    counts += (counts.empty() ? "" : ", ") + std::string("in resumed rounds (") + std::to_string(resumed) + ")";
   if (catalogRows == 0)
     throw CollectiveError("preprocess: " + bokDir + "/catalog.csv lists no spectra");
   if (kept == 0)
     throw CollectiveError("preprocess: kept none of the " +
                           core::countOf(catalogRows, "spectrum", "spectra") + " of " + bokDir +
-                          "/catalog.csv: rejected " + counts + "; for example:\n" +
+                          "/catalog.csv; rejects by reason: " + counts + "; for example:\n" +
                           rejects.examplesText() +
-                          "(the reasons are explained in docs/preprocess.md; check lambda_min, "
-                          "lambda_max, min_coverage and min_snr against these spectra)");
+                          "(check preprocess.lambda_min, lambda_max, min_coverage and min_snr "
+                          "against these spectra; docs/preprocess.md)");
   if (rejected > 0)
     log.warn("preprocess: rejected " + core::countOf(rejected, "spectrum", "spectra") + " of " +
-             std::to_string(catalogRows) + ": " + counts + " (each with its reason in dataset.h5 "
+             std::to_string(catalogRows) + ", by reason: " + counts + " (each with its reason in dataset.h5 "
              "/rejected)");
 }
 

@@ -35,7 +35,7 @@ YAML
 set +e; timeout 120 mpirun -n 2 --oversubscribe "$VOCLOUD_BIN" run empty.yaml >stdout.txt 2>stderr.txt; status=$?; set -e
 expect_status 1 "$status" "a preprocess stage that keeps nothing"
 expect_contains stderr.txt "vocloud: error: preprocess: kept none of the 100 spectra of"
-expect_contains stderr.txt "rejected 100 "
+expect_contains stderr.txt "rejects by reason: coverage (100)"  # the grid misses every spectrum
 expect_contains stderr.txt "for example:"
 [ "$(grep -c "kept none of the" stderr.txt)" = 1 ] || fail "the empty-stage error is not printed once"
 expect_not_contains stderr.txt "MPI_ABORT"
@@ -61,7 +61,7 @@ preprocess:
   pca_components: 0
 YAML
 mpirun -n 2 --oversubscribe "$VOCLOUD_BIN" run rejects.yaml >stdout.txt 2>stderr.txt
-expect_contains stderr.txt "WARN  preprocess: rejected 2 spectra of 102: 2 not_found"
+expect_contains stderr.txt "WARN  preprocess: rejected 2 spectra of 102, by reason: not_found (2)"
 expect_contains stderr.txt "preprocess 102/102 (100.0%)"
 expect_contains stdout.txt "100 of 102 spectra"
 expect_not_contains stdout.txt "PCA"

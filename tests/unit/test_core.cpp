@@ -97,7 +97,7 @@ BOOST_AUTO_TEST_CASE(reason_tally_counts_tokens_and_merges_through_text) {
   auto const merged = core::ReasonTally::decode(a.encode() + b.encode());
   BOOST_TEST(merged.total() == 4u);
   BOOST_TEST(merged.counts().at("not_found") == 3u);
-  BOOST_TEST(merged.countsText() == "3 not_found, 1 flat_spectrum");
+  BOOST_TEST(merged.countsText() == "not_found (3), flat_spectrum (1)");
   // The first kExamples examples, in order.
   BOOST_TEST(merged.examplesText() ==
              "  a.fits: not_found: fits: cannot open 'a.fits'\n"
