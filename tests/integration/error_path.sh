@@ -66,3 +66,21 @@ expect_contains stderr.txt "preprocess 102/102 (100.0%)"
 expect_contains stdout.txt "100 of 102 spectra"
 expect_not_contains stdout.txt "PCA"
 echo "reject summary: ok"
+
+# An acquire stage that keeps nothing fails the same way, with its reasons counted.
+mkdir -p notspectra && printf 'not a spectrum\n' > notspectra/a.fits && : > notspectra/b.fits
+cat > acq.yaml <<'YAML'
+experiment: acq
+output: out
+stages: [acquire]
+acquire:
+  sources:
+    - kind: local
+      path: notspectra
+YAML
+set +e; timeout 120 mpirun -n 2 --oversubscribe "$VOCLOUD_BIN" run acq.yaml >stdout.txt 2>stderr.txt; status=$?; set -e
+expect_status 1 "$status" "an acquire stage that keeps nothing"
+expect_contains stderr.txt "vocloud: error: acquire: kept none of the 2 spectra planned; rejects by reason: unreadable (2)"
+[ "$(grep -c "kept none of the" stderr.txt)" = 1 ] || fail "the empty acquire error is not printed once"
+expect_not_contains stderr.txt "MPI_ABORT"
+echo "empty acquire: ok"
