@@ -35,6 +35,24 @@ void checkDatasetFile(config::Config const& config, std::string const& section) 
     config::requireExistingPath(config, section + ".dataset_file", config::PathKind::File);
 }
 
+/// The files acquire reads from disk must exist (a local glob may match nothing yet: the
+/// plan says so).
+void checkAcquireFiles(config::Config const& config) {
+  if (!config.getString("acquire.credentials").empty())
+    config::requireExistingPath(config, "acquire.credentials", config::PathKind::File);
+  for (std::size_t i = 0; i < config.count("acquire.sources"); ++i) {
+    std::string const p = "acquire.sources[" + std::to_string(i) + "].";
+    std::string const kind = config.getString(p + "kind");
+    std::string const path = config.getString(p + "path");
+    bool const glob = path.find_first_of("*?[") != std::string::npos;
+    if ((kind == "local" && !glob) || (kind == "votable" && !path.empty()))
+      config::requireExistingPath(
+          config, p + "path", kind == "local" ? config::PathKind::Any : config::PathKind::File);
+    if (kind == "http" && !config.getString(p + "url_file").empty())
+      config::requireExistingPath(config, p + "url_file", config::PathKind::File);
+  }
+}
+
 /// The dataset.h5 such a stage reads.
 std::string datasetPath(StageContext const& context, config::DatasetInput const& data) {
   return data.input == "file" ? data.datasetFile : context.inputDirs.at(data.input) + "/dataset.h5";
@@ -70,19 +88,7 @@ std::vector<StageDef> stageCatalog() {
   acquire.resumable = true;
   acquire.validate = [](config::Config const& config, int) {
     acquire::acquireConfigFrom(config);
-    if (!config.getString("acquire.credentials").empty())
-      config::requireExistingPath(config, "acquire.credentials", config::PathKind::File);
-    for (std::size_t i = 0; i < config.count("acquire.sources"); ++i) {
-      std::string const p = "acquire.sources[" + std::to_string(i) + "].";
-      std::string const kind = config.getString(p + "kind");
-      std::string const path = config.getString(p + "path");
-      bool const glob = path.find_first_of("*?[") != std::string::npos;
-      if ((kind == "local" && !glob) || (kind == "votable" && !path.empty()))
-        config::requireExistingPath(
-            config, p + "path", kind == "local" ? config::PathKind::Any : config::PathKind::File);
-      if (kind == "http" && !config.getString(p + "url_file").empty())
-        config::requireExistingPath(config, p + "url_file", config::PathKind::File);
-    }
+    checkAcquireFiles(config);
   };
   catalog.push_back(acquire);
 

@@ -105,6 +105,18 @@ expect_status 2 "$status" "missing inputs"
 expect_contains stderr.txt "inputs.yaml:6:12: preprocess.bok_dir: no such directory '$here/no_such_bok'"
 expect_contains stderr.txt "inputs.yaml:9:17: som.dataset_file: no such file '$here/missing/dataset.h5'"
 expect_contains stderr.txt "inputs.yaml:12:15: predict.model_file: no such file '$here/missing/forest.h5'"
+cat > acq.yaml <<'YAML'
+experiment: acq
+output: out
+stages: [acquire]
+acquire:
+  sources:
+    - kind: local
+      path: no_such_dir
+YAML
+set +e; "$VOCLOUD_BIN" config check acq.yaml >stdout.txt 2>stderr.txt; status=$?; set -e
+expect_status 2 "$status" "a missing local source"
+expect_contains stderr.txt "acq.yaml:7:13: acquire.sources[0].path: no such file or directory '$here/no_such_dir'"
 echo "cross-key rules and inputs: ok"
 
 # Relative paths come from the experiment file's folder: a config copied elsewhere works
