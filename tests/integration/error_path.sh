@@ -84,3 +84,21 @@ expect_contains stderr.txt "vocloud: error: acquire: kept none of the 2 spectra 
 [ "$(grep -c "kept none of the" stderr.txt)" = 1 ] || fail "the empty acquire error is not printed once"
 expect_not_contains stderr.txt "MPI_ABORT"
 echo "empty acquire: ok"
+
+# Errors name classes by name: more folds than rows of the rarest class.
+cat > folds.yaml <<'YAML'
+experiment: folds
+output: out
+stages: [synth, preprocess, forest]
+synth:
+  count: 200
+  seed: 3
+  classes: {absorption: 0.49, emission: 0.49, double_peak: 0.02}
+preprocess: {lambda_min: 6400, lambda_max: 6700, points: 200, pca_components: 0}
+forest: {trees: 5, folds: 20}
+YAML
+set +e; timeout 120 mpirun -n 2 --oversubscribe "$VOCLOUD_BIN" run folds.yaml >stdout.txt 2>stderr.txt; status=$?; set -e
+expect_status 2 "$status" "more folds than rows of a class"
+expect_contains stderr.txt "rows of class 'double_peak' (the smallest class)"
+[ "$(grep -c "the smallest class" stderr.txt)" = 1 ] || fail "the folds error is not printed once"
+echo "class names: ok"
