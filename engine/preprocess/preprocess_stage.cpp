@@ -165,7 +165,7 @@ PreprocessResult runPreprocess(PreprocessConfig const& config, PreprocessRun con
                      "catalog and parameters in " + run.outputDir + ")");
   if (resuming)
     log.info("preprocess: resuming after round " + std::to_string(state.rounds) + " (" +
-             std::to_string(state.accepted) + " spectra already written)");
+             core::countOf(state.accepted, "spectrum", "spectra") + " already written)");
 
   std::uint64_t const features = waveletDims(config, dims);
   PreprocessResult result;
