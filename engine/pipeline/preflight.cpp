@@ -26,6 +26,12 @@ void checkUpstream(StageDef const& stage, config::Config const& config,
     if (std::find(stages.begin(), end, input) != end) continue;
     std::string const dir = experimentDir(config) + "/" + input;
     if (isCompletedStageDir(dir)) continue;
+    if (stages != config.getList("stages")) {  // a stage command: `stages` plays no part
+      problems.push_back(config.source() + ": stage '" + stage.name +
+                         "' reads the output of stage '" + input + "', which is not completed in " +
+                         dir + " (run that stage first)");
+      continue;
+    }
     bool const listedLater = std::find(end, stages.end(), input) != stages.end();
     problems.push_back(config.where("stages") + ": stage '" + stage.name +
                        "' reads the output of stage '" + input + "', which " +

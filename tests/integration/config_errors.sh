@@ -67,6 +67,10 @@ expect_contains stderr.txt "rules.yaml:11:1: predict.class is required"
 # preprocess reads synth's output, which is neither listed nor computed.
 expect_contains stderr.txt "rules.yaml:3:9: stage 'preprocess' reads the output of stage 'synth'"
 expect_not_contains stderr.txt "no key 'predict'"
+# A stage command: its upstream must be completed already.
+set +e; mpi 1 som rules.yaml >stdout.txt 2>stderr.txt; status=$?; set -e
+expect_status 2 "$status" "a stage command without its upstream"
+expect_contains stderr.txt "stage 'som' reads the output of stage 'preprocess', which is not completed in $here/out/rules/preprocess (run that stage first)"
 for n in 1 2; do
   set +e; mpi "$n" run rules.yaml >stdout.txt 2>stderr.txt; status=$?; set -e
   expect_status 2 "$status" "run of cross-key rules on $n rank(s)"
