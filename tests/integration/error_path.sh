@@ -102,3 +102,20 @@ expect_status 2 "$status" "more folds than rows of a class"
 expect_contains stderr.txt "rows of class 'double_peak' (the smallest class)"
 [ "$(grep -c "the smallest class" stderr.txt)" = 1 ] || fail "the folds error is not printed once"
 echo "class names: ok"
+
+# A data set that is not HDF5: every rank learns of it when opening, so the error is
+# printed once, carries HDF5's reason, and neither HDF5's error stack nor MPI_ABORT follows.
+printf 'not hdf5\n' > notdata.h5
+cat > noth5.yaml <<'YAML'
+experiment: noth5
+output: out
+stages: [som]
+som: {input: file, dataset_file: notdata.h5}
+YAML
+set +e; timeout 120 mpirun -n 2 --oversubscribe "$VOCLOUD_BIN" run noth5.yaml >stdout.txt 2>stderr.txt; status=$?; set -e
+expect_status 1 "$status" "a data set that is not HDF5"
+expect_contains stderr.txt "vocloud: error: hdf5: opening the file failed for '$(pwd -P)/notdata.h5' (Not an HDF5 file)"
+[ "$(grep -c "opening the file failed" stderr.txt)" = 1 ] || fail "the HDF5 error is not printed once"
+expect_not_contains stderr.txt "HDF5-DIAG"
+expect_not_contains stderr.txt "MPI_ABORT"
+echo "not HDF5: ok"
