@@ -8,6 +8,7 @@
 #include "core/files.hpp"
 #include "core/hash.hpp"
 #include "core/progress.hpp"
+#include "core/reason_tally.hpp"
 #include "io/read_error.hpp"
 #include "io/reader.hpp"
 
@@ -115,6 +116,7 @@ LabelOutcome labelOf(Labeller const& labeller, Item const& item, std::string con
 struct Verified {
   std::string catalogRow, rejectRow;
   std::uint64_t bytes = 0;
+  std::string unreadable;  ///< the reason a file could not be read ("" otherwise)
 };
 
 Verified verifyPlaced(Item const& item, SourceKind kind, std::string const& bokDir,
@@ -126,9 +128,8 @@ Verified verifyPlaced(Item const& item, SourceKind kind, std::string const& bokD
   try {
     spectrum = io::readSpectrum(path);
   } catch (io::ReadError const& e) {
-    return {"",
-            rejectRow(item, "unreadable", io::reasonName(e.reason()) + ": " + e.what(), attempts),
-            0};
+    std::string const why = io::reasonName(e.reason()) + ": " + e.what();
+    return {"", rejectRow(item, "unreadable", why, attempts), 0, "unreadable: " + why};
   }
   Item listed = item;
   listed.id = catalogId(item, kind, spectrum, path);
@@ -177,6 +178,24 @@ AcquireResult summed(AcquireResult const& local, LabelCounts const& counts,
   return total;
 }
 
+// Rejects are summarised at WARN; a run that placed nothing fails with the reasons counted
+// and a few examples (every rank throws together). Collective over comm.
+void summariseRejects(core::ReasonTally const& local, std::uint64_t planned,
+                      std::string const& bokDir, comm::Comm const& comm, core::Log const& log) {
+  std::string const text = local.encode();
+  auto const all = comm.allgatherv(std::vector<char>(text.begin(), text.end()));
+  core::ReasonTally const rejects = core::ReasonTally::decode(std::string(all.begin(), all.end()));
+  if (rejects.total() == 0) return;
+  if (rejects.total() == planned)
+    throw CollectiveError("acquire: kept none of the " +
+                          core::countOf(planned, "spectrum", "spectra") + " planned; rejects by reason: " +
+                          rejects.countsText() + "; for example:\n" + rejects.examplesText() +
+                          "(every reject is listed in " + bokDir + "/catalog_rejects.csv)");
+  log.warn("acquire: rejected " + core::countOf(rejects.total(), "spectrum", "spectra") + " of " +
+           std::to_string(planned) + ", by reason: " + rejects.countsText() + " (listed in " + bokDir +
+           "/catalog_rejects.csv)");
+}
+
 }  // namespace
 
 std::string acquireCatalogHeader() {
@@ -220,10 +239,11 @@ AcquireResult runAcquire(AcquireConfig const& config, std::string const& bokDir,
   std::uint64_t received = 0;
 
   comm::OrderedFileWriter catalog(comm, bokDir + "/catalog.csv");
-  comm::OrderedFileWriter rejects(comm, bokDir + "/catalog_rejects.csv");
+  comm::OrderedFileWriter rejectsFile(comm, bokDir + "/catalog_rejects.csv");
   catalog.append(comm.isRoot() ? acquireCatalogHeader() : std::string());
-  rejects.append(comm.isRoot() ? rejectsHeader() : std::string());
-  core::Progress progress(log, "acquire", layout.count(comm.rank()));
+  rejectsFile.append(comm.isRoot() ? rejectsHeader() : std::string());
+  core::Progress progress(log, "acquire", items.size());
+  core::ReasonTally rejects;  // this rank's, for the summary
 
   for (std::uint64_t round = 0; round < layout.rounds(); ++round) {
     comm::Range const block = layout.rows(comm.rank(), round);
@@ -273,12 +293,17 @@ AcquireResult runAcquire(AcquireConfig const& config, std::string const& bokDir,
       progress.advance();
       if (!placed[j]) {
         rejectRows += rejectRow(item, status[j], error[j], attempts[j]);
+        rejects.add(item.location, (status[j] == "io"     ? "io"
+                                    : status[j] == "none" ? "no_response"
+                                                          : "http_" + status[j]) +
+                                       ": " + error[j]);
         continue;
       }
       Verified const v = verifyPlaced(item, config.sources[item.source].kind, bokDir,
                                       labellers[item.source], attempts[j], counts);
       if (!v.rejectRow.empty()) {
         rejectRows += v.rejectRow;
+        if (!v.unreadable.empty()) rejects.add(item.location, v.unreadable);
         continue;
       }
       catalogRows += v.catalogRow;
@@ -289,11 +314,14 @@ AcquireResult runAcquire(AcquireConfig const& config, std::string const& bokDir,
     local.rejected +=
         static_cast<std::uint64_t>(std::count(rejectRows.begin(), rejectRows.end(), '\n'));
     catalog.append(catalogRows);
-    rejects.append(rejectRows);
+    rejectsFile.append(rejectRows);
+    // Every rank has placed its block of the round: the rounds so far are done.
+    progress.setGlobal(std::min<std::uint64_t>(items.size(), (round + 1) * layout.block * comm.size()));
   }
   catalog.close();
-  rejects.close();
+  rejectsFile.close();
   progress.finish();
+  summariseRejects(rejects, items.size(), bokDir, comm, log);
 
   return summed(local, counts, bokDir, comm, log);
 }
@@ -301,7 +329,8 @@ AcquireResult runAcquire(AcquireConfig const& config, std::string const& bokDir,
 std::string describe(AcquireResult const& r, std::string const& bokDir) {
   char size[32];
   std::snprintf(size, sizeof size, "%.1f MB", static_cast<double>(r.bytes) / 1e6);
-  return std::to_string(r.acquired) + " of " + std::to_string(r.planned) + " spectra acquired (" +
+  return std::to_string(r.acquired) + " of " + core::countOf(r.planned, "spectrum", "spectra") +
+         " acquired (" +
          std::to_string(r.reused) + " already present, " + std::to_string(r.rejected) +
          " rejected, " + size + ") in " + bokDir +
          (r.duplicates > 0 ? "; " + std::to_string(r.duplicates) + " duplicates" : "");

@@ -1,5 +1,6 @@
 #include "acquire/plan.hpp"
 
+#include "core/reason_tally.hpp"
 #include "core/error.hpp"
 #include "core/files.hpp"
 #include "core/records.hpp"
@@ -208,7 +209,7 @@ std::vector<Item> planItems(AcquireConfig const& config, std::string const& bokD
       }
     }
     log.info("acquire: source " + std::to_string(i) + " (" + s.where + "): " +
-             std::to_string(more.size()) + " spectra");
+             core::countOf(more.size(), "spectrum", "spectra"));
     items.insert(items.end(), more.begin(), more.end());
   }
   // Unique file names over the whole plan, in plan order (deterministic). Ids stay as the

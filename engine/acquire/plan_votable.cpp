@@ -34,8 +34,12 @@ int numericColumnByUcd(io::VoTable const& table, std::string const& prefix) {
 int requireColumn(io::VoTable const& table, std::string const& name, std::string const& origin,
                   std::string const& key) {
   int const c = table.column(name);
-  if (c < 0)
-    throw Error("acquire: " + origin + ": no column '" + name + "' (from " + key + ") in the VOTable");
+  if (c < 0) {
+    std::string names;
+    for (auto const& field : table.fields) names += (names.empty() ? "" : ", ") + field.name;
+    throw Error("acquire: " + origin + ": no column '" + name + "' (from " + key +
+                ") in the VOTable (columns: " + (names.empty() ? "none" : names) + ")");
+  }
   return c;
 }
 

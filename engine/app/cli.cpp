@@ -125,7 +125,8 @@ CliArgs parseCli(std::vector<std::string> const& args) {
 std::string helpText(std::string const& command) {
   std::string const common =
       "Options of every command:\n"
-      "  --set KEY.PATH=VALUE  override a config key (validated like the file; repeatable)\n"
+      "  --set KEY.PATH=VALUE  override a config key (validated like the file; repeatable;\n"
+      "                        a relative path is taken from the working directory)\n"
       "  --log-level LEVEL     debug, info, warn, error or quiet (overrides log.level)\n"
       "  --log-all-ranks       print messages from every MPI rank, not only rank 0\n"
       "  -h, --help            this help\n";
@@ -134,12 +135,16 @@ std::string helpText(std::string const& command) {
            "Runs the stages listed in the experiment's `stages` key, in order. A stage whose\n"
            "fingerprint (its config section, its inputs, the engine version) matches its\n"
            "completed output on disk is reused; --force STAGE recomputes it (--force all: every\n"
-           "stage). Outputs go to <output>/<experiment>/<stage>/.\n\n" + common;
+           "stage). Outputs go to <output>/<experiment>/<stage>/. Before any work it checks\n"
+           "what `config check` checks; relative paths in EXP.yaml are taken from its folder.\n\n" +
+           common;
   if (command == "config")
     return "usage: vocloud config check EXP.yaml [--set K=V]...\n"
            "       vocloud config explain [SECTION] [--markdown]\n\n"
-           "check: validates the experiment (every error with file:line:col) and prints the\n"
-           "effective configuration with defaults filled in.\n"
+           "check: validates the experiment as `run` does before any work (types, ranges, the\n"
+           "rules across keys and the input files of every listed stage, upstream stages),\n"
+           "every error with file:line:col, and prints the effective configuration with\n"
+           "defaults filled in and relative paths resolved from the experiment's folder.\n"
            "explain: lists every key of SECTION (or all): type, default, allowed values, doc;\n"
            "--markdown prints docs/config.md.\n\n" + common;
   if (command == "preview")

@@ -4,11 +4,13 @@
 #include "comm/comm.hpp"
 #include "config/explain.hpp"
 #include "core/log.hpp"
+#include "core/reason_tally.hpp"
 #include "core/version.hpp"
 #include "io/inspect.hpp"
 #include "io/reader.hpp"
-#include "preprocess/preview.hpp"
 #include "pipeline/pipeline.hpp"
+#include "pipeline/preflight.hpp"
+#include "preprocess/preview.hpp"
 
 #include <Kokkos_Core.hpp>
 
@@ -36,13 +38,16 @@ std::vector<config::Override> overridesOf(app::CliArgs const& cli) {
 int configCommand(app::CliArgs const& cli, comm::Comm const& comm) {
   if (cli.subcommand == "explain") {
     auto const schema = config::experimentSchema();
-    std::string const text = cli.markdown
-                                 ? config::explainMarkdown(schema)
-                                 : config::explainText(schema, cli.positional.empty() ? "" : cli.positional[0]);
+    std::string const text =
+        cli.markdown ? config::explainMarkdown(schema)
+                     : config::explainText(schema, cli.positional.empty() ? "" : cli.positional[0]);
     if (comm.isRoot()) std::cout << text;
     return app::kExitOk;
   }
   auto const config = pipeline::loadConfigCollective(cli.positional[0], overridesOf(cli), comm);
+  // Every rule a stage would check later, for the stages the experiment lists; the number
+  // of ranks is not known here.
+  pipeline::preflight(pipeline::stageCatalog(), config, config.getList("stages"), 0);
   if (comm.isRoot())
     std::cout << "# " << cli.positional[0] << ": valid\n# effective configuration:\n"
               << config.effectiveYaml();
@@ -53,7 +58,8 @@ int configCommand(app::CliArgs const& cli, comm::Comm const& comm) {
 int inspectCommand(app::CliArgs const& cli, comm::Comm const& comm) {
   int failed = 0;
   if (comm.isRoot()) {
-    std::cout << (cli.json ? io::inspectJson(cli.positional, cli.values) : io::inspectText(cli.positional));
+    std::cout << (cli.json ? io::inspectJson(cli.positional, cli.values)
+                           : io::inspectText(cli.positional));
     for (auto const& path : cli.positional) {
       try {
         io::readSpectrum(path);
@@ -72,7 +78,8 @@ int previewCommand(app::CliArgs const& cli, comm::Comm const& comm) {
   if (comm.isRoot()) {
     try {
       preprocess::writePreview(cli.positional[0], cli.ids, cli.out);
-      std::cout << "vocloud: preview of " << cli.ids.size() << " spectra in " << cli.out << "\n";
+      std::cout << "vocloud: preview of " << core::countOf(cli.ids.size(), "spectrum", "spectra")
+                << " in " << cli.out << "\n";
     } catch (Error const& e) {
       failure = e.what();
     }
@@ -82,17 +89,21 @@ int previewCommand(app::CliArgs const& cli, comm::Comm const& comm) {
   return app::kExitOk;
 }
 
-int runCommand(app::CliArgs const& cli, comm::Comm const& comm) {
+int runCommand(app::CliArgs const& cli, comm::Comm const& comm, int& argc, char** argv) {
+  // Kokkos starts only for the commands that compute (not for --help, config, inspect,
+  // preview), so its messages never mix into their output.
+  Kokkos::ScopeGuard const kokkos(argc, argv);
   auto const config = pipeline::loadConfigCollective(cli.positional[0], overridesOf(cli), comm);
   core::Log const log(comm.rank(), comm.size(), logOptions(cli, config));
   log.info(std::string("vocloud ") + core::engineVersion() + " on " + std::to_string(comm.size()) +
            " rank(s), experiment '" + config.getString("experiment") + "'");
   pipeline::RunOptions options;
-  options.stages = cli.command == "run" ? config.getList("stages")
-                                        : std::vector<std::string>{cli.command};
+  options.stages =
+      cli.command == "run" ? config.getList("stages") : std::vector<std::string>{cli.command};
   options.force = cli.force;
   options.resume = cli.resume;
   auto const catalog = pipeline::stageCatalog();
+  pipeline::preflightCollective(catalog, config, options.stages, comm);
   auto const outcomes = pipeline::runStages(catalog, config, options, comm, log);
   if (comm.isRoot()) {
     std::cout << "vocloud: experiment '" << config.getString("experiment") << "' done\n";
@@ -113,7 +124,6 @@ int main(int argc, char** argv) {
   comm::Environment mpi(argc, argv);
   int status = 0;
   {
-    Kokkos::ScopeGuard kokkos(argc, argv);
     status = app::runGuarded([&] {
       std::vector<std::string> args(argv + 1, argv + argc);
       app::CliArgs const cli = app::parseCli(args);
@@ -129,7 +139,7 @@ int main(int argc, char** argv) {
       if (cli.command == "config") return configCommand(cli, comm);
       if (cli.command == "inspect") return inspectCommand(cli, comm);
       if (cli.command == "preview") return previewCommand(cli, comm);
-      return runCommand(cli, comm);
+      return runCommand(cli, comm, argc, argv);
     });
   }
   return status;

@@ -287,7 +287,7 @@ void onRoot(Comm const& comm, std::string const& what, std::function<void()> con
     }
   }
   failure = comm.bcast(failure, 0);
-  if (!failure.empty()) throw Error(what + ": " + failure);
+  if (!failure.empty()) throw CollectiveError(what + ": " + failure);
 }
 
 std::pair<int, std::string> firstFailure(Comm const& comm, std::string const& localFailure) {

@@ -138,7 +138,7 @@ public:
 };
 
 /// Rank 0 runs `action` (typically file-system work); every rank learns whether it worked
-/// and throws vocloud::Error("<what>: <reason>") when it did not. Collective over comm.
+/// and throws vocloud::CollectiveError("<what>: <reason>") when it did not. Collective over comm.
 void onRoot(Comm const& comm, std::string const& what, std::function<void()> const& action);
 
 /// The failure that counts when ranks may fail independently: the lowest rank whose

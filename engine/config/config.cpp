@@ -10,10 +10,14 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
+#include <optional>
 #include <set>
 #include <sstream>
 
 namespace vocloud::config {
+
+namespace fs = std::filesystem;
 
 namespace {
 
@@ -195,6 +199,7 @@ class Validator {
         else
           _entries[stored] = {std::move(value), position(_source, valueNode.Mark())};
       } else if (_schema.isSection(path)) {
+        _sections[stored] = at;
         if (valueNode.IsMap())
           walk(valueNode, path, stored);
         else if (!valueNode.IsNull())
@@ -323,8 +328,23 @@ class Validator {
     return _source;
   }
 
+  // Relative path values become absolute: those of the file (and defaults) from `base`, the
+  // experiment's folder; those of --set from the working directory.
+  void resolvePaths(fs::path const& base) {
+    for (auto& [stored, entry] : _entries) {
+      auto const* spec = _schema.find(schemaPathOf(stored));
+      auto* text = std::get_if<std::string>(&entry.value);
+      if (spec == nullptr || !spec->isPath || text == nullptr || text->empty()) continue;
+      fs::path const value(*text);
+      if (value.is_absolute()) continue;
+      *text =
+          (entry.where == "--set" ? fs::absolute(value) : base / value).lexically_normal().string();
+    }
+  }
+
   std::vector<std::string> const& errors() const { return _errors; }
   std::map<std::string, Config::Entry>& entries() { return _entries; }
+  std::map<std::string, std::string>& sections() { return _sections; }
 
  private:
   std::string unknownKey(std::string const& path, std::string const& prefix,
@@ -356,10 +376,13 @@ class Validator {
   std::set<std::string> _seen;
   std::vector<std::string> _errors;
   std::map<std::string, Config::Entry> _entries;
+  std::map<std::string, std::string> _sections;  // section path -> "file:line:col"
 };
 
+// `baseDir`, when given, is the experiment file's folder: relative paths are resolved.
 Config validate(YAML::Node const& root, std::string const& source,
-                std::vector<Override> const& overrides, Schema const& schema) {
+                std::vector<Override> const& overrides, Schema const& schema,
+                std::optional<fs::path> const& baseDir = std::nullopt) {
   Validator validator(schema, source);
   if (root.IsMap())
     validator.walk(root, "", "");
@@ -367,13 +390,14 @@ Config validate(YAML::Node const& root, std::string const& source,
     throw UsageError(source + ":1:1: an experiment must be a YAML mapping of keys");
   for (auto const& o : overrides) validator.applyOverride(o);
   validator.fillDefaults();
+  if (baseDir) validator.resolvePaths(*baseDir);
   if (!validator.errors().empty()) {
     std::string message =
         "config: " + std::to_string(validator.errors().size()) + " problem(s) in " + source + ":";
     for (auto const& e : validator.errors()) message += "\n  " + e;
     throw UsageError(message);
   }
-  return Config(source, schema, std::move(validator.entries()));
+  return Config(source, schema, std::move(validator.entries()), std::move(validator.sections()));
 }
 
 }  // namespace
@@ -415,8 +439,12 @@ std::string valueText(Value const& value) {
   return std::visit(Visitor{}, value);
 }
 
-Config::Config(std::string source, Schema schema, std::map<std::string, Entry> entries)
-    : _source(std::move(source)), _schema(std::move(schema)), _entries(std::move(entries)) {}
+Config::Config(std::string source, Schema schema, std::map<std::string, Entry> entries,
+               std::map<std::string, std::string> sections)
+    : _source(std::move(source)),
+      _schema(std::move(schema)),
+      _entries(std::move(entries)),
+      _sections(std::move(sections)) {}
 
 Config::Entry const& Config::entry(std::string const& path) const {
   auto it = _entries.find(path);
@@ -451,8 +479,40 @@ std::vector<std::string> const& Config::getList(std::string const& path) const {
   throw Error("config: key '" + path + "' is not a list");
 }
 
-std::string const& Config::where(std::string const& path) const {
-  return entry(path).where;
+std::string Config::where(std::string const& path) const {
+  auto const it = _entries.find(path);
+  if (it == _entries.end() && !_schema.isSection(schemaPathOf(path))) entry(path);  // throws
+  if (it != _entries.end() && it->second.where != "default") return it->second.where;
+  // A default or a section: the innermost enclosing section written in the file.
+  for (std::string section = path; !section.empty();) {
+    auto const found = _sections.find(section);
+    if (found != _sections.end()) return found->second;
+    auto const dot = section.rfind('.');
+    section = dot == std::string::npos ? "" : section.substr(0, dot);
+  }
+  return _source;
+}
+
+bool Config::isDefault(std::string const& path) const {
+  return entry(path).where == "default";
+}
+
+void requireExistingPath(Config const& config, std::string const& key, PathKind kind) {
+  std::string const& value = config.getString(key);
+  std::error_code ec;
+  auto const status = fs::status(value, ec);
+  std::string problem;
+  if (!fs::exists(status))
+    problem = kind == PathKind::Directory ? "no such directory"
+              : kind == PathKind::File    ? "no such file"
+                                          : "no such file or directory";
+  else if (kind == PathKind::Directory && !fs::is_directory(status))
+    problem = "not a directory";
+  else if (kind == PathKind::File && fs::is_directory(status))
+    problem = "a directory, not a file";
+  if (!problem.empty())
+    throw UsageError("config: " + config.where(key) + ": " + key + ": " + problem + " '" + value +
+                     "'");
 }
 
 std::size_t Config::count(std::string const& listPath) const {
@@ -560,7 +620,13 @@ Config loadConfigFile(std::string const& path, std::vector<Override> const& over
   } catch (Error const&) {
     throw UsageError("config: cannot read experiment file '" + path + "'");
   }
-  return loadConfigText(text, path, overrides, schema);
+  YAML::Node root;
+  try {
+    root = YAML::Load(text);
+  } catch (YAML::ParserException const& e) {
+    throw UsageError("config: " + position(path, e.mark) + ": YAML syntax error: " + e.msg);
+  }
+  return validate(root, path, overrides, schema, fs::absolute(path).parent_path());
 }
 
 }  // namespace vocloud::config

@@ -42,8 +42,12 @@ class Config {
   /// True when `path` (possibly an item key "list[i].name") has a value.
   bool has(std::string const& path) const;
 
-  /// Where the value of `path` came from: "file:line:col", "--set" or "default".
-  std::string const& where(std::string const& path) const;
+  /// Where the value of `path` (a key or a section) is set, for messages: "file:line:col",
+  /// or "--set". For a default or a section, the position of the innermost enclosing
+  /// section written in the file, else the file's name.
+  std::string where(std::string const& path) const;
+  /// True when `path` was neither in the file nor set with --set.
+  bool isDefault(std::string const& path) const;
 
   /// Canonical "path: value" lines of every key under `section` (schema order), used
   /// for fingerprints: equal text means equal effective parameters.
@@ -56,22 +60,27 @@ class Config {
     Value value;
     std::string where;
   };
-  Config(std::string source, Schema schema, std::map<std::string, Entry> entries);
+  Config(std::string source, Schema schema, std::map<std::string, Entry> entries,
+         std::map<std::string, std::string> sections = {});
 
  private:
   Entry const& entry(std::string const& path) const;
   std::string _source;
   Schema _schema;
   std::map<std::string, Entry> _entries;
+  std::map<std::string, std::string> _sections;  ///< section path -> "file:line:col"
 };
 
 /// Reads and validates an experiment file, applies overrides (validated the same way) and
-/// fills defaults. Throws vocloud::UsageError listing every problem as
+/// fills defaults. Relative values of path keys (KeySpec::isPath) become absolute: from the
+/// experiment file's folder when written in the file or defaulted, from the working
+/// directory when given with --set. Throws vocloud::UsageError listing every problem as
 /// "file:line:col: message" (unknown keys with a "did you mean" suggestion).
 Config loadConfigFile(std::string const& path, std::vector<Override> const& overrides = {},
                       Schema const& schema = experimentSchema());
 
-/// As loadConfigFile, for YAML text; `name` stands for the file name in messages.
+/// As loadConfigFile, for YAML text; `name` stands for the file name in messages. Paths are
+/// kept as written.
 Config loadConfigText(std::string const& text, std::string const& name,
                       std::vector<Override> const& overrides = {},
                       Schema const& schema = experimentSchema());
@@ -88,6 +97,12 @@ struct DatasetInput {
 /// vocloud::UsageError naming the key when input is file and dataset_file is empty.
 DatasetInput datasetInputFrom(Config const& config, std::string const& section,
                               bool withFeatures = true);
+
+enum class PathKind { File, Directory, Any };
+
+/// Throws vocloud::UsageError at the key's position when the path in String key `key` is not
+/// an existing file, directory, or either (`kind`).
+void requireExistingPath(Config const& config, std::string const& key, PathKind kind);
 
 /// Text form of a value as it appears in the effective YAML.
 std::string valueText(Value const& value);

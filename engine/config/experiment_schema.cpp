@@ -42,6 +42,13 @@ KeySpec keyMap(std::string path, std::string doc) {
   return k;
 }
 
+// A String key naming a file or directory (resolved from the experiment file's folder).
+KeySpec keyPath(std::string path, std::string def, std::string doc) {
+  KeySpec k = keyString(std::move(path), std::move(def), std::move(doc));
+  k.isPath = true;
+  return k;
+}
+
 KeySpec keyEnum(std::string path, std::string def, std::vector<std::string> allowed,
                 std::string doc, Type type = Type::Enum) {
   KeySpec k;
@@ -57,8 +64,7 @@ void addGeneral(Schema& s) {
   s.section("", "Top level: what the experiment is called, where it writes, which stages run.");
   s.key(keyString("experiment", "",
                   "Name of the experiment; outputs go to <output>/<experiment>/ (required)"));
-  s.key(keyString("output", "output",
-                  "Output root directory (relative paths are taken from the working directory)"));
+  s.key(keyPath("output", "output", "Output root directory"));
   s.key(keyEnum("stages", "[synth]", {"synth", "acquire", "preprocess", "som", "forest", "predict"},
                 "Stages that `vocloud run` executes, in this order", Type::EnumList));
   s.section("log", "Logging and progress reporting.");
@@ -153,13 +159,13 @@ void addAcquire(Schema& s) {
   s.key(keyInt("acquire.max_bytes", "0", 0, 1e18,
                "Stop starting downloads once this many bytes were written, split evenly over "
                "ranks (0 = no limit)"));
-  s.key(keyString("acquire.credentials", "\"\"",
+  s.key(keyPath("acquire.credentials", "\"\"",
                   "netrc-format file (machine HOST login USER password PASS) for HTTP Basic auth"));
   s.section("acquire.sources[]", "One source of spectra; `kind` says which keys apply.");
   s.key(keyEnum("acquire.sources[].kind", "", {"local", "http", "votable", "ssap"},
                 "local: files on disk; http: URLs; votable: a VOTable list of spectra; ssap: an "
                 "SSAP service"));
-  s.key(keyString("acquire.sources[].path", "\"\"",
+  s.key(keyPath("acquire.sources[].path", "\"\"",
                   "local: a directory, file or glob; votable: a VOTable file on disk"));
   s.key(keyString("acquire.sources[].pattern", "\"*\"",
                   "local: file-name glob inside directories; http follow_index: link filter"));
@@ -170,7 +176,7 @@ void addAcquire(Schema& s) {
   s.key(keyString("acquire.sources[].url", "\"\"",
                   "http: one URL; votable: the VOTable's URL; ssap: the service's base URL"));
   s.key(keyList("acquire.sources[].urls", Type::StringList, "[]", "http: URLs of spectra"));
-  s.key(keyString(
+  s.key(keyPath(
       "acquire.sources[].url_file", "\"\"",
       "http: file with one URL per line, optionally followed by the size in bytes and the sha256"));
   s.key(
@@ -189,7 +195,7 @@ void addAcquire(Schema& s) {
                 "local: the label is the name of the folder the file sits in"));
   s.key(keyString("acquire.sources[].label_header", "\"\"",
                   "any kind: the label is this FITS header keyword (e.g. SUBCLASS, CLASS)"));
-  s.key(keyString("acquire.sources[].labels_file", "\"\"",
+  s.key(keyPath("acquire.sources[].labels_file", "\"\"",
                   "any kind: CSV or VOTable of labels joined on the catalog id"));
   s.key(keyString("acquire.sources[].labels_id_column", "id", "labels_file: its id column"));
   s.key(
@@ -225,7 +231,7 @@ void addPreprocess(Schema& s) {
             "Collective preprocessing of a base of knowledge into one parallel HDF5 data set.");
   s.key(keyEnum("preprocess.input", "synth", {"synth", "acquire", "directory"},
                 "Which base of knowledge: the synth or acquire stage's, or bok_dir"));
-  s.key(keyString("preprocess.bok_dir", "\"\"",
+  s.key(keyPath("preprocess.bok_dir", "\"\"",
                   "input: directory - a BoK directory (catalog.csv with id, path, ... columns)"));
   s.key(keyEnum("preprocess.frame", "vacuum", {"vacuum", "air", "as_is"},
                 "Convert every wavelength to this frame (as_is: no conversion)"));
@@ -276,7 +282,7 @@ void addPreprocess(Schema& s) {
 void addDatasetInput(Schema& s, std::string const& section, std::string const& featuresDoc) {
   s.key(keyEnum(section + ".input", "preprocess", {"preprocess", "file"},
                 "Which data set: the preprocess stage's dataset.h5, or dataset_file"));
-  s.key(keyString(section + ".dataset_file", "\"\"", "input: file - path of a vocloud dataset.h5"));
+  s.key(keyPath(section + ".dataset_file", "\"\"", "input: file - path of a vocloud dataset.h5"));
   s.key(keyEnum(section + ".features", "flux", {"flux", "pca", "wavelet"},
                 featuresDoc + ": /flux, /features/pca or /features/wavelet"));
 }
@@ -362,11 +368,11 @@ void addPredict(Schema& s) {
   s.key(keyEnum("predict.input", "preprocess", {"preprocess", "file", "directory"},
                 "What to classify: the preprocess stage's data set, dataset_file, or the "
                 "spectra in bok_dir (preprocessed with the model's recipe)"));
-  s.key(keyString("predict.dataset_file", "\"\"",
+  s.key(keyPath("predict.dataset_file", "\"\"",
                   "input: file - a vocloud dataset.h5 made with the model's preprocess recipe"));
-  s.key(keyString("predict.bok_dir", "\"\"",
+  s.key(keyPath("predict.bok_dir", "\"\"",
                   "input: directory - a base of knowledge (catalog.csv) or a folder of spectra"));
-  s.key(keyString("predict.model_file", "\"\"", "A forest.h5 (empty: the forest stage's)"));
+  s.key(keyPath("predict.model_file", "\"\"", "A forest.h5 (empty: the forest stage's)"));
   s.key(keyString("predict.class", "\"\"", "The class whose new members are sought (required)"));
   s.key(keyEnum("predict.rows", "all", {"all", "unlabelled"}, "Which rows are candidates"));
   s.key(keyInt("predict.top", "1000", 0, 1e9, "Candidates listed, most probable first (0: all)"));

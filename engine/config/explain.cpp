@@ -13,10 +13,10 @@ namespace {
 std::string constraint(KeySpec const& spec) {
   if (spec.type == Type::Enum || spec.type == Type::EnumList) {
     std::string text = "one of: ";
-    for (std::size_t i = 0; i < spec.allowed.size(); ++i)
-      text += (i ? ", " : "") + spec.allowed[i];
+    for (std::size_t i = 0; i < spec.allowed.size(); ++i) text += (i ? ", " : "") + spec.allowed[i];
     return text;
   }
+  if (spec.isPath) return "a path; relative: from the experiment file's folder";
   if (spec.type != Type::Int && spec.type != Type::Float) return "";
   auto const bound = [&](double v) {
     std::ostringstream s;
@@ -34,7 +34,8 @@ std::string constraint(KeySpec const& spec) {
 }
 
 bool under(std::string const& path, std::string const& section) {
-  return section.empty() || path == section || path.compare(0, section.size() + 1, section + ".") == 0;
+  return section.empty() || path == section ||
+         path.compare(0, section.size() + 1, section + ".") == 0;
 }
 
 std::string sectionOf(std::string const& path) {
@@ -83,7 +84,11 @@ std::string explainMarkdown(Schema const& schema) {
       << "required; unknown keys, wrong types and out-of-range values stop the run before any\n"
       << "work, with `file:line:col`. Any key can be overridden on the command line with\n"
       << "`--set key.path=value`. The effective configuration (defaults filled in) is written\n"
-      << "beside every output as `config.effective.yaml`.\n\n";
+      << "beside every output as `config.effective.yaml`.\n\n"
+      << "A relative path written in the experiment (`output`, `bok_dir`, `dataset_file`, ...)\n"
+      << "is taken from the folder of the experiment file, so a copied experiment works from\n"
+      << "any working directory; a relative path given with `--set` is taken from the working\n"
+      << "directory. `config.effective.yaml` shows them as absolute paths.\n\n";
   for (auto const& sec : schema.sections()) {
     bool any = false;
     for (auto const& key : schema.keys())

@@ -29,6 +29,9 @@ struct KeySpec {
   double max = std::numeric_limits<double>::infinity();
   std::vector<std::string> allowed;  ///< Enum / EnumList values
   std::string doc;           ///< one line
+  /// A file or directory: a relative value written in the experiment is taken from the
+  /// experiment file's folder, one given with --set from the working directory.
+  bool isPath = false;
   bool required() const { return defaultYaml.empty(); }
 };
 

@@ -19,4 +19,12 @@ public:
   explicit UsageError(std::string const& message) : Error(message) {}
 };
 
+/// A failure that every rank throws together, at the same point (e.g. after a collective
+/// that shared one rank's failure, or a stage that kept nothing). Rank 0 prints it once and
+/// the job ends with exit code 1 and no MPI_Abort.
+class CollectiveError : public Error {
+public:
+  explicit CollectiveError(std::string const& message) : Error(message) {}
+};
+
 }  // namespace vocloud

@@ -1,8 +1,9 @@
 #include "core/progress.hpp"
 
+#include <unistd.h>
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <unistd.h>
 
 namespace vocloud::core {
 
@@ -24,10 +25,13 @@ std::string formatDuration(double seconds) {
 }  // namespace
 
 Progress::Progress(Log const& log, std::string label, std::uint64_t total)
-    : _log(log), _label(std::move(label)), _total(total),
+    : _log(log),
+      _label(std::move(label)),
+      _total(total),
       _active(total > 0 && log.enabled(LogLevel::Info)),
       _terminal(isatty(fileno(log.stream())) != 0),
-      _start(std::chrono::steady_clock::now()), _lastPrint(_start) {}
+      _start(std::chrono::steady_clock::now()),
+      _lastPrint(_start) {}
 
 Progress::~Progress() {
   // A loop left by an exception must not print a misleading 100% line.
@@ -36,6 +40,7 @@ Progress::~Progress() {
 
 std::string Progress::describe(std::string const& label, std::uint64_t done, std::uint64_t total,
                                double seconds) {
+  done = std::min(done, total);
   double const fraction = total ? static_cast<double>(done) / static_cast<double>(total) : 1.;
   double const rate = seconds > 0 ? static_cast<double>(done) / seconds : 0.;
   double const eta = rate > 0 ? static_cast<double>(total - done) / rate : -1.;
@@ -58,6 +63,15 @@ void Progress::advance(std::uint64_t n) {
   }
 }
 
+void Progress::setGlobal(std::uint64_t done) {
+  _globalAtSync = done;
+  _doneAtSync = _done;
+}
+
+std::uint64_t Progress::shown() const {
+  return std::min(_total, _globalAtSync + (_done - _doneAtSync));
+}
+
 void Progress::finish() {
   if (_finished) return;
   _finished = true;
@@ -67,11 +81,12 @@ void Progress::finish() {
 void Progress::print(bool final) {
   double const seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - _start).count();
-  std::string const line = describe(_label, _done, _total, seconds);
+  std::uint64_t const done = shown();
+  std::string const line = describe(_label, done, _total, seconds);
   if (_terminal) {
     int const width = 30;
     int const filled =
-        static_cast<int>(width * static_cast<double>(_done) / static_cast<double>(_total));
+        static_cast<int>(width * static_cast<double>(done) / static_cast<double>(_total));
     std::string bar(static_cast<std::size_t>(std::min(filled, width)), '#');
     bar.resize(width, '.');
     std::fprintf(_log.stream(), "\r[%s] %s%s", bar.c_str(), line.c_str(), final ? "\n" : "");

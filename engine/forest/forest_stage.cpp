@@ -312,6 +312,15 @@ ForestStageResult runForestStage(ForestStageConfig const& config, ForestStageRun
 
   CrossValidation cv;
   if (config.folds >= 2) {
+    // Checked here first so that the message names the classes (the same totals on every
+    // rank, so every rank throws alike).
+    auto totals = classCounts(labels, classCount);
+    comm.allreduce(totals, comm::Op::Sum);
+    try {
+      checkFoldCount(config.folds, totals, classes);
+    } catch (Error const& e) {
+      throw UsageError(e.what());
+    }
     core::ScopedTimer timer(timers, "cross_validation");
     cv = crossValidate(config, shard, binned, labels, classCount, comm, log);
     result.accuracyMean = cv.summary.accuracy.mean;

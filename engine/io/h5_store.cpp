@@ -13,8 +13,31 @@ namespace vocloud::io {
 
 namespace {
 
+// HDF5's own reason for the last failure (the innermost entry of its error stack), which
+// our message carries instead of HDF5 printing its whole stack on every rank.
+std::string hdf5Reason() {
+  std::string reason;
+  auto const innermost = [](unsigned, H5E_error2_t const* entry, void* out) -> herr_t {
+    char minor[160] = "";
+    H5Eget_msg(entry->min_num, nullptr, minor, sizeof minor);
+    *static_cast<std::string*>(out) = minor[0] ? minor : (entry->desc ? entry->desc : "");
+    return 0;
+  };
+  H5Ewalk2(H5E_DEFAULT, H5E_WALK_DOWNWARD, innermost, &reason);  // the last is the innermost
+  H5Eclear2(H5E_DEFAULT);
+  return reason.empty() ? "" : " (" + reason + ")";
+}
+
+// Silences HDF5's printing of its error stack: our messages say what failed.
+void quietHdf5() { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); }
+
 [[noreturn]] void fail(std::string const& what, std::string const& path) {
-  throw Error("hdf5: " + what + " failed for '" + path + "'");
+  throw Error("hdf5: " + what + " failed for '" + path + "'" + hdf5Reason());
+}
+
+// A failure every rank has learnt of (through allOk): printed once, no MPI abort.
+[[noreturn]] void failEverywhere(std::string const& what, std::string const& path) {
+  throw CollectiveError("hdf5: " + what + " failed for '" + path + "'" + hdf5Reason());
 }
 
 void check(herr_t status, std::string const& what, std::string const& path) {
@@ -70,6 +93,7 @@ void H5Id::reset() {
 }
 
 H5File H5File::createParallel(std::string const& path, comm::Comm const& comm) {
+  quietHdf5();
   H5Id fapl(comm::hdf5FileAccess(comm), H5Pclose);
   H5File file;
   file._path = path;
@@ -78,13 +102,14 @@ H5File H5File::createParallel(std::string const& path, comm::Comm const& comm) {
   hid_t const id = H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.get());
   if (!comm.allOk(id >= 0)) {
     if (id >= 0) H5Fclose(id);
-    fail("creating the file", path);
+    failEverywhere("creating the file", path);
   }
   file._file = H5Id(id, H5Fclose);
   return file;
 }
 
 H5File H5File::openParallel(std::string const& path, comm::Comm const& comm, bool writable) {
+  quietHdf5();
   H5Id fapl(comm::hdf5FileAccess(comm), H5Pclose);
   H5File file;
   file._path = path;
@@ -93,13 +118,14 @@ H5File H5File::openParallel(std::string const& path, comm::Comm const& comm, boo
   hid_t const id = H5Fopen(path.c_str(), writable ? H5F_ACC_RDWR : H5F_ACC_RDONLY, fapl.get());
   if (!comm.allOk(id >= 0)) {
     if (id >= 0) H5Fclose(id);
-    fail("opening the file", path);
+    failEverywhere("opening the file", path);
   }
   file._file = H5Id(id, H5Fclose);
   return file;
 }
 
 H5File H5File::createSerial(std::string const& path) {
+  quietHdf5();
   H5File file;
   file._path = path;
   hid_t const id = H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
@@ -109,6 +135,7 @@ H5File H5File::createSerial(std::string const& path) {
 }
 
 H5File H5File::openSerial(std::string const& path, bool writable) {
+  quietHdf5();
   H5File file;
   file._path = path;
   hid_t const id = H5Fopen(path.c_str(), writable ? H5F_ACC_RDWR : H5F_ACC_RDONLY, H5P_DEFAULT);

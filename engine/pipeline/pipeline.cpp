@@ -225,4 +225,8 @@ config::Config loadConfigCollective(std::string const& path,
   return std::move(*config);
 }
 
+bool isCompletedStageDir(std::string const& dir) {
+  return readManifest(dir).has_value();
+}
+
 }  // namespace vocloud::pipeline

@@ -31,6 +31,9 @@ struct StageOutcome {
 /// `<output>/<experiment>`.
 std::string experimentDir(config::Config const& config);
 
+/// True when `dir` holds a completed stage's output (its manifest, stage.json).
+bool isCompletedStageDir(std::string const& dir);
+
 /// Runs the stages; returns what happened to each. Collective over comm.
 std::vector<StageOutcome> runStages(std::vector<StageDef> const& catalog,
                                     config::Config const& config, RunOptions const& options,

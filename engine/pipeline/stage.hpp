@@ -40,6 +40,10 @@ struct StageDef {
   std::function<std::vector<std::string>(config::Config const&)> inputsFor = {};
   /// When set, more text for the fingerprint (e.g. a hash of an input outside the pipeline).
   std::function<std::string(config::Config const&)> extraFingerprint = {};
+  /// When set, checks before any work what the stage would reject later: its config
+  /// reader's cross-key rules and the files it reads. `ranks` is 0 when unknown (config
+  /// check). Throws vocloud::UsageError at the key's file:line:col.
+  std::function<void(config::Config const&, int ranks)> validate = {};
 };
 
 /// Every stage this build knows, in pipeline order.

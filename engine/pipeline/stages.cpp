@@ -10,6 +10,8 @@
 #include "som/som_stage.hpp"
 #include "synth/synth_stage.hpp"
 
+#include <filesystem>
+
 namespace vocloud::pipeline {
 
 namespace {
@@ -26,6 +28,30 @@ void readsDataset(StageDef& stage, std::string const& section) {
     config::DatasetInput const data = config::datasetInputFrom(config, section, false);
     return data.input == "file" ? core::sha256File(data.datasetFile) : std::string();
   };
+}
+
+/// Such a stage's dataset_file must exist when it reads one.
+void checkDatasetFile(config::Config const& config, std::string const& section) {
+  if (config::datasetInputFrom(config, section, false).input == "file")
+    config::requireExistingPath(config, section + ".dataset_file", config::PathKind::File);
+}
+
+/// The files acquire reads from disk must exist (a local glob may match nothing yet: the
+/// plan says so).
+void checkAcquireFiles(config::Config const& config) {
+  if (!config.getString("acquire.credentials").empty())
+    config::requireExistingPath(config, "acquire.credentials", config::PathKind::File);
+  for (std::size_t i = 0; i < config.count("acquire.sources"); ++i) {
+    std::string const p = "acquire.sources[" + std::to_string(i) + "].";
+    std::string const kind = config.getString(p + "kind");
+    std::string const path = config.getString(p + "path");
+    bool const glob = path.find_first_of("*?[") != std::string::npos;
+    if ((kind == "local" && !glob) || (kind == "votable" && !path.empty()))
+      config::requireExistingPath(
+          config, p + "path", kind == "local" ? config::PathKind::Any : config::PathKind::File);
+    if (kind == "http" && !config.getString(p + "url_file").empty())
+      config::requireExistingPath(config, p + "url_file", config::PathKind::File);
+  }
 }
 
 /// The dataset.h5 such a stage reads.
@@ -48,6 +74,7 @@ std::vector<StageDef> stageCatalog() {
                                            context.log, context.timers);
                        return synth::describe(result, context.finalDir + "/bok");
                      }});
+  catalog.back().validate = [](config::Config const& config, int) { synth::synthConfigFrom(config); };
   pipeline::StageDef acquire{
       "acquire",
       "build a base of knowledge from disk, URLs, VOTable lists and SSAP + DataLink services",
@@ -60,6 +87,10 @@ std::vector<StageDef> stageCatalog() {
         return acquire::describe(result, context.finalDir + "/bok");
       }};
   acquire.resumable = true;
+  acquire.validate = [](config::Config const& config, int) {
+    acquire::acquireConfigFrom(config);
+    checkAcquireFiles(config);
+  };
   catalog.push_back(acquire);
 
   pipeline::StageDef preprocess{
@@ -85,6 +116,16 @@ std::vector<StageDef> stageCatalog() {
   preprocess.inputsFor = [](config::Config const& config) {
     std::string const input = config.getString("preprocess.input");
     return input == "directory" ? std::vector<std::string>{} : std::vector<std::string>{input};
+  };
+  preprocess.validate = [](config::Config const& config, int) {
+    if (preprocess::preprocessConfigFrom(config).input != "directory") return;
+    config::requireExistingPath(config, "preprocess.bok_dir", config::PathKind::Directory);
+    std::string const catalogFile = config.getString("preprocess.bok_dir") + "/catalog.csv";
+    if (!std::filesystem::is_regular_file(catalogFile))
+      throw UsageError("config: " + config.where("preprocess.bok_dir") +
+                       ": preprocess.bok_dir: no catalog.csv in '" +
+                       config.getString("preprocess.bok_dir") +
+                       "' (a base of knowledge, as the synth and acquire stages write)");
   };
   preprocess.extraFingerprint = [](config::Config const& config) {
     // A BoK outside the pipeline counts by its catalog's content.
@@ -112,6 +153,14 @@ std::vector<StageDef> stageCatalog() {
       }};
   som.resumable = true;  // the partial directory keeps checkpoint.h5
   readsDataset(som, "som");
+  som.validate = [](config::Config const& config, int ranks) {
+    som::somStageConfigFrom(config);
+    checkDatasetFile(config, "som");
+    if (ranks > 1 && config.getString("som.method") == "online")
+      throw UsageError("config: " + config.where("som.method") +
+                       ": som.method: online training runs on one rank; use batch training or "
+                       "run with 1 rank");
+  };
   catalog.push_back(som);
 
   pipeline::StageDef forest{
@@ -131,6 +180,10 @@ std::vector<StageDef> stageCatalog() {
         return forest::describe(result, context.finalDir + "/forest.h5");
       }};
   readsDataset(forest, "forest");
+  forest.validate = [](config::Config const& config, int) {
+    forest::forestStageConfigFrom(config);
+    checkDatasetFile(config, "forest");
+  };
   catalog.push_back(forest);
 
   pipeline::StageDef predict{
@@ -151,6 +204,12 @@ std::vector<StageDef> stageCatalog() {
     if (config.getString("predict.input") == "preprocess") inputs.push_back("preprocess");
     if (config.getString("predict.model_file").empty()) inputs.push_back("forest");
     return inputs;
+  };
+  predict.validate = [](config::Config const& config, int) {
+    forest::predictConfigFrom(config);
+    checkDatasetFile(config, "predict");
+    if (!config.getString("predict.model_file").empty())
+      config::requireExistingPath(config, "predict.model_file", config::PathKind::File);
   };
   predict.extraFingerprint = [](config::Config const& config) {
     std::string extra;

@@ -20,8 +20,12 @@ CatalogReader::CatalogReader(std::string bokDir)
   if (!std::getline(_in, header)) throw Error("preprocess: '" + _path + "' is empty");
   _columns = splitCsvLine(header);
   for (char const* required : {"id", "path"})
-    if (std::find(_columns.begin(), _columns.end(), required) == _columns.end())
-      throw Error("preprocess: '" + _path + "' has no column '" + required + "'");
+    if (std::find(_columns.begin(), _columns.end(), required) == _columns.end()) {
+      std::string names;
+      for (auto const& c : _columns) names += (names.empty() ? "" : ", ") + c;
+      throw Error("preprocess: '" + _path + "' has no column '" + required + "' (columns: " +
+                  (names.empty() ? "none" : names) + ")");
+    }
 }
 
 std::vector<CatalogRow> CatalogReader::next(std::uint64_t count) {

@@ -5,6 +5,7 @@
 #include "core/files.hpp"
 #include "core/json.hpp"
 #include "core/progress.hpp"
+#include "core/reason_tally.hpp"
 #include "core/version.hpp"
 #include "io/h5_store.hpp"
 #include "preprocess/catalog_reader.hpp"
@@ -26,6 +27,37 @@ namespace vocloud::preprocess {
 namespace fs = std::filesystem;
 
 namespace {
+
+// Every rank's rejects of this run, merged on every rank. Collective over comm.
+core::ReasonTally gatherRejects(core::ReasonTally const& local, comm::Comm const& comm) {
+  std::string const text = local.encode();
+  auto const all = comm.allgatherv(std::vector<char>(text.begin(), text.end()));
+  return core::ReasonTally::decode(std::string(all.begin(), all.end()));
+}
+
+// Rejects are summarised at WARN; a run that kept nothing fails with the reasons counted
+// and a few examples (every rank throws together). `resumed`: rejects of earlier rounds,
+// which this run did not see.
+void summariseRejects(core::ReasonTally const& rejects, std::uint64_t kept, std::uint64_t rejected,
+                      std::uint64_t catalogRows, std::string const& bokDir, core::Log const& log) {
+  std::uint64_t const resumed = rejected - std::min(rejected, rejects.total());
+  std::string counts = rejects.countsText();
+  if (resumed > 0)
+    counts += (counts.empty() ? "" : ", ") + std::string("in resumed rounds (") + std::to_string(resumed) + ")";
+  if (catalogRows == 0)
+    throw CollectiveError("preprocess: " + bokDir + "/catalog.csv lists no spectra");
+  if (kept == 0)
+    throw CollectiveError("preprocess: kept none of the " +
+                          core::countOf(catalogRows, "spectrum", "spectra") + " of " + bokDir +
+                          "/catalog.csv; rejects by reason: " + counts + "; for example:\n" +
+                          rejects.examplesText() +
+                          "(check preprocess.lambda_min, lambda_max, min_coverage and min_snr "
+                          "against these spectra; docs/preprocess.md)");
+  if (rejected > 0)
+    log.warn("preprocess: rejected " + core::countOf(rejected, "spectrum", "spectra") + " of " +
+             std::to_string(catalogRows) + ", by reason: " + counts + " (each with its reason in dataset.h5 "
+             "/rejected)");
+}
 
 // What a completed round leaves behind, so a killed run continues after it.
 struct RoundState {
@@ -133,7 +165,7 @@ PreprocessResult runPreprocess(PreprocessConfig const& config, PreprocessRun con
                      "catalog and parameters in " + run.outputDir + ")");
   if (resuming)
     log.info("preprocess: resuming after round " + std::to_string(state.rounds) + " (" +
-             std::to_string(state.accepted) + " spectra already written)");
+             core::countOf(state.accepted, "spectrum", "spectra") + " already written)");
 
   std::uint64_t const features = waveletDims(config, dims);
   PreprocessResult result;
@@ -154,7 +186,8 @@ PreprocessResult runPreprocess(PreprocessConfig const& config, PreprocessRun con
                           resuming ? state.votBytes : 0);
 
     std::uint64_t const rounds = (catalogRows + config.roundRows - 1) / config.roundRows;
-    core::Progress progress(log, "preprocess", (catalogRows + comm.size() - 1) / comm.size());
+    core::Progress progress(log, "preprocess", catalogRows);
+    progress.setGlobal(state.accepted + state.rejected);  // rows of resumed rounds
     std::unique_ptr<CatalogReader> reader;
     if (comm.isRoot()) {
       reader = std::make_unique<CatalogReader>(run.bokDir);
@@ -164,6 +197,7 @@ PreprocessResult runPreprocess(PreprocessConfig const& config, PreprocessRun con
     // in and grown once, not every round.
     AcceptedRows accepted;
     RejectedRows rejected;
+    core::ReasonTally rejectReasons;
     for (std::uint64_t round = state.rounds; round < rounds; ++round) {
       // Rank 0 reads the round's rows and their file sizes; every rank takes a contiguous,
       // byte-balanced part.
@@ -200,6 +234,7 @@ PreprocessResult runPreprocess(PreprocessConfig const& config, PreprocessRun con
             rejected.path.push_back(row.path);
             rejected.reason.push_back(p.reason.substr(0, kReasonWidth));
             rejected.catalogRow.push_back(row.row);
+            rejectReasons.add(row.path, p.reason);
             continue;
           }
           if (features > 0) {
@@ -233,11 +268,14 @@ PreprocessResult runPreprocess(PreprocessConfig const& config, PreprocessRun con
       exports.append(accepted, dims);
       file.flush();
       state.rounds = round + 1;
+      progress.setGlobal(state.accepted + state.rejected);
       state.csvBytes = exports.csvBytes();
       state.votBytes = exports.votBytes();
       if (comm.isRoot()) writeState(statePath, state);
     }
     progress.finish();
+    summariseRejects(gatherRejects(rejectReasons, comm), state.accepted, state.rejected, catalogRows,
+                     run.bokDir, log);
     exports.finish();
     if (layout->flux().rows() != state.accepted)
       throw Error("preprocess: " + datasetPath + " holds " + std::to_string(layout->flux().rows()) +
@@ -280,6 +318,7 @@ PreprocessResult runPreprocess(PreprocessConfig const& config, PreprocessRun con
       io::writeSmall(file, "/pca/explained_variance", model.explainedVariance, {k});
       io::writeSmall(file, "/pca/explained_variance_ratio", model.explainedVarianceRatio, {k});
       for (double r : model.explainedVarianceRatio) result.pcaVarianceExplained += r;
+      result.pcaComponents = static_cast<int>(k);
     }
     file.setAttribute("/", "vocloud_version", std::string(core::engineVersion()));
     file.setAttribute("/", "fingerprint", run.fingerprint);
@@ -300,12 +339,16 @@ PreprocessResult runPreprocess(PreprocessConfig const& config, PreprocessRun con
 }
 
 std::string describe(PreprocessResult const& r, std::string const& datasetPath) {
-  char text[256];
-  std::snprintf(text, sizeof text, "%llu of %llu spectra on %llu points (%llu rejected%s), PCA %.1f%% of variance in ",
-                static_cast<unsigned long long>(r.accepted), static_cast<unsigned long long>(r.catalogRows),
-                static_cast<unsigned long long>(r.dims), static_cast<unsigned long long>(r.rejected),
-                r.resumedRounds ? ", resumed" : "", 100. * r.pcaVarianceExplained);
-  return text + datasetPath;
+  std::string text = std::to_string(r.accepted) + " of " +
+                     core::countOf(r.catalogRows, "spectrum", "spectra") + " on " +
+                     std::to_string(r.dims) + " points (" + std::to_string(r.rejected) +
+                     " rejected" + (r.resumedRounds ? ", resumed" : "") + ")";
+  if (r.pcaComponents > 0) {
+    char pca[64];
+    std::snprintf(pca, sizeof pca, ", PCA %.1f%% of variance", 100. * r.pcaVarianceExplained);
+    text += pca;
+  }
+  return text + " in " + datasetPath;
 }
 
 }  // namespace vocloud::preprocess

@@ -20,6 +20,7 @@ struct PreprocessResult {
   std::uint64_t rejected = 0;
   std::uint64_t dims = 0;
   std::uint64_t resumedRounds = 0;  ///< rounds taken from an interrupted run
+  int pcaComponents = 0;            ///< PCA components computed (0: PCA off or too few rows)
   double pcaVarianceExplained = 0;  ///< by the kept components
 };
 

@@ -1,6 +1,7 @@
 #include "preprocess/preview.hpp"
 
 #include "config/suggest.hpp"
+#include "core/reason_tally.hpp"
 #include "core/error.hpp"
 #include "core/files.hpp"
 #include "io/h5_store.hpp"
@@ -131,7 +132,7 @@ std::string resolveRawPath(io::H5File const& file, std::string const& datasetPat
     if (!best.empty()) message += " (did you mean " + inQuotes(best) + "?)";
   }
   if (rejected.size() < missing.size()) {
-    message += "\n  the data set has " + std::to_string(accepted.rows()) + " spectra";
+    message += "\n  the data set has " + core::countOf(accepted.rows(), "spectrum", "spectra");
     if (!firstIds.empty()) {
       message += ", e.g.";
       for (std::string const& id : firstIds) message += " " + id;

@@ -1,4 +1,5 @@
 // The HTML form of a preview: one self-contained page, an inline SVG per spectrum.
+#include "core/reason_tally.hpp"
 #include "preprocess/plot_raster.hpp"
 #include "preprocess/preview.hpp"
 
@@ -258,8 +259,8 @@ std::string renderPreviewHtml(PreviewData const& data) {
       << (data.frame.empty()
               ? ""
               : " (" + escape(data.frame) + (data.restFrame ? ", rest frame" : "") + ")")
-      << "; " << data.spectra.size()
-      << " spectra. Left: the raw file as stored; right: the preprocessed row.</p>\n";
+      << "; " << core::countOf(data.spectra.size(), "spectrum", "spectra")
+      << ". Left: the raw file as stored; right: the preprocessed row.</p>\n";
   out << "<p class=\"legend\"><span><i style=\"background:#1f5ab4;height:3px\"></i>raw flux</span>"
          "<span><i style=\"background:#141414;height:3px\"></i>preprocessed flux</span>"
          "<span><i style=\"background:#d22828;height:3px\"></i>bad or masked pixels</span>"

@@ -92,7 +92,7 @@ SynthResult runSynth(SynthConfig const& config, std::string const& bokDir,
   catalog.append(comm.isRoot() ? catalogHeader() : std::string());
 
   SynthResult local;
-  core::Progress progress(log, "synth", layout.count(comm.rank()));
+  core::Progress progress(log, "synth", config.count);
   std::string lastDir;
   for (std::uint64_t round = 0; round < layout.rounds(); ++round) {
     comm::Range const block = layout.rows(comm.rank(), round);
@@ -122,6 +122,8 @@ SynthResult runSynth(SynthConfig const& config, std::string const& bokDir,
     }
     core::ScopedTimer timer(timers, "catalog");
     catalog.append(rows);
+    // Every rank has written its block of the round: the rounds so far are done.
+    progress.setGlobal(std::min<std::uint64_t>(config.count, (round + 1) * layout.block * comm.size()));
   }
   catalog.close();
   progress.finish();

@@ -14,7 +14,8 @@ synth:
 YAML
 mpi 2 run exp.yaml >run1.txt 2>log1.txt
 expect_contains log1.txt "stage synth: computing"
-expect_contains log1.txt "synth 100/100 (100.0%)"          # plain progress line (not a tty)
+expect_contains log1.txt "synth 200/200 (100.0%)"          # plain progress line (not a tty), every rank's count
+expect_not_contains log1.txt "synth 100/100"                # not rank 0's share
 expect_contains run1.txt "synth  computed"
 [ -f out/reuse/synth/stage.json ] || fail "no stage manifest"
 [ -f out/reuse/synth/config.effective.yaml ] || fail "no effective config beside the output"

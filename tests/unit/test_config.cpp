@@ -5,6 +5,10 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
 #include <string>
 
 using namespace vocloud;
@@ -36,7 +40,13 @@ BOOST_AUTO_TEST_CASE(defaults_fill_every_key_not_given) {
   BOOST_TEST(c.getInt("synth.count") == 500);
   BOOST_TEST(c.where("synth.count") == "exp.yaml:3:10");
   BOOST_TEST(c.getString("output") == "output");
-  BOOST_TEST(c.where("output") == "default");
+  // A default is placed at its file (no enclosing section written) ...
+  BOOST_TEST(c.where("output") == "exp.yaml");
+  BOOST_TEST(c.isDefault("output"));
+  // ... or at the innermost enclosing section that is written.
+  BOOST_TEST(c.where("synth.seed") == "exp.yaml:2:1");
+  BOOST_TEST(c.where("synth") == "exp.yaml:2:1");
+  BOOST_TEST(!c.isDefault("synth.count"));
   BOOST_TEST(c.getDouble("synth.outlier_fraction") == 0.005);
   BOOST_TEST((c.getList("stages") == std::vector<std::string>{"synth"}));
 }
@@ -50,7 +60,8 @@ BOOST_AUTO_TEST_CASE(unknown_key_names_line_column_and_suggests) {
 
 BOOST_AUTO_TEST_CASE(a_key_in_the_wrong_section_is_pointed_to_its_section) {
   std::string const text = "experiment: demo\nlog:\n  seed: 3\n";
-  BOOST_TEST(contains(errorOf(text), "exp.yaml:3:3: unknown key 'log.seed' (did you mean 'synth.seed'?)"));
+  BOOST_TEST(
+      contains(errorOf(text), "exp.yaml:3:3: unknown key 'log.seed' (did you mean 'synth.seed'?)"));
 }
 
 BOOST_AUTO_TEST_CASE(wrong_type_and_range_name_the_allowed_values) {
@@ -60,8 +71,9 @@ BOOST_AUTO_TEST_CASE(wrong_type_and_range_name_the_allowed_values) {
                       "exp.yaml:3:10: synth.count: expected an integer, got '2.5'"));
   BOOST_TEST(contains(errorOf("experiment: d\nsynth:\n  count: 5\n"),
                       "exp.yaml:3:10: synth.count: 5 is out of range [100, 10000000000]"));
-  BOOST_TEST(contains(errorOf("experiment: d\nlog:\n  level: verbose\n"),
-                      "exp.yaml:3:10: log.level: 'verbose' is not one of: debug, info, warn, error, quiet"));
+  BOOST_TEST(contains(
+      errorOf("experiment: d\nlog:\n  level: verbose\n"),
+      "exp.yaml:3:10: log.level: 'verbose' is not one of: debug, info, warn, error, quiet"));
   BOOST_TEST(contains(errorOf("experiment: d\nlog:\n  level: inf\n"), "(did you mean 'info'?)"));
   BOOST_TEST(contains(errorOf("experiment: d\nstages: [synth, smo]\n"),
                       "exp.yaml:2:9: stages: 'smo' is not one of: synth, acquire, preprocess"));
@@ -73,27 +85,30 @@ BOOST_AUTO_TEST_CASE(every_problem_is_listed_at_once) {
   std::string const message = errorOf("synth:\n  count: x\n  sed: 1\n");
   BOOST_TEST(contains(message, "3 problem(s)"));
   BOOST_TEST(contains(message, "exp.yaml:2:10: synth.count: expected an integer"));
-  BOOST_TEST(contains(message, "exp.yaml:3:3: unknown key 'synth.sed' (did you mean 'synth.seed'?)"));
+  BOOST_TEST(
+      contains(message, "exp.yaml:3:3: unknown key 'synth.sed' (did you mean 'synth.seed'?)"));
   BOOST_TEST(contains(message, "missing required key 'experiment'"));
 }
 
 BOOST_AUTO_TEST_CASE(duplicate_keys_and_syntax_errors_are_reported) {
-  BOOST_TEST(contains(errorOf("experiment: a\nexperiment: b\n"), "exp.yaml:2:1: duplicate key 'experiment'"));
+  BOOST_TEST(contains(errorOf("experiment: a\nexperiment: b\n"),
+                      "exp.yaml:2:1: duplicate key 'experiment'"));
   BOOST_TEST(contains(errorOf("experiment: [a\n"), "exp.yaml:"));
   BOOST_TEST(contains(errorOf("experiment: [a\n"), "YAML syntax error"));
   BOOST_TEST(contains(errorOf("- a\n- b\n"), "exp.yaml:1:1: an experiment must be a YAML mapping"));
 }
 
 BOOST_AUTO_TEST_CASE(set_overrides_are_validated_like_the_file) {
-  auto const c = loadConfigText("experiment: demo\nsynth:\n  count: 500\n", "exp.yaml",
-                                {config::parseOverride("synth.count=700"),
-                                 config::parseOverride("log.level=debug"),
-                                 config::parseOverride("stages=[synth]")});
+  auto const c = loadConfigText(
+      "experiment: demo\nsynth:\n  count: 500\n", "exp.yaml",
+      {config::parseOverride("synth.count=700"), config::parseOverride("log.level=debug"),
+       config::parseOverride("stages=[synth]")});
   BOOST_TEST(c.getInt("synth.count") == 700);
   BOOST_TEST(c.where("synth.count") == "--set");
   BOOST_TEST(c.getString("log.level") == "debug");
-  BOOST_TEST(contains(errorOf("experiment: d\n", {config::parseOverride("synth.cuont=3")}),
-                      "--set synth.cuont=3: unknown key 'synth.cuont' (did you mean 'synth.count'?)"));
+  BOOST_TEST(
+      contains(errorOf("experiment: d\n", {config::parseOverride("synth.cuont=3")}),
+               "--set synth.cuont=3: unknown key 'synth.cuont' (did you mean 'synth.count'?)"));
   BOOST_TEST(contains(errorOf("experiment: d\n", {config::parseOverride("synth.count=-1")}),
                       "--set synth.count=-1: synth.count: -1 is out of range"));
   BOOST_TEST(contains(errorOf("experiment: d\n", {config::parseOverride("synth=1")}),
@@ -101,9 +116,50 @@ BOOST_AUTO_TEST_CASE(set_overrides_are_validated_like_the_file) {
   BOOST_CHECK_THROW(config::parseOverride("novalue"), UsageError);
 }
 
+BOOST_AUTO_TEST_CASE(relative_paths_come_from_the_experiment_folder_and_set_from_cwd) {
+  namespace fs = std::filesystem;
+  fs::path const dir =
+      fs::temp_directory_path() / ("vocloud-config-paths-" + std::to_string(::getpid()));
+  fs::create_directories(dir / "exp");
+  std::ofstream(dir / "exp" / "e.yaml") << "experiment: e\noutput: ../out\npreprocess:\n"
+                                           "  bok_dir: bok\npredict:\n  model_file: /abs/f.h5\n";
+  auto const c = config::loadConfigFile((dir / "exp" / "e.yaml").string(),
+                                        {config::parseOverride("som.dataset_file=d.h5")});
+  BOOST_TEST(c.getString("output") == (dir / "out").string());
+  BOOST_TEST(c.getString("preprocess.bok_dir") == (dir / "exp" / "bok").string());
+  BOOST_TEST(c.getString("predict.model_file") == "/abs/f.h5");  // absolute: kept
+  BOOST_TEST(c.getString("som.dataset_file") == (fs::current_path() / "d.h5").string());
+  BOOST_TEST(c.getString("forest.dataset_file").empty());  // empty: not a path
+  BOOST_TEST(c.getString("experiment") == "e");            // not a path key
+  // In-memory text has no folder: paths stay as written.
+  BOOST_TEST(loadConfigText("experiment: e\noutput: rel\n", "x.yaml").getString("output") == "rel");
+  fs::remove_all(dir);
+}
+
+BOOST_AUTO_TEST_CASE(existing_paths_are_required_at_the_key) {
+  namespace fs = std::filesystem;
+  auto const c = loadConfigText(
+      "experiment: e\npredict:\n  model_file: /no/such/model.h5\n"
+      "preprocess:\n  bok_dir: " +
+          fs::temp_directory_path().string() + "\n",
+      "exp.yaml");
+  try {
+    config::requireExistingPath(c, "predict.model_file", config::PathKind::File);
+    BOOST_FAIL("a missing model file was accepted");
+  } catch (UsageError const& e) {
+    BOOST_TEST(std::string(e.what()) ==
+               "config: exp.yaml:3:15: predict.model_file: no such file '/no/such/model.h5'");
+  }
+  BOOST_CHECK_NO_THROW(
+      config::requireExistingPath(c, "preprocess.bok_dir", config::PathKind::Directory));
+  BOOST_CHECK_THROW(config::requireExistingPath(c, "preprocess.bok_dir", config::PathKind::File),
+                    UsageError);
+}
+
 BOOST_AUTO_TEST_CASE(section_text_changes_only_with_that_section) {
   auto const a = loadConfigText("experiment: a\nsynth:\n  count: 500\n", "a.yaml");
-  auto const b = loadConfigText("experiment: b\nlog:\n  level: debug\nsynth:\n  count: 500\n", "b.yaml");
+  auto const b =
+      loadConfigText("experiment: b\nlog:\n  level: debug\nsynth:\n  count: 500\n", "b.yaml");
   auto const c = loadConfigText("experiment: a\nsynth:\n  count: 501\n", "c.yaml");
   BOOST_TEST(a.sectionText("synth") == b.sectionText("synth"));
   BOOST_TEST(a.sectionText("synth") != c.sectionText("synth"));
@@ -111,9 +167,11 @@ BOOST_AUTO_TEST_CASE(section_text_changes_only_with_that_section) {
 }
 
 BOOST_AUTO_TEST_CASE(effective_yaml_reads_back_to_the_same_config) {
-  auto const a = loadConfigText("experiment: a\nsynth:\n  count: 500\n  rv_sigma: 12.5\n", "a.yaml");
+  auto const a =
+      loadConfigText("experiment: a\nsynth:\n  count: 500\n  rv_sigma: 12.5\n", "a.yaml");
   auto const b = loadConfigText(a.effectiveYaml(), "effective.yaml");
-  for (auto const& section : {"synth", "log"}) BOOST_TEST(a.sectionText(section) == b.sectionText(section));
+  for (auto const& section : {"synth", "log"})
+    BOOST_TEST(a.sectionText(section) == b.sectionText(section));
   BOOST_TEST(b.getString("experiment") == "a");
 }
 
@@ -150,22 +208,27 @@ BOOST_AUTO_TEST_CASE(lists_of_objects_are_validated_item_by_item) {
   auto const again = loadConfigText(c.effectiveYaml(), "effective.yaml");
   BOOST_TEST(again.sectionText("acquire") == c.sectionText("acquire"));
 
-  BOOST_TEST(contains(errorOf("experiment: d\nacquire:\n  sources:\n    - kind: local\n      pth: /x\n"),
-                      "exp.yaml:5:7: unknown key 'acquire.sources[0].pth' (did you mean 'acquire.sources[0].path'?)"));
+  BOOST_TEST(
+      contains(errorOf("experiment: d\nacquire:\n  sources:\n    - kind: local\n      pth: /x\n"),
+               "exp.yaml:5:7: unknown key 'acquire.sources[0].pth' (did you mean "
+               "'acquire.sources[0].path'?)"));
   BOOST_TEST(contains(errorOf("experiment: d\nacquire:\n  sources:\n    - path: /x\n"),
                       "exp.yaml:4:13: missing required key 'acquire.sources[0].kind'"));
-  BOOST_TEST(contains(errorOf("experiment: d\nacquire:\n  sources:\n    - kind: ftp\n"),
-                      "exp.yaml:4:13: acquire.sources[0].kind: 'ftp' is not one of: local, http, votable, ssap"));
+  BOOST_TEST(contains(
+      errorOf("experiment: d\nacquire:\n  sources:\n    - kind: ftp\n"),
+      "exp.yaml:4:13: acquire.sources[0].kind: 'ftp' is not one of: local, http, votable, ssap"));
   BOOST_TEST(contains(errorOf("experiment: d\nacquire:\n  sources: 3\n"),
                       "exp.yaml:3:12: acquire.sources: expected a list of mappings, got '3'"));
 
-  auto const set = loadConfigText(text, "exp.yaml", {config::parseOverride("acquire.sources[1].label=be")});
+  auto const set =
+      loadConfigText(text, "exp.yaml", {config::parseOverride("acquire.sources[1].label=be")});
   BOOST_TEST(set.getString("acquire.sources[1].label") == "be");
   BOOST_TEST(set.where("acquire.sources[1].label") == "--set");
   BOOST_TEST(contains(errorOf(text, {config::parseOverride("acquire.sources[5].label=x")}),
                       "'acquire.sources' has 2 item(s); there is no item 5"));
-  BOOST_TEST(contains(errorOf(text, {config::parseOverride("acquire.sources[0].labl=x")}),
-                      "unknown key 'acquire.sources[0].labl' (did you mean 'acquire.sources[0].label'?)"));
+  BOOST_TEST(
+      contains(errorOf(text, {config::parseOverride("acquire.sources[0].labl=x")}),
+               "unknown key 'acquire.sources[0].labl' (did you mean 'acquire.sources[0].label'?)"));
 }
 
 BOOST_AUTO_TEST_CASE(maps_of_strings_keep_their_order_and_read_back) {

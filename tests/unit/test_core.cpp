@@ -4,6 +4,7 @@
 #include "core/json.hpp"
 #include "core/log.hpp"
 #include "core/progress.hpp"
+#include "core/reason_tally.hpp"
 #include "core/records.hpp"
 #include "core/timers.hpp"
 #include "core/version.hpp"
@@ -69,6 +70,42 @@ BOOST_AUTO_TEST_CASE(progress_line_reports_rate_and_eta) {
   BOOST_TEST(core::Progress::describe("synth", 500, 2000, 10.) ==
              "synth 500/2000 (25.0%) 50.0/s ETA 30s");
   BOOST_TEST(core::Progress::describe("x", 2000, 2000, 4.) == "x 2000/2000 (100.0%) 500.0/s ETA 0s");
+}
+
+BOOST_AUTO_TEST_CASE(progress_shows_the_global_count_never_above_the_total) {
+  std::FILE* sink = std::tmpfile();
+  core::Log const log(0, 2, {}, sink);
+  core::Progress progress(log, "x", 10);  // 10 items over 2 ranks
+  progress.advance(3);
+  BOOST_TEST(progress.shown() == 3u);      // before any sync: this rank's own
+  progress.setGlobal(7);                   // both ranks together at a round's end
+  BOOST_TEST(progress.shown() == 7u);
+  progress.advance(2);
+  BOOST_TEST(progress.shown() == 9u);      // the global count plus this rank's since
+  progress.advance(5);
+  BOOST_TEST(progress.shown() == 10u);     // capped at the total
+  BOOST_TEST(core::Progress::describe("x", 57, 55, 1.) == "x 55/55 (100.0%) 55.0/s ETA 0s");
+  std::fclose(sink);
+}
+
+BOOST_AUTO_TEST_CASE(reason_tally_counts_tokens_and_merges_through_text) {
+  core::ReasonTally a, b;
+  a.add("a.fits", "not_found: fits: cannot open 'a.fits'");
+  a.add("b.fits", "flat_spectrum: preprocess: flat");
+  b.add("c.fits", "not_found: fits: cannot open 'c.fits'");
+  b.add("d.fits", "not_found: x");
+  auto const merged = core::ReasonTally::decode(a.encode() + b.encode());
+  BOOST_TEST(merged.total() == 4u);
+  BOOST_TEST(merged.counts().at("not_found") == 3u);
+  BOOST_TEST(merged.countsText() == "not_found (3), flat_spectrum (1)");
+  // The first kExamples examples, in order.
+  BOOST_TEST(merged.examplesText() ==
+             "  a.fits: not_found: fits: cannot open 'a.fits'\n"
+             "  b.fits: flat_spectrum: preprocess: flat\n"
+             "  c.fits: not_found: fits: cannot open 'c.fits'\n");
+  BOOST_TEST(core::countOf(1, "spectrum", "spectra") == "1 spectrum");
+  BOOST_TEST(core::countOf(0, "spectrum", "spectra") == "0 spectra");
+  BOOST_TEST(core::countOf(2, "spectrum", "spectra") == "2 spectra");
 }
 
 BOOST_AUTO_TEST_CASE(log_prints_only_on_rank_zero_unless_all_ranks) {

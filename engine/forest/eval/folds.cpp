@@ -69,7 +69,8 @@ std::vector<std::uint64_t> classCounts(std::vector<int> const& labels, int class
   return counts;
 }
 
-void checkFoldCount(int k, std::vector<std::uint64_t> const& totals) {
+void checkFoldCount(int k, std::vector<std::uint64_t> const& totals,
+                    std::vector<std::string> const& names) {
   checkK(k);
   std::uint64_t smallest = std::numeric_limits<std::uint64_t>::max();
   std::size_t which = 0;
@@ -82,7 +83,8 @@ void checkFoldCount(int k, std::vector<std::uint64_t> const& totals) {
     throw Error("forest: cross-validation needs labelled rows, and there are none");
   if (static_cast<std::uint64_t>(k) > smallest)
     throw Error("forest: folds = " + std::to_string(k) + " exceeds the " +
-                std::to_string(smallest) + " rows of class " + std::to_string(which) +
+                std::to_string(smallest) + " rows of class " +
+                (which < names.size() ? "'" + names[which] + "'" : std::to_string(which)) +
                 " (the smallest class); every fold needs a row of every class, so use folds <= " +
                 std::to_string(smallest));
 }

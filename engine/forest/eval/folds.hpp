@@ -42,8 +42,9 @@ std::vector<std::uint64_t> classCounts(std::vector<int> const& labels, int class
 
 /// Throws vocloud::Error ("forest: ...") unless 2 <= k <= the smallest count of the classes
 /// that have rows (classes without any row take no part in the split). `totals`: rows per
-/// class over the whole data set.
-void checkFoldCount(int k, std::vector<std::uint64_t> const& totals);
+/// class over the whole data set; `names`, when given, name the classes in the message.
+void checkFoldCount(int k, std::vector<std::uint64_t> const& totals,
+                    std::vector<std::string> const& names = {});
 
 /// The fold (0..k-1) of the j-th row (0-based, global row order) of class `cls`.
 int foldOfClassRow(std::uint64_t seed, int k, int cls, std::uint64_t j);
