@@ -82,7 +82,8 @@ int previewCommand(app::CliArgs const& cli, comm::Comm const& comm) {
   return app::kExitOk;
 }
 
-int runCommand(app::CliArgs const& cli, comm::Comm const& comm) {
+// `commandLine`: the program and its arguments, joined by spaces, for stage.json.
+int runCommand(app::CliArgs const& cli, comm::Comm const& comm, std::string const& commandLine) {
   auto const config = pipeline::loadConfigCollective(cli.positional[0], overridesOf(cli), comm);
   core::Log const log(comm.rank(), comm.size(), logOptions(cli, config));
   log.info(std::string("vocloud ") + core::engineVersion() + " on " + std::to_string(comm.size()) +
@@ -92,6 +93,7 @@ int runCommand(app::CliArgs const& cli, comm::Comm const& comm) {
                                         : std::vector<std::string>{cli.command};
   options.force = cli.force;
   options.resume = cli.resume;
+  options.commandLine = commandLine;
   auto const catalog = pipeline::stageCatalog();
   auto const outcomes = pipeline::runStages(catalog, config, options, comm, log);
   if (comm.isRoot()) {
@@ -129,7 +131,9 @@ int main(int argc, char** argv) {
       if (cli.command == "config") return configCommand(cli, comm);
       if (cli.command == "inspect") return inspectCommand(cli, comm);
       if (cli.command == "preview") return previewCommand(cli, comm);
-      return runCommand(cli, comm);
+      std::string commandLine = argv[0];
+      for (auto const& arg : args) commandLine += " " + arg;
+      return runCommand(cli, comm, commandLine);
     });
   }
   return status;

@@ -2,10 +2,13 @@
 
 #include "core/error.hpp"
 
+#include <sys/stat.h>
+#include <unistd.h>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
-#include <unistd.h>
 
 namespace vocloud::core {
 
@@ -37,13 +40,25 @@ void writeFileAtomic(std::string const& path, std::string const& content) {
   }
   std::error_code ec;
   fs::rename(temporary, path, ec);
-  if (ec) throw Error("files: cannot rename '" + temporary + "' to '" + path + "': " + ec.message());
+  if (ec)
+    throw Error("files: cannot rename '" + temporary + "' to '" + path + "': " + ec.message());
 }
 
 void removeAll(std::string const& path) {
   std::error_code ec;
   fs::remove_all(path, ec);
   if (ec) throw Error("files: cannot remove '" + path + "': " + ec.message());
+}
+
+std::optional<FileStamp> fileStamp(std::string const& path) {
+  struct stat info {};
+  if (::stat(path.c_str(), &info) != 0) {
+    if (errno == ENOENT || errno == ENOTDIR) return std::nullopt;
+    throw Error("files: cannot stat '" + path + "': " + std::strerror(errno));
+  }
+  return FileStamp{
+      static_cast<std::uint64_t>(info.st_size),
+      static_cast<std::int64_t>(info.st_mtim.tv_sec) * 1000000000LL + info.st_mtim.tv_nsec};
 }
 
 }  // namespace vocloud::core

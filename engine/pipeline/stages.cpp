@@ -4,6 +4,7 @@
 #include "core/hash.hpp"
 #include "forest/forest_stage.hpp"
 #include "forest/predict_stage.hpp"
+#include "pipeline/input_fingerprint.hpp"
 #include "pipeline/stage.hpp"
 #include "preprocess/preprocess_stage.hpp"
 #include "som/som_stage.hpp"
@@ -21,8 +22,8 @@ void readsDataset(StageDef& stage, std::string const& section) {
     std::string const input = config.getString(section + ".input");
     return input == "file" ? std::vector<std::string>{} : std::vector<std::string>{input};
   };
-  stage.extraFingerprint = [section](config::Config const& config) {
-    config::DatasetInput const data = config::datasetInputFrom(config, section, false);
+  stage.extraFingerprint = [section](FingerprintContext const& context) {
+    config::DatasetInput const data = config::datasetInputFrom(context.config, section, false);
     return data.input == "file" ? core::sha256File(data.datasetFile) : std::string();
   };
 }
@@ -59,6 +60,11 @@ std::vector<StageDef> stageCatalog() {
         return acquire::describe(result, context.finalDir + "/bok");
       }};
   acquire.resumable = true;
+  acquire.extraFingerprint = [](FingerprintContext const& context) {
+    // The files of local sources and the URL lists on disk: new, removed or changed files
+    // make the stage run again.
+    return acquireInputsFingerprint(acquire::acquireConfigFrom(context.config));
+  };
   catalog.push_back(acquire);
 
   pipeline::StageDef preprocess{
@@ -85,10 +91,15 @@ std::vector<StageDef> stageCatalog() {
     std::string const input = config.getString("preprocess.input");
     return input == "directory" ? std::vector<std::string>{} : std::vector<std::string>{input};
   };
-  preprocess.extraFingerprint = [](config::Config const& config) {
-    // A BoK outside the pipeline counts by its catalog's content.
-    if (config.getString("preprocess.input") != "directory") return std::string();
-    return core::sha256File(config.getString("preprocess.bok_dir") + "/catalog.csv");
+  preprocess.extraFingerprint = [](FingerprintContext const& context) {
+    // Whichever BoK it reads counts by its catalog and the files the catalog names: a
+    // re-run of acquire that found new files, or an edited spectrum, makes it run again.
+    config::Config const& config = context.config;
+    std::string const input = config.getString("preprocess.input");
+    std::string const bokDir = input == "directory" ? config.getString("preprocess.bok_dir")
+                                                    : context.inputDirs.at(input) + "/bok";
+    return bokFingerprint(bokDir, inputCheckFrom(config.getString("preprocess.input_check"),
+                                                 "preprocess.input_check"));
   };
   catalog.push_back(preprocess);
 
@@ -155,7 +166,8 @@ std::vector<StageDef> stageCatalog() {
     if (config.getString("predict.model_file").empty()) inputs.push_back("forest");
     return inputs;
   };
-  predict.extraFingerprint = [](config::Config const& config) {
+  predict.extraFingerprint = [](FingerprintContext const& context) {
+    config::Config const& config = context.config;
     std::string extra;
     config::DatasetInput const data = config::datasetInputFrom(config, "predict", false);
     if (data.input == "file") extra += core::sha256File(data.datasetFile);
