@@ -24,32 +24,23 @@ std::optional<Manifest> readManifest(std::string const& dir) {
 
 std::string manifestJson(ManifestRecord const& record) {
   core::JsonWriter json;
+  // clang-format off
   json.beginObject()
-      .key("stage")
-      .value(record.stage)
-      .key("fingerprint")
-      .value(record.fingerprint)
-      .key("engine_version")
-      .value(core::engineVersion())
-      .key("inputs")
-      .beginObject();
+      .key("stage").value(record.stage)
+      .key("fingerprint").value(record.fingerprint)
+      .key("engine_version").value(core::engineVersion())
+      .key("inputs").beginObject();
   for (auto const& [name, fp] : record.inputs) json.key(name).value(fp);
   json.endObject()
-      .key("ranks")
-      .value(record.ranks)
-      .key("seconds")
-      .value(record.seconds)
-      .key("summary")
-      .value(record.summary)
-      .key("command_line")
-      .value(record.commandLine)
-      .key("host")
-      .value(record.host)
-      .key("started")
-      .value(isoUtc(record.started))
-      .key("ended")
-      .value(isoUtc(record.ended))
+      .key("ranks").value(record.ranks)
+      .key("seconds").value(record.seconds)
+      .key("summary").value(record.summary)
+      .key("command_line").value(record.commandLine)
+      .key("host").value(record.host)
+      .key("started").value(isoUtc(record.started))
+      .key("ended").value(isoUtc(record.ended))
       .endObject();
+  // clang-format on
   return json.str() + "\n";
 }
 

@@ -7,8 +7,8 @@
 #include "pipeline/fingerprint.hpp"
 #include "pipeline/manifest.hpp"
 
-#include <sys/resource.h>
 #include <chrono>
+#include <sys/resource.h>
 #include <cstdio>
 #include <filesystem>
 #include <map>
@@ -20,9 +20,11 @@ namespace fs = std::filesystem;
 
 namespace {
 
+constexpr char kExternal[] = "(external)";  // the extra fingerprint among the inputs
+
 // Timers reduced over ranks: max, min and mean seconds of each step rank 0 knows.
-std::string timingsJson(StageDef const& stage, core::Timers const& timers, comm::Comm const& comm,
-                        double wallSeconds) {
+std::string timingsJson(StageDef const& stage, core::Timers const& timers,
+                        comm::Comm const& comm, double wallSeconds) {
   std::vector<std::string> names;
   if (comm.isRoot())
     for (auto const& entry : timers.entries()) names.push_back(entry.first);
@@ -50,25 +52,18 @@ std::string timingsJson(StageDef const& stage, core::Timers const& timers, comm:
 
   core::JsonWriter json;
   json.beginObject()
-      .key("stage")
-      .value(stage.name)
-      .key("ranks")
-      .value(comm.size())
-      .key("wall_seconds")
-      .value(wallSeconds)
-      .key("max_rss_mb_per_rank")
-      .beginArray();
+      .key("stage").value(stage.name)
+      .key("ranks").value(comm.size())
+      .key("wall_seconds").value(wallSeconds)
+      .key("max_rss_mb_per_rank").beginArray();
   for (double mb : rss) json.value(mb);
-  json.endArray().key("steps").beginObject();
+  json.endArray()
+      .key("steps").beginObject();
   for (std::size_t i = 0; i < names.size(); ++i) {
-    json.key(names[i])
-        .beginObject()
-        .key("max")
-        .value(maxima[i])
-        .key("min")
-        .value(minima[i])
-        .key("mean")
-        .value(sums[i] / comm.size())
+    json.key(names[i]).beginObject()
+        .key("max").value(maxima[i])
+        .key("min").value(minima[i])
+        .key("mean").value(sums[i] / comm.size())
         .endObject();
   }
   json.endObject().endObject();
@@ -124,6 +119,14 @@ std::string extraFingerprint(StageDef const& stage, config::Config const& config
     throw Error("pipeline: cannot fingerprint the inputs of stage '" + stage.name +
                 "': " + failure);
   return comm.bcast(extra, 0);
+}
+
+// The fingerprints that count for a stage whose extra fingerprint covers its upstream
+// outputs' content: that one alone (stage.json still records them all).
+std::map<std::string, std::string> contentOnly(std::map<std::string, std::string> inputs) {
+  for (auto it = inputs.begin(); it != inputs.end();)
+    it = it->first == kExternal ? std::next(it) : inputs.erase(it);
+  return inputs;
 }
 
 // Empties (or, for a resumable stage, keeps) the partial directory. Collective over comm.
@@ -197,9 +200,10 @@ std::vector<StageOutcome> runStages(std::vector<StageDef> const& catalog,
 
     StageInputs inputs = stageInputs(stage, config, root, fingerprints);
     if (stage.extraFingerprint)
-      inputs.fingerprints["(external)"] = extraFingerprint(stage, config, inputs, comm);
-    std::string const fingerprint = stageFingerprint(core::engineVersion(), stage.name, config,
-                                                     stage.sections, inputs.fingerprints);
+      inputs.fingerprints[kExternal] = extraFingerprint(stage, config, inputs, comm);
+    std::string const fingerprint = stageFingerprint(
+        core::engineVersion(), stage.name, config, stage.sections,
+        stage.contentCoversInputs ? contentOnly(inputs.fingerprints) : inputs.fingerprints);
     fingerprints[stage.name] = fingerprint;
 
     StageOutcome outcome;

@@ -49,6 +49,10 @@ struct StageDef {
   /// input outside the pipeline, the files an upstream output names). Run on rank 0 only;
   /// the pipeline broadcasts the result.
   std::function<std::string(FingerprintContext const&)> extraFingerprint = {};
+  /// When set, extraFingerprint covers everything the stage reads from its upstream outputs,
+  /// so their fingerprints do not count: an upstream stage that ran again and produced the
+  /// same output (a touched source file, another retry setting) leaves this stage reused.
+  bool contentCoversInputs = false;
 };
 
 /// Every stage this build knows, in pipeline order.

@@ -101,6 +101,7 @@ std::vector<StageDef> stageCatalog() {
     return bokFingerprint(bokDir, inputCheckFrom(config.getString("preprocess.input_check"),
                                                  "preprocess.input_check"));
   };
+  preprocess.contentCoversInputs = true;  // the catalog and its files are all it reads
   catalog.push_back(preprocess);
 
   pipeline::StageDef som{

@@ -183,6 +183,39 @@ BOOST_AUTO_TEST_CASE(an_extra_fingerprint_is_computed_on_rank_0_and_agreed_by_al
   BOOST_TEST(comm.bcast(third[0].fingerprint, 0) == third[0].fingerprint);
 }
 
+BOOST_AUTO_TEST_CASE(a_stage_fingerprinted_by_content_ignores_an_upstream_rerun_with_same_output) {
+  Counters counters;
+  auto catalog = testCatalog(counters);
+  int runs = 0;
+  // Stage d reads a.txt; its fingerprint is a.txt's content instead of a's fingerprint.
+  pipeline::StageDef d{"d", "test stage", {}, {"a"}, [&runs](pipeline::StageContext&) {
+                         ++runs;
+                         return std::string("read a.txt");
+                       }};
+  d.extraFingerprint = [](pipeline::FingerprintContext const& context) {
+    return core::readFile(context.inputDirs.at("a") + "/a.txt");
+  };
+  d.contentCoversInputs = true;
+  catalog.push_back(d);
+  pipeline::RunOptions options{{"a", "d"}, {}};
+  auto withSeed = [this](int seed) {
+    return config::loadConfigText("experiment: t\noutput: " + root +
+                                      "\nsynth:\n  count: 100\n  seed: " + std::to_string(seed) +
+                                      "\n",
+                                  "t.yaml");
+  };
+  pipeline::runStages(catalog, withSeed(1), options, comm, log);
+  // Another seed: a runs again (its section changed) and writes the same a.txt.
+  auto const second = pipeline::runStages(catalog, withSeed(2), options, comm, log);
+  BOOST_TEST(!second[0].reused);
+  BOOST_TEST(second[1].reused);
+  BOOST_TEST(runs == 1);
+  // Another count: a.txt changes, d runs again.
+  auto const third = pipeline::runStages(catalog, config(200), options, comm, log);
+  BOOST_TEST(!third[1].reused);
+  BOOST_TEST(runs == 2);
+}
+
 BOOST_AUTO_TEST_CASE(stage_json_records_the_command_host_and_utc_times) {
   Counters counters;
   pipeline::RunOptions options{{"a"}, {}};
