@@ -5,7 +5,6 @@
 #include "core/hash.hpp"
 #include "preprocess/catalog_reader.hpp"
 
-#include <fnmatch.h>
 #include <glob.h>
 #include <algorithm>
 #include <filesystem>
@@ -17,33 +16,11 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct Listed {
-  std::string name;  ///< relative to the source (a glob's matches: as matched)
-  core::FileStamp stamp;
-};
+using Listed = core::ListedFile;  // name relative to the source (a glob's match: as matched)
 
 std::string stampText(std::optional<core::FileStamp> const& stamp) {
   return stamp ? std::to_string(stamp->bytes) + " " + std::to_string(stamp->mtimeNs)
                : std::string("missing");
-}
-
-// The files of a directory source, as acquire's plan walks it (regular files, symbolic
-// links to files included, whose name matches the pattern).
-std::vector<Listed> listDirectory(acquire::Source const& source) {
-  std::vector<Listed> files;
-  fs::path const base(source.path);
-  auto add = [&](fs::directory_entry const& entry) {
-    if (!entry.is_regular_file() ||
-        fnmatch(source.pattern.c_str(), entry.path().filename().c_str(), 0) != 0)
-      return;
-    if (auto const stamp = core::fileStamp(entry.path().string()))
-      files.push_back({entry.path().lexically_relative(base).string(), *stamp});
-  };
-  if (source.recursive)
-    for (auto const& entry : fs::recursive_directory_iterator(base)) add(entry);
-  else
-    for (auto const& entry : fs::directory_iterator(base)) add(entry);
-  return files;
 }
 
 std::vector<Listed> listGlob(std::string const& pattern) {
@@ -76,17 +53,13 @@ InputCheck inputCheckFrom(std::string const& text, std::string const& key) {
 std::string localSourceFingerprint(acquire::Source const& source) {
   std::vector<Listed> files;
   std::error_code ec;
-  try {
-    if (fs::is_directory(source.path, ec)) {
-      files = listDirectory(source);
-    } else if (fs::is_regular_file(source.path, ec)) {
-      if (auto const stamp = core::fileStamp(source.path))
-        files.push_back({fs::path(source.path).filename().string(), *stamp});
-    } else {
-      files = listGlob(source.path);
-    }
-  } catch (fs::filesystem_error const& e) {
-    throw Error("pipeline: cannot list the local source '" + source.path + "': " + e.what());
+  if (fs::is_directory(source.path, ec)) {
+    files = core::listFiles(source.path, source.pattern, source.recursive);
+  } else if (fs::is_regular_file(source.path, ec)) {
+    if (auto const stamp = core::fileStamp(source.path))
+      files.push_back({fs::path(source.path).filename().string(), *stamp});
+  } else {
+    files = listGlob(source.path);
   }
   std::sort(files.begin(), files.end(),
             [](Listed const& a, Listed const& b) { return a.name < b.name; });
@@ -124,14 +97,18 @@ std::string bokFingerprint(std::string const& bokDir, InputCheck check) {
   hasher.update("catalog " + core::sha256File(bokDir + "/catalog.csv") + "\n");
   preprocess::CatalogReader reader(bokDir);
   while (!reader.done()) {
-    for (auto const& row : reader.next(1 << 14)) {
-      std::string line = row.path + "\t";
-      if (check == InputCheck::Content)
-        line += core::fileStamp(row.path) ? core::sha256File(row.path) : std::string("missing");
-      else
-        line += stampText(core::fileStamp(row.path));
-      hasher.update(line + "\n");
-    }
+    auto const rows = reader.next(1 << 16);
+    std::vector<std::string> lines(rows.size());
+    // stat (or read) the batch's files on several threads: on a network file system each
+    // call waits mostly on the server.
+    core::forEachFileParallel(rows.size(), [&](std::size_t i) {
+      std::string const& path = rows[i].path;
+      std::optional<core::FileStamp> const stamp = core::fileStamp(path);
+      lines[i] = path + "\t" +
+                 (check == InputCheck::Stat || !stamp ? stampText(stamp) : core::sha256File(path)) +
+                 "\n";
+    });
+    for (auto const& line : lines) hasher.update(line);
   }
   return hasher.hexDigest();
 }

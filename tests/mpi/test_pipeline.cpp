@@ -10,8 +10,10 @@
 #include <yaml-cpp/yaml.h>
 
 #include <fcntl.h>
+#include <fnmatch.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <algorithm>
 #include <ctime>
 #include <filesystem>
 #include <fstream>
@@ -275,6 +277,38 @@ BOOST_AUTO_TEST_CASE(a_local_listing_follows_added_removed_and_touched_files) {
   BOOST_TEST(pipeline::localSourceFingerprint(source) == original);
   source.recursive = false;  // sub/b.fits is no longer listed
   BOOST_TEST(pipeline::localSourceFingerprint(source) != original);
+}
+
+BOOST_AUTO_TEST_CASE(list_files_lists_what_acquire_plans_from_a_directory) {
+  Folder folder;
+  std::string const dir = folder.path + "/files";
+  core::makeDirectories(dir + "/sub/deeper");
+  for (char const* name : {"a.fits", "b.txt", "sub/c.fits", "sub/deeper/d.fits", "sub/e.FITS"})
+    writeText(dir + "/" + name, name);
+  fs::create_symlink(dir + "/a.fits", dir + "/sub/link.fits");     // a link to a file counts
+  fs::create_symlink(dir + "/nowhere", dir + "/dangling.fits");    // a dangling one does not
+  fs::create_directory_symlink(dir + "/sub", dir + "/loop.fits");  // nor one to a directory
+  for (bool recursive : {true, false}) {
+    // The reference: std::filesystem, as acquire's plan walks a local source.
+    std::vector<std::string> expected;
+    auto add = [&](fs::directory_entry const& e) {
+      if (e.is_regular_file() && fnmatch("*.fits", e.path().filename().c_str(), 0) == 0)
+        expected.push_back(e.path().lexically_relative(dir).string());
+    };
+    if (recursive)
+      for (auto const& e : fs::recursive_directory_iterator(dir)) add(e);
+    else
+      for (auto const& e : fs::directory_iterator(dir)) add(e);
+    std::vector<std::string> listed;
+    for (auto const& file : core::listFiles(dir, "*.fits", recursive)) {
+      listed.push_back(file.name);
+      BOOST_TEST(file.stamp.bytes == fs::file_size(dir + "/" + file.name));
+    }
+    std::sort(expected.begin(), expected.end());
+    std::sort(listed.begin(), listed.end());
+    BOOST_TEST(listed == expected, boost::test_tools::per_element());
+  }
+  BOOST_CHECK_THROW(core::listFiles(dir + "/none", "*", true), Error);
 }
 
 BOOST_AUTO_TEST_CASE(a_bok_counts_by_catalog_and_by_stat_or_content_of_its_files) {
