@@ -53,7 +53,7 @@ struct Walk {
   std::string const& root;
   std::string const& pattern;
   bool recursive;
-  std::vector<ListedFile>& found;
+  std::vector<std::string>& candidates;  ///< files or links whose name matches
 };
 
 // Lists one directory (`prefix`: its path relative to the root, with a trailing '/').
@@ -73,10 +73,8 @@ void walkDirectory(Walk const& walk, int parentFd, std::string const& name,
     if (type == DT_DIR) {
       if (walk.recursive) walkDirectory(walk, directory.fd(), entryName, prefix + entryName + "/");
     } else if ((type == DT_REG || type == DT_LNK) &&
-               ::fnmatch(walk.pattern.c_str(), entry->d_name, 0) == 0 &&
-               ::fstatat(directory.fd(), entry->d_name, &info, 0) == 0 && S_ISREG(info.st_mode)) {
-      // (stat follows a link: a dangling link or a link to a directory is no file)
-      walk.found.push_back({prefix + entryName, stampOf(info)});
+               ::fnmatch(walk.pattern.c_str(), entry->d_name, 0) == 0) {
+      walk.candidates.push_back(prefix + entryName);
     }
     errno = 0;
   }
@@ -134,8 +132,18 @@ std::optional<FileStamp> fileStamp(std::string const& path) {
 
 std::vector<ListedFile> listFiles(std::string const& dir, std::string const& pattern,
                                   bool recursive) {
+  std::vector<std::string> candidates;
+  walkDirectory(Walk{dir, pattern, recursive, candidates}, AT_FDCWD, dir, "");
+  std::vector<std::optional<FileStamp>> stamps(candidates.size());
+  forEachFileParallel(candidates.size(), [&](std::size_t i) {
+    // stat follows a link: a dangling link or a link to a directory is no file.
+    struct stat info {};
+    std::string const path = dir + "/" + candidates[i];
+    if (::stat(path.c_str(), &info) == 0 && S_ISREG(info.st_mode)) stamps[i] = stampOf(info);
+  });
   std::vector<ListedFile> found;
-  walkDirectory(Walk{dir, pattern, recursive, found}, AT_FDCWD, dir, "");
+  for (std::size_t i = 0; i < candidates.size(); ++i)
+    if (stamps[i]) found.push_back({std::move(candidates[i]), *stamps[i]});
   return found;
 }
 

@@ -42,8 +42,8 @@ struct ListedFile {
 /// The regular files under `dir` whose own name matches the fnmatch(3) `pattern`, in
 /// sub-directories too when `recursive`; symbolic links to files count (with the stamp of
 /// their target), symbolic links to directories are not followed. In no particular order.
-/// One stat per file, relative to an open directory. Throws vocloud::Error naming the
-/// directory that cannot be read.
+/// The directories are read in turn, the files stat'ed on several threads. Throws
+/// vocloud::Error naming the directory that cannot be read.
 std::vector<ListedFile> listFiles(std::string const& dir, std::string const& pattern,
                                   bool recursive);
 
