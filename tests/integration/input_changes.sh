@@ -3,7 +3,8 @@
 # source make acquire and then preprocess run again; `--force acquire` that finds new files
 # makes preprocess run again; an edited spectrum under the base of knowledge is noticed by
 # its size and mtime (input_check: stat) or by its content (input_check: content); a file
-# touched without change makes stat mode recompute and leaves content mode reused.
+# touched without change makes stat mode recompute and leaves content mode reused; a BoK
+# outside the pipeline (input: directory) counts by its files too; stage.json provenance.
 # Row counts come from h5py and ls, not from vocloud's summary.
 source "$(dirname "$0")/lib.sh"
 REAL="${VOCLOUD_SHARED_DATA:?}/real"
@@ -101,6 +102,23 @@ edit_same_size 3.0; touch "$victim"
 step reused computing
 [ "$(flux_hash)" != "$before" ] || fail "the recomputed data set did not see the edit"
 expect_rows "$(ls src | wc -l)"
+
+# A BoK outside the pipeline (input: directory) counts by its files too, not only its catalog.
+cp -r out/inputs/acquire/bok bok2
+cat > dir.yaml <<'YAML'
+experiment: dir
+output: out
+stages: [preprocess]
+preprocess: {input: directory, bok_dir: bok2, pca_components: 2}
+YAML
+mpi 2 run dir.yaml >/dev/null 2>dir1.txt
+expect_contains dir1.txt "stage preprocess: computing"
+mpi 2 run dir.yaml >/dev/null 2>dir2.txt
+expect_contains dir2.txt "stage preprocess: reused"
+victim="bok2/$($PY -c "import csv; print(list(csv.DictReader(open('bok2/catalog.csv')))[-1]['path'])")"
+edit_same_size 0.25; touch "$victim"
+mpi 2 run dir.yaml >/dev/null 2>dir3.txt
+expect_contains dir3.txt "stage preprocess: computing"
 
 # stage.json records the command line, host and UTC start and end times.
 $PY - out/inputs/preprocess/stage.json "$(hostname)" <<'PYEOF'
