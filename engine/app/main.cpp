@@ -89,7 +89,9 @@ int previewCommand(app::CliArgs const& cli, comm::Comm const& comm) {
   return app::kExitOk;
 }
 
-int runCommand(app::CliArgs const& cli, comm::Comm const& comm, int& argc, char** argv) {
+// `commandLine`: the program and its arguments, joined by spaces, for stage.json.
+int runCommand(app::CliArgs const& cli, comm::Comm const& comm, int& argc, char** argv,
+               std::string const& commandLine) {
   // Kokkos starts only for the commands that compute (not for --help, config, inspect,
   // preview), so its messages never mix into their output.
   Kokkos::ScopeGuard const kokkos(argc, argv);
@@ -102,6 +104,7 @@ int runCommand(app::CliArgs const& cli, comm::Comm const& comm, int& argc, char*
       cli.command == "run" ? config.getList("stages") : std::vector<std::string>{cli.command};
   options.force = cli.force;
   options.resume = cli.resume;
+  options.commandLine = commandLine;
   auto const catalog = pipeline::stageCatalog();
   pipeline::preflightCollective(catalog, config, options.stages, comm);
   auto const outcomes = pipeline::runStages(catalog, config, options, comm, log);
@@ -139,7 +142,9 @@ int main(int argc, char** argv) {
       if (cli.command == "config") return configCommand(cli, comm);
       if (cli.command == "inspect") return inspectCommand(cli, comm);
       if (cli.command == "preview") return previewCommand(cli, comm);
-      return runCommand(cli, comm, argc, argv);
+      std::string commandLine = argv[0];
+      for (auto const& arg : args) commandLine += " " + arg;
+      return runCommand(cli, comm, argc, argv, commandLine);
     });
   }
   return status;

@@ -233,6 +233,9 @@ void addPreprocess(Schema& s) {
                 "Which base of knowledge: the synth or acquire stage's, or bok_dir"));
   s.key(keyPath("preprocess.bok_dir", "\"\"",
                   "input: directory - a BoK directory (catalog.csv with id, path, ... columns)"));
+  s.key(keyEnum("preprocess.input_check", "stat", {"stat", "content"},
+                "How the files the catalog names count for reuse: size and modification time, "
+                "or a hash of their content (reads every file; a touched file is no change)"));
   s.key(keyEnum("preprocess.frame", "vacuum", {"vacuum", "air", "as_is"},
                 "Convert every wavelength to this frame (as_is: no conversion)"));
   s.key(keyBool("preprocess.rest_frame", "false",

@@ -5,13 +5,13 @@
 #include "core/json.hpp"
 #include "core/version.hpp"
 #include "pipeline/fingerprint.hpp"
-
-#include <yaml-cpp/yaml.h>
+#include "pipeline/manifest.hpp"
 
 #include <chrono>
 #include <sys/resource.h>
 #include <cstdio>
 #include <filesystem>
+#include <map>
 #include <optional>
 
 namespace vocloud::pipeline {
@@ -20,42 +20,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr char kManifest[] = "stage.json";
-
-struct Manifest {
-  std::string fingerprint;
-  std::string summary;
-};
-
-// The manifest of a completed stage directory, if there is a readable one.
-std::optional<Manifest> readManifest(std::string const& dir) {
-  std::string const path = dir + "/" + kManifest;
-  if (!fs::exists(path)) return std::nullopt;
-  try {
-    YAML::Node const node = YAML::LoadFile(path);
-    return Manifest{node["fingerprint"].as<std::string>(), node["summary"].as<std::string>("")};
-  } catch (YAML::Exception const&) {
-    return std::nullopt;  // unreadable: treated as absent, the stage is recomputed
-  }
-}
-
-std::string manifestJson(StageDef const& stage, std::string const& fingerprint,
-                         std::map<std::string, std::string> const& inputs, int ranks,
-                         double seconds, std::string const& summary) {
-  core::JsonWriter json;
-  json.beginObject()
-      .key("stage").value(stage.name)
-      .key("fingerprint").value(fingerprint)
-      .key("engine_version").value(core::engineVersion())
-      .key("inputs").beginObject();
-  for (auto const& [name, fp] : inputs) json.key(name).value(fp);
-  json.endObject()
-      .key("ranks").value(ranks)
-      .key("seconds").value(seconds)
-      .key("summary").value(summary)
-      .endObject();
-  return json.str() + "\n";
-}
+constexpr char kExternal[] = "(external)";  // the extra fingerprint among the inputs
 
 // Timers reduced over ranks: max, min and mean seconds of each step rank 0 knows.
 std::string timingsJson(StageDef const& stage, core::Timers const& timers,
@@ -105,6 +70,112 @@ std::string timingsJson(StageDef const& stage, core::Timers const& timers,
   return json.str() + "\n";
 }
 
+// What a stage reads: its upstream stages' completed directories and fingerprints.
+struct StageInputs {
+  std::map<std::string, std::string> dirs, fingerprints;
+};
+
+StageInputs stageInputs(StageDef const& stage, config::Config const& config,
+                        std::string const& root,
+                        std::map<std::string, std::string>& knownFingerprints) {
+  StageInputs inputs;
+  for (auto const& input : stage.inputsFor ? stage.inputsFor(config) : stage.inputs) {
+    std::string const inputDir = root + "/" + input;
+    auto it = knownFingerprints.find(input);
+    if (it == knownFingerprints.end()) {
+      auto const manifest = readManifest(inputDir);
+      if (!manifest)
+        throw UsageError("pipeline: stage '" + stage.name + "' needs the output of stage '" +
+                         input + "' in " + inputDir + ": run that stage first");
+      it = knownFingerprints.emplace(input, manifest->fingerprint).first;
+    }
+    inputs.fingerprints[input] = it->second;
+    inputs.dirs[input] = inputDir;
+  }
+  return inputs;
+}
+
+// The stage's extra fingerprint (what it reads from disk), computed on rank 0 and the same
+// on every rank; rank 0's error is thrown on every rank, a usage error as a usage error.
+// Collective over comm.
+std::string extraFingerprint(StageDef const& stage, config::Config const& config,
+                             StageInputs const& inputs, comm::Comm const& comm) {
+  std::string extra, failure;
+  int usage = 0;
+  if (comm.isRoot()) {
+    try {
+      extra = stage.extraFingerprint(FingerprintContext{config, inputs.dirs});
+    } catch (UsageError const& e) {
+      failure = e.what();
+      usage = 1;
+    } catch (std::exception const& e) {
+      failure = e.what();
+    }
+  }
+  failure = comm.bcast(failure, 0);
+  comm.bcast(&usage, 1, 0);
+  if (usage) throw UsageError(failure);
+  if (!failure.empty())
+    throw Error("pipeline: cannot fingerprint the inputs of stage '" + stage.name +
+                "': " + failure);
+  return comm.bcast(extra, 0);
+}
+
+// The fingerprints that count for a stage whose extra fingerprint covers its upstream
+// outputs' content: that one alone (stage.json still records them all).
+std::map<std::string, std::string> contentOnly(std::map<std::string, std::string> inputs) {
+  for (auto it = inputs.begin(); it != inputs.end();)
+    it = it->first == kExternal ? std::next(it) : inputs.erase(it);
+  return inputs;
+}
+
+// Empties (or, for a resumable stage, keeps) the partial directory. Collective over comm.
+void preparePartial(StageDef const& stage, std::string const& partialDir,
+                    std::string const& finalDir, comm::Comm const& comm) {
+  comm::onRoot(comm, "pipeline: cannot prepare '" + partialDir + "'", [&] {
+    if (!stage.resumable) {
+      core::removeAll(partialDir);
+    } else if (!fs::exists(partialDir) && fs::exists(finalDir)) {
+      // Start from the previous output: it stops counting as complete from here on.
+      core::removeAll(finalDir + "/" + kManifest);
+      fs::rename(finalDir, partialDir);
+    }
+    core::makeDirectories(partialDir);
+  });
+}
+
+// Runs the stage into its partial directory, then completes it: the manifest is written
+// last, then the directory is renamed into place, so a stage directory with a manifest is
+// always complete. Collective over comm.
+void computeStage(StageDef const& stage, StageContext& context, StageInputs const& inputs,
+                  RunOptions const& options, StageOutcome& outcome) {
+  comm::Comm const& comm = context.comm;
+  ManifestRecord record;
+  record.started = std::chrono::system_clock::now();
+  auto const start = std::chrono::steady_clock::now();
+  outcome.summary = stage.run(context);
+  comm.barrier();
+  outcome.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  std::string const timings = timingsJson(stage, context.timers, comm, outcome.seconds);
+  record.ended = std::chrono::system_clock::now();
+  record.stage = stage.name;
+  record.fingerprint = outcome.fingerprint;
+  record.summary = outcome.summary;
+  record.inputs = inputs.fingerprints;
+  record.ranks = comm.size();
+  record.seconds = outcome.seconds;
+  record.commandLine = options.commandLine;
+  comm::onRoot(comm, "pipeline: cannot complete '" + context.finalDir + "'", [&] {
+    record.host = hostName();
+    std::string const& dir = context.outputDir;
+    core::writeFileAtomic(dir + "/config.effective.yaml", context.config.effectiveYaml());
+    core::writeFileAtomic(dir + "/timings.json", timings);
+    core::writeFileAtomic(dir + "/" + kManifest, manifestJson(record));
+    core::removeAll(context.finalDir);
+    fs::rename(dir, context.finalDir);
+  });
+}
+
 }  // namespace
 
 std::string experimentDir(config::Config const& config) {
@@ -127,25 +198,12 @@ std::vector<StageOutcome> runStages(std::vector<StageDef> const& catalog,
     std::string const finalDir = root + "/" + stage.name;
     std::string const partialDir = root + "/." + stage.name + ".partial";
 
-    std::map<std::string, std::string> inputFingerprints;
-    std::map<std::string, std::string> inputDirs;
-    auto const inputs = stage.inputsFor ? stage.inputsFor(config) : stage.inputs;
-    for (auto const& input : inputs) {
-      std::string const inputDir = root + "/" + input;
-      auto it = fingerprints.find(input);
-      if (it == fingerprints.end()) {
-        auto const manifest = readManifest(inputDir);
-        if (!manifest)
-          throw UsageError("pipeline: stage '" + stage.name + "' needs the output of stage '" +
-                           input + "' in " + inputDir + ": run that stage first");
-        it = fingerprints.emplace(input, manifest->fingerprint).first;
-      }
-      inputFingerprints[input] = it->second;
-      inputDirs[input] = inputDir;
-    }
-    if (stage.extraFingerprint) inputFingerprints["(external)"] = stage.extraFingerprint(config);
-    std::string const fingerprint = stageFingerprint(core::engineVersion(), stage.name, config,
-                                                     stage.sections, inputFingerprints);
+    StageInputs inputs = stageInputs(stage, config, root, fingerprints);
+    if (stage.extraFingerprint)
+      inputs.fingerprints[kExternal] = extraFingerprint(stage, config, inputs, comm);
+    std::string const fingerprint = stageFingerprint(
+        core::engineVersion(), stage.name, config, stage.sections,
+        stage.contentCoversInputs ? contentOnly(inputs.fingerprints) : inputs.fingerprints);
     fingerprints[stage.name] = fingerprint;
 
     StageOutcome outcome;
@@ -166,39 +224,17 @@ std::vector<StageOutcome> runStages(std::vector<StageDef> const& catalog,
       continue;
     }
     log.info("stage " + stage.name + ": computing (fingerprint " + fingerprint.substr(0, 12) +
-             (forced ? ", forced" : existing ? ", parameters or inputs changed" : "") + ")");
+             (forced     ? ", forced"
+              : existing ? ", parameters or inputs changed"
+                         : "") +
+             ")");
 
-    comm::onRoot(comm, "pipeline: cannot prepare '" + partialDir + "'", [&] {
-      if (!stage.resumable) {
-        core::removeAll(partialDir);
-      } else if (!fs::exists(partialDir) && fs::exists(finalDir)) {
-        // Start from the previous output: it stops counting as complete from here on.
-        core::removeAll(finalDir + "/" + kManifest);
-        fs::rename(finalDir, partialDir);
-      }
-      core::makeDirectories(partialDir);
-    });
-    auto const start = std::chrono::steady_clock::now();
+    preparePartial(stage, partialDir, finalDir, comm);
     core::Timers timers;
-    StageContext context{config,      comm,      log,    timers, partialDir, finalDir,
-                         inputDirs,   fingerprint, forced, options.resume && stage.resumable};
-    outcome.summary = stage.run(context);
-    comm.barrier();
-    outcome.seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    std::string const timings = timingsJson(stage, timers, comm, outcome.seconds);
-
-    // The manifest is written last, then the directory is renamed into place: a stage
-    // directory with a manifest is always complete.
-    comm::onRoot(comm, "pipeline: cannot complete '" + finalDir + "'", [&] {
-      core::writeFileAtomic(partialDir + "/config.effective.yaml", config.effectiveYaml());
-      core::writeFileAtomic(partialDir + "/timings.json", timings);
-      core::writeFileAtomic(partialDir + "/" + kManifest,
-                            manifestJson(stage, fingerprint, inputFingerprints, comm.size(),
-                                         outcome.seconds, outcome.summary));
-      core::removeAll(finalDir);
-      fs::rename(partialDir, finalDir);
-    });
+    StageContext context{
+        config,   comm,        log,         timers, partialDir,
+        finalDir, inputs.dirs, fingerprint, forced, options.resume && stage.resumable};
+    computeStage(stage, context, inputs, options, outcome);
     char seconds[32];
     std::snprintf(seconds, sizeof seconds, "%.2f", outcome.seconds);
     log.info("stage " + stage.name + ": done in " + seconds + " s: " + outcome.summary);

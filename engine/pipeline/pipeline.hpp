@@ -17,6 +17,7 @@ struct RunOptions {
   std::vector<std::string> stages;  ///< stages to run, in order
   std::set<std::string> force;      ///< stages to recompute even when reusable ("all" = every)
   bool resume = false;              ///< --resume: interrupted stages must continue, not restart
+  std::string commandLine{};        ///< recorded in stage.json (the arguments, joined)
 };
 
 struct StageOutcome {

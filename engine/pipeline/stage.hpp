@@ -26,6 +26,13 @@ struct StageContext {
   bool resume = false;      ///< --resume: continuing an interrupted run is required
 };
 
+/// What a stage's extra fingerprint may look at: the configuration and the completed
+/// directories of its upstream stages.
+struct FingerprintContext {
+  config::Config const& config;
+  std::map<std::string, std::string> const& inputDirs;  ///< upstream stage name -> its dir
+};
+
 struct StageDef {
   std::string name;
   std::string doc;                    ///< one line, for --help
@@ -38,8 +45,14 @@ struct StageDef {
   bool resumable = false;
   /// When set, the upstream stages depend on the configuration (and replace `inputs`).
   std::function<std::vector<std::string>(config::Config const&)> inputsFor = {};
-  /// When set, more text for the fingerprint (e.g. a hash of an input outside the pipeline).
-  std::function<std::string(config::Config const&)> extraFingerprint = {};
+  /// When set, more text for the fingerprint: a hash of what the stage reads from disk (an
+  /// input outside the pipeline, the files an upstream output names). Run on rank 0 only;
+  /// the pipeline broadcasts the result.
+  std::function<std::string(FingerprintContext const&)> extraFingerprint = {};
+  /// When set, extraFingerprint covers everything the stage reads from its upstream outputs,
+  /// so their fingerprints do not count: an upstream stage that ran again and produced the
+  /// same output (a touched source file, another retry setting) leaves this stage reused.
+  bool contentCoversInputs = false;
   /// When set, checks before any work what the stage would reject later: its config
   /// reader's cross-key rules and the files it reads. `ranks` is 0 when unknown (config
   /// check). Throws vocloud::UsageError at the key's file:line:col.

@@ -5,6 +5,7 @@
 #include "forest/forest_stage.hpp"
 #include "forest/predict_stage.hpp"
 #include "pipeline/predict_input.hpp"
+#include "pipeline/input_fingerprint.hpp"
 #include "pipeline/stage.hpp"
 #include "preprocess/preprocess_stage.hpp"
 #include "som/som_stage.hpp"
@@ -24,8 +25,8 @@ void readsDataset(StageDef& stage, std::string const& section) {
     std::string const input = config.getString(section + ".input");
     return input == "file" ? std::vector<std::string>{} : std::vector<std::string>{input};
   };
-  stage.extraFingerprint = [section](config::Config const& config) {
-    config::DatasetInput const data = config::datasetInputFrom(config, section, false);
+  stage.extraFingerprint = [section](FingerprintContext const& context) {
+    config::DatasetInput const data = config::datasetInputFrom(context.config, section, false);
     return data.input == "file" ? core::sha256File(data.datasetFile) : std::string();
   };
 }
@@ -91,6 +92,11 @@ std::vector<StageDef> stageCatalog() {
     acquire::acquireConfigFrom(config);
     checkAcquireFiles(config);
   };
+  acquire.extraFingerprint = [](FingerprintContext const& context) {
+    // The files of local sources and the URL lists on disk: new, removed or changed files
+    // make the stage run again.
+    return acquireInputsFingerprint(acquire::acquireConfigFrom(context.config));
+  };
   catalog.push_back(acquire);
 
   pipeline::StageDef preprocess{
@@ -127,11 +133,17 @@ std::vector<StageDef> stageCatalog() {
                        config.getString("preprocess.bok_dir") +
                        "' (a base of knowledge, as the synth and acquire stages write)");
   };
-  preprocess.extraFingerprint = [](config::Config const& config) {
-    // A BoK outside the pipeline counts by its catalog's content.
-    if (config.getString("preprocess.input") != "directory") return std::string();
-    return core::sha256File(config.getString("preprocess.bok_dir") + "/catalog.csv");
+  preprocess.extraFingerprint = [](FingerprintContext const& context) {
+    // Whichever BoK it reads counts by its catalog and the files the catalog names: a
+    // re-run of acquire that found new files, or an edited spectrum, makes it run again.
+    config::Config const& config = context.config;
+    std::string const input = config.getString("preprocess.input");
+    std::string const bokDir = input == "directory" ? config.getString("preprocess.bok_dir")
+                                                    : context.inputDirs.at(input) + "/bok";
+    return bokFingerprint(bokDir, inputCheckFrom(config.getString("preprocess.input_check"),
+                                                 "preprocess.input_check"));
   };
+  preprocess.contentCoversInputs = true;  // the catalog and its files are all it reads
   catalog.push_back(preprocess);
 
   pipeline::StageDef som{
@@ -208,10 +220,13 @@ std::vector<StageDef> stageCatalog() {
   predict.validate = [](config::Config const& config, int) {
     forest::predictConfigFrom(config);
     checkDatasetFile(config, "predict");
+    if (config.getString("predict.input") == "directory")
+      config::requireExistingPath(config, "predict.bok_dir", config::PathKind::Directory);
     if (!config.getString("predict.model_file").empty())
       config::requireExistingPath(config, "predict.model_file", config::PathKind::File);
   };
-  predict.extraFingerprint = [](config::Config const& config) {
+  predict.extraFingerprint = [](FingerprintContext const& context) {
+    config::Config const& config = context.config;
     std::string extra;
     config::DatasetInput const data = config::datasetInputFrom(config, "predict", false);
     if (data.input == "file") extra += core::sha256File(data.datasetFile);

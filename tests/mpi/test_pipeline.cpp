@@ -2,12 +2,21 @@
 #include "comm/comm.hpp"
 #include "core/error.hpp"
 #include "core/files.hpp"
+#include "pipeline/input_fingerprint.hpp"
 #include "pipeline/pipeline.hpp"
 
 #include <boost/test/unit_test.hpp>
 
-#include <filesystem>
+#include <yaml-cpp/yaml.h>
+
+#include <fcntl.h>
+#include <fnmatch.h>
+#include <sys/stat.h>
 #include <unistd.h>
+#include <algorithm>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
 
 using namespace vocloud;
 namespace fs = std::filesystem;
@@ -39,6 +48,30 @@ std::vector<pipeline::StageDef> testCatalog(Counters& counters) {
   return catalog;
 }
 
+// Stage c reads the file `<root>/input.txt` outside the pipeline; its extra fingerprint
+// is that file's content, counted in `calls` on the rank that computes it.
+pipeline::StageDef fileReadingStage(std::string const& input, int& runs, int& calls) {
+  pipeline::StageDef stage{"c", "test stage", {}, {}, [&runs](pipeline::StageContext&) {
+                             ++runs;
+                             return std::string("read input.txt");
+                           }};
+  stage.extraFingerprint = [input, &calls](pipeline::FingerprintContext const&) {
+    ++calls;
+    return core::readFile(input);
+  };
+  return stage;
+}
+
+void writeText(std::string const& path, std::string const& text) {
+  std::ofstream(path, std::ios::binary | std::ios::trunc) << text;
+}
+
+// Sets a file's modification time to `seconds` since the epoch.
+void setMtime(std::string const& path, long seconds) {
+  timespec const times[2] = {{seconds, 0}, {seconds, 0}};
+  BOOST_REQUIRE(::utimensat(AT_FDCWD, path.c_str(), times, 0) == 0);
+}
+
 struct Fixture {
   comm::Comm comm = comm::Comm::world();
   core::Log log{comm.rank(), comm.size(), core::LogOptions{core::LogLevel::Warn, false, 10.}};
@@ -54,9 +87,9 @@ struct Fixture {
     if (comm.isRoot()) core::removeAll(root);
   }
   config::Config config(int count) const {
-    return config::loadConfigText("experiment: t\noutput: " + root + "\nsynth:\n  count: " +
-                                      std::to_string(count) + "\n",
-                                  "t.yaml");
+    return config::loadConfigText(
+        "experiment: t\noutput: " + root + "\nsynth:\n  count: " + std::to_string(count) + "\n",
+        "t.yaml");
   }
   std::vector<pipeline::StageOutcome> run(Counters& counters, int count,
                                           std::set<std::string> force = {}) {
@@ -128,6 +161,186 @@ BOOST_AUTO_TEST_CASE(a_stage_whose_input_is_missing_says_which) {
   } catch (UsageError const& e) {
     BOOST_TEST(std::string(e.what()).find("needs the output of stage 'a'") != std::string::npos);
   }
+}
+
+BOOST_AUTO_TEST_CASE(an_extra_fingerprint_is_computed_on_rank_0_and_agreed_by_all) {
+  int runs = 0, calls = 0;
+  std::string const input = root + "/input.txt";
+  if (comm.isRoot()) {
+    core::makeDirectories(root);
+    writeText(input, "one");
+  }
+  comm.barrier();
+  std::vector<pipeline::StageDef> catalog{fileReadingStage(input, runs, calls)};
+  pipeline::RunOptions options{{"c"}, {}};
+  auto const first = pipeline::runStages(catalog, config(100), options, comm, log);
+  BOOST_TEST(!first[0].reused);
+  BOOST_TEST(calls == (comm.isRoot() ? 1 : 0));
+  BOOST_TEST(pipeline::runStages(catalog, config(100), options, comm, log)[0].reused);
+  if (comm.isRoot()) writeText(input, "two");
+  comm.barrier();
+  auto const third = pipeline::runStages(catalog, config(100), options, comm, log);
+  BOOST_TEST(!third[0].reused);  // the input changed
+  BOOST_TEST(runs == 2);
+  BOOST_TEST(comm.bcast(third[0].fingerprint, 0) == third[0].fingerprint);
+}
+
+BOOST_AUTO_TEST_CASE(a_stage_fingerprinted_by_content_ignores_an_upstream_rerun_with_same_output) {
+  Counters counters;
+  auto catalog = testCatalog(counters);
+  int runs = 0;
+  // Stage d reads a.txt; its fingerprint is a.txt's content instead of a's fingerprint.
+  pipeline::StageDef d{"d", "test stage", {}, {"a"}, [&runs](pipeline::StageContext&) {
+                         ++runs;
+                         return std::string("read a.txt");
+                       }};
+  d.extraFingerprint = [](pipeline::FingerprintContext const& context) {
+    return core::readFile(context.inputDirs.at("a") + "/a.txt");
+  };
+  d.contentCoversInputs = true;
+  catalog.push_back(d);
+  pipeline::RunOptions options{{"a", "d"}, {}};
+  auto withSeed = [this](int seed) {
+    return config::loadConfigText("experiment: t\noutput: " + root +
+                                      "\nsynth:\n  count: 100\n  seed: " + std::to_string(seed) +
+                                      "\n",
+                                  "t.yaml");
+  };
+  pipeline::runStages(catalog, withSeed(1), options, comm, log);
+  // Another seed: a runs again (its section changed) and writes the same a.txt.
+  auto const second = pipeline::runStages(catalog, withSeed(2), options, comm, log);
+  BOOST_TEST(!second[0].reused);
+  BOOST_TEST(second[1].reused);
+  BOOST_TEST(runs == 1);
+  // Another count: a.txt changes, d runs again.
+  auto const third = pipeline::runStages(catalog, config(200), options, comm, log);
+  BOOST_TEST(!third[1].reused);
+  BOOST_TEST(runs == 2);
+}
+
+BOOST_AUTO_TEST_CASE(stage_json_records_the_command_host_and_utc_times) {
+  Counters counters;
+  pipeline::RunOptions options{{"a"}, {}};
+  options.commandLine = "vocloud run t.yaml";
+  std::time_t const before = std::time(nullptr);
+  pipeline::runStages(testCatalog(counters), config(500), options, comm, log);
+  std::time_t const after = std::time(nullptr);
+  YAML::Node const manifest = YAML::LoadFile(root + "/t/a/stage.json");
+  BOOST_TEST(manifest["command_line"].as<std::string>() == "vocloud run t.yaml");
+  char host[256] = {};
+  ::gethostname(host, sizeof host - 1);
+  BOOST_TEST(manifest["host"].as<std::string>() == std::string(host));
+  auto parse = [](std::string const& text) {
+    std::tm utc{};
+    BOOST_TEST(strptime(text.c_str(), "%Y-%m-%dT%H:%M:%SZ", &utc) == text.c_str() + text.size());
+    return timegm(&utc);
+  };
+  std::time_t const started = parse(manifest["started"].as<std::string>());
+  std::time_t const ended = parse(manifest["ended"].as<std::string>());
+  BOOST_TEST(before <= started);
+  BOOST_TEST(started <= ended);
+  BOOST_TEST(ended <= after);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// The input fingerprints themselves, on one process (each rank its own folder).
+BOOST_AUTO_TEST_SUITE(input_fingerprint_suite)
+
+struct Folder {
+  std::string path =
+      fs::temp_directory_path().string() + "/vocloud_inputs_" + std::to_string(::getpid());
+  Folder() { core::makeDirectories(path + "/files/sub"); }
+  ~Folder() { core::removeAll(path); }
+};
+
+BOOST_AUTO_TEST_CASE(a_local_listing_follows_added_removed_and_touched_files) {
+  Folder folder;
+  acquire::Source source;
+  source.path = folder.path + "/files";
+  source.pattern = "*.fits";
+  writeText(source.path + "/a.fits", "aaaa");
+  writeText(source.path + "/sub/b.fits", "bbbb");
+  setMtime(source.path + "/a.fits", 1000000000);
+  std::string const original = pipeline::localSourceFingerprint(source);
+  BOOST_TEST(pipeline::localSourceFingerprint(source) == original);  // nothing changed
+  writeText(source.path + "/notes.txt", "not matched by the pattern");
+  BOOST_TEST(pipeline::localSourceFingerprint(source) == original);
+  writeText(source.path + "/c.fits", "cccc");
+  std::string const added = pipeline::localSourceFingerprint(source);
+  BOOST_TEST(added != original);
+  fs::remove(source.path + "/c.fits");
+  BOOST_TEST(pipeline::localSourceFingerprint(source) == original);  // the same listing again
+  setMtime(source.path + "/a.fits", 1000000001);
+  BOOST_TEST(pipeline::localSourceFingerprint(source) != original);  // touched
+  setMtime(source.path + "/a.fits", 1000000000);
+  BOOST_TEST(pipeline::localSourceFingerprint(source) == original);
+  source.recursive = false;  // sub/b.fits is no longer listed
+  BOOST_TEST(pipeline::localSourceFingerprint(source) != original);
+}
+
+BOOST_AUTO_TEST_CASE(list_files_lists_what_acquire_plans_from_a_directory) {
+  Folder folder;
+  std::string const dir = folder.path + "/files";
+  core::makeDirectories(dir + "/sub/deeper");
+  for (char const* name : {"a.fits", "b.txt", "sub/c.fits", "sub/deeper/d.fits", "sub/e.FITS"})
+    writeText(dir + "/" + name, name);
+  fs::create_symlink(dir + "/a.fits", dir + "/sub/link.fits");     // a link to a file counts
+  fs::create_symlink(dir + "/nowhere", dir + "/dangling.fits");    // a dangling one does not
+  fs::create_directory_symlink(dir + "/sub", dir + "/loop.fits");  // nor one to a directory
+  for (bool recursive : {true, false}) {
+    // The reference: std::filesystem, as acquire's plan walks a local source.
+    std::vector<std::string> expected;
+    auto add = [&](fs::directory_entry const& e) {
+      if (e.is_regular_file() && fnmatch("*.fits", e.path().filename().c_str(), 0) == 0)
+        expected.push_back(e.path().lexically_relative(dir).string());
+    };
+    if (recursive)
+      for (auto const& e : fs::recursive_directory_iterator(dir)) add(e);
+    else
+      for (auto const& e : fs::directory_iterator(dir)) add(e);
+    std::vector<std::string> listed;
+    for (auto const& file : core::listFiles(dir, "*.fits", recursive)) {
+      listed.push_back(file.name);
+      BOOST_TEST(file.stamp.bytes == fs::file_size(dir + "/" + file.name));
+    }
+    std::sort(expected.begin(), expected.end());
+    std::sort(listed.begin(), listed.end());
+    BOOST_TEST(listed == expected, boost::test_tools::per_element());
+  }
+  BOOST_CHECK_THROW(core::listFiles(dir + "/none", "*", true), Error);
+}
+
+BOOST_AUTO_TEST_CASE(a_bok_counts_by_catalog_and_by_stat_or_content_of_its_files) {
+  Folder folder;
+  std::string const bok = folder.path;
+  writeText(bok + "/catalog.csv", "id,path\na,files/a.fits\nb,files/sub/b.fits\n");
+  writeText(bok + "/files/a.fits", "aaaa");
+  writeText(bok + "/files/sub/b.fits", "bbbb");
+  setMtime(bok + "/files/a.fits", 1000000000);
+  using pipeline::InputCheck;
+  std::string const stat = pipeline::bokFingerprint(bok, InputCheck::Stat);
+  std::string const content = pipeline::bokFingerprint(bok, InputCheck::Content);
+  BOOST_TEST(stat != content);
+
+  // Same size, other bytes, same mtime: only content notices.
+  writeText(bok + "/files/a.fits", "abcd");
+  setMtime(bok + "/files/a.fits", 1000000000);
+  BOOST_TEST(pipeline::bokFingerprint(bok, InputCheck::Stat) == stat);
+  std::string const edited = pipeline::bokFingerprint(bok, InputCheck::Content);
+  BOOST_TEST(edited != content);
+  // Touched without change: stat notices, content does not.
+  setMtime(bok + "/files/a.fits", 1000000005);
+  BOOST_TEST(pipeline::bokFingerprint(bok, InputCheck::Stat) != stat);
+  BOOST_TEST(pipeline::bokFingerprint(bok, InputCheck::Content) == edited);
+  // A row more in the catalog, or a named file gone: both notice.
+  std::string const touched = pipeline::bokFingerprint(bok, InputCheck::Stat);
+  fs::remove(bok + "/files/sub/b.fits");
+  BOOST_TEST(pipeline::bokFingerprint(bok, InputCheck::Stat) != touched);
+  BOOST_TEST(pipeline::bokFingerprint(bok, InputCheck::Content) != edited);
+  writeText(bok + "/catalog.csv", "id,path\na,files/a.fits\n");
+  BOOST_TEST(pipeline::bokFingerprint(bok, InputCheck::Stat) != touched);
+  BOOST_CHECK_THROW(pipeline::bokFingerprint(bok + "/nowhere", InputCheck::Stat), Error);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
