@@ -22,8 +22,9 @@ InputCheck inputCheckFrom(std::string const& text, std::string const& key);
 std::string localSourceFingerprint(acquire::Source const& source);
 
 /// Hash of everything on disk that acquire's sources read: each local source's listing,
-/// each http `url_file`'s content, each votable `path`'s content, each `labels_file`'s content. Remote listings (index
-/// pages, VOTable lists and SSAP responses behind URLs) count by their configuration only.
+/// each http `url_file`'s content, each votable `path`'s content and each `labels_file`'s
+/// content. Remote listings (index pages, VOTable lists and SSAP responses behind URLs)
+/// count by their configuration only.
 std::string acquireInputsFingerprint(acquire::AcquireConfig const& config);
 
 /// Hash of a base of knowledge: the bytes of `bokDir`/catalog.csv and, for every row in
