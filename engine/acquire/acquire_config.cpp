@@ -41,8 +41,7 @@ std::set<std::string> kindsOf(std::string const& key) {
 }
 
 bool given(config::Config const& config, std::string const& path) {
-  std::string const& where = config.where(path);
-  return where != "default";
+  return !config.isDefault(path);
 }
 
 // A key given in the file that does not apply to the source's kind is an error at the key.
