@@ -27,17 +27,30 @@ namespace {
   comm::abortWorld(code);
 }
 
+// How long ranks that fail together may take to reach the agreement. They throw at the
+// same point of the program (config checks, a collective failure), so a few seconds is
+// ample; a rank that failed alone waits this long before it ends the job itself.
+constexpr double kAgreeSeconds = 10.;
+
+// An error every rank is expected to throw at once (a config error, a failure all ranks
+// learned of): rank 0 prints it once and every rank returns `code`, so the job ends without
+// Open MPI's abort banner. A rank whose peers never arrive (it failed alone while they wait
+// in a collective) prints and aborts instead, so that no rank waits forever.
+int reportTogether(char const* prefix, char const* what, int code) {
+  if (!comm::everyRankArrivesWithin(kAgreeSeconds)) reportAndAbort("error", what, code);
+  if (comm::worldRank() == 0) std::fprintf(stderr, "vocloud: %s%s\n", prefix, what);
+  return code;
+}
+
 }  // namespace
 
 int runGuarded(std::function<int()> const& body) {
   try {
     return body();
   } catch (UsageError const& e) {
-    if (comm::worldRank() == 0) std::fprintf(stderr, "vocloud: %s\n", e.what());
-    return kExitUsage;
+    return reportTogether("", e.what(), kExitUsage);
   } catch (CollectiveError const& e) {
-    if (comm::worldRank() == 0) std::fprintf(stderr, "vocloud: error: %s\n", e.what());
-    return kExitRuntimeError;
+    return reportTogether("error: ", e.what(), kExitRuntimeError);
   } catch (Error const& e) {
     reportAndAbort("error", e.what(), kExitRuntimeError);
   } catch (std::exception const& e) {

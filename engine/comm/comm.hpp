@@ -146,6 +146,12 @@ void onRoot(Comm const& comm, std::string const& what, std::function<void()> con
 /// empty message when no rank failed. Collective over comm.
 std::pair<int, std::string> firstFailure(Comm const& comm, std::string const& localFailure);
 
+/// Whether every process of MPI_COMM_WORLD calls this within `seconds` (a non-blocking
+/// barrier polled until the deadline): ranks that fail together learn that they agree; a
+/// rank that fails alone learns that the others are elsewhere (e.g. waiting in a collective
+/// it will never join). True when MPI is not running.
+bool everyRankArrivesWithin(double seconds);
+
 /// Ends every process of MPI_COMM_WORLD with `code`, for error paths that have no Comm.
 [[noreturn]] void abortWorld(int code);
 

@@ -18,6 +18,21 @@ for n in 2 4; do
   echo "$n ranks: ended with status $status in ${elapsed}s"
 done
 
+# A usage error is normally every rank's at once (rank 0 prints it, all return 2); one that
+# only the last rank meets, while the others wait in a collective, must still end the job
+# with its message instead of leaving them waiting.
+start=$(date +%s)
+set +e
+timeout 90 mpirun -n 2 --oversubscribe "$FAILER" usage >"$SCRATCH/usage.txt" 2>&1
+status=$?
+set -e
+elapsed=$(( $(date +%s) - start ))
+[ "$status" -ne 124 ] || fail "a usage error on one rank hung the job"
+[ "$status" -ne 0 ] || fail "a usage error on one rank ended with status 0"
+[ "$elapsed" -lt 45 ] || fail "a usage error on one rank took ${elapsed}s to end (limit 45s)"
+expect_contains "$SCRATCH/usage.txt" "vocloud: error on rank 1: config: e.yaml:3:5: som.rows: only this rank saw it"
+echo "a usage error on one rank: ended with status $status in ${elapsed}s"
+
 # A stage that keeps nothing fails (exit 1) with the reasons counted and examples shown,
 # printed once at 2 ranks and without Open MPI's abort banner (every rank knows, so the job
 # ends without MPI_Abort).
