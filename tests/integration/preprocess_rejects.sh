@@ -39,7 +39,7 @@ def edited_raw(src, dst, change):
 
 def crval0(hdu):
     hdu.header["CRVAL1"] = 0.0
-def below_zero(hdu):  # 6262 A - 10 A per pixel: below 0 A after 627 pixels
+def below_zero(hdu):  # 6252.97 A - 10 A per pixel: below 0 A at pixel 627
     hdu.header["CDELT1"] = -10.0
     hdu.header["CD1_1"] = -10.0
 def descending(hdu):  # the same spectrum stored from red to blue
@@ -54,7 +54,7 @@ edited_raw("ua280060", "bad_cdelt.fits", below_zero)
 edited_raw("bt-cmi-ondrejov-raw", "descending.fits", descending)
 rows += [("bad-crval0", "bad_crval0.fits", ""), ("bad-cdelt", "bad_cdelt.fits", ""),
          ("descending", "descending.fits", "")]
-with fits.open(vot + "a201504150018.fits") as h:
+with fits.open(vot + "a201504150031.fits") as h:
     h[1].data["spectral"][100] = np.nan
     h.writeto("bok/bad_nan_wave.fits", overwrite=True)
 rows.append(("bad-nan-wave", "bad_nan_wave.fits", ""))
@@ -92,7 +92,7 @@ assert set(ids) == good, ids
 rejected = {i.decode(): (p.decode(), r.decode()) for i, p, r in
             zip(f["/rejected/id"][()], f["/rejected/path"][()], f["/rejected/reason"][()])}
 want = {"bad-crval0": ("bad_crval0.fits", "bad_wavelength", "is 0 Å"),
-        "bad-cdelt": ("bad_cdelt.fits", "bad_wavelength", "wavelength 628 of 1997"),
+        "bad-cdelt": ("bad_cdelt.fits", "bad_wavelength", "wavelength 627 of 1997"),  # 6252.97 - 10 x 626 < 0
         "bad-nan-wave": ("bad_nan_wave.fits", "bad_wavelength", "is nan"),
         "bad-redshift": ("redshift.fits", "bad_redshift", "z = -2")}
 assert set(rejected) == set(want), rejected
