@@ -99,9 +99,11 @@ void readLamostImage(FitsMemory const& file, FitsHeader const& header, Spectrum&
                           std::to_string(height));
 
   readLamostHeader(header, out);
+  // A cut image is a truncated file, whichever rows we need; checked before anything the
+  // size of a row is allocated (a header may claim NAXIS1 = 1e9 in a 92 KB file).
+  file.requireData(hdu);
   std::vector<double> wave;
   if (waveRow < 0) wave = headerWavelengths(file, header, n);
-  file.requireData(hdu);  // a cut image is a truncated file, whichever rows we need
   // Row by row, straight into the result: only the rows we use, no 5 x N temporary.
   out.flux = readImageFloats(file, hdu, fluxRow * n, n);
   if (ivarRow >= 0) out.ivar = readImageFloats(file, hdu, ivarRow * n, n);

@@ -9,6 +9,7 @@
 // unix-compress (.Z) and pack files, which zlib does not read (FitsMemory::fromCompressed).
 // Internal to engine/io.
 #include "io/read_error.hpp"
+#include "io/spectrum.hpp"
 
 #include <algorithm>
 #include <cstddef>
@@ -103,15 +104,21 @@ class FileBytes {
 
 /// The content of gzip data and how its stream ended.
 struct GzipContent {
-  ByteBuffer bytes;      ///< the inflated content (up to where the stream ends or breaks)
-  bool complete = true;  ///< false when the stream ends early
-  std::string problem;   ///< non-empty for a corrupt stream (zlib's message)
+  ByteBuffer bytes;       ///< the inflated content (up to where the stream ends or breaks)
+  bool complete = true;   ///< false when the stream ends early
+  bool tooLarge = false;  ///< true when the content goes on past the limit (bytes holds the limit)
+  std::string problem;    ///< non-empty for a corrupt stream (zlib's message)
 };
 
-/// Inflates gzip data `packed` (every member of it, as gzip -d does); reports an early end
-/// or a corrupt stream in the result instead of throwing (std::bad_alloc when memory runs
-/// out).
-GzipContent inflateGzip(std::string_view packed);
+/// Inflates gzip data `packed` (every member of it, as gzip -d does), at most `limit` bytes
+/// of content: never holds more than limit + 1 bytes. Reports an early end, content past
+/// the limit or a corrupt stream in the result instead of throwing (std::bad_alloc when
+/// memory runs out).
+GzipContent inflateGzip(std::string_view packed, std::uint64_t limit);
+
+/// The detail of ReadError(TooLarge) for gzip content of `packedBytes` bytes that goes on
+/// past inflateLimit(options, packedBytes).
+std::string inflatedTooLarge(std::uint64_t packedBytes, ReadOptions const& options);
 
 /// The number a FITS value or ASCII-table field writes: optional sign, digits, fraction, E
 /// or D exponent, blanks around; nothing when the whole text is not one number.
@@ -221,7 +228,9 @@ class FitsMemory {
   /// stream that ends early gives the content up to there, to be judged like a cut plain
   /// file. Throws ReadError: NotFits when the content does not start as FITS, Truncated
   /// when the stream ends before 9 bytes of content, Unreadable when it is corrupt.
-  static FitsMemory fromGzip(std::string path, std::string_view packed);
+  /// Throws ReadError(TooLarge) when the content inflates past inflateLimit(options, ...).
+  static FitsMemory fromGzip(std::string path, std::string_view packed,
+                             ReadOptions const& options = {});
   /// Uncompresses a unix-compress (.Z) or pack file with CFITSIO (zlib does not read these;
   /// they are rare) into memory. Throws ReadError with CFITSIO's reason (CFITSIO 4.2 also
   /// recognises pkzip but fails to uncompress it: Unreadable).

@@ -10,12 +10,16 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <cstdint>
+#include <cstdio>
 #include <cstring>
 #include <new>
 #include <utility>
 
-namespace vocloud::io::detail {
+namespace vocloud::io {
+namespace detail {
 
 namespace {
 
@@ -157,7 +161,37 @@ std::string_view FileBytes::all() {
   return _bytes.view();
 }
 
-GzipContent inflateGzip(std::string_view packed) {
+}  // namespace detail
+
+std::uint64_t inflateLimit(ReadOptions const& options, std::uint64_t packedBytes) {
+  double const byRatio = std::max(0.0, options.maxInflateRatio) * static_cast<double>(packedBytes);
+  std::uint64_t const wanted =
+      byRatio >= 1.8e19 ? ~std::uint64_t{0}
+                        : std::max(static_cast<std::uint64_t>(byRatio), kInflateFloorBytes);
+  return std::min(wanted, options.maxInflatedBytes);
+}
+
+namespace detail {
+
+std::string inflatedTooLarge(std::uint64_t packedBytes, ReadOptions const& options) {
+  std::uint64_t const limit = inflateLimit(options, packedBytes);
+  char text[240];
+  std::snprintf(
+      text, sizeof text,
+      "the gzip content goes on past %llu bytes, %.0f times its %llu compressed bytes "
+      "(inflating stops at max(%g x, 16 MiB), at most %llu bytes; real spectra inflate "
+      "2-5 times): a gzip bomb?",
+      static_cast<unsigned long long>(limit),
+      static_cast<double>(limit) / static_cast<double>(std::max<std::uint64_t>(1, packedBytes)),
+      static_cast<unsigned long long>(packedBytes), options.maxInflateRatio,
+      static_cast<unsigned long long>(options.maxInflatedBytes));
+  return text;
+}
+
+GzipContent inflateGzip(std::string_view packed, std::uint64_t limit) {
+  // One byte past the limit tells content that goes on from content that ends there.
+  std::size_t const most =
+      static_cast<std::size_t>(std::min<std::uint64_t>(limit, SIZE_MAX - 1)) + 1;
   // ISIZE, the last 4 bytes, is the content size modulo 2^32 (of the last member): a good
   // first guess, grown by doubling when wrong.
   std::size_t guess = packed.size() * 4;
@@ -167,14 +201,19 @@ GzipContent inflateGzip(std::string_view packed) {
     // deflate expands at most ~1032 times: a corrupt ISIZE must not reserve gigabytes
     if (isize >= kFitsBlock) guess = std::min(isize, packed.size() * 1032);
   }
-  ByteBuffer bytes(std::max<std::size_t>(guess, kFitsBlock));
+  ByteBuffer bytes(std::min(most, std::max<std::size_t>(guess, kFitsBlock)));
   InflateStream stream;
   z_stream* z = stream.get();
   z->next_in = reinterpret_cast<Bytef*>(const_cast<char*>(packed.data()));
   std::size_t inputLeft = packed.size(), produced = 0;
   GzipContent content;
   while (true) {
-    if (produced == bytes.size()) bytes.resize(bytes.size() * 2);
+    if (produced == most) {
+      content.tooLarge = true;
+      produced = most - 1;
+      break;
+    }
+    if (produced == bytes.size()) bytes.resize(std::min(most, bytes.size() * 2));
     // zlib counts in uInt: feed and drain at most 1 GiB per call
     uInt const in = static_cast<uInt>(std::min<std::size_t>(inputLeft, 1u << 30));
     uInt const out = static_cast<uInt>(std::min<std::size_t>(bytes.size() - produced, 1u << 30));
@@ -207,8 +246,11 @@ GzipContent inflateGzip(std::string_view packed) {
   return content;
 }
 
-FitsMemory FitsMemory::fromGzip(std::string path, std::string_view packed) {
-  GzipContent content = inflateGzip(packed);
+FitsMemory FitsMemory::fromGzip(std::string path, std::string_view packed,
+                                ReadOptions const& options) {
+  GzipContent content = inflateGzip(packed, inflateLimit(options, packed.size()));
+  if (content.tooLarge)
+    throw ReadError(Reason::TooLarge, path, inflatedTooLarge(packed.size(), options));
   std::size_t const produced = content.bytes.size();
   bool const fits = startsWith(content.bytes.view(), "SIMPLE  =");
   // A cut stream still gives the content up to the cut: as for a cut plain file, the FITS
@@ -257,4 +299,5 @@ FitsMemory FitsMemory::fromCompressed(std::string path) {
   return FitsMemory(std::move(path), std::move(bytes));
 }
 
-}  // namespace vocloud::io::detail
+}  // namespace detail
+}  // namespace vocloud::io

@@ -293,10 +293,20 @@ std::size_t FitsTable::elements(FitsColumn const& column) const {
   if (column.isVariable() && column.type == 'X')
     throw ReadError(Reason::UnknownLayout, _file->path(),
                     what + " is a variable-length bit array, which is not supported");
+  // The data must be there before anything its size is allocated.
+  _file->requireData(*_hdu);
   if (!column.isVariable()) return static_cast<std::size_t>(_rows * column.repeat);
   std::size_t total = 0;
   forEachRun(column,
              [&](char const*, std::size_t, std::size_t count, std::size_t) { total += count; });
+  // Rows may share heap arrays; arrays that add up to more than the HDU holds would make
+  // a small file allocate without bound.
+  std::uint64_t const size = std::max<std::size_t>(1, elementBytes(column.type));
+  if (total > _hdu->dataBytes / size)
+    throw ReadError(Reason::Unreadable, _file->path(),
+                    what + ": its variable-length arrays add up to " + std::to_string(total) +
+                        " values, more than the " + std::to_string(_hdu->dataBytes) +
+                        " bytes of the HDU hold");
   return total;
 }
 

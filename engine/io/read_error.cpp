@@ -32,6 +32,12 @@ std::string reasonName(ReadError::Reason reason) {
       return "wrong_sizes";
     case ReadError::Reason::Unreadable:
       return "unreadable";
+    case ReadError::Reason::BadWavelength:
+      return "bad_wavelength";
+    case ReadError::Reason::TooFewPoints:
+      return "too_few_points";
+    case ReadError::Reason::TooLarge:
+      return "too_large";
   }
   return "unreadable";
 }
@@ -56,6 +62,12 @@ std::string reasonText(ReadError::Reason reason) {
       return "array sizes disagree";
     case ReadError::Reason::Unreadable:
       return "unreadable";
+    case ReadError::Reason::BadWavelength:
+      return "bad wavelength axis";
+    case ReadError::Reason::TooFewPoints:
+      return "too few points";
+    case ReadError::Reason::TooLarge:
+      return "content too large";
   }
   return "unreadable";
 }

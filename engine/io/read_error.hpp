@@ -19,7 +19,11 @@ class ReadError : public Error {
     AllNonFinite,   ///< every flux (or wavelength) value is NaN or infinite
     UnknownLayout,  ///< a valid file whose layout is not a spectrum layout we know
     WrongSizes,     ///< arrays that should have one length do not
-    Unreadable      ///< any other failure (permissions, a directory, a corrupt header)
+    Unreadable,     ///< any other failure (permissions, a directory, a corrupt header)
+    BadWavelength,  ///< a wavelength axis that is non-positive, non-finite, constant or not
+                    ///< monotonic
+    TooFewPoints,   ///< a spectrum of a single point
+    TooLarge        ///< content larger than a reader accepts (a gzip stream inflating past its cap)
   };
 
   /// Builds the message "io: <path>: <reasonText(reason)>: <detail>".
@@ -40,7 +44,7 @@ class ReadError : public Error {
 
 /// Short machine name of a reason for rejected lists: "not_found", "not_fits", "truncated",
 /// "missing_column", "zero_length", "all_non_finite", "unknown_layout", "wrong_sizes",
-/// "unreadable".
+/// "unreadable", "bad_wavelength", "too_few_points", "too_large".
 std::string reasonName(ReadError::Reason reason);
 
 /// Human text of a reason ("file not found", "truncated file", ...), as used in what().

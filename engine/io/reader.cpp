@@ -13,8 +13,10 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <functional>
 #include <initializer_list>
 #include <new>
 #include <string_view>
@@ -58,11 +60,15 @@ struct Loaded {
 
 // Opens `path` and inflates gzip content, whatever the file's name: a .fits.gz, a .vot.gz,
 // a .csv.gz, or gzip under a plain name are judged by what they hold.
-Loaded load(std::string const& path) {
+// Inflating stops at inflateLimit(options, ...): a gzip bomb is TooLarge, not out of memory.
+Loaded load(std::string const& path, ReadOptions const& options) {
   detail::FileBytes bytes = detail::FileBytes::open(path);
   Content const content = classify(bytes.head(kHeadBytes));
   if (content != Content::Gzip) return {content, std::move(bytes)};
-  detail::GzipContent inflated = detail::inflateGzip(bytes.all());
+  std::string_view const packed = bytes.all();
+  detail::GzipContent inflated = detail::inflateGzip(packed, inflateLimit(options, packed.size()));
+  if (inflated.tooLarge)
+    throw ReadError(Reason::TooLarge, path, detail::inflatedTooLarge(packed.size(), options));
   std::string_view const view = inflated.bytes.view();
   Content const inner = classify(view.substr(0, kHeadBytes));
   bool const known = inner == Content::Fits || inner == Content::Xml || inner == Content::Text;
@@ -126,6 +132,37 @@ void checkSpectrum(Spectrum const& s) {
     throw ReadError(Reason::AllNonFinite, s.path, "every wavelength is NaN or inf");
 }
 
+std::string number(double x) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.10g", x);
+  return text;
+}
+
+// The wavelength axis every layout must give: two points or more, each finite and positive,
+// strictly monotonic (descending axes are read as they are: resampling takes both ways).
+void checkWavelengthAxis(Spectrum const& s) {
+  std::vector<double> const& w = s.wave;
+  if (w.size() < 2)
+    throw ReadError(Reason::TooFewPoints, s.path,
+                    "the " + s.layout + " spectrum has 1 point; a spectrum needs 2 or more");
+  for (std::size_t i = 0; i < w.size(); ++i)
+    if (!std::isfinite(w[i]) || w[i] <= 0)
+      throw ReadError(Reason::BadWavelength, s.path,
+                      "wavelength " + std::to_string(i + 1) + " of " + std::to_string(w.size()) +
+                          " is " + number(w[i]) + " Å (must be finite and positive)");
+  if (std::adjacent_find(w.begin(), w.end(), std::not_equal_to<>()) == w.end())
+    throw ReadError(Reason::BadWavelength, s.path,
+                    "every wavelength is " + number(w.front()) + " Å (a constant axis)");
+  bool const ascending = w.front() < w.back();
+  for (std::size_t i = 1; i < w.size(); ++i)
+    if (ascending ? !(w[i] > w[i - 1]) : !(w[i] < w[i - 1]))
+      throw ReadError(Reason::BadWavelength, s.path,
+                      "the wavelengths are not strictly " +
+                          std::string(ascending ? "increasing" : "decreasing") + ": point " +
+                          std::to_string(i + 1) + " is " + number(w[i]) + " Å after " +
+                          number(w[i - 1]) + " Å");
+}
+
 template <typename Body>
 auto guarded(std::string const& path, Body body) {
   try {
@@ -165,7 +202,7 @@ std::string fileStem(std::string const& path) {
 
 Spectrum readSpectrum(std::string const& path, ReadOptions const& options) {
   return guarded(path, [&] {
-    Loaded loaded = load(path);
+    Loaded loaded = load(path, options);
     Spectrum out;
     out.path = path;
     switch (loaded.content) {
@@ -195,13 +232,14 @@ Spectrum readSpectrum(std::string const& path, ReadOptions const& options) {
     }
     if (out.meta.id.empty()) out.meta.id = detail::fileStem(path);
     checkSpectrum(out);
+    checkWavelengthAxis(out);
     return out;
   });
 }
 
 std::string detectLayout(std::string const& path) {
   return guarded(path, [&]() -> std::string {
-    Loaded loaded = load(path);
+    Loaded loaded = load(path, ReadOptions{});
     switch (loaded.content) {
       case Content::Fits:
       case Content::OtherCompressed: {

@@ -53,6 +53,20 @@ struct ReadOptions {
   /// Extension of a generic table, counted as astropy does (0 = primary, 1 = first
   /// extension); 0 = the first table extension.
   int hdu = 0;
+  /// gzip content may inflate to at most this many times its compressed size (real
+  /// .fits.gz spectra inflate 2-5 times; deflate's own limit is ~1032): a bomb stops with
+  /// ReadError(TooLarge) instead of filling memory. Small files may always reach
+  /// kInflateFloorBytes.
+  double maxInflateRatio = 50;
+  /// Whatever the ratio, gzip content never inflates past this many bytes.
+  std::uint64_t maxInflatedBytes = std::uint64_t{2} << 30;
 };
+
+/// Inflated bytes a gzip file may always reach, however well it compresses (16 MiB).
+constexpr std::uint64_t kInflateFloorBytes = std::uint64_t{16} << 20;
+
+/// The most bytes gzip content of `packedBytes` compressed bytes may inflate to under
+/// `options`: max(ratio x packed, kInflateFloorBytes), at most maxInflatedBytes.
+std::uint64_t inflateLimit(ReadOptions const& options, std::uint64_t packedBytes);
 
 }  // namespace vocloud::io

@@ -141,8 +141,8 @@ class VoTableError : public Error {
 
 /// Parses the VOTable in `xml`; `source` names the file/URL in error messages. Throws
 /// VoTableError("votable: <source>:<line>: ...") for malformed XML, a document that is not
-/// a VOTable, undecodable BINARY/BINARY2 streams and unsupported serializations (FITS,
-/// external STREAM href, non-base64 encodings).
+/// a VOTable, undecodable BINARY/BINARY2 streams, unsupported serializations (FITS,
+/// external STREAM href, non-base64 encodings) and elements nested more than 256 deep.
 VoDocument parseVoTable(std::string const& xml, std::string const& source);
 
 /// Reads and parses the VOTable file `path`; throws VoTableError as parseVoTable(), and

@@ -72,6 +72,9 @@ class ExpatParser {
   XML_Parser _parser;
 };
 
+// Deepest nesting of elements read (real VOTables nest fewer than 10 levels).
+constexpr std::size_t kMaxDepth = 256;
+
 // One open element and the object it fills (at most one pointer is set). The pointers stay
 // valid while the element is open: a container gets its next child only after this one
 // closes.
@@ -271,6 +274,12 @@ void Builder::start(char const* name, char const** attributes) {
     if (element != Element::VoTable)
       fail(line, std::string("the root element is <") + name + ">, not <VOTABLE>");
   }
+  // Nested objects (GROUPs in GROUPs) are built, copied and freed recursively: an absurd
+  // depth must stop here, not overflow the stack.
+  if (_stack.size() >= kMaxDepth)
+    fail(line, std::string("<") + name + "> is nested " + std::to_string(_stack.size() + 1) +
+                   " elements deep, more than the " + std::to_string(kMaxDepth) +
+                   " levels a VOTable is read with");
   _stack.push_back(Frame{element, line});
   Frame& frame = _stack.back();
   Frame* up = parent();

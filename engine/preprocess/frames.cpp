@@ -2,6 +2,7 @@
 
 #include "core/error.hpp"
 #include "preprocess/number_text.hpp"
+#include "preprocess/unusable.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -13,8 +14,8 @@ namespace {
 
 void checkWavelength(double angstrom) {
   if (!std::isfinite(angstrom) || angstrom <= 0)
-    throw Error("preprocess: cannot convert wavelength " + detail::numberText(angstrom) +
-                " Å between air and vacuum (must be finite and positive)");
+    throw Unusable("bad_wavelength", "cannot convert wavelength " + detail::numberText(angstrom) +
+                                         " Å between air and vacuum (must be finite and positive)");
 }
 
 // Refractive index of standard air at vacuum wavelength `vac` (Å), Morton 1991.
@@ -38,9 +39,11 @@ double iterateToVacuum(double air, double vac, int iterations) {
 // vac_0 = air n(air), vac_1 = air n(vac_0), vac_2 = air n(vac_1) for `m` wavelengths. Also
 // compiled for AVX2 (chosen at run time): twice the lanes for the divisions, and the same
 // numbers (AVX2 brings no fused multiply-add).
-__attribute__((target_clones("avx2", "default"))) void firstIterates(
-    double const* __restrict air, std::size_t m, double* __restrict v0, double* __restrict v1,
-    double* __restrict v2) {
+__attribute__((target_clones("avx2", "default"))) void firstIterates(double const* __restrict air,
+                                                                     std::size_t m,
+                                                                     double* __restrict v0,
+                                                                     double* __restrict v1,
+                                                                     double* __restrict v2) {
   for (std::size_t j = 0; j < m; ++j) {
     v0[j] = air[j] * refractiveIndex(air[j]);
     v1[j] = air[j] * refractiveIndex(v0[j]);
@@ -95,8 +98,8 @@ void vacuumToAir(std::vector<double>& wave) {
 
 void toRestFrame(std::vector<double>& wave, double z) {
   if (!std::isfinite(z) || z <= -1)
-    throw Error("preprocess: cannot shift to the rest frame with redshift z = " +
-                detail::numberText(z) + " (must be finite and > -1)");
+    throw Unusable("bad_redshift", "cannot shift to the rest frame with redshift z = " +
+                                       detail::numberText(z) + " (must be finite and > -1)");
   double const factor = 1.0 + z;
   for (double& w : wave) w /= factor;
 }

@@ -13,6 +13,8 @@
 #include <cmath>
 #include <cstdio>
 #include <limits>
+#include <new>
+#include <string>
 
 namespace vocloud::preprocess {
 
@@ -126,6 +128,12 @@ ProcessedSpectrum processSpectrum(CatalogRow const& row, PreprocessConfig const&
     return out;
   } catch (Unusable const& e) {
     return rejected(out, e.reason() + ": " + e.what());
+  } catch (std::bad_alloc const&) {
+    throw;  // memory is the run's problem, not this spectrum's
+  } catch (std::exception const& e) {
+    // Anything else one spectrum's numbers provoke (a frame, a fit, a resampling check)
+    // rejects that spectrum, with the message, and the run goes on.
+    return rejected(out, std::string("error: ") + e.what());
   }
 }
 

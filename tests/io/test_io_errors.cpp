@@ -159,7 +159,8 @@ BOOST_AUTO_TEST_CASE(reason_names) {
       {Reason::Truncated, "truncated"},          {Reason::MissingColumn, "missing_column"},
       {Reason::ZeroLength, "zero_length"},       {Reason::AllNonFinite, "all_non_finite"},
       {Reason::UnknownLayout, "unknown_layout"}, {Reason::WrongSizes, "wrong_sizes"},
-      {Reason::Unreadable, "unreadable"}};
+      {Reason::Unreadable, "unreadable"},        {Reason::BadWavelength, "bad_wavelength"},
+      {Reason::TooFewPoints, "too_few_points"},  {Reason::TooLarge, "too_large"}};
   for (auto const& [reason, name] : names) BOOST_TEST(io::reasonName(reason) == name);
   io::ReadError const error(Reason::Truncated, "/x/y.fits", "detail");
   BOOST_TEST(std::string(error.what()) == "io: /x/y.fits: truncated file: detail");

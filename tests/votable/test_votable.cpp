@@ -250,6 +250,39 @@ BOOST_AUTO_TEST_CASE(malformed_xml_reports_the_line) {
   BOOST_TEST(std::string(notVo.what()).find("not <VOTABLE>") != std::string::npos);
 }
 
+// 150,000 nested GROUPs (2 MB) once overflowed the stack (SIGSEGV in inspect, acquire killed
+// by an SSAP response): nesting stops at 256 levels with an error naming the line, while a
+// document nested 250 deep still parses.
+BOOST_AUTO_TEST_CASE(deep_nesting_is_refused_with_the_line) {
+  auto nested = [](std::size_t depth) {
+    std::string xml = "<?xml version=\"1.0\"?>\n<VOTABLE version=\"1.3\">\n<RESOURCE>\n";
+    for (std::size_t i = 0; i < depth; ++i) xml += "<GROUP name=\"g\">\n";
+    for (std::size_t i = 0; i < depth; ++i) xml += "</GROUP>";
+    return xml + "\n</RESOURCE>\n</VOTABLE>\n";
+  };
+  std::string const deep = nested(150000);
+  BOOST_TEST(deep.size() > 2'000'000u);
+  auto const e = expectVoTableError([&] { io::parseVoTable(deep, "deep.vot"); });
+  // VOTABLE (line 2) and RESOURCE (line 3) are levels 1 and 2; GROUP k opens on line 3 + k:
+  // level 257 is GROUP 255, on line 258.
+  BOOST_TEST(e.line() == 258);
+  std::string const what = e.what();
+  BOOST_TEST(what.rfind("votable: deep.vot:258: ", 0) == 0u, what);
+  BOOST_TEST(what.find("256") != std::string::npos, what);
+  BOOST_TEST(!e.truncated());
+
+  std::string const file = vt::scratchDir() + "/deep.vot";
+  vt::writeText(file, deep);
+  try {
+    io::readVoTableSpectrum(file);
+    BOOST_ERROR("a 150,000-deep document read as a spectrum");
+  } catch (io::ReadError const& r) {
+    BOOST_TEST(io::reasonName(r.reason()) == "unreadable", r.what());
+    BOOST_TEST(std::string(r.what()).find("nested") != std::string::npos, r.what());
+  }
+  BOOST_CHECK_NO_THROW(io::parseVoTable(nested(250), "ok.vot"));
+}
+
 BOOST_AUTO_TEST_CASE(unsupported_and_corrupt_serializations) {
   std::string const head =
       "<VOTABLE version=\"1.3\"><RESOURCE><TABLE><FIELD name=\"x\" datatype=\"int\"/>\n<DATA>";
