@@ -88,6 +88,7 @@ std::vector<StageDef> stageCatalog() {
         return acquire::describe(result, context.finalDir + "/bok");
       }};
   acquire.resumable = true;
+  acquire.reusableDirs = {"bok/files"};
   acquire.validate = [](config::Config const& config, int) {
     acquire::acquireConfigFrom(config);
     checkAcquireFiles(config);
