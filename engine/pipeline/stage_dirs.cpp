@@ -63,6 +63,7 @@ void linkMissing(fs::path const& from, fs::path const& to) {
        ++it) {
     fs::path const target = to / it->path().lexically_relative(from);
     std::error_code ec;
+    fs::create_directories(target.parent_path(), ec);
     if (it->is_symlink()) {
       if (!fs::exists(fs::symlink_status(target))) fs::copy_symlink(it->path(), target, ec);
     } else if (it->is_directory()) {
@@ -107,6 +108,7 @@ void preparePartial(StageDirs const& dirs, PartialPlan const& plan) {
   }
   core::makeDirectories(dirs.partial);
   core::writeFileAtomic(dirs.partial + "/" + kPartialMark, plan.fingerprint + "\n");
+  if (!plan.resumable) return;
   for (auto const& dir : plan.reusableDirs)
     linkMissing(fs::path(dirs.final) / dir, fs::path(dirs.partial) / dir);
 }
