@@ -14,6 +14,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <optional>
 
 namespace vocloud::pipeline {
@@ -227,6 +228,12 @@ std::vector<StageOutcome> runStages(std::vector<StageDef> const& catalog,
   for (auto const& name : options.stages) {
     StageDef const& stage = findStage(catalog, name);
     StageDirs const dirs = stageDirs(root, stage.name);
+    // Upstream outputs stay as they are while this stage fingerprints and reads them.
+    std::vector<std::unique_ptr<StageLock>> reading;
+    for (auto const& input : stage.inputsFor ? stage.inputsFor(config) : stage.inputs)
+      reading.push_back(std::make_unique<StageLock>(stageDirs(root, input).lock, input,
+                                                    options.commandLine, comm,
+                                                    StageLock::Mode::Shared));
 
     StageInputs inputs = stageInputs(stage, config, root, fingerprints);
     if (stage.extraFingerprint)

@@ -11,11 +11,16 @@ namespace vocloud::pipeline {
 
 class StageLock {
  public:
-  /// Takes the lock of `stage` (file `lockPath`) on rank 0 without waiting and records who
-  /// holds it (pid, host, command line) in the file. When another run holds it, every rank
-  /// throws the same vocloud::CollectiveError naming that run. Collective over comm.
+  /// Exclusive: the stage is checked, computed and committed. Shared: its complete output
+  /// is read by a downstream stage (any number of readers, no writer).
+  enum class Mode { Exclusive, Shared };
+
+  /// Takes the lock of `stage` (file `lockPath`) on rank 0 without waiting; an exclusive
+  /// holder records who it is (pid, host, command line) in the file. When another run holds
+  /// it in a conflicting mode, every rank throws the same vocloud::CollectiveError naming
+  /// that run when known. Collective over comm.
   StageLock(std::string const& lockPath, std::string const& stage, std::string const& commandLine,
-            comm::Comm const& comm);
+            comm::Comm const& comm, Mode mode = Mode::Exclusive);
   /// Releases the lock (the file stays: removing it would let two runs lock two files).
   ~StageLock();
   StageLock(StageLock const&) = delete;
@@ -23,6 +28,7 @@ class StageLock {
 
  private:
   int _fd = -1;
+  Mode _mode = Mode::Exclusive;
 };
 
 }  // namespace vocloud::pipeline

@@ -56,7 +56,7 @@ done
 status=0
 mpi 2 som e.yaml --force >/dev/null 2>second.txt || status=$?
 expect_status 1 "$status" "a second som run while one computes"
-expect_contains second.txt "stage 'som' is being computed by another run (pid "
+expect_contains second.txt "stage 'som' is being computed or read by another run (pid "
 expect_contains second.txt "--set som.epochs=100000"
 kill_when "$slow" 1 "print(1)" 0 "som.epochs=100000"
 hashes out/e/som > som.after

@@ -381,7 +381,8 @@ BOOST_AUTO_TEST_CASE(a_failed_rerun_of_a_resumable_stage_keeps_the_complete_outp
   BOOST_TEST(fs::exists(root + "/t/r/stage.json"));
   BOOST_TEST(fs::exists(root + "/t/.r.partial/r.txt"));
   fail = false;
-  auto const outcomes = pipeline::runStages({resumableStage(fail)}, config(200), options, comm, log);
+  auto const outcomes =
+      pipeline::runStages({resumableStage(fail)}, config(200), options, comm, log);
   BOOST_TEST(!outcomes[0].reused);
   BOOST_TEST(core::readFile(root + "/t/r/r.txt") == "200");
   BOOST_TEST(!fs::exists(root + "/t/.r.partial"));
@@ -467,7 +468,7 @@ BOOST_AUTO_TEST_CASE(a_stage_locked_by_another_run_is_refused_on_every_rank) {
     run(counters, 100);
     BOOST_FAIL("expected the locked stage to be refused");
   } catch (CollectiveError const& e) {
-    BOOST_TEST(std::string(e.what()).find("stage 'a' is being computed by another run") !=
+    BOOST_TEST(std::string(e.what()).find("stage 'a' is being computed or read by another run") !=
                std::string::npos);
   }
   BOOST_TEST(counters.a == 0);
@@ -476,6 +477,37 @@ BOOST_AUTO_TEST_CASE(a_stage_locked_by_another_run_is_refused_on_every_rank) {
   auto const outcomes = run(counters, 100);
   BOOST_TEST(!outcomes[0].reused);
   BOOST_TEST(counters.a == 1);
+}
+
+BOOST_AUTO_TEST_CASE(a_stage_read_by_another_run_is_not_replaced_and_readers_share) {
+  Counters counters;
+  run(counters, 100);
+  int fd = -1;
+  if (comm.isRoot()) {  // another run reads a's output
+    fd = ::open((root + "/t/.a.lock").c_str(), O_RDWR | O_CREAT, 0644);
+    BOOST_REQUIRE(fd >= 0);
+    BOOST_REQUIRE(::flock(fd, LOCK_SH | LOCK_NB) == 0);
+  }
+  comm.barrier();
+  BOOST_CHECK_THROW(run(counters, 100, {"a"}), CollectiveError);  // not replaced under it
+  BOOST_TEST(counters.a == 1);
+  pipeline::RunOptions onlyB{{"b"}, {"b"}};
+  pipeline::runStages(testCatalog(counters), config(100), onlyB, comm, log);  // readers share
+  BOOST_TEST(counters.b == 2);
+  if (comm.isRoot()) {  // now another run computes a: b may not read it
+    BOOST_REQUIRE(::flock(fd, LOCK_EX | LOCK_NB) == 0);
+  }
+  comm.barrier();
+  try {
+    pipeline::runStages(testCatalog(counters), config(100), onlyB, comm, log);
+    BOOST_FAIL("expected b to be refused while a is computed");
+  } catch (CollectiveError const& e) {
+    BOOST_TEST(std::string(e.what()).find("stage 'a' is being computed by another run") !=
+               std::string::npos);
+  }
+  BOOST_TEST(counters.b == 2);
+  if (comm.isRoot()) ::close(fd);
+  comm.barrier();
 }
 
 BOOST_AUTO_TEST_CASE(experiment_names_that_are_paths_are_refused_where_written) {
