@@ -231,9 +231,8 @@ std::vector<StageOutcome> runStages(std::vector<StageDef> const& catalog,
     // Upstream outputs stay as they are while this stage fingerprints and reads them.
     std::vector<std::unique_ptr<StageLock>> reading;
     for (auto const& input : stage.inputsFor ? stage.inputsFor(config) : stage.inputs)
-      reading.push_back(std::make_unique<StageLock>(stageDirs(root, input).lock, input,
-                                                    options.commandLine, comm,
-                                                    StageLock::Mode::Shared));
+      reading.push_back(std::make_unique<StageLock>(
+          stageDirs(root, input).lock, input, options.commandLine, comm, StageLock::Mode::Shared));
 
     StageInputs inputs = stageInputs(stage, config, root, fingerprints);
     if (stage.extraFingerprint)
@@ -253,9 +252,9 @@ std::vector<StageOutcome> runStages(std::vector<StageDef> const& catalog,
     outcome.reused = reuseOrPrepare(stage, dirs, options, forced, fingerprint, outcome, comm, log);
     if (!outcome.reused) {
       core::Timers timers;
-      StageContext context{config,     comm,        log,         timers,
-                           dirs.partial, dirs.final, inputs.dirs, fingerprint,
-                           forced,     options.resume && stage.resumable};
+      StageContext context{
+          config,     comm,        log,         timers, dirs.partial,
+          dirs.final, inputs.dirs, fingerprint, forced, options.resume && stage.resumable};
       computeStage(stage, context, inputs, options, dirs, outcome);
       char seconds[32];
       std::snprintf(seconds, sizeof seconds, "%.2f", outcome.seconds);
