@@ -156,6 +156,7 @@ void computeStage(StageDef const& stage, StageContext& context, StageInputs cons
   comm::onRoot(comm, "pipeline: cannot complete '" + context.finalDir + "'", [&] {
     record.host = hostName();
     std::string const& dir = context.outputDir;
+    if (stage.namedFiles) pruneTakenOver(dirs, stage.reusableDirs, stage.namedFiles(dir));
     core::writeFileAtomic(dir + "/config.effective.yaml", context.config.effectiveYaml());
     core::writeFileAtomic(dir + "/timings.json", timings);
     core::writeFileAtomic(dir + "/" + kManifest, manifestJson(record));

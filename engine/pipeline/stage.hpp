@@ -8,6 +8,7 @@
 
 #include <functional>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -47,6 +48,9 @@ struct StageDef {
   /// the previous output or an interrupted run of other parameters (acquire: bok/files, whose
   /// files already present are not fetched again). Hard-linked, never moved.
   std::vector<std::string> reusableDirs = {};
+  /// With reusableDirs: the files (relative to the stage's folder) a finished run's output
+  /// names; files taken over that it does not name are removed before the commit.
+  std::function<std::set<std::string>(std::string const& dir)> namedFiles = {};
   /// When set, the upstream stages depend on the configuration (and replace `inputs`).
   std::function<std::vector<std::string>(config::Config const&)> inputsFor = {};
   /// When set, more text for the fingerprint: a hash of what the stage reads from disk (an

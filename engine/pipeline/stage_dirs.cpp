@@ -3,6 +3,7 @@
 #include "core/error.hpp"
 #include "core/files.hpp"
 
+#include <sys/stat.h>
 #include <algorithm>
 #include <filesystem>
 #include <optional>
@@ -82,7 +83,36 @@ void linkMissing(fs::path const& from, fs::path const& to) {
   }
 }
 
+// True when `partial` is `final` taken over: the same inode, or the same link target.
+bool sameFile(fs::path const& partial, fs::path const& final) {
+  std::error_code ec;
+  if (fs::is_symlink(partial, ec))
+    return fs::is_symlink(final, ec) &&
+           fs::read_symlink(partial, ec) == fs::read_symlink(final, ec);
+  struct stat a {
+  }, b{};
+  return ::lstat(partial.c_str(), &a) == 0 && ::lstat(final.c_str(), &b) == 0 &&
+         a.st_ino == b.st_ino && a.st_dev == b.st_dev;
+}
+
 }  // namespace
+
+void pruneTakenOver(StageDirs const& dirs, std::vector<std::string> const& reusableDirs,
+                    std::set<std::string> const& named) {
+  std::vector<fs::path> unused;
+  for (auto const& dir : reusableDirs) {
+    fs::path const from = fs::path(dirs.partial) / dir;
+    if (!fs::is_directory(from)) continue;
+    for (auto it = fs::recursive_directory_iterator(from); it != fs::recursive_directory_iterator();
+         ++it) {
+      if (it->is_directory() && !it->is_symlink()) continue;
+      std::string const relative = it->path().lexically_relative(dirs.partial).string();
+      if (!named.count(relative) && sameFile(it->path(), fs::path(dirs.final) / relative))
+        unused.push_back(it->path());
+    }
+  }
+  for (auto const& path : unused) core::removeAll(path.string());
+}
 
 StageDirs stageDirs(std::string const& root, std::string const& name) {
   return {root, root + "/" + name, root + "/." + name + ".partial", root + "/." + name + ".old",

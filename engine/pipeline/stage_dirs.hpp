@@ -4,6 +4,7 @@
 // new output is ready, then replaced in three renames (old -> `.<stage>.old`, partial ->
 // `<stage>`, remove the old) that a crash at any point leaves recoverable. Every function
 // here works on rank 0's file system only and removes nothing outside these folders.
+#include <set>
 #include <string>
 #include <vector>
 
@@ -42,6 +43,13 @@ struct PartialPlan {
 /// `reusableDirs` of the complete output are then hard-linked (copied across file systems)
 /// where the partial folder has none: never moved, so the complete output stays as it was.
 void preparePartial(StageDirs const& dirs, PartialPlan const& plan);
+
+/// Removes from the partial folder the files of `reusableDirs` that were taken over from the
+/// complete output (the same file, by inode or link target) and that `named` (paths relative
+/// to the stage folder) does not list: what this run does not use does not stay in its
+/// output. Files the run wrote itself are kept.
+void pruneTakenOver(StageDirs const& dirs, std::vector<std::string> const& reusableDirs,
+                    std::set<std::string> const& named);
 
 /// Replaces the complete output with the partial folder (whose stage.json is written).
 void commitPartial(StageDirs const& dirs);

@@ -510,6 +510,37 @@ BOOST_AUTO_TEST_CASE(a_stage_read_by_another_run_is_not_replaced_and_readers_sha
   comm.barrier();
 }
 
+BOOST_AUTO_TEST_CASE(files_taken_over_but_no_longer_named_leave_the_output) {
+  // A stage like acquire: its reusable folder keep/ is taken over from the previous output;
+  // the run adds its own keep/new.txt; its output names only keep/used.txt.
+  auto stage = [](std::string const& name) {
+    pipeline::StageDef s{name, "test stage", {}, {}, [](pipeline::StageContext& c) {
+                           if (c.comm.isRoot()) {
+                             core::makeDirectories(c.outputDir + "/keep");
+                             writeText(c.outputDir + "/keep/new.txt", "written by this run");
+                           }
+                           c.comm.barrier();
+                           return std::string("kept");
+                         }};
+    s.resumable = true;
+    s.reusableDirs = {"keep"};
+    s.namedFiles = [](std::string const&) { return std::set<std::string>{"keep/used.txt"}; };
+    return s;
+  };
+  if (comm.isRoot()) {
+    core::makeDirectories(root + "/t/k/keep");
+    writeText(root + "/t/k/keep/used.txt", "still named");
+    writeText(root + "/t/k/keep/dropped.txt", "no longer named");
+  }
+  comm.barrier();
+  pipeline::RunOptions options{{"k"}, {"k"}};
+  pipeline::runStages({stage("k")}, config(100), options, comm, log);
+  comm.barrier();
+  BOOST_TEST(core::readFile(root + "/t/k/keep/used.txt") == "still named");
+  BOOST_TEST(core::readFile(root + "/t/k/keep/new.txt") == "written by this run");
+  BOOST_TEST(!fs::exists(root + "/t/k/keep/dropped.txt"));
+}
+
 BOOST_AUTO_TEST_CASE(experiment_names_that_are_paths_are_refused_where_written) {
   for (std::string const name : {"../victim", "/abs", "..", ".", "\"\"", "a/b"}) {
     try {
