@@ -46,7 +46,9 @@ struct StageDef {
   bool resumable = false;
   /// Sub-folders (relative to the stage's folder) whose files a new run may take over from
   /// the previous output or an interrupted run of other parameters (acquire: bok/files, whose
-  /// files already present are not fetched again). Hard-linked, never moved.
+  /// files already present are not fetched again). Hard-linked, never moved: the stage must
+  /// replace such a file (write a temporary, rename it over) and never rewrite it in place,
+  /// which would change the previous complete output through the link.
   std::vector<std::string> reusableDirs = {};
   /// With reusableDirs: the files (relative to the stage's folder) a finished run's output
   /// names; files taken over that it does not name are removed before the commit.
