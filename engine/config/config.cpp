@@ -342,6 +342,17 @@ class Validator {
     }
   }
 
+  // The experiment names a folder under `output`: a path would write (and a commit remove)
+  // outside it.
+  void checkExperimentName() {
+    auto const it = _entries.find("experiment");
+    auto const* name = it == _entries.end() ? nullptr : std::get_if<std::string>(&it->second.value);
+    if (name != nullptr && !isPlainName(*name))
+      _errors.push_back(it->second.where + ": experiment: '" + *name +
+                        "' is not a plain folder name (no '/', not '.' or '..', not empty): "
+                        "outputs go to <output>/<experiment>/");
+  }
+
   std::vector<std::string> const& errors() const { return _errors; }
   std::map<std::string, Config::Entry>& entries() { return _entries; }
   std::map<std::string, std::string>& sections() { return _sections; }
@@ -390,6 +401,7 @@ Config validate(YAML::Node const& root, std::string const& source,
     throw UsageError(source + ":1:1: an experiment must be a YAML mapping of keys");
   for (auto const& o : overrides) validator.applyOverride(o);
   validator.fillDefaults();
+  validator.checkExperimentName();
   if (baseDir) validator.resolvePaths(*baseDir);
   if (!validator.errors().empty()) {
     std::string message =
@@ -418,6 +430,11 @@ DatasetInput datasetInputFrom(Config const& config, std::string const& section, 
                      ".input is 'file' but " + section + ".dataset_file is empty");
   if (withFeatures) out.features = config.getString(section + ".features");
   return out;
+}
+
+bool isPlainName(std::string const& name) {
+  return !name.empty() && name != "." && name != ".." &&
+         name.find_first_of(std::string("/\0", 2)) == std::string::npos;
 }
 
 std::string valueText(Value const& value) {

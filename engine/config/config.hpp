@@ -104,6 +104,10 @@ enum class PathKind { File, Directory, Any };
 /// an existing file, directory, or either (`kind`).
 void requireExistingPath(Config const& config, std::string const& key, PathKind kind);
 
+/// True when `name` is a plain file name: not empty, not "." or "..", no '/' and no NUL
+/// (the experiment's folder under `output`).
+bool isPlainName(std::string const& name);
+
 /// Text form of a value as it appears in the effective YAML.
 std::string valueText(Value const& value);
 

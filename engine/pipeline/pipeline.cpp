@@ -6,12 +6,15 @@
 #include "core/version.hpp"
 #include "pipeline/fingerprint.hpp"
 #include "pipeline/manifest.hpp"
+#include "pipeline/stage_dirs.hpp"
+#include "pipeline/stage_lock.hpp"
 
 #include <chrono>
 #include <sys/resource.h>
 #include <cstdio>
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <optional>
 
 namespace vocloud::pipeline {
@@ -129,26 +132,11 @@ std::map<std::string, std::string> contentOnly(std::map<std::string, std::string
   return inputs;
 }
 
-// Empties (or, for a resumable stage, keeps) the partial directory. Collective over comm.
-void preparePartial(StageDef const& stage, std::string const& partialDir,
-                    std::string const& finalDir, comm::Comm const& comm) {
-  comm::onRoot(comm, "pipeline: cannot prepare '" + partialDir + "'", [&] {
-    if (!stage.resumable) {
-      core::removeAll(partialDir);
-    } else if (!fs::exists(partialDir) && fs::exists(finalDir)) {
-      // Start from the previous output: it stops counting as complete from here on.
-      core::removeAll(finalDir + "/" + kManifest);
-      fs::rename(finalDir, partialDir);
-    }
-    core::makeDirectories(partialDir);
-  });
-}
-
 // Runs the stage into its partial directory, then completes it: the manifest is written
-// last, then the directory is renamed into place, so a stage directory with a manifest is
+// last, then the directory replaces the old output, so a stage directory with a manifest is
 // always complete. Collective over comm.
 void computeStage(StageDef const& stage, StageContext& context, StageInputs const& inputs,
-                  RunOptions const& options, StageOutcome& outcome) {
+                  RunOptions const& options, StageDirs const& dirs, StageOutcome& outcome) {
   comm::Comm const& comm = context.comm;
   ManifestRecord record;
   record.started = std::chrono::system_clock::now();
@@ -168,18 +156,63 @@ void computeStage(StageDef const& stage, StageContext& context, StageInputs cons
   comm::onRoot(comm, "pipeline: cannot complete '" + context.finalDir + "'", [&] {
     record.host = hostName();
     std::string const& dir = context.outputDir;
+    if (stage.namedFiles) pruneTakenOver(dirs, stage.reusableDirs, stage.namedFiles(dir));
     core::writeFileAtomic(dir + "/config.effective.yaml", context.config.effectiveYaml());
     core::writeFileAtomic(dir + "/timings.json", timings);
     core::writeFileAtomic(dir + "/" + kManifest, manifestJson(record));
-    core::removeAll(context.finalDir);
-    fs::rename(dir, context.finalDir);
+    commitPartial(dirs);
   });
+}
+
+// Reused (true) or prepared for computing: rank 0's view of the file system decides, every
+// rank agrees. Collective over comm.
+bool reuseOrPrepare(StageDef const& stage, StageDirs const& dirs, RunOptions const& options,
+                    bool forced, std::string const& fingerprint, StageOutcome& outcome,
+                    comm::Comm const& comm, core::Log const& log) {
+  int reuse = 0;
+  bool existing = false;
+  comm::onRoot(comm, "pipeline: cannot prepare '" + dirs.partial + "'", [&] {
+    recoverCommit(dirs);
+    auto const manifest = readManifest(dirs.final);
+    existing = manifest.has_value();
+    if (!forced && manifest && manifest->fingerprint == fingerprint) {
+      reuse = 1;
+      outcome.summary = manifest->summary;
+      return;
+    }
+    PartialPlan plan;
+    plan.fingerprint = fingerprint;
+    plan.resumable = stage.resumable;
+    plan.fresh = forced;
+    plan.resume = options.resume;
+    plan.reusableDirs = stage.reusableDirs;
+    preparePartial(dirs, plan);
+  });
+  comm.bcast(&reuse, 1, 0);
+  outcome.summary = comm.bcast(outcome.summary, 0);
+  int known = existing ? 1 : 0;
+  comm.bcast(&known, 1, 0);
+  if (reuse) {
+    log.info("stage " + stage.name + ": reused (fingerprint " + fingerprint.substr(0, 12) +
+             " matches " + dirs.final + ")");
+    return true;
+  }
+  log.info("stage " + stage.name + ": computing (fingerprint " + fingerprint.substr(0, 12) +
+           (forced  ? ", forced"
+            : known ? ", parameters or inputs changed"
+                    : "") +
+           ")");
+  return false;
 }
 
 }  // namespace
 
 std::string experimentDir(config::Config const& config) {
-  return (fs::path(config.getString("output")) / config.getString("experiment")).string();
+  std::string const name = config.getString("experiment");
+  if (!config::isPlainName(name))
+    throw UsageError("pipeline: experiment name '" + name +
+                     "' is not a plain folder name (no '/', not '.' or '..', not empty)");
+  return (fs::path(config.getString("output")) / name).string();
 }
 
 std::vector<StageOutcome> runStages(std::vector<StageDef> const& catalog,
@@ -195,8 +228,12 @@ std::vector<StageOutcome> runStages(std::vector<StageDef> const& catalog,
   std::vector<StageOutcome> outcomes;
   for (auto const& name : options.stages) {
     StageDef const& stage = findStage(catalog, name);
-    std::string const finalDir = root + "/" + stage.name;
-    std::string const partialDir = root + "/." + stage.name + ".partial";
+    StageDirs const dirs = stageDirs(root, stage.name);
+    // Upstream outputs stay as they are while this stage fingerprints and reads them.
+    std::vector<std::unique_ptr<StageLock>> reading;
+    for (auto const& input : stage.inputsFor ? stage.inputsFor(config) : stage.inputs)
+      reading.push_back(std::make_unique<StageLock>(
+          stageDirs(root, input).lock, input, options.commandLine, comm, StageLock::Mode::Shared));
 
     StageInputs inputs = stageInputs(stage, config, root, fingerprints);
     if (stage.extraFingerprint)
@@ -209,35 +246,21 @@ std::vector<StageOutcome> runStages(std::vector<StageDef> const& catalog,
     StageOutcome outcome;
     outcome.name = stage.name;
     outcome.fingerprint = fingerprint;
-    outcome.dir = finalDir;
+    outcome.dir = dirs.final;
     bool const forced = options.force.count(stage.name) || options.force.count("all");
-    auto const existing = readManifest(finalDir);
-    // Every rank must agree on reuse: rank 0's view of the file system decides.
-    int reuse = (!forced && existing && existing->fingerprint == fingerprint) ? 1 : 0;
-    comm.bcast(&reuse, 1, 0);
-    if (reuse) {
-      outcome.reused = true;
-      outcome.summary = existing ? existing->summary : "";
-      log.info("stage " + stage.name + ": reused (fingerprint " + fingerprint.substr(0, 12) +
-               " matches " + finalDir + ")");
-      outcomes.push_back(outcome);
-      continue;
+    // Held until the stage is reused or committed: a second run of the stage is refused.
+    StageLock const lock(dirs.lock, stage.name, options.commandLine, comm);
+    outcome.reused = reuseOrPrepare(stage, dirs, options, forced, fingerprint, outcome, comm, log);
+    if (!outcome.reused) {
+      core::Timers timers;
+      StageContext context{
+          config,     comm,        log,         timers, dirs.partial,
+          dirs.final, inputs.dirs, fingerprint, forced, options.resume && stage.resumable};
+      computeStage(stage, context, inputs, options, dirs, outcome);
+      char seconds[32];
+      std::snprintf(seconds, sizeof seconds, "%.2f", outcome.seconds);
+      log.info("stage " + stage.name + ": done in " + seconds + " s: " + outcome.summary);
     }
-    log.info("stage " + stage.name + ": computing (fingerprint " + fingerprint.substr(0, 12) +
-             (forced     ? ", forced"
-              : existing ? ", parameters or inputs changed"
-                         : "") +
-             ")");
-
-    preparePartial(stage, partialDir, finalDir, comm);
-    core::Timers timers;
-    StageContext context{
-        config,   comm,        log,         timers, partialDir,
-        finalDir, inputs.dirs, fingerprint, forced, options.resume && stage.resumable};
-    computeStage(stage, context, inputs, options, outcome);
-    char seconds[32];
-    std::snprintf(seconds, sizeof seconds, "%.2f", outcome.seconds);
-    log.info("stage " + stage.name + ": done in " + seconds + " s: " + outcome.summary);
     outcomes.push_back(outcome);
   }
   return outcomes;

@@ -8,6 +8,7 @@
 
 #include <functional>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -40,9 +41,18 @@ struct StageDef {
   std::vector<std::string> inputs;    ///< upstream stages whose outputs it reads
   /// Runs the stage; returns a one-line summary of what it produced. Collective over comm.
   std::function<std::string(StageContext&)> run;
-  /// A resumable stage keeps what an interrupted or earlier run wrote (its partial
-  /// directory, or its previous output) and is expected to skip work already done.
+  /// A resumable stage keeps what an interrupted run of the same fingerprint wrote (its
+  /// partial directory) and is expected to skip work already done.
   bool resumable = false;
+  /// Sub-folders (relative to the stage's folder) whose files a new run may take over from
+  /// the previous output or an interrupted run of other parameters (acquire: bok/files, whose
+  /// files already present are not fetched again). Hard-linked, never moved: the stage must
+  /// replace such a file (write a temporary, rename it over) and never rewrite it in place,
+  /// which would change the previous complete output through the link.
+  std::vector<std::string> reusableDirs = {};
+  /// With reusableDirs: the files (relative to the stage's folder) a finished run's output
+  /// names; files taken over that it does not name are removed before the commit.
+  std::function<std::set<std::string>(std::string const& dir)> namedFiles = {};
   /// When set, the upstream stages depend on the configuration (and replace `inputs`).
   std::function<std::vector<std::string>(config::Config const&)> inputsFor = {};
   /// When set, more text for the fingerprint: a hash of what the stage reads from disk (an

@@ -1,6 +1,8 @@
 // The stage catalog: adapts each concern's entry point to the pipeline.
 #include "acquire/acquire_stage.hpp"
+#include "core/csv.hpp"
 #include "core/error.hpp"
+#include "core/files.hpp"
 #include "core/hash.hpp"
 #include "forest/forest_stage.hpp"
 #include "forest/predict_stage.hpp"
@@ -11,7 +13,10 @@
 #include "som/som_stage.hpp"
 #include "synth/synth_stage.hpp"
 
+#include <algorithm>
 #include <filesystem>
+#include <set>
+#include <sstream>
 
 namespace vocloud::pipeline {
 
@@ -55,6 +60,26 @@ void checkAcquireFiles(config::Config const& config) {
   }
 }
 
+/// The `path` column of a catalog, each value prefixed with `prefix`.
+std::set<std::string> catalogPaths(std::string const& catalogFile, std::string const& prefix) {
+  std::istringstream in(core::readFile(catalogFile));
+  std::string line;
+  std::getline(in, line);
+  auto const header = core::splitCsvLine(line);
+  auto const column = std::find(header.begin(), header.end(), "path") - header.begin();
+  if (column == static_cast<std::ptrdiff_t>(header.size()))
+    throw Error("pipeline: no path column in '" + catalogFile + "'");
+  std::set<std::string> paths;
+  while (std::getline(in, line)) {
+    auto const fields = core::splitCsvLine(line);
+    if (static_cast<std::ptrdiff_t>(fields.size()) > column)
+      paths.insert(std::filesystem::path(prefix + fields[static_cast<std::size_t>(column)])
+                       .lexically_normal()
+                       .string());
+  }
+  return paths;
+}
+
 /// The dataset.h5 such a stage reads.
 std::string datasetPath(StageContext const& context, config::DatasetInput const& data) {
   return data.input == "file" ? data.datasetFile : context.inputDirs.at(data.input) + "/dataset.h5";
@@ -88,6 +113,12 @@ std::vector<StageDef> stageCatalog() {
         return acquire::describe(result, context.finalDir + "/bok");
       }};
   acquire.resumable = true;
+  acquire.reusableDirs = {"bok/files"};
+  acquire.namedFiles = [](std::string const& dir) {
+    // The spectra of the catalog: a file of the previous output no source lists any more
+    // does not stay in the base of knowledge.
+    return catalogPaths(dir + "/bok/catalog.csv", "bok/");
+  };
   acquire.validate = [](config::Config const& config, int) {
     acquire::acquireConfigFrom(config);
     checkAcquireFiles(config);

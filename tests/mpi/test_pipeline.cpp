@@ -4,6 +4,7 @@
 #include "core/files.hpp"
 #include "pipeline/input_fingerprint.hpp"
 #include "pipeline/pipeline.hpp"
+#include "pipeline/stage_dirs.hpp"
 
 #include <boost/test/unit_test.hpp>
 
@@ -11,6 +12,7 @@
 
 #include <fcntl.h>
 #include <fnmatch.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <algorithm>
@@ -341,6 +343,216 @@ BOOST_AUTO_TEST_CASE(a_bok_counts_by_catalog_and_by_stat_or_content_of_its_files
   writeText(bok + "/catalog.csv", "id,path\na,files/a.fits\n");
   BOOST_TEST(pipeline::bokFingerprint(bok, InputCheck::Stat) != touched);
   BOOST_CHECK_THROW(pipeline::bokFingerprint(bok + "/nowhere", InputCheck::Stat), Error);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_FIXTURE_TEST_SUITE(stage_safety_suite, Fixture)
+
+// A resumable stage r writes r.txt (and keep/k.txt, its reusable folder) and fails on request.
+pipeline::StageDef resumableStage(bool& fail) {
+  pipeline::StageDef stage{"r", "test stage", {"synth"}, {}, [&fail](pipeline::StageContext& c) {
+                             if (c.comm.isRoot()) {
+                               core::makeDirectories(c.outputDir + "/keep");
+                               writeText(c.outputDir + "/keep/k.txt", "kept");
+                               writeText(c.outputDir + "/r.txt",
+                                         std::to_string(c.config.getInt("synth.count")));
+                             }
+                             c.comm.barrier();
+                             if (fail) throw CollectiveError("test: stage r fails");
+                             return std::string("wrote r.txt");
+                           }};
+  stage.resumable = true;
+  stage.reusableDirs = {"keep"};
+  return stage;
+}
+
+BOOST_AUTO_TEST_CASE(a_failed_rerun_of_a_resumable_stage_keeps_the_complete_output) {
+  bool fail = false;
+  pipeline::RunOptions options{{"r"}, {}};
+  pipeline::runStages({resumableStage(fail)}, config(100), options, comm, log);
+  comm.barrier();
+  fail = true;
+  BOOST_CHECK_THROW(pipeline::runStages({resumableStage(fail)}, config(200), options, comm, log),
+                    Error);
+  comm.barrier();
+  // The complete output is where it was, unchanged: the failed run worked in .r.partial.
+  BOOST_TEST(core::readFile(root + "/t/r/r.txt") == "100");
+  BOOST_TEST(fs::exists(root + "/t/r/stage.json"));
+  BOOST_TEST(fs::exists(root + "/t/.r.partial/r.txt"));
+  fail = false;
+  auto const outcomes =
+      pipeline::runStages({resumableStage(fail)}, config(200), options, comm, log);
+  BOOST_TEST(!outcomes[0].reused);
+  BOOST_TEST(core::readFile(root + "/t/r/r.txt") == "200");
+  BOOST_TEST(!fs::exists(root + "/t/.r.partial"));
+  BOOST_TEST(!fs::exists(root + "/t/.r.old"));
+  BOOST_TEST(!fs::exists(root + "/t/r/.vocloud-partial"));  // the mark is not an output
+}
+
+BOOST_AUTO_TEST_CASE(a_partial_folder_keeps_only_files_of_the_same_computation) {
+  if (!comm.isRoot()) return;
+  auto const dirs = pipeline::stageDirs(root + "/s", "x");
+  core::makeDirectories(dirs.final + "/keep/sub");
+  writeText(dirs.final + "/keep/sub/f.fits", "old file");
+  writeText(dirs.final + "/keep/sub/g.fits.part", "half");
+  writeText(dirs.final + "/out.csv", "old export");
+  pipeline::PartialPlan plan{"fp1", true, false, false, {"keep"}};
+  pipeline::preparePartial(dirs, plan);
+  // Taken over by a hard link, not moved: the complete output is untouched.
+  struct stat a {
+  }, b{};
+  BOOST_REQUIRE(::stat((dirs.final + "/keep/sub/f.fits").c_str(), &a) == 0);
+  BOOST_REQUIRE(::stat((dirs.partial + "/keep/sub/f.fits").c_str(), &b) == 0);
+  BOOST_TEST(a.st_ino == b.st_ino);
+  BOOST_TEST(!fs::exists(dirs.partial + "/keep/sub/g.fits.part"));
+  BOOST_TEST(!fs::exists(dirs.partial + "/out.csv"));
+  BOOST_TEST(fs::exists(dirs.final + "/out.csv"));
+
+  writeText(dirs.partial + "/progress.txt", "fp1 progress");
+  pipeline::preparePartial(dirs, plan);  // same computation: resumed as it is
+  BOOST_TEST(fs::exists(dirs.partial + "/progress.txt"));
+  plan.fingerprint = "fp2";  // other parameters: only the reusable folder survives
+  pipeline::preparePartial(dirs, plan);
+  BOOST_TEST(!fs::exists(dirs.partial + "/progress.txt"));
+  BOOST_TEST(fs::exists(dirs.partial + "/keep/sub/f.fits"));
+  writeText(dirs.partial + "/progress.txt", "fp2 progress");
+  plan.fresh = true;  // --force: the same
+  pipeline::preparePartial(dirs, plan);
+  BOOST_TEST(!fs::exists(dirs.partial + "/progress.txt"));
+  BOOST_TEST(fs::exists(dirs.partial + "/keep/sub/f.fits"));
+  plan.resumable = false;  // a stage that never resumes: empty
+  pipeline::preparePartial(dirs, plan);
+  // Only the mark of the computation it is prepared for.
+  BOOST_TEST(std::distance(fs::directory_iterator(dirs.partial), fs::directory_iterator()) == 1);
+  BOOST_TEST(!fs::exists(dirs.partial + "/keep"));
+}
+
+BOOST_AUTO_TEST_CASE(a_commit_interrupted_by_a_crash_is_recovered) {
+  if (!comm.isRoot()) return;
+  auto const dirs = pipeline::stageDirs(root + "/c", "x");
+  // Crashed after the old output was set aside, before the new one took its place.
+  core::makeDirectories(dirs.old);
+  writeText(dirs.old + "/stage.json", "{}");
+  pipeline::recoverCommit(dirs);
+  BOOST_TEST(fs::exists(dirs.final + "/stage.json"));
+  BOOST_TEST(!fs::exists(dirs.old));
+  // Crashed after the new output took its place: the old one goes.
+  core::makeDirectories(dirs.old);
+  writeText(dirs.old + "/stale.txt", "old");
+  pipeline::recoverCommit(dirs);
+  BOOST_TEST(fs::exists(dirs.final + "/stage.json"));
+  BOOST_TEST(!fs::exists(dirs.old));
+  // A normal commit replaces the whole folder: nothing of the old output stays.
+  writeText(dirs.final + "/stale.txt", "old");
+  core::makeDirectories(dirs.partial);
+  writeText(dirs.partial + "/new.txt", "new");
+  pipeline::commitPartial(dirs);
+  BOOST_TEST(fs::exists(dirs.final + "/new.txt"));
+  BOOST_TEST(!fs::exists(dirs.final + "/stale.txt"));
+  BOOST_TEST(!fs::exists(dirs.partial));
+  BOOST_TEST(!fs::exists(dirs.old));
+}
+
+BOOST_AUTO_TEST_CASE(a_stage_locked_by_another_run_is_refused_on_every_rank) {
+  Counters counters;
+  int fd = -1;
+  if (comm.isRoot()) {
+    core::makeDirectories(root + "/t");
+    fd = ::open((root + "/t/.a.lock").c_str(), O_RDWR | O_CREAT, 0644);
+    BOOST_REQUIRE(fd >= 0);
+    BOOST_REQUIRE(::flock(fd, LOCK_EX | LOCK_NB) == 0);  // another open file: another holder
+  }
+  comm.barrier();
+  try {
+    run(counters, 100);
+    BOOST_FAIL("expected the locked stage to be refused");
+  } catch (CollectiveError const& e) {
+    BOOST_TEST(std::string(e.what()).find("stage 'a' is being computed or read by another run") !=
+               std::string::npos);
+  }
+  BOOST_TEST(counters.a == 0);
+  if (comm.isRoot()) ::close(fd);  // the holder ends: the lock goes with it
+  comm.barrier();
+  auto const outcomes = run(counters, 100);
+  BOOST_TEST(!outcomes[0].reused);
+  BOOST_TEST(counters.a == 1);
+}
+
+BOOST_AUTO_TEST_CASE(a_stage_read_by_another_run_is_not_replaced_and_readers_share) {
+  Counters counters;
+  run(counters, 100);
+  int fd = -1;
+  if (comm.isRoot()) {  // another run reads a's output
+    fd = ::open((root + "/t/.a.lock").c_str(), O_RDWR | O_CREAT, 0644);
+    BOOST_REQUIRE(fd >= 0);
+    BOOST_REQUIRE(::flock(fd, LOCK_SH | LOCK_NB) == 0);
+  }
+  comm.barrier();
+  BOOST_CHECK_THROW(run(counters, 100, {"a"}), CollectiveError);  // not replaced under it
+  BOOST_TEST(counters.a == 1);
+  pipeline::RunOptions onlyB{{"b"}, {"b"}};
+  pipeline::runStages(testCatalog(counters), config(100), onlyB, comm, log);  // readers share
+  BOOST_TEST(counters.b == 2);
+  if (comm.isRoot()) {  // now another run computes a: b may not read it
+    BOOST_REQUIRE(::flock(fd, LOCK_EX | LOCK_NB) == 0);
+  }
+  comm.barrier();
+  try {
+    pipeline::runStages(testCatalog(counters), config(100), onlyB, comm, log);
+    BOOST_FAIL("expected b to be refused while a is computed");
+  } catch (CollectiveError const& e) {
+    BOOST_TEST(std::string(e.what()).find("stage 'a' is being computed by another run") !=
+               std::string::npos);
+  }
+  BOOST_TEST(counters.b == 2);
+  if (comm.isRoot()) ::close(fd);
+  comm.barrier();
+}
+
+BOOST_AUTO_TEST_CASE(files_taken_over_but_no_longer_named_leave_the_output) {
+  // A stage like acquire: its reusable folder keep/ is taken over from the previous output;
+  // the run adds its own keep/new.txt; its output names only keep/used.txt.
+  auto stage = [](std::string const& name) {
+    pipeline::StageDef s{name, "test stage", {}, {}, [](pipeline::StageContext& c) {
+                           if (c.comm.isRoot()) {
+                             core::makeDirectories(c.outputDir + "/keep");
+                             writeText(c.outputDir + "/keep/new.txt", "written by this run");
+                           }
+                           c.comm.barrier();
+                           return std::string("kept");
+                         }};
+    s.resumable = true;
+    s.reusableDirs = {"keep"};
+    s.namedFiles = [](std::string const&) { return std::set<std::string>{"keep/used.txt"}; };
+    return s;
+  };
+  if (comm.isRoot()) {
+    core::makeDirectories(root + "/t/k/keep");
+    writeText(root + "/t/k/keep/used.txt", "still named");
+    writeText(root + "/t/k/keep/dropped.txt", "no longer named");
+  }
+  comm.barrier();
+  pipeline::RunOptions options{{"k"}, {"k"}};
+  pipeline::runStages({stage("k")}, config(100), options, comm, log);
+  comm.barrier();
+  BOOST_TEST(core::readFile(root + "/t/k/keep/used.txt") == "still named");
+  BOOST_TEST(core::readFile(root + "/t/k/keep/new.txt") == "written by this run");
+  BOOST_TEST(!fs::exists(root + "/t/k/keep/dropped.txt"));
+}
+
+BOOST_AUTO_TEST_CASE(experiment_names_that_are_paths_are_refused_where_written) {
+  for (std::string const name : {"../victim", "/abs", "..", ".", "\"\"", "a/b"}) {
+    try {
+      config::loadConfigText("experiment: " + name + "\n", "n.yaml");
+      BOOST_FAIL("accepted experiment: " + name);
+    } catch (UsageError const& e) {
+      BOOST_TEST(std::string(e.what()).find("n.yaml:1:13: experiment: ") != std::string::npos,
+                 e.what());
+    }
+  }
+  BOOST_TEST(config::isPlainName("run-1.b"));
+  BOOST_TEST(!config::isPlainName(std::string("a\0b", 3)));
 }
 
 BOOST_AUTO_TEST_SUITE_END()
