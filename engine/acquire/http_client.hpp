@@ -12,14 +12,23 @@ namespace vocloud::acquire {
 
 struct HttpOptions {
   double connectTimeout = 15;  ///< seconds
-  double readTimeout = 60;     ///< seconds without any data before a transfer is aborted
+  double readTimeout = 60;     ///< window (s) over which a transfer must average minSpeed
+  double minSpeed = 1024;      ///< bytes/s; slower over readTimeout seconds: aborted
+  double transferTimeout = 3600;  ///< seconds one attempt of one transfer may take in all
+  std::uint64_t maxResponseBytes = 256ULL << 20;  ///< largest document fetchText keeps
   int retries = 3;             ///< further attempts after a transient failure
   double backoff = 1;          ///< seconds before the first retry, doubled each time
   std::string netrcFile;       ///< credentials for Basic auth ("" = none)
 };
 
+/// True when `url` is http:// or https:// (any case): the only schemes requested or
+/// followed in a redirect. Local files come only from sources of kind local.
+bool isFetchableUrl(std::string const& url);
+
 /// GETs `url` into memory, retrying transient failures. Throws vocloud::Error
-/// ("http: GET <url>: <reason> after N attempt(s)") when it cannot.
+/// ("http: GET <url>: <reason> after N attempt(s)", the URL with its secrets redacted) when
+/// it cannot: a scheme other than http(s), a body over `maxResponseBytes` (checked as bytes
+/// arrive), a transfer slower than `minSpeed` or longer than `transferTimeout`.
 std::string fetchText(std::string const& url, HttpOptions const& options);
 
 struct Transfer {
@@ -39,8 +48,11 @@ struct TransferOutcome {
   std::string error;        ///< why it failed ("" when ok)
 };
 
-/// Downloads every transfer, at most `parallel` at once. Stops starting new transfers once
-/// `byteBudget` bytes were received (0 = no limit); those fail with "max_bytes reached".
+/// Downloads every transfer, at most `parallel` at once. `byteBudget` (0 = no limit) bounds
+/// the bytes written by all transfers together: a transfer that would pass it is stopped as
+/// its bytes arrive, and those that did not start fail, all with "max_bytes reached". A URL
+/// other than http(s) is refused without a request. A transfer that fails for good leaves
+/// no ".part" file behind.
 /// `onDone(i)` is called as each transfer i ends. Outcomes are in the order of `transfers`.
 std::vector<TransferOutcome> downloadAll(std::vector<Transfer> const& transfers,
                                          HttpOptions const& options, int parallel,

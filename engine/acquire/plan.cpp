@@ -1,21 +1,26 @@
 #include "acquire/plan.hpp"
 
-#include "core/reason_tally.hpp"
+#include "config/redact.hpp"
 #include "core/error.hpp"
 #include "core/files.hpp"
+#include "core/hash.hpp"
+#include "core/reason_tally.hpp"
 #include "core/records.hpp"
 
 #include <algorithm>
 #include <cctype>
 #include <cstring>
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <fnmatch.h>
 #include <fstream>
 #include <glob.h>
 #include <map>
 #include <regex>
+#include <set>
 #include <sstream>
+#include <tuple>
 
 namespace vocloud::acquire {
 
@@ -46,9 +51,62 @@ std::string detail::stemOf(std::string const& location) {
   return ext.empty() ? base : base.substr(0, base.size() - ext.size());
 }
 
+std::string detail::escapedSegment(std::string const& segment) {
+  // Injective: kept characters stand for themselves and every other byte (and '%') is
+  // %XX, so two different segments never give one name. A leading '.' is escaped too (no
+  // hidden files, no "." or "..").
+  std::string out;
+  for (std::size_t i = 0; i < segment.size(); ++i) {
+    unsigned char const c = static_cast<unsigned char>(segment[i]);
+    bool const keep = std::isalnum(c) || c == '-' || c == '_' || (c == '.' && i > 0);
+    if (keep) {
+      out.push_back(static_cast<char>(c));
+    } else {
+      char buffer[4];
+      std::snprintf(buffer, sizeof buffer, "%%%02X", c);
+      out += buffer;
+    }
+  }
+  return out;
+}
+
+std::string detail::remoteName(std::string const& id, std::string const& location,
+                               std::string const& extension, int occurrence) {
+  // "ivo://authority/path/name": the last part keeps the name readable; the digest of the
+  // whole id and URL makes it unique.
+  std::string stem = safeName(id.substr(id.find_last_of('/') + 1));
+  if (stem.size() > 80) stem.resize(80);
+  std::string key = id + "\n" + location;
+  if (occurrence > 1) key += "\n" + std::to_string(occurrence);
+  return stem + "-" + core::sha256Hex(key).substr(0, 16) + extension;
+}
+
 namespace {
 
 using detail::stemOf;
+
+// The folder a local source's relative paths start from: the directory itself, the
+// folder of a single file, or the part of a glob before its first wildcard.
+fs::path localRoot(Source const& s) {
+  std::error_code ec;
+  if (fs::is_directory(s.path, ec)) return fs::path(s.path);
+  if (fs::is_regular_file(s.path, ec)) return fs::path(s.path).parent_path();
+  fs::path root;
+  for (auto const& part : fs::path(s.path).parent_path()) {
+    if (part.string().find_first_of("*?[") != std::string::npos) break;
+    root /= part;
+  }
+  return root;
+}
+
+// A local file's stored name: its path inside the source, each part escaped. Two files of
+// one source never share it, whatever their names.
+std::string localName(fs::path const& root, std::string const& path) {
+  std::string name;
+  for (auto const& part : fs::path(path).lexically_relative(root))
+    name += (name.empty() ? "" : "/") + detail::escapedSegment(part.string());
+  return name;
+}
 
 std::vector<Item> planLocal(Source const& s, std::size_t index) {
   std::vector<std::string> paths;
@@ -74,10 +132,12 @@ std::vector<Item> planLocal(Source const& s, std::size_t index) {
   if (paths.empty())
     throw Error("acquire: " + s.where + ": local source '" + s.path + "' matches no file");
   std::sort(paths.begin(), paths.end());
+  fs::path const root = localRoot(s);
   std::vector<Item> items;
   for (auto const& p : paths) {
     Item item;
     item.source = index;
+    item.name = localName(root, p);
     item.location = fs::absolute(p).lexically_normal().string();
     item.id = stemOf(p);
     item.label = s.labels.from == LabelFrom::Folder ? folderName(item.location) : s.labels.fixed;
@@ -171,6 +231,25 @@ std::string ssapQueryUrl(Source const& s) {
   return url;
 }
 
+// Stored names of remote items (local ones have theirs), unique by construction; ids stay
+// as the source gave them: the same spectrum may come twice (two formats, two sources).
+// The check at the end guards against what construction rules out.
+void nameRemoteItems(std::vector<Item>& items) {
+  std::map<std::tuple<std::size_t, std::string, std::string>, int> seen;
+  std::set<std::pair<std::size_t, std::string>> names;
+  for (auto& item : items) {
+    if (item.remote) {
+      int const n = ++seen[{item.source, item.id, item.location}];
+      std::string ext = knownExtension(item.location);
+      if (ext.empty()) ext = item.extension.empty() ? ".dat" : item.extension;
+      item.name = detail::remoteName(item.id, item.location, ext, n);
+    }
+    if (!names.insert({item.source, item.name}).second)
+      throw Error("acquire: two spectra of source " + std::to_string(item.source) +
+                  " would be stored as '" + item.name + "'");
+  }
+}
+
 }  // namespace
 
 std::vector<std::string> detail::htmlLinks(std::string const& html, std::string const& base) {
@@ -196,15 +275,16 @@ std::vector<Item> planItems(AcquireConfig const& config, std::string const& bokD
       case SourceKind::Local: more = planLocal(s, i); break;
       case SourceKind::Http: more = planHttp(s, i, config.http); break;
       case SourceKind::VoTableList: {
-        std::string const origin = s.path.empty() ? s.url : s.path;
+        std::string const origin = config::redactSecrets(s.path.empty() ? s.url : s.path);
         std::string const xml = s.path.empty() ? fetchText(s.url, config.http) : core::readFile(s.path);
         more = detail::itemsFromVoTable(xml, origin, s, i, bokDir, log);
         break;
       }
       case SourceKind::Ssap: {
         std::string const url = ssapQueryUrl(s);
-        log.info("acquire: source " + std::to_string(i) + ": SSAP queryData " + url);
-        more = detail::itemsFromVoTable(fetchText(url, config.http), url, s, i, bokDir, log);
+        std::string const shown = config::redactSecrets(url);
+        log.info("acquire: source " + std::to_string(i) + ": SSAP queryData " + shown);
+        more = detail::itemsFromVoTable(fetchText(url, config.http), shown, s, i, bokDir, log);
         break;
       }
     }
@@ -212,17 +292,7 @@ std::vector<Item> planItems(AcquireConfig const& config, std::string const& bokD
              core::countOf(more.size(), "spectrum", "spectra"));
     items.insert(items.end(), more.begin(), more.end());
   }
-  // Unique file names over the whole plan, in plan order (deterministic). Ids stay as the
-  // source gave them: the same spectrum may come twice (two formats, two sources).
-  std::map<std::string, int> seen;
-  for (auto& item : items) {
-    // "ivo://authority/path/name": the last part makes a readable file name.
-    std::string const stem = safeName(item.id.substr(item.id.find_last_of('/') + 1));
-    int const n = ++seen[stem];
-    std::string ext = knownExtension(item.location);
-    if (ext.empty()) ext = item.extension.empty() ? ".dat" : item.extension;
-    item.name = (n == 1 ? stem : stem + "-" + std::to_string(n)) + ext;
-  }
+  nameRemoteItems(items);
   return items;
 }
 
