@@ -144,7 +144,8 @@ AcquireConfig acquireConfigFrom(config::Config const& config) {
   out.http.readTimeout = config.getDouble("acquire.read_timeout");
   out.http.minSpeed = config.getDouble("acquire.min_speed");
   out.http.transferTimeout = config.getDouble("acquire.transfer_timeout");
-  out.http.maxResponseBytes = static_cast<std::uint64_t>(config.getInt("acquire.max_response_bytes"));
+  out.http.maxResponseBytes =
+      static_cast<std::uint64_t>(config.getInt("acquire.max_response_bytes"));
   out.http.retries = static_cast<int>(config.getInt("acquire.retries"));
   out.http.backoff = config.getDouble("acquire.retry_backoff");
   out.http.netrcFile = config.getString("acquire.credentials");

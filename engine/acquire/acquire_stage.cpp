@@ -208,13 +208,13 @@ void summariseRejects(core::ReasonTally const& local, std::uint64_t planned,
   core::ReasonTally const rejects = core::ReasonTally::decode(std::string(all.begin(), all.end()));
   if (rejects.total() == 0) return;
   if (rejects.total() == planned)
-    throw CollectiveError("acquire: kept none of the " +
-                          core::countOf(planned, "spectrum", "spectra") + " planned; rejects by reason: " +
-                          rejects.countsText() + "; for example:\n" + rejects.examplesText() +
-                          "(every reject is listed in " + bokDir + "/catalog_rejects.csv)");
+    throw CollectiveError(
+        "acquire: kept none of the " + core::countOf(planned, "spectrum", "spectra") +
+        " planned; rejects by reason: " + rejects.countsText() + "; for example:\n" +
+        rejects.examplesText() + "(every reject is listed in " + bokDir + "/catalog_rejects.csv)");
   log.warn("acquire: rejected " + core::countOf(rejects.total(), "spectrum", "spectra") + " of " +
-           std::to_string(planned) + ", by reason: " + rejects.countsText() + " (listed in " + bokDir +
-           "/catalog_rejects.csv)");
+           std::to_string(planned) + ", by reason: " + rejects.countsText() + " (listed in " +
+           bokDir + "/catalog_rejects.csv)");
 }
 
 }  // namespace
@@ -315,9 +315,9 @@ AcquireResult runAcquire(AcquireConfig const& config, std::string const& bokDir,
       if (!placed[j]) {
         rejectRows += rejectRow(item, status[j], error[j], attempts[j]);
         rejects.add(sourceUrl(item), (status[j] == "io"     ? "io"
-                                    : status[j] == "none" ? "no_response"
-                                                          : "http_" + status[j]) +
-                                       ": " + error[j]);
+                                      : status[j] == "none" ? "no_response"
+                                                            : "http_" + status[j]) +
+                                         ": " + error[j]);
         continue;
       }
       Verified const v = verifyPlaced(item, config.sources[item.source].kind, bokDir,
@@ -337,7 +337,8 @@ AcquireResult runAcquire(AcquireConfig const& config, std::string const& bokDir,
     catalog.append(catalogRows);
     rejectsFile.append(rejectRows);
     // Every rank has placed its block of the round: the rounds so far are done.
-    progress.setGlobal(std::min<std::uint64_t>(items.size(), (round + 1) * layout.block * comm.size()));
+    progress.setGlobal(
+        std::min<std::uint64_t>(items.size(), (round + 1) * layout.block * comm.size()));
   }
   catalog.close();
   rejectsFile.close();
@@ -351,9 +352,8 @@ std::string describe(AcquireResult const& r, std::string const& bokDir) {
   char size[32];
   std::snprintf(size, sizeof size, "%.1f MB", static_cast<double>(r.bytes) / 1e6);
   return std::to_string(r.acquired) + " of " + core::countOf(r.planned, "spectrum", "spectra") +
-         " acquired (" +
-         std::to_string(r.reused) + " already present, " + std::to_string(r.rejected) +
-         " rejected, " + size + ") in " + bokDir +
+         " acquired (" + std::to_string(r.reused) + " already present, " +
+         std::to_string(r.rejected) + " rejected, " + size + ") in " + bokDir +
          (r.duplicates > 0 ? "; " + std::to_string(r.duplicates) + " duplicates" : "");
 }
 

@@ -29,7 +29,8 @@ void ensureCurl() {
   // curl_global_init must run once per process before any handle exists.
   static std::once_flag once;
   std::call_once(once, [] {
-    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) throw Error("http: curl_global_init failed");
+    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+      throw Error("http: curl_global_init failed");
   });
 }
 
@@ -48,7 +49,9 @@ struct FileCloser {
 };
 using File = std::unique_ptr<std::FILE, FileCloser>;
 
-std::string userAgent() { return std::string("vocloud/") + core::engineVersion(); }
+std::string userAgent() {
+  return std::string("vocloud/") + core::engineVersion();
+}
 
 void commonOptions(CURL* easy, std::string const& url, HttpOptions const& options) {
   curl_easy_setopt(easy, CURLOPT_URL, url.c_str());
@@ -59,11 +62,14 @@ void commonOptions(CURL* easy, std::string const& url, HttpOptions const& option
   curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 1L);
   curl_easy_setopt(easy, CURLOPT_MAXREDIRS, 10L);
   curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options.connectTimeout * 1000));
+  curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS,
+                   static_cast<long>(options.connectTimeout * 1000));
   // A drip (a byte now and then) must not hold a transfer forever: below minSpeed over the
   // read_timeout window it is aborted, and no attempt lasts longer than transferTimeout.
-  curl_easy_setopt(easy, CURLOPT_LOW_SPEED_LIMIT, static_cast<long>(std::max(1., options.minSpeed)));
-  curl_easy_setopt(easy, CURLOPT_LOW_SPEED_TIME, static_cast<long>(std::max(1., options.readTimeout)));
+  curl_easy_setopt(easy, CURLOPT_LOW_SPEED_LIMIT,
+                   static_cast<long>(std::max(1., options.minSpeed)));
+  curl_easy_setopt(easy, CURLOPT_LOW_SPEED_TIME,
+                   static_cast<long>(std::max(1., options.readTimeout)));
   curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, static_cast<long>(options.transferTimeout * 1000));
   curl_easy_setopt(easy, CURLOPT_USERAGENT, userAgent().c_str());
   if (!options.netrcFile.empty()) {
@@ -126,7 +132,8 @@ size_t appendToBody(char* data, size_t size, size_t count, void* target) {
 std::string schemeOf(std::string const& url) {
   auto const colon = url.find("://");
   std::string scheme = colon == std::string::npos ? "" : url.substr(0, colon);
-  std::transform(scheme.begin(), scheme.end(), scheme.begin(), [](unsigned char c) { return std::tolower(c); });
+  std::transform(scheme.begin(), scheme.end(), scheme.begin(),
+                 [](unsigned char c) { return std::tolower(c); });
   return scheme;
 }
 
@@ -162,8 +169,9 @@ std::string fetchText(std::string const& url, HttpOptions const& options) {
     curl_easy_getinfo(easy.get(), CURLINFO_RESPONSE_CODE, &status);
     if (code == CURLE_OK && status < 400) return std::move(body.text);
     if (body.tooLarge || code == CURLE_FILESIZE_EXCEEDED)
-      throw Error("http: GET " + shown + ": the response is larger than acquire.max_response_bytes (" +
-                  std::to_string(options.maxResponseBytes) + " bytes); raise it or narrow the query");
+      throw Error(
+          "http: GET " + shown + ": the response is larger than acquire.max_response_bytes (" +
+          std::to_string(options.maxResponseBytes) + " bytes); raise it or narrow the query");
     reason = describe(code, status);
     if (!isTransient(code, status) || attempt > options.retries) {
       throw Error("http: GET " + shown + ": " + reason + " after " + std::to_string(attempt) +
@@ -204,7 +212,8 @@ size_t readHeader(char* data, size_t size, size_t count, void* userdata) {
   auto* job = static_cast<Job*>(userdata);
   std::string const line(data, size * count);
   std::string lower = line;
-  std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+  std::transform(lower.begin(), lower.end(), lower.begin(),
+                 [](unsigned char c) { return std::tolower(c); });
   if (lower.rfind("content-range:", 0) == 0) {
     auto const star = lower.find("*/");
     if (star != std::string::npos) job->rangeTotal = std::atoll(lower.c_str() + star + 2);
@@ -333,7 +342,8 @@ std::vector<TransferOutcome> downloadAll(std::vector<Transfer> const& transfers,
     curl_easy_setopt(job->easy.get(), CURLOPT_PRIVATE, job.get());
     job->rangeTotal = -1;
     if (job->offset > 0)
-      curl_easy_setopt(job->easy.get(), CURLOPT_RESUME_FROM_LARGE, static_cast<curl_off_t>(job->offset));
+      curl_easy_setopt(job->easy.get(), CURLOPT_RESUME_FROM_LARGE,
+                       static_cast<curl_off_t>(job->offset));
     if (budget.limit > 0)  // a Content-Length over what is left fails at once
       curl_easy_setopt(job->easy.get(), CURLOPT_MAXFILESIZE_LARGE,
                        static_cast<curl_off_t>(budget.limit - budget.used + job->offset));
@@ -365,7 +375,8 @@ std::vector<TransferOutcome> downloadAll(std::vector<Transfer> const& transfers,
       curl_easy_getinfo(message->easy_handle, CURLINFO_PRIVATE, &raw);
       CURLcode const code = message->data.result;
       curl_multi_remove_handle(multi.get(), message->easy_handle);
-      auto it = std::find_if(active.begin(), active.end(), [&](auto const& j) { return j.get() == raw; });
+      auto it =
+          std::find_if(active.begin(), active.end(), [&](auto const& j) { return j.get() == raw; });
       std::unique_ptr<Job> job = std::move(*it);
       active.erase(it);
       long status = 0;
@@ -381,7 +392,8 @@ std::vector<TransferOutcome> downloadAll(std::vector<Transfer> const& transfers,
                                 job->rangeTotal == static_cast<std::int64_t>(job->offset);
       if (status == 416 && !alreadyWhole) fs::remove(job->part, ec);  // start from scratch
       bool const transferred = alreadyWhole || (code == CURLE_OK && (status == 0 || status < 400));
-      bool const budgetHit = job->overBudget || (code == CURLE_FILESIZE_EXCEEDED && budget.limit > 0);
+      bool const budgetHit =
+          job->overBudget || (code == CURLE_FILESIZE_EXCEEDED && budget.limit > 0);
       std::string why;
       if (transferred && verifyFile(job->part, t, why)) {
         fs::rename(job->part, t.dest, ec);
@@ -404,13 +416,13 @@ std::vector<TransferOutcome> downloadAll(std::vector<Transfer> const& transfers,
                                               : describe(code, status);
         if (status >= 400 && status != 416) fs::remove(job->part, ec);  // never keep an error page
       }
-      bool const retry = (transferred || isTransient(code, status) || (status == 416 && job->offset > 0)) &&
-                         !job->writeFailed && !budgetHit &&
-                         job->outcome.attempts <= options.retries;
+      bool const retry =
+          (transferred || isTransient(code, status) || (status == 416 && job->offset > 0)) &&
+          !job->writeFailed && !budgetHit && job->outcome.attempts <= options.retries;
       if (retry) {
-        job->notBefore = Clock::now() + std::chrono::duration_cast<Clock::duration>(
-                                            std::chrono::duration<double>(
-                                                backoffSeconds(options, job->outcome.attempts)));
+        job->notBefore = Clock::now() +
+                         std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(
+                             backoffSeconds(options, job->outcome.attempts)));
         job->easy.reset();
         waiting.push_back(std::move(job));
       } else {

@@ -11,14 +11,14 @@
 namespace vocloud::acquire {
 
 struct HttpOptions {
-  double connectTimeout = 15;  ///< seconds
-  double readTimeout = 60;     ///< window (s) over which a transfer must average minSpeed
-  double minSpeed = 1024;      ///< bytes/s; slower over readTimeout seconds: aborted
+  double connectTimeout = 15;     ///< seconds
+  double readTimeout = 60;        ///< window (s) over which a transfer must average minSpeed
+  double minSpeed = 1024;         ///< bytes/s; slower over readTimeout seconds: aborted
   double transferTimeout = 3600;  ///< seconds one attempt of one transfer may take in all
   std::uint64_t maxResponseBytes = 256ULL << 20;  ///< largest document fetchText keeps
-  int retries = 3;             ///< further attempts after a transient failure
-  double backoff = 1;          ///< seconds before the first retry, doubled each time
-  std::string netrcFile;       ///< credentials for Basic auth ("" = none)
+  int retries = 3;                                ///< further attempts after a transient failure
+  double backoff = 1;     ///< seconds before the first retry, doubled each time
+  std::string netrcFile;  ///< credentials for Basic auth ("" = none)
 };
 
 /// True when `url` is http:// or https:// (any case): the only schemes requested or
@@ -33,16 +33,16 @@ std::string fetchText(std::string const& url, HttpOptions const& options);
 
 struct Transfer {
   std::string url;
-  std::string dest;                  ///< final path; the download goes to dest + ".part"
-  std::int64_t expectedSize = -1;    ///< bytes, -1 = unknown
-  std::string expectedSha256;        ///< hex, "" = unknown
+  std::string dest;                ///< final path; the download goes to dest + ".part"
+  std::int64_t expectedSize = -1;  ///< bytes, -1 = unknown
+  std::string expectedSha256;      ///< hex, "" = unknown
 };
 
 struct TransferOutcome {
   bool ok = false;
-  bool skipped = false;   ///< dest already complete: nothing downloaded
-  bool resumed = false;   ///< continued a partial file with a Range request
-  long httpStatus = 0;    ///< last HTTP status (0 when none was received)
+  bool skipped = false;  ///< dest already complete: nothing downloaded
+  bool resumed = false;  ///< continued a partial file with a Range request
+  long httpStatus = 0;   ///< last HTTP status (0 when none was received)
   int attempts = 0;
   std::uint64_t bytes = 0;  ///< bytes received in this run
   std::string error;        ///< why it failed ("" when ok)

@@ -7,15 +7,15 @@
 #include "core/reason_tally.hpp"
 #include "core/records.hpp"
 
+#include <fnmatch.h>
+#include <glob.h>
 #include <algorithm>
 #include <cctype>
-#include <cstring>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
-#include <fnmatch.h>
 #include <fstream>
-#include <glob.h>
 #include <map>
 #include <regex>
 #include <set>
@@ -28,17 +28,21 @@ namespace fs = std::filesystem;
 
 std::string safeName(std::string const& text) {
   std::string out;
-  for (char c : text) out.push_back(std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '_' ? c : '_');
+  for (char c : text)
+    out.push_back(
+        std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '_' ? c : '_');
   while (!out.empty() && out.front() == '.') out.erase(out.begin());  // no hidden files
   return out.empty() ? "spectrum" : out;
 }
 
 std::string knownExtension(std::string const& location) {
   std::string path = location.substr(0, location.find_first_of("?#"));
-  std::transform(path.begin(), path.end(), path.begin(), [](unsigned char c) { return std::tolower(c); });
-  for (char const* ext : {".fits.gz", ".fit.gz", ".fts.gz", ".fits", ".fit", ".fts", ".vot",
-                          ".xml", ".csv", ".txt", ".asc", ".dat", ".gz"})
-    if (path.size() > std::strlen(ext) && path.compare(path.size() - std::strlen(ext), std::string::npos, ext) == 0)
+  std::transform(path.begin(), path.end(), path.begin(),
+                 [](unsigned char c) { return std::tolower(c); });
+  for (char const* ext : {".fits.gz", ".fit.gz", ".fts.gz", ".fits", ".fit", ".fts", ".vot", ".xml",
+                          ".csv", ".txt", ".asc", ".dat", ".gz"})
+    if (path.size() > std::strlen(ext) &&
+        path.compare(path.size() - std::strlen(ext), std::string::npos, ext) == 0)
       return ext;
   return "";
 }
@@ -208,7 +212,8 @@ std::vector<Item> planHttp(Source const& s, std::size_t index, HttpOptions const
 }
 
 std::string ssapQueryUrl(Source const& s) {
-  std::string url = s.url + (s.url.find('?') == std::string::npos ? "?" : "&") + "REQUEST=queryData";
+  std::string url =
+      s.url + (s.url.find('?') == std::string::npos ? "?" : "&") + "REQUEST=queryData";
   auto add = [&](char const* key, std::string const& value) {
     if (!value.empty()) url += std::string("&") + key + "=" + urlEncode(value);
   };
@@ -255,9 +260,11 @@ void nameRemoteItems(std::vector<Item>& items) {
 std::vector<std::string> detail::htmlLinks(std::string const& html, std::string const& base) {
   static std::regex const href(R"(href\s*=\s*["']([^"'#]+)["'])", std::regex::icase);
   std::vector<std::string> links;
-  for (auto it = std::sregex_iterator(html.begin(), html.end(), href); it != std::sregex_iterator(); ++it) {
+  for (auto it = std::sregex_iterator(html.begin(), html.end(), href); it != std::sregex_iterator();
+       ++it) {
     std::string const target = (*it)[1].str();
-    if (target.rfind("?", 0) == 0 || target.rfind("mailto:", 0) == 0 || target.rfind("javascript:", 0) == 0)
+    if (target.rfind("?", 0) == 0 || target.rfind("mailto:", 0) == 0 ||
+        target.rfind("javascript:", 0) == 0)
       continue;
     std::string const resolved = resolveUrl(base, target);
     if (std::find(links.begin(), links.end(), resolved) == links.end()) links.push_back(resolved);
@@ -272,11 +279,16 @@ std::vector<Item> planItems(AcquireConfig const& config, std::string const& bokD
     Source const& s = config.sources[i];
     std::vector<Item> more;
     switch (s.kind) {
-      case SourceKind::Local: more = planLocal(s, i); break;
-      case SourceKind::Http: more = planHttp(s, i, config.http); break;
+      case SourceKind::Local:
+        more = planLocal(s, i);
+        break;
+      case SourceKind::Http:
+        more = planHttp(s, i, config.http);
+        break;
       case SourceKind::VoTableList: {
         std::string const origin = config::redactSecrets(s.path.empty() ? s.url : s.path);
-        std::string const xml = s.path.empty() ? fetchText(s.url, config.http) : core::readFile(s.path);
+        std::string const xml =
+            s.path.empty() ? fetchText(s.url, config.http) : core::readFile(s.path);
         more = detail::itemsFromVoTable(xml, origin, s, i, bokDir, log);
         break;
       }
@@ -288,8 +300,8 @@ std::vector<Item> planItems(AcquireConfig const& config, std::string const& bokD
         break;
       }
     }
-    log.info("acquire: source " + std::to_string(i) + " (" + s.where + "): " +
-             core::countOf(more.size(), "spectrum", "spectra"));
+    log.info("acquire: source " + std::to_string(i) + " (" + s.where +
+             "): " + core::countOf(more.size(), "spectrum", "spectra"));
     items.insert(items.end(), more.begin(), more.end());
   }
   nameRemoteItems(items);
@@ -299,9 +311,10 @@ std::vector<Item> planItems(AcquireConfig const& config, std::string const& bokD
 std::string encodePlan(std::vector<Item> const& items) {
   std::vector<std::vector<std::string>> records;
   for (auto const& i : items)
-    records.push_back({std::to_string(i.source), i.remote ? "1" : "0", i.location, i.name, i.id, i.label,
-                       core::recordNumber(i.ra), core::recordNumber(i.dec), core::recordNumber(i.z), std::to_string(i.expectedSize),
-                       i.expectedSha256, std::to_string(static_cast<int>(i.mode)), i.extension});
+    records.push_back({std::to_string(i.source), i.remote ? "1" : "0", i.location, i.name, i.id,
+                       i.label, core::recordNumber(i.ra), core::recordNumber(i.dec),
+                       core::recordNumber(i.z), std::to_string(i.expectedSize), i.expectedSha256,
+                       std::to_string(static_cast<int>(i.mode)), i.extension});
   return core::packRecords(records);
 }
 

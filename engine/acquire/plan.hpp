@@ -13,10 +13,10 @@
 namespace vocloud::acquire {
 
 struct Item {
-  std::size_t source = 0;     ///< index of the source in the config
-  bool remote = false;        ///< location is a URL (else a local path)
-  std::string location;       ///< URL or local path
-  std::string name;           ///< path under files/<source>/, unique within the source
+  std::size_t source = 0;  ///< index of the source in the config
+  bool remote = false;     ///< location is a URL (else a local path)
+  std::string location;    ///< URL or local path
+  std::string name;        ///< path under files/<source>/, unique within the source
   std::string id, label;
   double ra = std::numeric_limits<double>::quiet_NaN();
   double dec = std::numeric_limits<double>::quiet_NaN();
@@ -24,7 +24,7 @@ struct Item {
   std::int64_t expectedSize = -1;
   std::string expectedSha256;
   LocalMode mode = LocalMode::Copy;
-  std::string extension;      ///< file extension when the location has none ("" = ".dat")
+  std::string extension;  ///< file extension when the location has none ("" = ".dat")
 };
 
 /// Expands every source into items (local globs, URL lists, HTML index pages, VOTable

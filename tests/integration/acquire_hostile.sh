@@ -151,7 +151,24 @@ print(sum(os.path.getsize(os.path.join(d, f)) for top in sys.argv[1:] for d, _, 
   $BOK/files/1 $BOK/rejected)
 [ "$written" -le $limit ] || fail "max-bytes $limit: $written bytes downloaded"
 expect_contains $BOK/catalog_rejects.csv "max_bytes reached"
-echo "8: $written bytes downloaded under --max-bytes $limit"
+# Four parallel bodies without Content-Length on one rank share one budget.
+cat > budget2.yaml <<YAML
+experiment: budget
+output: out_small
+stages: [acquire]
+acquire:
+  parallel_transfers: 4
+  sources:
+    - kind: local
+      path: $SCRATCH/loc/a
+    - kind: http
+      urls: [$U/nolength/s0.fits, $U/nolength/s1.fits, $U/nolength/s2.fits, $U/nolength/s3.fits]
+YAML
+mpi 1 run budget2.yaml --max-bytes 100000 >budget2.txt 2>budget2.log || { cat budget2.log; fail "budget: acquire failed"; }
+small=$($PY -c 'import os, sys
+print(sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(sys.argv[1]) for f in fs))' out_small/budget/acquire/bok/files/1)
+[ "$small" -le 100000 ] || fail "max-bytes 100000: $small bytes downloaded by 4 parallel transfers"
+echo "8: $written bytes downloaded under --max-bytes $limit, $small under 100000"
 
 # --- 9 and 10: drips, deadlines, endless SSAP responses -------------------------------
 cat > slow.yaml <<YAML
