@@ -255,9 +255,9 @@ AcquireResult runAcquire(AcquireConfig const& config, std::string const& bokDir,
       (items.size() + comm.size() - 1) / static_cast<std::uint64_t>(comm.size());
   comm::CyclicLayout const layout{
       items.size(), std::max<std::uint64_t>(1, std::min(kRoundBlock, share)), comm.size()};
-  std::uint64_t const budget =
-      config.maxBytes == 0 ? 0 : std::max<std::uint64_t>(1, config.maxBytes / comm.size());
-  std::uint64_t received = 0;
+  // max_bytes is split over the ranks up front, so their sum never exceeds it.
+  ByteBudget budget{config.maxBytes > 0, config.maxBytes / static_cast<std::uint64_t>(comm.size()),
+                    0};
 
   comm::OrderedFileWriter catalog(comm, bokDir + "/catalog.csv");
   comm::OrderedFileWriter rejectsFile(comm, bokDir + "/catalog_rejects.csv");
@@ -293,13 +293,9 @@ AcquireResult runAcquire(AcquireConfig const& config, std::string const& bokDir,
           error[k - block.begin] = e.what();
         }
       }
-      std::uint64_t const remaining =
-          budget == 0 ? 0 : (received >= budget ? 1 : budget - received);
-      auto const outcomes = downloadAll(transfers, config.http, config.parallelTransfers,
-                                        budget == 0 ? 0 : remaining);
+      auto const outcomes = downloadAll(transfers, config.http, config.parallelTransfers, budget);
       for (std::size_t t = 0; t < outcomes.size(); ++t) {
         std::size_t const j = transferItem[t];
-        received += outcomes[t].bytes;
         placed[j] = outcomes[t].ok;
         fresh[j] = outcomes[t].ok && !outcomes[t].skipped;
         attempts[j] = outcomes[t].attempts;

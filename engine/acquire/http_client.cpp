@@ -184,13 +184,6 @@ std::string fetchText(std::string const& url, HttpOptions const& options) {
 
 namespace {
 
-// The bytes all transfers of one downloadAll may write together (limit 0 = no limit).
-struct ByteBudget {
-  std::uint64_t limit = 0;
-  std::uint64_t used = 0;
-  bool exhausted() const { return limit > 0 && used >= limit; }
-};
-
 // One file transfer in flight or waiting for its next attempt.
 struct Job {
   std::size_t index = 0;
@@ -238,7 +231,7 @@ size_t writeBody(char* data, size_t size, size_t count, void* userdata) {
   }
   // Checked as bytes arrive, over every transfer: no Content-Length (or a false one) and
   // parallel transfers cannot write more than the budget together.
-  if (job->budget->limit > 0 && job->budget->used + bytes > job->budget->limit) {
+  if (job->budget->limited && job->budget->used + bytes > job->budget->limit) {
     job->overBudget = true;
     return 0;
   }
@@ -273,7 +266,7 @@ bool verifyFile(std::string const& path, Transfer const& t, std::string& why) {
 
 std::vector<TransferOutcome> downloadAll(std::vector<Transfer> const& transfers,
                                          HttpOptions const& options, int parallel,
-                                         std::uint64_t byteBudget,
+                                         ByteBudget& budget,
                                          std::function<void(std::size_t)> const& onDone) {
   ensureCurl();
   std::vector<TransferOutcome> outcomes(transfers.size());
@@ -288,7 +281,6 @@ std::vector<TransferOutcome> downloadAll(std::vector<Transfer> const& transfers,
   Multi multi(curl_multi_init());
   if (!multi) throw Error("http: curl_multi_init failed");
   std::vector<std::unique_ptr<Job>> active;
-  ByteBudget budget{byteBudget, 0};
 
   auto finish = [&](std::unique_ptr<Job> job) {
     std::error_code ec;
@@ -344,7 +336,7 @@ std::vector<TransferOutcome> downloadAll(std::vector<Transfer> const& transfers,
     if (job->offset > 0)
       curl_easy_setopt(job->easy.get(), CURLOPT_RESUME_FROM_LARGE,
                        static_cast<curl_off_t>(job->offset));
-    if (budget.limit > 0)  // a Content-Length over what is left fails at once
+    if (budget.limited)  // a Content-Length over what is left fails at once
       curl_easy_setopt(job->easy.get(), CURLOPT_MAXFILESIZE_LARGE,
                        static_cast<curl_off_t>(budget.limit - budget.used + job->offset));
     curl_multi_add_handle(multi.get(), job->easy.get());
@@ -392,8 +384,7 @@ std::vector<TransferOutcome> downloadAll(std::vector<Transfer> const& transfers,
                                 job->rangeTotal == static_cast<std::int64_t>(job->offset);
       if (status == 416 && !alreadyWhole) fs::remove(job->part, ec);  // start from scratch
       bool const transferred = alreadyWhole || (code == CURLE_OK && (status == 0 || status < 400));
-      bool const budgetHit =
-          job->overBudget || (code == CURLE_FILESIZE_EXCEEDED && budget.limit > 0);
+      bool const budgetHit = job->overBudget || (code == CURLE_FILESIZE_EXCEEDED && budget.limited);
       std::string why;
       if (transferred && verifyFile(job->part, t, why)) {
         fs::rename(job->part, t.dest, ec);

@@ -48,15 +48,23 @@ struct TransferOutcome {
   std::string error;        ///< why it failed ("" when ok)
 };
 
-/// Downloads every transfer, at most `parallel` at once. `byteBudget` (0 = no limit) bounds
-/// the bytes written by all transfers together: a transfer that would pass it is stopped as
+/// Bytes that downloads may write together; one budget may serve several downloadAll calls.
+struct ByteBudget {
+  bool limited = false;
+  std::uint64_t limit = 0;  ///< bytes, when limited
+  std::uint64_t used = 0;   ///< bytes written so far
+  bool exhausted() const { return limited && used >= limit; }
+};
+
+/// Downloads every transfer, at most `parallel` at once. `budget` bounds the bytes written
+/// by all transfers together (and counts them): a transfer that would pass it is stopped as
 /// its bytes arrive, and those that did not start fail, all with "max_bytes reached". A URL
 /// other than http(s) is refused without a request. A transfer that fails for good leaves
 /// no ".part" file behind.
 /// `onDone(i)` is called as each transfer i ends. Outcomes are in the order of `transfers`.
 std::vector<TransferOutcome> downloadAll(std::vector<Transfer> const& transfers,
                                          HttpOptions const& options, int parallel,
-                                         std::uint64_t byteBudget,
+                                         ByteBudget& budget,
                                          std::function<void(std::size_t)> const& onDone = {});
 
 /// `reference` resolved against `base` (RFC 3986), e.g. for links of an index page.

@@ -107,7 +107,9 @@ fs::path localRoot(Source const& s) {
 // one source never share it, whatever their names.
 std::string localName(fs::path const& root, std::string const& path) {
   std::string name;
-  for (auto const& part : fs::path(path).lexically_relative(root))
+  fs::path relative = fs::path(path).lexically_relative(root);
+  if (relative.empty() || *relative.begin() == "..") relative = fs::path(path).filename();
+  for (auto const& part : relative)
     name += (name.empty() ? "" : "/") + detail::escapedSegment(part.string());
   return name;
 }
