@@ -178,7 +178,8 @@ std::vector<Item> planHttp(Source const& s, std::size_t index, HttpOptions const
           line.size = std::stoll(size);
         } catch (std::exception const&) {
           throw Error("acquire: " + s.urlFile + ":" + std::to_string(number) +
-                      ": expected 'URL [SIZE [SHA256]]', got '" + text + "'");
+                      ": expected 'URL [SIZE [SHA256]]', got '" + config::redactSecrets(text) +
+                      "'");
         }
       }
       fields >> line.sha;

@@ -9,8 +9,8 @@
 # 10  an endless SSAP response stops at max_response_bytes with a clear error
 # 11  a URL password never reaches the log, the catalogs or config.effective.yaml; a named
 #     credentials file that does not exist is an error
-# 12  rejected downloads leave nothing in bok/files (no .part); unreadable ones are set
-#     apart in bok/rejected and listed
+# 12  rejected downloads leave nothing in bok/files (no .part); unreadable ones (a text,
+#     a gzip bomb) are set apart in bok/rejected and listed
 source "$(dirname "$0")/lib.sh"
 REAL="${VOCLOUD_SHARED_DATA:?}/real"
 SERVICES="$VOCLOUD_SOURCE_DIR/tests/services"
@@ -251,7 +251,7 @@ acquire:
   sources:
     - kind: http
       urls: [$U/s0.fits, $U/junk.fits, $U/status/404/s1.fits, $U/drip/400/s2.fits,
-             http://127.0.0.1:1/s3.fits]
+             http://127.0.0.1:1/s3.fits, $U/gzipbomb/64/bomb.fits.gz]
 YAML
 mpi 1 run leftovers.yaml >leftovers.txt 2>leftovers.log || { cat leftovers.log; fail "leftovers: acquire failed"; }
 $PY - out/leftovers/acquire/bok <<'PYEOF'
@@ -262,10 +262,15 @@ stored = {os.path.relpath(os.path.join(d, f), bok)
           for d, _, fs in os.walk(os.path.join(bok, "files")) for f in fs}
 assert stored == listed, f"files/ holds {sorted(stored - listed)} beyond the catalog"
 rejects = list(csv.DictReader(open(os.path.join(bok, "catalog_rejects.csv"))))
-assert len(rejects) == 4, rejects
+assert len(rejects) == 5, rejects
 junk = [r for r in rejects if r["source_url"].endswith("/junk.fits")][0]
 kept = junk["error"].split("(kept as ")[1].rstrip(")")
 assert open(os.path.join(bok, kept), "rb").read() == b"not a spectrum\n", kept
+# 64 MiB of zeros in a gzip stream is no spectrum: set apart as it arrived (compressed).
+bomb = [r for r in rejects if r["source_url"].endswith("/bomb.fits.gz")][0]
+assert bomb["status"] == "unreadable", bomb
+kept = bomb["error"].split("(kept as ")[1].rstrip(")")
+assert os.path.getsize(os.path.join(bok, kept)) < 1 << 20, kept
 PYEOF
 echo "12: files/ holds only catalogued files; the unreadable one is in rejected/"
 echo "acquire hostile: ok"
