@@ -310,7 +310,9 @@ AcquireResult runAcquire(AcquireConfig const& config, std::string const& bokDir,
       progress.advance();
       if (!placed[j]) {
         rejectRows += rejectRow(item, status[j], error[j], attempts[j]);
+        bool const refused = error[j].rfind("refused", 0) == 0;
         rejects.add(sourceUrl(item), (status[j] == "io"     ? "io"
+                                      : refused             ? "refused"
                                       : status[j] == "none" ? "no_response"
                                                             : "http_" + status[j]) +
                                          ": " + error[j]);
