@@ -1,5 +1,6 @@
 #include "acquire/acquire_config.hpp"
 
+#include "config/redact.hpp"
 #include "core/error.hpp"
 
 #include <algorithm>
@@ -41,7 +42,7 @@ std::set<std::string> kindsOf(std::string const& key) {
 }
 
 bool given(config::Config const& config, std::string const& path) {
-  return !config.isDefault(path);
+  return config.has(path) && !config.isDefault(path);
 }
 
 // A key given in the file that does not apply to the source's kind is an error at the key.
@@ -112,6 +113,20 @@ LabelRule labelRuleFrom(config::Config const& config, std::string const& prefix,
   return rule;
 }
 
+// url and urls name http(s) resources: file:// or other schemes are refused here, where the
+// user can fix them (local files are sources of kind local).
+void checkSchemes(config::Config const& config, std::string const& prefix, Source const& s) {
+  auto check = [&](std::string const& key, std::string const& url) {
+    if (url.empty() || isFetchableUrl(url)) return;
+    throw UsageError("config: " + config.where(prefix + key) + ": " + prefix + key + ": '" +
+                     config::redactSecrets(url) +
+                     "': only http and https URLs are fetched (local files: a source of kind "
+                     "local, or path for a votable list)");
+  };
+  check("url", s.url);
+  for (auto const& url : s.urls) check("urls", url);
+}
+
 }  // namespace
 
 std::pair<std::string, std::string> splitParam(std::string const& text, std::string const& where) {
@@ -127,6 +142,10 @@ AcquireConfig acquireConfigFrom(config::Config const& config) {
   out.maxBytes = static_cast<std::uint64_t>(config.getInt("acquire.max_bytes"));
   out.http.connectTimeout = config.getDouble("acquire.connect_timeout");
   out.http.readTimeout = config.getDouble("acquire.read_timeout");
+  out.http.minSpeed = config.getDouble("acquire.min_speed");
+  out.http.transferTimeout = config.getDouble("acquire.transfer_timeout");
+  out.http.maxResponseBytes =
+      static_cast<std::uint64_t>(config.getInt("acquire.max_response_bytes"));
   out.http.retries = static_cast<int>(config.getInt("acquire.retries"));
   out.http.backoff = config.getDouble("acquire.retry_backoff");
   out.http.netrcFile = config.getString("acquire.credentials");
@@ -190,6 +209,7 @@ AcquireConfig acquireConfigFrom(config::Config const& config) {
         need(!s.url.empty(), "'url' (the service's base URL)");
         break;
     }
+    checkSchemes(config, p, s);
     if (!s.url.empty() && s.kind == SourceKind::Http) s.urls.insert(s.urls.begin(), s.url);
     out.sources.push_back(std::move(s));
   }

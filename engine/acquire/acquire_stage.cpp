@@ -4,6 +4,7 @@
 #include "acquire/labels.hpp"
 #include "acquire/plan.hpp"
 #include "comm/shard.hpp"
+#include "config/redact.hpp"
 #include "core/error.hpp"
 #include "core/files.hpp"
 #include "core/hash.hpp"
@@ -33,8 +34,23 @@ std::string number(double x, char const* format) {
   return buffer;
 }
 
+// Where an item came from, as catalogs and logs show it (secrets redacted).
 std::string sourceUrl(Item const& item) {
-  return item.remote ? item.location : "file://" + item.location;
+  return config::redactSecrets(item.remote ? item.location : "file://" + item.location);
+}
+
+// Moves a placed file that was rejected out of files/ to rejected/ (same relative path),
+// so that files/ holds only what the catalog lists; returns its path relative to the BoK.
+std::string setAside(std::string const& bokDir, std::string const& relative) {
+  std::string const kept = "rejected/" + relative.substr(std::string("files/").size());
+  std::error_code ec;
+  fs::create_directories(fs::path(bokDir + "/" + kept).parent_path(), ec);
+  fs::rename(bokDir + "/" + relative, bokDir + "/" + kept, ec);
+  if (ec) {
+    fs::remove(bokDir + "/" + relative, ec);
+    return "";
+  }
+  return kept;
 }
 
 std::string rejectRow(Item const& item, std::string const& status, std::string const& error,
@@ -66,8 +82,11 @@ bool placeLocal(Item const& item, std::string const& dest) {
       fs::copy_file(item.location, temporary, fs::copy_options::overwrite_existing, ec);
       break;
   }
-  if (ec)
+  if (ec) {
+    std::error_code ignored;
+    fs::remove(temporary, ignored);  // no half-copied .part stays in files/
     throw Error("acquire: cannot place '" + item.location + "' at '" + dest + "': " + ec.message());
+  }
   fs::rename(temporary, dest, ec);
   if (ec) throw Error("acquire: cannot rename '" + temporary + "': " + ec.message());
   return true;
@@ -129,7 +148,9 @@ Verified verifyPlaced(Item const& item, SourceKind kind, std::string const& bokD
     spectrum = io::readSpectrum(path);
   } catch (io::ReadError const& e) {
     std::string const why = io::reasonName(e.reason()) + ": " + e.what();
-    return {"", rejectRow(item, "unreadable", why, attempts), 0, "unreadable: " + why};
+    std::string const kept = setAside(bokDir, relative);
+    std::string const listed = why + (kept.empty() ? " (removed)" : " (kept as " + kept + ")");
+    return {"", rejectRow(item, "unreadable", listed, attempts), 0, "unreadable: " + why};
   }
   Item listed = item;
   listed.id = catalogId(item, kind, spectrum, path);
@@ -137,7 +158,7 @@ Verified verifyPlaced(Item const& item, SourceKind kind, std::string const& bokD
   if (label.excluded) {
     std::error_code ec;
     fs::remove(path, ec);  // not in the base of knowledge
-    return {"", rejectRow(listed, "excluded", label.reason, attempts), 0};
+    return {"", rejectRow(listed, "excluded", label.reason, attempts), 0, ""};
   }
   double const ra = std::isfinite(item.ra) ? item.ra : spectrum.meta.ra;
   double const dec = std::isfinite(item.dec) ? item.dec : spectrum.meta.dec;
@@ -148,7 +169,7 @@ Verified verifyPlaced(Item const& item, SourceKind kind, std::string const& bokD
                           number(dec, "%.8f") + "," + number(z, "%.9g") + "," +
                           csvField(sourceUrl(item)) + "," + std::to_string(bytes) + "," +
                           core::sha256File(path) + "," + csvField(spectrum.meta.object) + "\n";
-  return {row, "", bytes};
+  return {row, "", bytes, ""};
 }
 
 // The result over all ranks, with the labelling warnings and the duplicates report.
@@ -187,13 +208,13 @@ void summariseRejects(core::ReasonTally const& local, std::uint64_t planned,
   core::ReasonTally const rejects = core::ReasonTally::decode(std::string(all.begin(), all.end()));
   if (rejects.total() == 0) return;
   if (rejects.total() == planned)
-    throw CollectiveError("acquire: kept none of the " +
-                          core::countOf(planned, "spectrum", "spectra") + " planned; rejects by reason: " +
-                          rejects.countsText() + "; for example:\n" + rejects.examplesText() +
-                          "(every reject is listed in " + bokDir + "/catalog_rejects.csv)");
+    throw CollectiveError(
+        "acquire: kept none of the " + core::countOf(planned, "spectrum", "spectra") +
+        " planned; rejects by reason: " + rejects.countsText() + "; for example:\n" +
+        rejects.examplesText() + "(every reject is listed in " + bokDir + "/catalog_rejects.csv)");
   log.warn("acquire: rejected " + core::countOf(rejects.total(), "spectrum", "spectra") + " of " +
-           std::to_string(planned) + ", by reason: " + rejects.countsText() + " (listed in " + bokDir +
-           "/catalog_rejects.csv)");
+           std::to_string(planned) + ", by reason: " + rejects.countsText() + " (listed in " +
+           bokDir + "/catalog_rejects.csv)");
 }
 
 }  // namespace
@@ -234,9 +255,9 @@ AcquireResult runAcquire(AcquireConfig const& config, std::string const& bokDir,
       (items.size() + comm.size() - 1) / static_cast<std::uint64_t>(comm.size());
   comm::CyclicLayout const layout{
       items.size(), std::max<std::uint64_t>(1, std::min(kRoundBlock, share)), comm.size()};
-  std::uint64_t const budget =
-      config.maxBytes == 0 ? 0 : std::max<std::uint64_t>(1, config.maxBytes / comm.size());
-  std::uint64_t received = 0;
+  // max_bytes is split over the ranks up front, so their sum never exceeds it.
+  ByteBudget budget{config.maxBytes > 0, config.maxBytes / static_cast<std::uint64_t>(comm.size()),
+                    0};
 
   comm::OrderedFileWriter catalog(comm, bokDir + "/catalog.csv");
   comm::OrderedFileWriter rejectsFile(comm, bokDir + "/catalog_rejects.csv");
@@ -272,13 +293,9 @@ AcquireResult runAcquire(AcquireConfig const& config, std::string const& bokDir,
           error[k - block.begin] = e.what();
         }
       }
-      std::uint64_t const remaining =
-          budget == 0 ? 0 : (received >= budget ? 1 : budget - received);
-      auto const outcomes = downloadAll(transfers, config.http, config.parallelTransfers,
-                                        budget == 0 ? 0 : remaining);
+      auto const outcomes = downloadAll(transfers, config.http, config.parallelTransfers, budget);
       for (std::size_t t = 0; t < outcomes.size(); ++t) {
         std::size_t const j = transferItem[t];
-        received += outcomes[t].bytes;
         placed[j] = outcomes[t].ok;
         fresh[j] = outcomes[t].ok && !outcomes[t].skipped;
         attempts[j] = outcomes[t].attempts;
@@ -293,17 +310,19 @@ AcquireResult runAcquire(AcquireConfig const& config, std::string const& bokDir,
       progress.advance();
       if (!placed[j]) {
         rejectRows += rejectRow(item, status[j], error[j], attempts[j]);
-        rejects.add(item.location, (status[j] == "io"     ? "io"
-                                    : status[j] == "none" ? "no_response"
-                                                          : "http_" + status[j]) +
-                                       ": " + error[j]);
+        bool const refused = error[j].rfind("refused", 0) == 0;
+        rejects.add(sourceUrl(item), (status[j] == "io"     ? "io"
+                                      : refused             ? "refused"
+                                      : status[j] == "none" ? "no_response"
+                                                            : "http_" + status[j]) +
+                                         ": " + error[j]);
         continue;
       }
       Verified const v = verifyPlaced(item, config.sources[item.source].kind, bokDir,
                                       labellers[item.source], attempts[j], counts);
       if (!v.rejectRow.empty()) {
         rejectRows += v.rejectRow;
-        if (!v.unreadable.empty()) rejects.add(item.location, v.unreadable);
+        if (!v.unreadable.empty()) rejects.add(sourceUrl(item), v.unreadable);
         continue;
       }
       catalogRows += v.catalogRow;
@@ -316,7 +335,8 @@ AcquireResult runAcquire(AcquireConfig const& config, std::string const& bokDir,
     catalog.append(catalogRows);
     rejectsFile.append(rejectRows);
     // Every rank has placed its block of the round: the rounds so far are done.
-    progress.setGlobal(std::min<std::uint64_t>(items.size(), (round + 1) * layout.block * comm.size()));
+    progress.setGlobal(
+        std::min<std::uint64_t>(items.size(), (round + 1) * layout.block * comm.size()));
   }
   catalog.close();
   rejectsFile.close();
@@ -330,9 +350,8 @@ std::string describe(AcquireResult const& r, std::string const& bokDir) {
   char size[32];
   std::snprintf(size, sizeof size, "%.1f MB", static_cast<double>(r.bytes) / 1e6);
   return std::to_string(r.acquired) + " of " + core::countOf(r.planned, "spectrum", "spectra") +
-         " acquired (" +
-         std::to_string(r.reused) + " already present, " + std::to_string(r.rejected) +
-         " rejected, " + size + ") in " + bokDir +
+         " acquired (" + std::to_string(r.reused) + " already present, " +
+         std::to_string(r.rejected) + " rejected, " + size + ") in " + bokDir +
          (r.duplicates > 0 ? "; " + std::to_string(r.duplicates) + " duplicates" : "");
 }
 

@@ -1,5 +1,6 @@
 #include "acquire/http_client.hpp"
 
+#include "config/redact.hpp"
 #include "core/error.hpp"
 #include "core/hash.hpp"
 #include "core/version.hpp"
@@ -28,7 +29,8 @@ void ensureCurl() {
   // curl_global_init must run once per process before any handle exists.
   static std::once_flag once;
   std::call_once(once, [] {
-    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) throw Error("http: curl_global_init failed");
+    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+      throw Error("http: curl_global_init failed");
   });
 }
 
@@ -47,16 +49,28 @@ struct FileCloser {
 };
 using File = std::unique_ptr<std::FILE, FileCloser>;
 
-std::string userAgent() { return std::string("vocloud/") + core::engineVersion(); }
+std::string userAgent() {
+  return std::string("vocloud/") + core::engineVersion();
+}
 
 void commonOptions(CURL* easy, std::string const& url, HttpOptions const& options) {
   curl_easy_setopt(easy, CURLOPT_URL, url.c_str());
+  // Only http and https, for the request and for every redirect: a hostile listing or
+  // redirect must not read local files (file://) or talk to other services (gopher://).
+  curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(easy, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 1L);
   curl_easy_setopt(easy, CURLOPT_MAXREDIRS, 10L);
   curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options.connectTimeout * 1000));
-  curl_easy_setopt(easy, CURLOPT_LOW_SPEED_LIMIT, 1L);
-  curl_easy_setopt(easy, CURLOPT_LOW_SPEED_TIME, static_cast<long>(std::max(1., options.readTimeout)));
+  curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS,
+                   static_cast<long>(options.connectTimeout * 1000));
+  // A drip (a byte now and then) must not hold a transfer forever: below minSpeed over the
+  // read_timeout window it is aborted, and no attempt lasts longer than transferTimeout.
+  curl_easy_setopt(easy, CURLOPT_LOW_SPEED_LIMIT,
+                   static_cast<long>(std::max(1., options.minSpeed)));
+  curl_easy_setopt(easy, CURLOPT_LOW_SPEED_TIME,
+                   static_cast<long>(std::max(1., options.readTimeout)));
+  curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, static_cast<long>(options.transferTimeout * 1000));
   curl_easy_setopt(easy, CURLOPT_USERAGENT, userAgent().c_str());
   if (!options.netrcFile.empty()) {
     curl_easy_setopt(easy, CURLOPT_NETRC, static_cast<long>(CURL_NETRC_OPTIONAL));
@@ -85,6 +99,11 @@ bool isTransient(CURLcode code, long status) {
 }
 
 std::string describe(CURLcode code, long status) {
+  if (code == CURLE_UNSUPPORTED_PROTOCOL)
+    return "refused: a URL or redirect to a scheme other than http or https";
+  if (code == CURLE_OPERATION_TIMEDOUT)
+    return std::string(curl_easy_strerror(code)) +
+           " (too slow for min_speed over read_timeout, or longer than transfer_timeout)";
   if (code != CURLE_OK) return std::string(curl_easy_strerror(code));
   return "HTTP " + std::to_string(status);
 }
@@ -93,35 +112,74 @@ double backoffSeconds(HttpOptions const& options, int attempt) {
   return options.backoff * static_cast<double>(1LL << std::min(attempt - 1, 20));
 }
 
-size_t appendToString(char* data, size_t size, size_t count, void* target) {
-  static_cast<std::string*>(target)->append(data, size * count);
+// A document in memory that may not grow past `limit` bytes.
+struct BoundedBody {
+  std::string text;
+  std::uint64_t limit = 0;
+  bool tooLarge = false;
+};
+
+size_t appendToBody(char* data, size_t size, size_t count, void* target) {
+  auto* body = static_cast<BoundedBody*>(target);
+  if (body->text.size() + size * count > body->limit) {
+    body->tooLarge = true;
+    return 0;  // makes curl stop the transfer with CURLE_WRITE_ERROR
+  }
+  body->text.append(data, size * count);
   return size * count;
+}
+
+std::string schemeOf(std::string const& url) {
+  auto const colon = url.find("://");
+  std::string scheme = colon == std::string::npos ? "" : url.substr(0, colon);
+  std::transform(scheme.begin(), scheme.end(), scheme.begin(),
+                 [](unsigned char c) { return std::tolower(c); });
+  return scheme;
+}
+
+std::string refusedScheme(std::string const& url) {
+  std::string const scheme = schemeOf(url);
+  return "refused: URL scheme '" + (scheme.empty() ? std::string("none") : scheme) +
+         "' (only http and https are fetched; local files come from sources of kind local)";
 }
 
 }  // namespace
 
+bool isFetchableUrl(std::string const& url) {
+  std::string const scheme = schemeOf(url);
+  return scheme == "http" || scheme == "https";
+}
+
 std::string fetchText(std::string const& url, HttpOptions const& options) {
   ensureCurl();
+  std::string const shown = config::redactSecrets(url);
+  if (!isFetchableUrl(url)) throw Error("http: GET " + shown + ": " + refusedScheme(url));
   std::string reason;
   for (int attempt = 1; attempt <= options.retries + 1; ++attempt) {
     Easy easy(curl_easy_init());
     if (!easy) throw Error("http: curl_easy_init failed");
-    std::string body;
+    BoundedBody body;
+    body.limit = options.maxResponseBytes;
     commonOptions(easy.get(), url, options);
-    curl_easy_setopt(easy.get(), CURLOPT_WRITEFUNCTION, appendToString);
+    curl_easy_setopt(easy.get(), CURLOPT_WRITEFUNCTION, appendToBody);
     curl_easy_setopt(easy.get(), CURLOPT_WRITEDATA, &body);
+    curl_easy_setopt(easy.get(), CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(body.limit));
     CURLcode const code = curl_easy_perform(easy.get());
     long status = 0;
     curl_easy_getinfo(easy.get(), CURLINFO_RESPONSE_CODE, &status);
-    if (code == CURLE_OK && status < 400) return body;
+    if (code == CURLE_OK && status < 400) return std::move(body.text);
+    if (body.tooLarge || code == CURLE_FILESIZE_EXCEEDED)
+      throw Error(
+          "http: GET " + shown + ": the response is larger than acquire.max_response_bytes (" +
+          std::to_string(options.maxResponseBytes) + " bytes); raise it or narrow the query");
     reason = describe(code, status);
     if (!isTransient(code, status) || attempt > options.retries) {
-      throw Error("http: GET " + url + ": " + reason + " after " + std::to_string(attempt) +
+      throw Error("http: GET " + shown + ": " + reason + " after " + std::to_string(attempt) +
                   " attempt(s)");
     }
     std::this_thread::sleep_for(std::chrono::duration<double>(backoffSeconds(options, attempt)));
   }
-  throw Error("http: GET " + url + ": " + reason);
+  throw Error("http: GET " + shown + ": " + reason);
 }
 
 namespace {
@@ -137,6 +195,8 @@ struct Job {
   std::uint64_t offset = 0;     // bytes of .part present when the attempt started
   bool restartChecked = false;  // the first body bytes decided whether the Range was honoured
   bool writeFailed = false;
+  bool overBudget = false;  // stopped because the shared byte budget would be passed
+  ByteBudget* budget = nullptr;
   std::int64_t rangeTotal = -1;  // total size from "Content-Range: bytes */N" of a 416
   Clock::time_point notBefore;
 };
@@ -145,7 +205,8 @@ size_t readHeader(char* data, size_t size, size_t count, void* userdata) {
   auto* job = static_cast<Job*>(userdata);
   std::string const line(data, size * count);
   std::string lower = line;
-  std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+  std::transform(lower.begin(), lower.end(), lower.begin(),
+                 [](unsigned char c) { return std::tolower(c); });
   if (lower.rfind("content-range:", 0) == 0) {
     auto const star = lower.find("*/");
     if (star != std::string::npos) job->rangeTotal = std::atoll(lower.c_str() + star + 2);
@@ -168,10 +229,17 @@ size_t writeBody(char* data, size_t size, size_t count, void* userdata) {
       job->outcome.resumed = false;
     }
   }
+  // Checked as bytes arrive, over every transfer: no Content-Length (or a false one) and
+  // parallel transfers cannot write more than the budget together.
+  if (job->budget->limited && job->budget->used + bytes > job->budget->limit) {
+    job->overBudget = true;
+    return 0;
+  }
   if (!job->file || std::fwrite(data, 1, bytes, job->file.get()) != bytes) {
     job->writeFailed = true;
     return 0;  // makes curl fail the transfer with CURLE_WRITE_ERROR
   }
+  job->budget->used += bytes;
   job->outcome.bytes += bytes;
   return bytes;
 }
@@ -198,7 +266,7 @@ bool verifyFile(std::string const& path, Transfer const& t, std::string& why) {
 
 std::vector<TransferOutcome> downloadAll(std::vector<Transfer> const& transfers,
                                          HttpOptions const& options, int parallel,
-                                         std::uint64_t byteBudget,
+                                         ByteBudget& budget,
                                          std::function<void(std::size_t)> const& onDone) {
   ensureCurl();
   std::vector<TransferOutcome> outcomes(transfers.size());
@@ -213,9 +281,10 @@ std::vector<TransferOutcome> downloadAll(std::vector<Transfer> const& transfers,
   Multi multi(curl_multi_init());
   if (!multi) throw Error("http: curl_multi_init failed");
   std::vector<std::unique_ptr<Job>> active;
-  std::uint64_t received = 0;
 
   auto finish = [&](std::unique_ptr<Job> job) {
+    std::error_code ec;
+    if (!job->outcome.ok) fs::remove(job->part, ec);  // nothing half-done stays behind
     outcomes[job->index] = job->outcome;
     if (onDone) onDone(job->index);
   };
@@ -232,7 +301,12 @@ std::vector<TransferOutcome> downloadAll(std::vector<Transfer> const& transfers,
       }
       fs::remove(t.dest, ec);
     }
-    if (byteBudget > 0 && received >= byteBudget) {
+    if (!isFetchableUrl(t.url)) {
+      job->outcome.error = refusedScheme(t.url);
+      finish(std::move(job));
+      return;
+    }
+    if (budget.exhausted()) {
       job->outcome.error = "max_bytes reached";
       finish(std::move(job));
       return;
@@ -249,6 +323,8 @@ std::vector<TransferOutcome> downloadAll(std::vector<Transfer> const& transfers,
     job->outcome.resumed = job->offset > 0;
     job->restartChecked = false;
     job->writeFailed = false;
+    job->overBudget = false;
+    job->budget = &budget;
     job->easy.reset(curl_easy_init());
     commonOptions(job->easy.get(), t.url, options);
     curl_easy_setopt(job->easy.get(), CURLOPT_WRITEFUNCTION, writeBody);
@@ -258,10 +334,11 @@ std::vector<TransferOutcome> downloadAll(std::vector<Transfer> const& transfers,
     curl_easy_setopt(job->easy.get(), CURLOPT_PRIVATE, job.get());
     job->rangeTotal = -1;
     if (job->offset > 0)
-      curl_easy_setopt(job->easy.get(), CURLOPT_RESUME_FROM_LARGE, static_cast<curl_off_t>(job->offset));
-    if (byteBudget > 0)
+      curl_easy_setopt(job->easy.get(), CURLOPT_RESUME_FROM_LARGE,
+                       static_cast<curl_off_t>(job->offset));
+    if (budget.limited)  // a Content-Length over what is left fails at once
       curl_easy_setopt(job->easy.get(), CURLOPT_MAXFILESIZE_LARGE,
-                       static_cast<curl_off_t>(byteBudget - received + job->offset));
+                       static_cast<curl_off_t>(budget.limit - budget.used + job->offset));
     curl_multi_add_handle(multi.get(), job->easy.get());
     active.push_back(std::move(job));
   };
@@ -290,14 +367,14 @@ std::vector<TransferOutcome> downloadAll(std::vector<Transfer> const& transfers,
       curl_easy_getinfo(message->easy_handle, CURLINFO_PRIVATE, &raw);
       CURLcode const code = message->data.result;
       curl_multi_remove_handle(multi.get(), message->easy_handle);
-      auto it = std::find_if(active.begin(), active.end(), [&](auto const& j) { return j.get() == raw; });
+      auto it =
+          std::find_if(active.begin(), active.end(), [&](auto const& j) { return j.get() == raw; });
       std::unique_ptr<Job> job = std::move(*it);
       active.erase(it);
       long status = 0;
       curl_easy_getinfo(job->easy.get(), CURLINFO_RESPONSE_CODE, &status);
       job->outcome.httpStatus = status;
       job->file.reset();  // flush and close the .part file
-      received += job->outcome.bytes;
       Transfer const& t = *job->transfer;
       std::error_code ec;
       // A 416 to a resume request whose "Content-Range: bytes */N" equals what we hold
@@ -307,6 +384,7 @@ std::vector<TransferOutcome> downloadAll(std::vector<Transfer> const& transfers,
                                 job->rangeTotal == static_cast<std::int64_t>(job->offset);
       if (status == 416 && !alreadyWhole) fs::remove(job->part, ec);  // start from scratch
       bool const transferred = alreadyWhole || (code == CURLE_OK && (status == 0 || status < 400));
+      bool const budgetHit = job->overBudget || (code == CURLE_FILESIZE_EXCEEDED && budget.limited);
       std::string why;
       if (transferred && verifyFile(job->part, t, why)) {
         fs::rename(job->part, t.dest, ec);
@@ -324,18 +402,18 @@ std::vector<TransferOutcome> downloadAll(std::vector<Transfer> const& transfers,
         fs::remove(job->part, ec);
         job->outcome.error = why;
       } else {
-        job->outcome.error = job->writeFailed                                       ? "cannot write " + job->part
-                             : code == CURLE_FILESIZE_EXCEEDED && byteBudget > 0 ? std::string("max_bytes reached")
-                                                                                 : describe(code, status);
+        job->outcome.error = job->writeFailed ? "cannot write " + job->part
+                             : budgetHit      ? std::string("max_bytes reached")
+                                              : describe(code, status);
         if (status >= 400 && status != 416) fs::remove(job->part, ec);  // never keep an error page
       }
-      bool const retry = (transferred || isTransient(code, status) || (status == 416 && job->offset > 0)) &&
-                         !job->writeFailed &&
-                         job->outcome.attempts <= options.retries;
+      bool const retry =
+          (transferred || isTransient(code, status) || (status == 416 && job->offset > 0)) &&
+          !job->writeFailed && !budgetHit && job->outcome.attempts <= options.retries;
       if (retry) {
-        job->notBefore = Clock::now() + std::chrono::duration_cast<Clock::duration>(
-                                            std::chrono::duration<double>(
-                                                backoffSeconds(options, job->outcome.attempts)));
+        job->notBefore = Clock::now() +
+                         std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(
+                             backoffSeconds(options, job->outcome.attempts)));
         job->easy.reset();
         waiting.push_back(std::move(job));
       } else {

@@ -1,21 +1,26 @@
 #include "acquire/plan.hpp"
 
-#include "core/reason_tally.hpp"
+#include "config/redact.hpp"
 #include "core/error.hpp"
 #include "core/files.hpp"
+#include "core/hash.hpp"
+#include "core/reason_tally.hpp"
 #include "core/records.hpp"
 
+#include <fnmatch.h>
+#include <glob.h>
 #include <algorithm>
 #include <cctype>
-#include <cstring>
 #include <cmath>
+#include <cstdio>
+#include <cstring>
 #include <filesystem>
-#include <fnmatch.h>
 #include <fstream>
-#include <glob.h>
 #include <map>
 #include <regex>
+#include <set>
 #include <sstream>
+#include <tuple>
 
 namespace vocloud::acquire {
 
@@ -23,17 +28,21 @@ namespace fs = std::filesystem;
 
 std::string safeName(std::string const& text) {
   std::string out;
-  for (char c : text) out.push_back(std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '_' ? c : '_');
+  for (char c : text)
+    out.push_back(
+        std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '_' ? c : '_');
   while (!out.empty() && out.front() == '.') out.erase(out.begin());  // no hidden files
   return out.empty() ? "spectrum" : out;
 }
 
 std::string knownExtension(std::string const& location) {
   std::string path = location.substr(0, location.find_first_of("?#"));
-  std::transform(path.begin(), path.end(), path.begin(), [](unsigned char c) { return std::tolower(c); });
-  for (char const* ext : {".fits.gz", ".fit.gz", ".fts.gz", ".fits", ".fit", ".fts", ".vot",
-                          ".xml", ".csv", ".txt", ".asc", ".dat", ".gz"})
-    if (path.size() > std::strlen(ext) && path.compare(path.size() - std::strlen(ext), std::string::npos, ext) == 0)
+  std::transform(path.begin(), path.end(), path.begin(),
+                 [](unsigned char c) { return std::tolower(c); });
+  for (char const* ext : {".fits.gz", ".fit.gz", ".fts.gz", ".fits", ".fit", ".fts", ".vot", ".xml",
+                          ".csv", ".txt", ".asc", ".dat", ".gz"})
+    if (path.size() > std::strlen(ext) &&
+        path.compare(path.size() - std::strlen(ext), std::string::npos, ext) == 0)
       return ext;
   return "";
 }
@@ -46,9 +55,64 @@ std::string detail::stemOf(std::string const& location) {
   return ext.empty() ? base : base.substr(0, base.size() - ext.size());
 }
 
+std::string detail::escapedSegment(std::string const& segment) {
+  // Injective: kept characters stand for themselves and every other byte (and '%') is
+  // %XX, so two different segments never give one name. A leading '.' is escaped too (no
+  // hidden files, no "." or "..").
+  std::string out;
+  for (std::size_t i = 0; i < segment.size(); ++i) {
+    unsigned char const c = static_cast<unsigned char>(segment[i]);
+    bool const keep = std::isalnum(c) || c == '-' || c == '_' || (c == '.' && i > 0);
+    if (keep) {
+      out.push_back(static_cast<char>(c));
+    } else {
+      char buffer[4];
+      std::snprintf(buffer, sizeof buffer, "%%%02X", c);
+      out += buffer;
+    }
+  }
+  return out;
+}
+
+std::string detail::remoteName(std::string const& id, std::string const& location,
+                               std::string const& extension, int occurrence) {
+  // "ivo://authority/path/name": the last part keeps the name readable; the digest of the
+  // whole id and URL makes it unique.
+  std::string stem = safeName(id.substr(id.find_last_of('/') + 1));
+  if (stem.size() > 80) stem.resize(80);
+  std::string key = id + "\n" + location;
+  if (occurrence > 1) key += "\n" + std::to_string(occurrence);
+  return stem + "-" + core::sha256Hex(key).substr(0, 16) + extension;
+}
+
 namespace {
 
 using detail::stemOf;
+
+// The folder a local source's relative paths start from: the directory itself, the
+// folder of a single file, or the part of a glob before its first wildcard.
+fs::path localRoot(Source const& s) {
+  std::error_code ec;
+  if (fs::is_directory(s.path, ec)) return fs::path(s.path);
+  if (fs::is_regular_file(s.path, ec)) return fs::path(s.path).parent_path();
+  fs::path root;
+  for (auto const& part : fs::path(s.path).parent_path()) {
+    if (part.string().find_first_of("*?[") != std::string::npos) break;
+    root /= part;
+  }
+  return root;
+}
+
+// A local file's stored name: its path inside the source, each part escaped. Two files of
+// one source never share it, whatever their names.
+std::string localName(fs::path const& root, std::string const& path) {
+  std::string name;
+  fs::path relative = fs::path(path).lexically_relative(root);
+  if (relative.empty() || *relative.begin() == "..") relative = fs::path(path).filename();
+  for (auto const& part : relative)
+    name += (name.empty() ? "" : "/") + detail::escapedSegment(part.string());
+  return name;
+}
 
 std::vector<Item> planLocal(Source const& s, std::size_t index) {
   std::vector<std::string> paths;
@@ -74,10 +138,12 @@ std::vector<Item> planLocal(Source const& s, std::size_t index) {
   if (paths.empty())
     throw Error("acquire: " + s.where + ": local source '" + s.path + "' matches no file");
   std::sort(paths.begin(), paths.end());
+  fs::path const root = localRoot(s);
   std::vector<Item> items;
   for (auto const& p : paths) {
     Item item;
     item.source = index;
+    item.name = localName(root, p);
     item.location = fs::absolute(p).lexically_normal().string();
     item.id = stemOf(p);
     item.label = s.labels.from == LabelFrom::Folder ? folderName(item.location) : s.labels.fixed;
@@ -112,7 +178,8 @@ std::vector<Item> planHttp(Source const& s, std::size_t index, HttpOptions const
           line.size = std::stoll(size);
         } catch (std::exception const&) {
           throw Error("acquire: " + s.urlFile + ":" + std::to_string(number) +
-                      ": expected 'URL [SIZE [SHA256]]', got '" + text + "'");
+                      ": expected 'URL [SIZE [SHA256]]', got '" + config::redactSecrets(text) +
+                      "'");
         }
       }
       fields >> line.sha;
@@ -148,7 +215,8 @@ std::vector<Item> planHttp(Source const& s, std::size_t index, HttpOptions const
 }
 
 std::string ssapQueryUrl(Source const& s) {
-  std::string url = s.url + (s.url.find('?') == std::string::npos ? "?" : "&") + "REQUEST=queryData";
+  std::string url =
+      s.url + (s.url.find('?') == std::string::npos ? "?" : "&") + "REQUEST=queryData";
   auto add = [&](char const* key, std::string const& value) {
     if (!value.empty()) url += std::string("&") + key + "=" + urlEncode(value);
   };
@@ -171,14 +239,35 @@ std::string ssapQueryUrl(Source const& s) {
   return url;
 }
 
+// Stored names of remote items (local ones have theirs), unique by construction; ids stay
+// as the source gave them: the same spectrum may come twice (two formats, two sources).
+// The check at the end guards against what construction rules out.
+void nameRemoteItems(std::vector<Item>& items) {
+  std::map<std::tuple<std::size_t, std::string, std::string>, int> seen;
+  std::set<std::pair<std::size_t, std::string>> names;
+  for (auto& item : items) {
+    if (item.remote) {
+      int const n = ++seen[{item.source, item.id, item.location}];
+      std::string ext = knownExtension(item.location);
+      if (ext.empty()) ext = item.extension.empty() ? ".dat" : item.extension;
+      item.name = detail::remoteName(item.id, item.location, ext, n);
+    }
+    if (!names.insert({item.source, item.name}).second)
+      throw Error("acquire: two spectra of source " + std::to_string(item.source) +
+                  " would be stored as '" + item.name + "'");
+  }
+}
+
 }  // namespace
 
 std::vector<std::string> detail::htmlLinks(std::string const& html, std::string const& base) {
   static std::regex const href(R"(href\s*=\s*["']([^"'#]+)["'])", std::regex::icase);
   std::vector<std::string> links;
-  for (auto it = std::sregex_iterator(html.begin(), html.end(), href); it != std::sregex_iterator(); ++it) {
+  for (auto it = std::sregex_iterator(html.begin(), html.end(), href); it != std::sregex_iterator();
+       ++it) {
     std::string const target = (*it)[1].str();
-    if (target.rfind("?", 0) == 0 || target.rfind("mailto:", 0) == 0 || target.rfind("javascript:", 0) == 0)
+    if (target.rfind("?", 0) == 0 || target.rfind("mailto:", 0) == 0 ||
+        target.rfind("javascript:", 0) == 0)
       continue;
     std::string const resolved = resolveUrl(base, target);
     if (std::find(links.begin(), links.end(), resolved) == links.end()) links.push_back(resolved);
@@ -193,45 +282,42 @@ std::vector<Item> planItems(AcquireConfig const& config, std::string const& bokD
     Source const& s = config.sources[i];
     std::vector<Item> more;
     switch (s.kind) {
-      case SourceKind::Local: more = planLocal(s, i); break;
-      case SourceKind::Http: more = planHttp(s, i, config.http); break;
+      case SourceKind::Local:
+        more = planLocal(s, i);
+        break;
+      case SourceKind::Http:
+        more = planHttp(s, i, config.http);
+        break;
       case SourceKind::VoTableList: {
-        std::string const origin = s.path.empty() ? s.url : s.path;
-        std::string const xml = s.path.empty() ? fetchText(s.url, config.http) : core::readFile(s.path);
+        std::string const origin = config::redactSecrets(s.path.empty() ? s.url : s.path);
+        std::string const xml =
+            s.path.empty() ? fetchText(s.url, config.http) : core::readFile(s.path);
         more = detail::itemsFromVoTable(xml, origin, s, i, bokDir, log);
         break;
       }
       case SourceKind::Ssap: {
         std::string const url = ssapQueryUrl(s);
-        log.info("acquire: source " + std::to_string(i) + ": SSAP queryData " + url);
-        more = detail::itemsFromVoTable(fetchText(url, config.http), url, s, i, bokDir, log);
+        std::string const shown = config::redactSecrets(url);
+        log.info("acquire: source " + std::to_string(i) + ": SSAP queryData " + shown);
+        more = detail::itemsFromVoTable(fetchText(url, config.http), shown, s, i, bokDir, log);
         break;
       }
     }
-    log.info("acquire: source " + std::to_string(i) + " (" + s.where + "): " +
-             core::countOf(more.size(), "spectrum", "spectra"));
+    log.info("acquire: source " + std::to_string(i) + " (" + s.where +
+             "): " + core::countOf(more.size(), "spectrum", "spectra"));
     items.insert(items.end(), more.begin(), more.end());
   }
-  // Unique file names over the whole plan, in plan order (deterministic). Ids stay as the
-  // source gave them: the same spectrum may come twice (two formats, two sources).
-  std::map<std::string, int> seen;
-  for (auto& item : items) {
-    // "ivo://authority/path/name": the last part makes a readable file name.
-    std::string const stem = safeName(item.id.substr(item.id.find_last_of('/') + 1));
-    int const n = ++seen[stem];
-    std::string ext = knownExtension(item.location);
-    if (ext.empty()) ext = item.extension.empty() ? ".dat" : item.extension;
-    item.name = (n == 1 ? stem : stem + "-" + std::to_string(n)) + ext;
-  }
+  nameRemoteItems(items);
   return items;
 }
 
 std::string encodePlan(std::vector<Item> const& items) {
   std::vector<std::vector<std::string>> records;
   for (auto const& i : items)
-    records.push_back({std::to_string(i.source), i.remote ? "1" : "0", i.location, i.name, i.id, i.label,
-                       core::recordNumber(i.ra), core::recordNumber(i.dec), core::recordNumber(i.z), std::to_string(i.expectedSize),
-                       i.expectedSha256, std::to_string(static_cast<int>(i.mode)), i.extension});
+    records.push_back({std::to_string(i.source), i.remote ? "1" : "0", i.location, i.name, i.id,
+                       i.label, core::recordNumber(i.ra), core::recordNumber(i.dec),
+                       core::recordNumber(i.z), std::to_string(i.expectedSize), i.expectedSha256,
+                       std::to_string(static_cast<int>(i.mode)), i.extension});
   return core::packRecords(records);
 }
 

@@ -13,10 +13,10 @@
 namespace vocloud::acquire {
 
 struct Item {
-  std::size_t source = 0;     ///< index of the source in the config
-  bool remote = false;        ///< location is a URL (else a local path)
-  std::string location;       ///< URL or local path
-  std::string name;           ///< file name in the BoK, unique over the plan
+  std::size_t source = 0;  ///< index of the source in the config
+  bool remote = false;     ///< location is a URL (else a local path)
+  std::string location;    ///< URL or local path
+  std::string name;        ///< path under files/<source>/, unique within the source
   std::string id, label;
   double ra = std::numeric_limits<double>::quiet_NaN();
   double dec = std::numeric_limits<double>::quiet_NaN();
@@ -24,13 +24,15 @@ struct Item {
   std::int64_t expectedSize = -1;
   std::string expectedSha256;
   LocalMode mode = LocalMode::Copy;
-  std::string extension;      ///< file extension when the location has none ("" = ".dat")
+  std::string extension;  ///< file extension when the location has none ("" = ".dat")
 };
 
 /// Expands every source into items (local globs, URL lists, HTML index pages, VOTable
 /// lists, SSAP queries and their DataLink descriptors). VOTable lists and SSAP responses are
-/// kept in `bokDir`/sources/ with one CSV of their columns per source. File names are made
-/// unique; ids are kept as the sources give them.
+/// kept in `bokDir`/sources/ with one CSV of their columns per source. Stored names are
+/// unique by construction: a local file keeps its path inside its source (escaped), a
+/// remote one gets a digest of its id and URL (detail::remoteName); ids are kept as the
+/// sources give them.
 /// Throws vocloud::Error naming the source on failure (e.g. QUERY_STATUS=ERROR).
 std::vector<Item> planItems(AcquireConfig const& config, std::string const& bokDir,
                             core::Log const& log);
@@ -54,6 +56,14 @@ std::vector<Item> itemsFromVoTable(std::string const& xml, std::string const& or
                                    std::string const& bokDir, core::Log const& log);
 /// The file name of a URL or path without directory, query and known extension.
 std::string stemOf(std::string const& location);
+/// `segment` with every byte other than letters, digits, '-', '_' and a non-leading '.'
+/// written as %XX: an injective, file-system-safe name ("x y.fits" -> "x%20y.fits").
+std::string escapedSegment(std::string const& segment);
+/// A remote item's stored name: a readable stem (the id's last part), '-', the first 16 hex
+/// digits of the SHA-256 of "id\nlocation" ("\n<occurrence>" added from the 2nd time the
+/// same id and URL come in one source) and `extension`.
+std::string remoteName(std::string const& id, std::string const& location,
+                       std::string const& extension, int occurrence);
 /// href targets of an HTML page, resolved against `base`.
 std::vector<std::string> htmlLinks(std::string const& html, std::string const& base);
 }  // namespace detail

@@ -26,7 +26,8 @@ double parseNumber(std::string const& text) {
 int numericColumnByUcd(io::VoTable const& table, std::string const& prefix) {
   for (std::size_t c = 0; c < table.fields.size(); ++c) {
     if (table.fields[c].ucd.rfind(prefix, 0) != 0) continue;
-    if (table.rows.empty() || !std::isnan(parseNumber(table.rows[0][c]))) return static_cast<int>(c);
+    if (table.rows.empty() || !std::isnan(parseNumber(table.rows[0][c])))
+      return static_cast<int>(c);
   }
   return -1;
 }
@@ -44,17 +45,19 @@ int requireColumn(io::VoTable const& table, std::string const& name, std::string
 }
 
 std::string lowered(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::tolower(c); });
+  std::transform(text.begin(), text.end(), text.begin(),
+                 [](unsigned char c) { return std::tolower(c); });
   return text;
 }
 
 // The descriptor that accepts every requested processing parameter (DataLink "dlget"-like);
 // a links-1.0 endpoint is used only when nothing else fits and no parameters are asked.
-io::ServiceDescriptor chooseDescriptor(std::vector<io::ServiceDescriptor> const& all,
-                                       std::vector<std::pair<std::string, std::string>> const& wanted,
-                                       std::string const& origin) {
+io::ServiceDescriptor chooseDescriptor(
+    std::vector<io::ServiceDescriptor> const& all,
+    std::vector<std::pair<std::string, std::string>> const& wanted, std::string const& origin) {
   if (all.empty())
-    throw Error("acquire: " + origin + ": datalink requested but the response has no service "
+    throw Error("acquire: " + origin +
+                ": datalink requested but the response has no service "
                 "descriptor (RESOURCE type=\"meta\" utype=\"adhoc:service\")");
   std::string offered;
   for (auto const& d : all) {
@@ -68,7 +71,8 @@ io::ServiceDescriptor chooseDescriptor(std::vector<io::ServiceDescriptor> const&
     offered += "\n  " + d.accessUrl + " (" + d.standardId + "):";
     for (auto const& p : d.inputParams) offered += " " + p.field.name;
   }
-  throw Error("acquire: " + origin + ": no service descriptor accepts the datalink_params; offered:" + offered);
+  throw Error("acquire: " + origin +
+              ": no service descriptor accepts the datalink_params; offered:" + offered);
 }
 
 }  // namespace
@@ -79,10 +83,11 @@ std::vector<Item> itemsFromVoTable(std::string const& xml, std::string const& or
   io::VoDocument const doc = io::parseVoTable(xml, origin);
   std::string const status = doc.queryStatus();
   if (status == "ERROR")
-    throw Error("acquire: " + origin + ": the service answered QUERY_STATUS=ERROR: " +
-                doc.queryStatusMessage());
+    throw Error("acquire: " + origin +
+                ": the service answered QUERY_STATUS=ERROR: " + doc.queryStatusMessage());
   if (status == "OVERFLOW")
-    log.warn("acquire: " + origin + ": QUERY_STATUS=OVERFLOW: the service truncated the result (raise maxrec)");
+    log.warn("acquire: " + origin +
+             ": QUERY_STATUS=OVERFLOW: the service truncated the result (raise maxrec)");
   io::VoTable const& table = doc.resultsTable();
 
   // Keep the list itself and its columns as catalog metadata of this source.
@@ -91,18 +96,21 @@ std::vector<Item> itemsFromVoTable(std::string const& xml, std::string const& or
   std::string const stem = sourcesDir + "/source-" + std::to_string(index);
   core::writeFileAtomic(stem + ".xml", xml);
 
-  int access = source.accessColumn.empty() ? table.columnByUtypeSuffix("Access.Reference")
-                                           : requireColumn(table, source.accessColumn, origin, "access_column");
+  int access = source.accessColumn.empty()
+                   ? table.columnByUtypeSuffix("Access.Reference")
+                   : requireColumn(table, source.accessColumn, origin, "access_column");
   if (access < 0)
     for (std::size_t c = 0; c < table.fields.size() && access < 0; ++c)
       if (table.fields[c].ucd.find("meta.ref.url") != std::string::npos &&
           table.fields[c].ucd.find("preview") == std::string::npos)
         access = static_cast<int>(c);
   if (access < 0 && !source.datalink)
-    throw Error("acquire: " + origin + ": no access reference column (utype ssa:Access.Reference); "
+    throw Error("acquire: " + origin +
+                ": no access reference column (utype ssa:Access.Reference); "
                 "name one with access_column");
-  int idColumn = source.idColumn.empty() ? table.columnByUtypeSuffix("Curation.PublisherDID")
-                                         : requireColumn(table, source.idColumn, origin, "id_column");
+  int idColumn = source.idColumn.empty()
+                     ? table.columnByUtypeSuffix("Curation.PublisherDID")
+                     : requireColumn(table, source.idColumn, origin, "id_column");
   if (idColumn < 0) idColumn = table.columnByUtypeSuffix("DataID.CreatorDID");
   int const labelColumn = source.labels.column.empty()
                               ? -1
@@ -131,7 +139,8 @@ std::vector<Item> itemsFromVoTable(std::string const& xml, std::string const& or
     item.label = labelColumn >= 0 ? row[labelColumn] : source.labels.fixed;
     std::string const accessUrl = access >= 0 ? row[access] : "";
     if (source.datalink) {
-      std::string url = descriptor.accessUrl + (descriptor.accessUrl.find('?') == std::string::npos ? "?" : "&");
+      std::string url =
+          descriptor.accessUrl + (descriptor.accessUrl.find('?') == std::string::npos ? "?" : "&");
       bool first = true;
       for (auto const& p : descriptor.inputParams) {
         std::string value;
@@ -150,11 +159,13 @@ std::vector<Item> itemsFromVoTable(std::string const& xml, std::string const& or
       item.location = accessUrl;
     }
     if (item.location.empty()) {
-      log.warn("acquire: " + origin + ": row " + std::to_string(r) + " has no access reference; skipped");
+      log.warn("acquire: " + origin + ": row " + std::to_string(r) +
+               " has no access reference; skipped");
       continue;
     }
     item.id = idColumn >= 0 && !row[idColumn].empty() ? row[idColumn] : stemOf(item.location);
-    // ivo://authority/path/name -> name keeps file names readable; the full id stays in the catalog.
+    // ivo://authority/path/name -> name keeps file names readable; the full id stays in the
+    // catalog.
     if (raColumn >= 0 && decColumn >= 0) {
       item.ra = parseNumber(row[raColumn]);
       item.dec = parseNumber(row[decColumn]);
@@ -170,10 +181,10 @@ std::vector<Item> itemsFromVoTable(std::string const& xml, std::string const& or
       for (auto const& [key, value] : wanted) {
         if (lowered(key) != "format") continue;
         std::string const format = lowered(value);
-        item.extension = format.find("fits") != std::string::npos   ? ".fits"
+        item.extension = format.find("fits") != std::string::npos      ? ".fits"
                          : format.find("votable") != std::string::npos ? ".vot"
                          : format.find("csv") != std::string::npos     ? ".csv"
-                                                                        : ".txt";
+                                                                       : ".txt";
       }
     }
     items.push_back(item);

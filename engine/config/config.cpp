@@ -1,5 +1,6 @@
 #include "config/config.hpp"
 
+#include "config/redact.hpp"
 #include "config/suggest.hpp"
 #include "core/error.hpp"
 #include "core/files.hpp"
@@ -615,7 +616,7 @@ std::string Config::effectiveYaml() const {
   }
   YAML::Emitter out;
   out << root;
-  return std::string(out.c_str()) + "\n";
+  return redactSecrets(std::string(out.c_str()) + "\n");  // never a password on disk
 }
 
 Config loadConfigText(std::string const& text, std::string const& name,

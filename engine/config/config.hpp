@@ -52,7 +52,8 @@ class Config {
   /// Canonical "path: value" lines of every key under `section` (schema order), used
   /// for fingerprints: equal text means equal effective parameters.
   std::string sectionText(std::string const& section) const;
-  /// The whole effective configuration as YAML (defaults filled in), nested by section.
+  /// The whole effective configuration as YAML (defaults filled in), nested by section,
+  /// with secrets (URL passwords, token parameters) redacted: see redactSecrets.
   std::string effectiveYaml() const;
 
   // Construction goes through loadConfigFile / loadConfigText.

@@ -151,16 +151,25 @@ void addAcquire(Schema& s) {
   s.key(keyInt("acquire.parallel_transfers", "4", 1, 256, "Simultaneous HTTP transfers per rank"));
   s.key(keyFloat("acquire.connect_timeout", "15", 0.1, 3600, "Seconds to wait for a connection"));
   s.key(keyFloat("acquire.read_timeout", "60", 1, 86400,
-                 "Abort a transfer that receives no data for this many seconds"));
+                 "Abort a transfer that receives less than min_speed bytes/s over this many "
+                 "seconds"));
+  s.key(keyFloat("acquire.min_speed", "1024", 1, 1e12,
+                 "Bytes per second a transfer must average over read_timeout (a drip is aborted)"));
+  s.key(keyFloat("acquire.transfer_timeout", "3600", 1, 604800,
+                 "Seconds one attempt of one transfer (a file, an SSAP response) may take in all"));
+  s.key(keyInt("acquire.max_response_bytes", "268435456", 1024, 1e15,
+               "Largest SSAP response, VOTable list or index page held in memory; a larger "
+               "one is an error as soon as its bytes pass it"));
   s.key(keyInt("acquire.retries", "3", 0, 100,
                "Retries of a failed transfer (connection errors, timeouts, HTTP 5xx/408/429)"));
   s.key(keyFloat("acquire.retry_backoff", "1", 0, 3600,
                  "Seconds before the first retry; doubled for each further retry"));
   s.key(keyInt("acquire.max_bytes", "0", 0, 1e18,
-               "Stop starting downloads once this many bytes were written, split evenly over "
-               "ranks (0 = no limit)"));
+               "Bytes all downloads of a run may write, checked as they arrive; each of N "
+               "ranks gets max_bytes/N (0 = no limit)"));
   s.key(keyPath("acquire.credentials", "\"\"",
-                  "netrc-format file (machine HOST login USER password PASS) for HTTP Basic auth"));
+                  "netrc-format file (machine HOST login USER password PASS) for HTTP Basic auth; "
+                  "must exist when given"));
   s.section("acquire.sources[]", "One source of spectra; `kind` says which keys apply.");
   s.key(keyEnum("acquire.sources[].kind", "", {"local", "http", "votable", "ssap"},
                 "local: files on disk; http: URLs; votable: a VOTable list of spectra; ssap: an "

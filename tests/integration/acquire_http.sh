@@ -143,10 +143,13 @@ acquire:
     - kind: http
       urls: [$U/sdss/spec-0266-51602-0013.fits]
 YAML
+# The stored name of a remote file is its stem, '-', 16 hex digits of sha256("ID\nURL").
+stored=$($PY -c 'import hashlib, sys; i, u = sys.argv[1:]; print(i + "-" + hashlib.sha256((i + "\n" + u).encode()).hexdigest()[:16] + ".fits")' \
+  spec-0266-51602-0013 "$U/sdss/spec-0266-51602-0013.fits")
 mkdir -p out/resume/.acquire.partial/bok/files/0
-head -c 50000 www/sdss/spec-0266-51602-0013.fits > out/resume/.acquire.partial/bok/files/0/spec-0266-51602-0013.fits.part
+head -c 50000 www/sdss/spec-0266-51602-0013.fits > out/resume/.acquire.partial/bok/files/0/$stored.part
 mpi 1 run resume.yaml >/dev/null 2>log3.txt
-cmp out/resume/acquire/bok/files/0/spec-0266-51602-0013.fits www/sdss/spec-0266-51602-0013.fits || fail "resumed file differs"
+cmp out/resume/acquire/bok/files/0/$stored www/sdss/spec-0266-51602-0013.fits || fail "resumed file differs"
 tail -1 fx/http.log | grep -q "bytes=50000-" || { tail -3 fx/http.log; fail "no Range request from byte 50000"; }
 
 # --max-bytes: the budget stops new downloads; the rest are listed as rejected.

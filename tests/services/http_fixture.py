@@ -17,6 +17,15 @@ answers under a few special path prefixes that imitate misbehaving servers:
                           themselves are served under /index/<dir>/<name>
   /__ping                 200 "ok" (readiness probe; not logged)
 
+Hostile endpoints (what a malicious or broken server does):
+  /redirect?to=<url>      302 to <url>, any scheme (file://, gopher://, dict://)
+  /nolength/<path>        the file without Content-Length (ends by closing)
+  /endless/<path>         the file, then zero bytes forever, no Content-Length
+  /drip/<ms>/<path>       one byte of the file every <ms> ms, then zeros forever
+  /gzipbomb/<mib>/<name>  a gzip stream that inflates to <mib> MiB of zeros
+--sink-port-file F starts a raw TCP listener that accepts anything and logs
+each connection and its bytes to --sink-log (to show that nothing connects).
+
 Prefixes compose, outermost first: /auth/flaky/2/slow/300/a.fits.
 /drop and /badlength damage only full (non-Range) responses, so a client
 can resume a dropped download with a Range request.
@@ -39,6 +48,7 @@ import sys
 import threading
 import time
 import urllib.parse
+import zlib
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 mimetypes.add_type("application/fits", ".fits")
@@ -98,8 +108,13 @@ class Handler(BaseHTTPRequestHandler):
         path = urllib.parse.unquote(urllib.parse.urlsplit(self.path).path)
         if path == "/__ping":
             return self._simple(200, "ok")
+        if path == "/redirect":
+            query = urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query)
+            return self._simple(302, "redirect", [("Location", query["to"][0])])
         parts = [p for p in path.split("/") if p]
         mode, slow_ms = None, 0
+        if parts and parts[0] == "gzipbomb" and len(parts) >= 3 and parts[1].isdigit():
+            return self._gzip_bomb(int(parts[1]))
         while parts:
             head = parts[0]
             if head == "status" and len(parts) >= 2 and parts[1].isdigit():
@@ -114,8 +129,10 @@ class Handler(BaseHTTPRequestHandler):
                 parts = parts[2:]
             elif head == "slow" and len(parts) >= 2 and parts[1].isdigit():
                 slow_ms, parts = int(parts[1]), parts[2:]
-            elif head in ("drop", "badlength"):
+            elif head in ("drop", "badlength", "nolength", "endless"):
                 mode, parts = head, parts[1:]
+            elif head == "drip" and len(parts) >= 2 and parts[1].isdigit():
+                return self._drip(parts[2:], int(parts[1]))
             elif head == "auth":
                 if not self._authorised():
                     return self._simple(401, "authentication required", [
@@ -219,7 +236,13 @@ class Handler(BaseHTTPRequestHandler):
             headers.append(("Content-Range",
                             "bytes %d-%d/%d" % (start, end, size)))
 
+        if mode == "endless":
+            return self._endless(full)
         length = end - start + 1
+        if mode == "nolength" and status == 200:
+            self._open_ended(headers[0][1])
+            sent = 0 if self.command == "HEAD" else self._send_body(full, 0, length, 0)
+            return self._log(200, sent)
         damaged = mode if status == 200 else None
         declared = length + 1000 if damaged == "badlength" else length
         to_send = length // 2 if damaged == "drop" else length
@@ -237,6 +260,67 @@ class Handler(BaseHTTPRequestHandler):
         self._log(status, sent)
         if damaged:
             self._close_now()
+
+    def _open_ended(self, content_type="application/octet-stream"):
+        """Headers of a body without Content-Length: it ends when the server closes."""
+        self.close_connection = True
+        self.send_response(200)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Connection", "close")
+        self.end_headers()
+
+    def _endless(self, full):
+        """The file, then zeros until the client gives up (at most 64 GiB)."""
+        self._open_ended()
+        sent = 0
+        zeros = bytes(1 << 16)
+        try:
+            with open(full, "rb") as f:
+                data = f.read()
+            self.wfile.write(data)
+            sent += len(data)
+            while sent < (64 << 30):
+                self.wfile.write(zeros)
+                sent += len(zeros)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+        self._log(200, sent)
+
+    def _drip(self, parts, every_ms):
+        """One byte every every_ms ms, forever: the file, then zeros."""
+        full = self._resolve(parts)
+        if full is None or not os.path.isfile(full):
+            return self._simple(404, "not found")
+        self._open_ended()
+        with open(full, "rb") as f:
+            data = f.read()
+        sent = 0
+        try:
+            while sent < (1 << 30):
+                self.wfile.write(data[sent:sent + 1] if sent < len(data) else b"\0")
+                self.wfile.flush()
+                sent += 1
+                time.sleep(every_ms / 1000.0)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+        self._log(200, sent)
+
+    def _gzip_bomb(self, mib):
+        """A small gzip member that inflates to mib MiB of zeros (built once per size)."""
+        with self.server.lock:
+            body = self.server.bombs.get(mib)
+            if body is None:
+                z = zlib.compressobj(9, zlib.DEFLATED, 31)  # 31: gzip container
+                block = bytes(1 << 20)
+                body = b"".join(z.compress(block) for _ in range(mib)) + z.flush()
+                self.server.bombs[mib] = body
+        self.send_response(200)
+        self.send_header("Content-Type", "application/gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+        self._log(200, len(body))
 
     def _send_body(self, full, start, count, slow_ms):
         chunks = 20 if slow_ms else 1
@@ -261,6 +345,30 @@ class Handler(BaseHTTPRequestHandler):
         return sent
 
 
+def start_sink(port_file, log_path, write_atomically):
+    """A TCP listener on 127.0.0.1 that logs each connection and what it received."""
+    sink = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sink.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sink.bind(("127.0.0.1", 0))
+    sink.listen(16)
+
+    def serve():
+        while True:
+            conn, _ = sink.accept()
+            conn.settimeout(2)
+            try:
+                data = conn.recv(65536)
+            except OSError:
+                data = b""
+            conn.close()
+            if log_path:
+                with open(log_path, "a") as f:
+                    f.write("connection\t%d\t%r\n" % (len(data), data[:200]))
+
+    threading.Thread(target=serve, daemon=True).start()
+    write_atomically(port_file, str(sink.getsockname()[1]))
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("root", help="directory to serve")
@@ -271,6 +379,10 @@ def main():
     ap.add_argument("--log", help="append one line per request here")
     ap.add_argument("--auth", default="vocloud:secret",
                     help="user:password for /auth/ (default vocloud:secret)")
+    ap.add_argument("--sink-port-file",
+                    help="also listen on a raw TCP port (written here) that logs "
+                         "every connection to --sink-log")
+    ap.add_argument("--sink-log", help="log of the sink's connections")
     args = ap.parse_args()
 
     server = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
@@ -279,6 +391,7 @@ def main():
     server.log_path = os.path.abspath(args.log) if args.log else None
     server.auth = args.auth
     server.flaky = {}
+    server.bombs = {}
     server.lock = threading.Lock()
 
     def write_atomically(path, text):
@@ -287,6 +400,8 @@ def main():
             f.write(text + "\n")
         os.replace(tmp, path)
 
+    if args.sink_port_file:
+        start_sink(args.sink_port_file, args.sink_log, write_atomically)
     if args.pid_file:
         write_atomically(args.pid_file, str(os.getpid()))
     if args.port_file:
