@@ -240,14 +240,7 @@ AcquireResult runAcquire(AcquireConfig const& config, std::string const& bokDir,
 
   // Every rank reads the labels files; a bad one stops every rank with the same message.
   std::vector<Labeller> labellers;
-  std::string failure;
-  try {
-    labellers = makeLabellers(config);
-  } catch (Error const& e) {
-    failure = e.what();
-  }
-  if (auto const [rank, message] = comm::firstFailure(comm, failure); rank >= 0)
-    throw UsageError(message);
+  comm::checkOnEveryRank(comm, [&] { labellers = makeLabellers(config); });
   LabelCounts counts;
   AcquireResult local;
   local.planned = items.size();

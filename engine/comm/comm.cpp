@@ -299,6 +299,18 @@ std::pair<int, std::string> firstFailure(Comm const& comm, std::string const& lo
   return {failed, comm.bcast(localFailure, failed)};
 }
 
+void checkOnEveryRank(Comm const& comm, std::function<void()> const& check) {
+  std::string failure;
+  try {
+    check();
+  } catch (Error const& e) {
+    failure = e.what();
+  }
+  auto const [rank, message] = firstFailure(comm, failure);
+  if (rank > 0) throw UsageError(message + " (on rank " + std::to_string(rank) + ")");
+  if (rank == 0) throw UsageError(message);
+}
+
 #define VOCLOUD_COMM_INSTANTIATE(T)                                                             \
   template void Comm::allreduce<T>(T*, std::size_t, Op) const;                                  \
   template std::vector<T> Comm::allgather<T>(T) const;                                          \

@@ -152,6 +152,12 @@ std::pair<int, std::string> firstFailure(Comm const& comm, std::string const& lo
 /// it will never join). True when MPI is not running.
 bool everyRankArrivesWithin(double seconds);
 
+/// Runs `check` on every rank (a check of the configuration or of inputs, before a stage's
+/// first collective); when it throws vocloud::Error on any rank, every rank throws
+/// vocloud::UsageError with the lowest failing rank's message (which names that rank when
+/// it is not 0), so that all ranks stop together with one message. Collective over comm.
+void checkOnEveryRank(Comm const& comm, std::function<void()> const& check);
+
 /// Ends every process of MPI_COMM_WORLD with `code`, for error paths that have no Comm.
 [[noreturn]] void abortWorld(int code);
 

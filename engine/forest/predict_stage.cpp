@@ -85,14 +85,7 @@ struct LoadedModel {
 /// Reads the model on every rank and finds the target class. Collective over comm.
 LoadedModel loadModel(PredictConfig const& config, PredictRun const& run, comm::Comm const& comm) {
   LoadedModel loaded;
-  std::string failure;
-  try {
-    loaded.model = readModel(run.modelPath, loaded.context);
-  } catch (Error const& e) {
-    failure = e.what();
-  }
-  if (auto const [rank, message] = comm::firstFailure(comm, failure); rank >= 0)
-    throw UsageError(message);
+  comm::checkOnEveryRank(comm, [&] { loaded.model = readModel(run.modelPath, loaded.context); });
   auto const& classes = loaded.context.classes;
   auto const target = std::find(classes.begin(), classes.end(), config.targetClass);
   if (target == classes.end()) {

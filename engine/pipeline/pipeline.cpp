@@ -270,17 +270,8 @@ config::Config loadConfigCollective(std::string const& path,
                                     std::vector<config::Override> const& overrides,
                                     comm::Comm const& comm) {
   std::optional<config::Config> config;
-  std::string failure;
-  try {
-    config.emplace(config::loadConfigFile(path, overrides));
-  } catch (Error const& e) {
-    failure = e.what();
-  }
   // The lowest failing rank's message is what every rank reports.
-  auto const [failedRank, message] = comm::firstFailure(comm, failure);
-  if (failedRank >= 0)
-    throw UsageError(failedRank == 0 ? message
-                                     : message + " (on rank " + std::to_string(failedRank) + ")");
+  comm::checkOnEveryRank(comm, [&] { config.emplace(config::loadConfigFile(path, overrides)); });
   return std::move(*config);
 }
 

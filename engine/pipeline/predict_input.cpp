@@ -22,14 +22,7 @@ namespace {
 /// rank's message is what every rank reports. Collective over comm.
 forest::ModelContext modelContext(std::string const& modelPath, comm::Comm const& comm) {
   forest::ModelContext context;
-  std::string failure;
-  try {
-    context = forest::readModelContext(modelPath);
-  } catch (Error const& e) {
-    failure = e.what();
-  }
-  if (auto const [rank, message] = comm::firstFailure(comm, failure); rank >= 0)
-    throw UsageError(message);
+  comm::checkOnEveryRank(comm, [&] { context = forest::readModelContext(modelPath); });
   return context;
 }
 
@@ -123,14 +116,8 @@ forest::PredictRun preparePredict(StageContext& context, forest::PredictConfig c
     run.datasetPath = config.data.input == "file"
                           ? config.data.datasetFile
                           : context.inputDirs.at(config.data.input) + "/dataset.h5";
-    std::string failure;
-    try {
-      checkRecipe(model, run.modelPath, run.datasetPath, context.log);
-    } catch (Error const& e) {
-      failure = e.what();
-    }
-    if (auto const [rank, message] = comm::firstFailure(context.comm, failure); rank >= 0)
-      throw UsageError(message);
+    comm::checkOnEveryRank(context.comm,
+                           [&] { checkRecipe(model, run.modelPath, run.datasetPath, context.log); });
   }
   run.features = pcaFeatures(model);
   return run;

@@ -66,16 +66,7 @@ void preflight(std::vector<StageDef> const& catalog, config::Config const& confi
 
 void preflightCollective(std::vector<StageDef> const& catalog, config::Config const& config,
                          std::vector<std::string> const& stages, comm::Comm const& comm) {
-  std::string failure;
-  try {
-    preflight(catalog, config, stages, comm.size());
-  } catch (Error const& e) {
-    failure = e.what();
-  }
-  auto const [failedRank, message] = comm::firstFailure(comm, failure);
-  if (failedRank >= 0)
-    throw UsageError(failedRank == 0 ? message
-                                     : message + " (on rank " + std::to_string(failedRank) + ")");
+  comm::checkOnEveryRank(comm, [&] { preflight(catalog, config, stages, comm.size()); });
 }
 
 }  // namespace vocloud::pipeline

@@ -1,6 +1,7 @@
 #include "forest/eval/folds.hpp"
 
 #include "core/error.hpp"
+#include "forest/eval/fold_mix.hpp"
 
 #include <algorithm>
 #include <limits>
@@ -11,23 +12,17 @@ namespace vocloud::forest {
 
 namespace {
 
-// SplitMix64 finaliser (Steele, Lea, Flood 2014): a bijective 64-bit mix.
-std::uint64_t mix(std::uint64_t x) {
-  x += 0x9E3779B97F4A7C15ULL;
-  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;
-  x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
-  return x ^ (x >> 31);
-}
+using detail::foldMix;
 
 // A random integer in [0, n) from (seed, cls, block, step) alone; the 128-bit multiply maps
 // the hash onto [0, n) with a bias below n / 2^64 (no std:: distributions: their algorithms
 // differ between standard libraries).
 std::uint32_t below(std::uint64_t seed, int cls, std::uint64_t block, std::uint32_t step,
                     std::uint32_t n) {
-  std::uint64_t h = mix(seed ^ 0x666F6C6473ULL);  // "folds": a stream of its own
-  h = mix(h ^ static_cast<std::uint64_t>(cls));
-  h = mix(h + block);
-  h = mix(h + step);
+  std::uint64_t h = foldMix(seed ^ 0x666F6C6473ULL);  // "folds": a stream of its own
+  h = foldMix(h ^ static_cast<std::uint64_t>(cls));
+  h = foldMix(h + block);
+  h = foldMix(h + step);
   return static_cast<std::uint32_t>((static_cast<unsigned __int128>(h) * n) >> 64);
 }
 

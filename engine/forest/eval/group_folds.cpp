@@ -1,6 +1,7 @@
 #include "forest/eval/group_folds.hpp"
 
 #include "core/error.hpp"
+#include "forest/eval/fold_mix.hpp"
 
 #include <algorithm>
 #include <map>
@@ -12,17 +13,11 @@ namespace vocloud::forest {
 
 namespace {
 
-// SplitMix64 finaliser, as folds.cpp: the tie-breaks depend on the seed and the key only.
-std::uint64_t mix(std::uint64_t x) {
-  x += 0x9E3779B97F4A7C15ULL;
-  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;
-  x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
-  return x ^ (x >> 31);
-}
+using detail::foldMix;
 
 std::uint64_t hashKey(std::uint64_t seed, std::string const& key) {
-  std::uint64_t h = mix(seed ^ 0x67726F757073ULL);  // "groups": a stream of its own
-  for (unsigned char c : key) h = mix(h ^ c);
+  std::uint64_t h = foldMix(seed ^ 0x67726F757073ULL);  // "groups": a stream of its own
+  for (unsigned char c : key) h = foldMix(h ^ c);
   return h;
 }
 
@@ -91,7 +86,7 @@ void dealGroups(std::vector<Group>& groups, int classes, FoldOptions const& opti
   std::vector<int> foldOrder(static_cast<std::size_t>(k));
   std::iota(foldOrder.begin(), foldOrder.end(), 0);
   for (int i = k; i > 1; --i)
-    std::swap(foldOrder[i - 1], foldOrder[mix(options.seed + static_cast<std::uint64_t>(i)) % i]);
+    std::swap(foldOrder[i - 1], foldOrder[foldMix(options.seed + static_cast<std::uint64_t>(i)) % i]);
   std::vector<std::vector<double>> count(
       static_cast<std::size_t>(k), std::vector<double>(static_cast<std::size_t>(classes), 0.));
   std::vector<std::uint64_t> rows(static_cast<std::size_t>(k), 0);
