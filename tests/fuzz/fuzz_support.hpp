@@ -5,6 +5,7 @@
 // is a finding.
 #include "core/error.hpp"
 
+#include <unistd.h>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -15,7 +16,6 @@
 #include <string>
 #include <string_view>
 #include <typeinfo>
-#include <unistd.h>
 
 namespace vocloud::fuzz {
 

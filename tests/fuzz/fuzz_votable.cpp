@@ -7,7 +7,6 @@ extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size
   std::string const xml(vocloud::fuzz::bytesOf(data, size));
   vocloud::io::looksLikeVoTable(xml);
   vocloud::fuzz::expectOnlyVocloudErrors([&] { vocloud::io::parseVoTable(xml, "fuzz.vot"); });
-  vocloud::fuzz::expectOnlyVocloudErrors(
-      [&] { vocloud::io::voTableSpectrum("fuzz.vot", xml); });
+  vocloud::fuzz::expectOnlyVocloudErrors([&] { vocloud::io::voTableSpectrum("fuzz.vot", xml); });
   return 0;
 }
