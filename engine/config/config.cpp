@@ -179,8 +179,10 @@ class Validator {
   // under `storePrefix` (they differ inside list items: "x.list[]" vs "x.list[3]").
   void walk(YAML::Node const& map, std::string const& prefix, std::string const& storePrefix) {
     for (auto it = map.begin(); it != map.end(); ++it) {
-      YAML::Node const& keyNode = it->first;
-      YAML::Node const& valueNode = it->second;
+      // Copies (a Node is a handle): yaml-cpp's it-> returns a temporary proxy, so a
+      // reference to it->first would dangle at the end of the statement.
+      YAML::Node const keyNode = it->first;
+      YAML::Node const valueNode = it->second;
       std::string const name = keyNode.IsScalar() ? keyNode.Scalar() : "?";
       std::string const path = prefix.empty() ? name : prefix + "." + name;
       std::string const stored = storePrefix.empty() ? name : storePrefix + "." + name;

@@ -124,6 +124,7 @@ void finishSmallNodes(comm::Comm const& comm, GrowParams const& p, LocalGrower& 
       char* w = buf.data() + sendAt[j];
       std::uint64_t const n64 = n;
       std::memcpy(w, &n64, 8);
+      if (n == 0) continue;  // empty arrays may have no storage: memcpy from nullptr is UB
       for (std::size_t i = 0; i < n; ++i) {
         std::uint64_t const g = shard.globalOffset + std::uint64_t(pos.row[s.begin + i]);
         std::memcpy(w + 8 + 8 * i, &g, 8);

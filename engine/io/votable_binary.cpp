@@ -189,7 +189,8 @@ bool parseVoInteger(std::string_view text, std::int64_t& value) {
   if (text.empty() || result.ec != std::errc() || result.ptr != text.data() + text.size())
     return false;
   // Hexadecimal nulls are bit patterns (0xFFFF for a short is -1 as stored).
-  value = negative ? -static_cast<std::int64_t>(magnitude) : static_cast<std::int64_t>(magnitude);
+  // Negated as unsigned: -9223372036854775808 (a long's null) would overflow as signed.
+  value = static_cast<std::int64_t>(negative ? 0 - magnitude : magnitude);
   return true;
 }
 

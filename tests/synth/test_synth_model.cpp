@@ -56,7 +56,8 @@ bool binomialOk(std::uint64_t count, std::uint64_t n, double p) {
 
 template <typename T>
 bool sameBits(std::vector<T> const& a, std::vector<T> const& b) {
-  return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(T)) == 0;
+  return a.size() == b.size() &&
+         (a.empty() || std::memcmp(a.data(), b.data(), a.size() * sizeof(T)) == 0);
 }
 
 bool identical(SyntheticSpectrum const& a, SyntheticSpectrum const& b) {
