@@ -1,6 +1,7 @@
 #include "som/som_density.hpp"
 
 #include "core/error.hpp"
+#include "kernels/host_blocks.hpp"
 #include "kernels/som_bmu.hpp"
 
 #include <Eigen/Core>
@@ -119,9 +120,8 @@ void forEachNeighbourhood(Codebook const& codebook, MassSearch const& search, fl
                                                          static_cast<Eigen::Index>(dims));
   double const errorFactor = kernels::detail::bmuErrorFactor(dims);
   std::size_t const blocks = (n + kBlockRows - 1) / kBlockRows;
-  Kokkos::parallel_for(
-      "vocloud::som::density_blocks", Kokkos::RangePolicy<HostSpace>(space, 0, blocks),
-      [&](std::size_t const block) {
+  kernels::forEachHostBlock(
+      space, "vocloud::som::density_blocks", blocks, [&](std::size_t const block) {
         std::size_t const first = block * kBlockRows;
         int const count = static_cast<int>(std::min(kBlockRows, n - first));
         std::vector<double> xNorm2;
@@ -164,7 +164,6 @@ void forEachNeighbourhood(Codebook const& codebook, MassSearch const& search, fl
           visit(i, candidates);
         }
       });
-  space.fence();
 }
 
 /// Floor of the reach distances, so that a map whose rows all coincide with their nodes
