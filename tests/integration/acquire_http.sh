@@ -127,7 +127,7 @@ print(f"{len(rows)} acquired, {len(rejects)} rejected, retries and resumes as ex
 PYEOF
 # Idempotent: a re-run fetches no complete spectrum again.
 before=$(wc -l < fx/http.log)
-mpi 2 run exp.yaml --force acquire >run2.txt 2>log2.txt
+mpi 2 run exp.yaml --force acquire >run2.txt 2>log2.txt || { cat log2.txt; fail "the forced re-run failed"; }
 # (the file with the wrong checksum is fetched again: it never became complete)
 new_gets=$(tail -n +$((before + 1)) fx/http.log | grep -v spec-0295 | grep -c -P '\.fits\t(200|206)\t' || true)
 [ "$new_gets" = 0 ] || { tail -n +$((before + 1)) fx/http.log; fail "re-run downloaded $new_gets file(s) again"; }
@@ -148,11 +148,15 @@ stored=$($PY -c 'import hashlib, sys; i, u = sys.argv[1:]; print(i + "-" + hashl
   spec-0266-51602-0013 "$U/sdss/spec-0266-51602-0013.fits")
 mkdir -p out/resume/.acquire.partial/bok/files/0
 head -c 50000 www/sdss/spec-0266-51602-0013.fits > out/resume/.acquire.partial/bok/files/0/$stored.part
-mpi 1 run resume.yaml >/dev/null 2>log3.txt
+mpi 1 run resume.yaml >/dev/null 2>log3.txt || { cat log3.txt; fail "the resumed run failed"; }
 cmp out/resume/acquire/bok/files/0/$stored www/sdss/spec-0266-51602-0013.fits || fail "resumed file differs"
 tail -1 fx/http.log | grep -q "bytes=50000-" || { tail -3 fx/http.log; fail "no Range request from byte 50000"; }
 
-# --max-bytes: the budget stops new downloads; the rest are listed as rejected.
-mpi 1 run exp.yaml --set output=out2 --max-bytes 200000 >/dev/null 2>log4.txt
+# --max-bytes: the budget stops new downloads; the rest are listed as rejected. One transfer
+# at a time, so that the first file (172,800 bytes) completes within the budget whatever the
+# timing: parallel transfers share the budget as bytes arrive, and two large ones at once
+# could both be cut, leaving nothing kept (which fails the stage).
+mpi 1 run exp.yaml --set output=out2 --set acquire.parallel_transfers=1 --max-bytes 200000 \
+  >/dev/null 2>log4.txt || { cat log4.txt; fail "the --max-bytes run failed"; }
 expect_contains out2/web/acquire/bok/catalog_rejects.csv "max_bytes reached"
 echo "acquire over HTTP: ok"
