@@ -77,7 +77,8 @@ constexpr std::size_t kMaxDepth = 256;
 
 // One open element and the object it fills (at most one pointer is set). The pointers stay
 // valid while the element is open: a container gets its next child only after this one
-// closes.
+// closes, because start() refuses a FIELD, PARAM, INFO or TABLE opened inside another of its
+// kind (that child would land in the same list and move the open one).
 struct Frame {
   Element element;
   long line;
@@ -149,6 +150,7 @@ class Builder {
     _text.clear();
     return out;
   }
+  void refuseSameKindInside(Element element, char const* name, long line);
   void startResource(Frame& frame, char const** attributes);
   void startTable(Frame& frame, char const** attributes);
   void startField(Frame& frame, char const** attributes);
@@ -266,6 +268,17 @@ void Builder::startStream(Frame const& frame, char const** attributes) {
   capture();
 }
 
+// A FIELD in a FIELD (or PARAM, INFO, TABLE in one of its kind) is not a VOTable: the inner
+// one would be appended to the list that holds the open outer one.
+void Builder::refuseSameKindInside(Element element, char const* name, long line) {
+  bool const listed = element == Element::Field || element == Element::Param ||
+                      element == Element::Info || element == Element::Table;
+  if (!listed) return;
+  if (Frame const* outer = enclosing({element}); outer != nullptr)
+    fail(line, std::string("a <") + name + "> inside the <" + name + "> of line " +
+                   std::to_string(outer->line));
+}
+
 void Builder::start(char const* name, char const** attributes) {
   Element const element = elementOf(name);
   long const line = static_cast<long>(XML_GetCurrentLineNumber(_parser));
@@ -281,6 +294,7 @@ void Builder::start(char const* name, char const** attributes) {
                    " elements deep, more than the " + std::to_string(kMaxDepth) +
                    " levels a VOTable is read with");
   _stack.push_back(Frame{element, line});
+  refuseSameKindInside(element, name, line);
   Frame& frame = _stack.back();
   Frame* up = parent();
   switch (element) {

@@ -283,6 +283,52 @@ BOOST_AUTO_TEST_CASE(deep_nesting_is_refused_with_the_line) {
   BOOST_CHECK_NO_THROW(io::parseVoTable(nested(250), "ok.vot"));
 }
 
+// The fuzzer found a FIELD opened inside a FIELD (with enough siblings before it) moving the
+// table's list of fields while the outer one was still being filled: a use after free that
+// ASan reported. Each such same-kind nesting is now refused with both lines; the pieces of a
+// valid document that look alike (GROUP in GROUP, PARAM in a FIELD's table) still parse.
+BOOST_AUTO_TEST_CASE(same_kind_nesting_is_refused_with_both_lines) {
+  std::string const head = "<VOTABLE version=\"1.3\">\n<RESOURCE>\n<TABLE>\n";
+  std::string fields;
+  for (int i = 0; i < 40; ++i)
+    fields += "<FIELD name=\"f" + std::to_string(i) + "\" datatype=\"int\"/>\n";
+  struct Case {
+    std::string open, close, name;
+    long inner;  // the line the refused element opens on (the head's TABLE is line 3)
+  };
+  for (Case const& c :
+       {Case{"<FIELD name=\"a\" datatype=\"int\">\n", "</FIELD>", "FIELD", 5},
+        Case{"<PARAM name=\"a\" datatype=\"int\" value=\"1\">\n", "</PARAM>", "PARAM", 5},
+        Case{"<INFO name=\"a\" value=\"1\">\n", "</INFO>", "INFO", 5},
+        Case{"<TABLE>\n", "</TABLE>", "TABLE", 4}}) {
+    std::string const xml = head + c.open + c.open + "<VALUES null=\"-1\"/>" + c.close + c.close +
+                            "</TABLE></RESOURCE></VOTABLE>\n";
+    auto const e = expectVoTableError([&] { io::parseVoTable(xml, "same.vot"); });
+    std::string const what = e.what();
+    BOOST_TEST(
+        what.rfind("votable: same.vot:" + std::to_string(c.inner) + ": a <" + c.name +
+                       "> inside the <" + c.name + "> of line " + std::to_string(c.inner - 1),
+                   0) == 0u,
+        what);
+  }
+  std::string const crashing = head + "<FIELD name=\"a\" datatype=\"int\">\n" + fields +
+                               "<VALUES null=\"-1\"/></FIELD></TABLE></RESOURCE></VOTABLE>\n";
+  auto const e = expectVoTableError([&] { io::parseVoTable(crashing, "crash.vot"); });
+  BOOST_TEST(std::string(e.what()).find("inside the <FIELD> of line 4") != std::string::npos,
+             e.what());
+
+  std::string const valid = head + fields +
+                            "<PARAM name=\"p\" datatype=\"int\" value=\"2\"/>\n"
+                            "<GROUP name=\"g\"><GROUP name=\"h\"><PARAM name=\"q\" "
+                            "datatype=\"int\" value=\"3\"/></GROUP></GROUP>\n"
+                            "</TABLE></RESOURCE></VOTABLE>\n";
+  auto const doc = io::parseVoTable(valid, "valid.vot");
+  auto const& table = doc.resources.at(0).tables.at(0);
+  BOOST_TEST(table.fields.size() == 40u);
+  BOOST_TEST(table.params.at(0).value == "2");
+  BOOST_TEST(table.groups.at(0).groups.at(0).params.at(0).value == "3");
+}
+
 BOOST_AUTO_TEST_CASE(unsupported_and_corrupt_serializations) {
   std::string const head =
       "<VOTABLE version=\"1.3\"><RESOURCE><TABLE><FIELD name=\"x\" datatype=\"int\"/>\n<DATA>";
