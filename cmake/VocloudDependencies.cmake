@@ -8,6 +8,7 @@ find_package(OpenSSL REQUIRED)
 find_package(ZLIB REQUIRED)
 find_package(CURL REQUIRED)
 find_package(EXPAT REQUIRED)  # VOTable parsing
+find_package(LibArchive REQUIRED)  # unix-compress (.Z) FITS, uncompressed with a bound
 find_package(Eigen3 3.3 REQUIRED NO_MODULE)
 find_package(yaml-cpp REQUIRED)
 if(NOT TARGET yaml-cpp::yaml-cpp)

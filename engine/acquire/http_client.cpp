@@ -9,8 +9,10 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <deque>
 #include <filesystem>
 #include <memory>
@@ -113,20 +115,32 @@ double backoffSeconds(HttpOptions const& options, int attempt) {
 }
 
 // A document in memory that may not grow past `limit` bytes.
+// Where a document's body goes as it arrives (memory or a file), never more than `limit`
+// bytes of it.
 struct BoundedBody {
-  std::string text;
   std::uint64_t limit = 0;
+  std::uint64_t received = 0;
   bool tooLarge = false;
+  std::string text;  // the body, unless it goes to `file`
+  File file;
+  bool writeFailed = false;
 };
 
 size_t appendToBody(char* data, size_t size, size_t count, void* target) {
   auto* body = static_cast<BoundedBody*>(target);
-  if (body->text.size() + size * count > body->limit) {
+  std::size_t const n = size * count;
+  if (body->received + n > body->limit) {
     body->tooLarge = true;
     return 0;  // makes curl stop the transfer with CURLE_WRITE_ERROR
   }
-  body->text.append(data, size * count);
-  return size * count;
+  if (body->file == nullptr) {
+    body->text.append(data, n);
+  } else if (std::fwrite(data, 1, n, body->file.get()) != n) {
+    body->writeFailed = true;
+    return 0;
+  }
+  body->received += n;
+  return n;
 }
 
 std::string schemeOf(std::string const& url) {
@@ -150,7 +164,12 @@ bool isFetchableUrl(std::string const& url) {
   return scheme == "http" || scheme == "https";
 }
 
-std::string fetchText(std::string const& url, HttpOptions const& options) {
+namespace {
+
+// GETs `url` into the body `open` gives for each attempt, retrying transient failures; throws
+// as fetchText() says. Returns the body of the attempt that succeeded.
+BoundedBody fetchBody(std::string const& url, HttpOptions const& options,
+                      std::function<BoundedBody()> const& open) {
   ensureCurl();
   std::string const shown = config::redactSecrets(url);
   if (!isFetchableUrl(url)) throw Error("http: GET " + shown + ": " + refusedScheme(url));
@@ -158,7 +177,7 @@ std::string fetchText(std::string const& url, HttpOptions const& options) {
   for (int attempt = 1; attempt <= options.retries + 1; ++attempt) {
     Easy easy(curl_easy_init());
     if (!easy) throw Error("http: curl_easy_init failed");
-    BoundedBody body;
+    BoundedBody body = open();
     body.limit = options.maxResponseBytes;
     commonOptions(easy.get(), url, options);
     curl_easy_setopt(easy.get(), CURLOPT_WRITEFUNCTION, appendToBody);
@@ -167,11 +186,13 @@ std::string fetchText(std::string const& url, HttpOptions const& options) {
     CURLcode const code = curl_easy_perform(easy.get());
     long status = 0;
     curl_easy_getinfo(easy.get(), CURLINFO_RESPONSE_CODE, &status);
-    if (code == CURLE_OK && status < 400) return std::move(body.text);
+    if (code == CURLE_OK && status < 400) return body;
     if (body.tooLarge || code == CURLE_FILESIZE_EXCEEDED)
       throw Error(
           "http: GET " + shown + ": the response is larger than acquire.max_response_bytes (" +
           std::to_string(options.maxResponseBytes) + " bytes); raise it or narrow the query");
+    if (body.writeFailed)
+      throw Error("http: GET " + shown + ": cannot write the response: " + std::strerror(errno));
     reason = describe(code, status);
     if (!isTransient(code, status) || attempt > options.retries) {
       throw Error("http: GET " + shown + ": " + reason + " after " + std::to_string(attempt) +
@@ -180,6 +201,32 @@ std::string fetchText(std::string const& url, HttpOptions const& options) {
     std::this_thread::sleep_for(std::chrono::duration<double>(backoffSeconds(options, attempt)));
   }
   throw Error("http: GET " + shown + ": " + reason);
+}
+
+}  // namespace
+
+std::string fetchText(std::string const& url, HttpOptions const& options) {
+  return fetchBody(url, options, [] { return BoundedBody{}; }).text;
+}
+
+void fetchToFile(std::string const& url, std::string const& dest, HttpOptions const& options) {
+  std::string const part = dest + ".part";
+  try {
+    BoundedBody body = fetchBody(url, options, [&] {
+      BoundedBody fresh;
+      fresh.file = File(std::fopen(part.c_str(), "wb"));
+      if (fresh.file == nullptr)
+        throw Error("http: cannot write " + part + ": " + std::strerror(errno));
+      return fresh;
+    });
+    if (std::fclose(body.file.release()) != 0)
+      throw Error("http: cannot write " + part + ": " + std::strerror(errno));
+    if (std::rename(part.c_str(), dest.c_str()) != 0)
+      throw Error("http: cannot rename " + part + " to " + dest + ": " + std::strerror(errno));
+  } catch (...) {
+    std::remove(part.c_str());
+    throw;
+  }
 }
 
 namespace {

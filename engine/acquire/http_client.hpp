@@ -31,6 +31,11 @@ bool isFetchableUrl(std::string const& url);
 /// arrive), a transfer slower than `minSpeed` or longer than `transferTimeout`.
 std::string fetchText(std::string const& url, HttpOptions const& options);
 
+/// GETs `url` into the file `dest` as the bytes arrive (through "<dest>.part", renamed when
+/// complete; nothing is left behind on failure), so that a large response is never held in
+/// memory. Limits, retries and errors as fetchText().
+void fetchToFile(std::string const& url, std::string const& dest, HttpOptions const& options);
+
 struct Transfer {
   std::string url;
   std::string dest;                ///< final path; the download goes to dest + ".part"

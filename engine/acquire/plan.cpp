@@ -275,6 +275,17 @@ std::vector<std::string> detail::htmlLinks(std::string const& html, std::string 
   return links;
 }
 
+namespace {
+
+// Keeps the user's own VOTable list file in the BoK, as a fetched one is kept.
+void copyListFile(std::string const& path, std::string const& kept) {
+  std::error_code error;
+  std::filesystem::copy_file(path, kept, std::filesystem::copy_options::overwrite_existing, error);
+  if (error) throw Error("acquire: cannot copy " + path + " to " + kept + ": " + error.message());
+}
+
+}  // namespace
+
 std::vector<Item> planItems(AcquireConfig const& config, std::string const& bokDir,
                             core::Log const& log) {
   std::vector<Item> items;
@@ -290,16 +301,21 @@ std::vector<Item> planItems(AcquireConfig const& config, std::string const& bokD
         break;
       case SourceKind::VoTableList: {
         std::string const origin = config::redactSecrets(s.path.empty() ? s.url : s.path);
-        std::string const xml =
-            s.path.empty() ? fetchText(s.url, config.http) : core::readFile(s.path);
-        more = detail::itemsFromVoTable(xml, origin, s, i, bokDir, log);
+        std::string const kept = detail::keptListPath(bokDir, i);
+        if (s.path.empty())
+          fetchToFile(s.url, kept, config.http);
+        else
+          copyListFile(s.path, kept);
+        more = detail::itemsFromVoTable(kept, origin, s, i, log);
         break;
       }
       case SourceKind::Ssap: {
         std::string const url = ssapQueryUrl(s);
         std::string const shown = config::redactSecrets(url);
         log.info("acquire: source " + std::to_string(i) + ": SSAP queryData " + shown);
-        more = detail::itemsFromVoTable(fetchText(url, config.http), shown, s, i, bokDir, log);
+        std::string const kept = detail::keptListPath(bokDir, i);
+        fetchToFile(url, kept, config.http);  // streamed to disk: never held whole
+        more = detail::itemsFromVoTable(kept, shown, s, i, log);
         break;
       }
     }

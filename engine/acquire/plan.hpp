@@ -50,10 +50,14 @@ std::string knownExtension(std::string const& location);
 using core::csvField;
 
 namespace detail {
-/// Items of one VOTable list or SSAP response (already parsed) for source `index`.
-std::vector<Item> itemsFromVoTable(std::string const& xml, std::string const& origin,
-                                   Source const& source, std::size_t index,
-                                   std::string const& bokDir, core::Log const& log);
+/// Where the VOTable list or SSAP response of source `index` is kept in the BoK
+/// (`<bokDir>/sources/source-<index>.xml`; the folder is made), with its rows beside it as
+/// source-<index>.csv.
+std::string keptListPath(std::string const& bokDir, std::size_t index);
+/// Items of the VOTable list or SSAP response kept at `kept` (read in pieces, never whole;
+/// errors name `origin`, its URL or path) for source `index`.
+std::vector<Item> itemsFromVoTable(std::string const& kept, std::string const& origin,
+                                   Source const& source, std::size_t index, core::Log const& log);
 /// The file name of a URL or path without directory, query and known extension.
 std::string stemOf(std::string const& location);
 /// `segment` with every byte other than letters, digits, '-', '_' and a non-leading '.'

@@ -77,10 +77,15 @@ io::ServiceDescriptor chooseDescriptor(
 
 }  // namespace
 
-std::vector<Item> itemsFromVoTable(std::string const& xml, std::string const& origin,
-                                   Source const& source, std::size_t index,
-                                   std::string const& bokDir, core::Log const& log) {
-  io::VoDocument const doc = io::parseVoTable(xml, origin);
+std::string keptListPath(std::string const& bokDir, std::size_t index) {
+  std::string const sourcesDir = bokDir + "/sources";
+  core::makeDirectories(sourcesDir);
+  return sourcesDir + "/source-" + std::to_string(index) + ".xml";
+}
+
+std::vector<Item> itemsFromVoTable(std::string const& kept, std::string const& origin,
+                                   Source const& source, std::size_t index, core::Log const& log) {
+  io::VoDocument const doc = io::readVoTableFile(kept, origin);
   std::string const status = doc.queryStatus();
   if (status == "ERROR")
     throw Error("acquire: " + origin +
@@ -89,12 +94,6 @@ std::vector<Item> itemsFromVoTable(std::string const& xml, std::string const& or
     log.warn("acquire: " + origin +
              ": QUERY_STATUS=OVERFLOW: the service truncated the result (raise maxrec)");
   io::VoTable const& table = doc.resultsTable();
-
-  // Keep the list itself and its columns as catalog metadata of this source.
-  std::string const sourcesDir = bokDir + "/sources";
-  core::makeDirectories(sourcesDir);
-  std::string const stem = sourcesDir + "/source-" + std::to_string(index);
-  core::writeFileAtomic(stem + ".xml", xml);
 
   int access = source.accessColumn.empty()
                    ? table.columnByUtypeSuffix("Access.Reference")
@@ -192,7 +191,7 @@ std::vector<Item> itemsFromVoTable(std::string const& xml, std::string const& or
     for (auto const& cell : row) csv << "," << csvField(cell);
     csv << "\n";
   }
-  core::writeFileAtomic(stem + ".csv", csv.str());
+  core::writeFileAtomic(kept.substr(0, kept.size() - 4) + ".csv", csv.str());
   return items;
 }
 

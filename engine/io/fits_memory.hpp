@@ -116,9 +116,15 @@ struct GzipContent {
 /// memory runs out).
 GzipContent inflateGzip(std::string_view packed, std::uint64_t limit);
 
-/// The detail of ReadError(TooLarge) for gzip content of `packedBytes` bytes that goes on
-/// past inflateLimit(options, packedBytes).
-std::string inflatedTooLarge(std::uint64_t packedBytes, ReadOptions const& options);
+/// Uncompresses unix-compress (.Z, LZW) data `packed` with libarchive, at most `limit` bytes
+/// of content, reported as inflateGzip() reports (LZW can expand tens of thousands of times:
+/// a small file must not fill memory).
+GzipContent uncompressLzw(std::string_view packed, std::uint64_t limit);
+
+/// The detail of ReadError(TooLarge) for `kind` content ("gzip", "unix-compress") of
+/// `packedBytes` bytes that goes on past inflateLimit(options, packedBytes).
+std::string inflatedTooLarge(std::uint64_t packedBytes, ReadOptions const& options,
+                             char const* kind = "gzip");
 
 /// The number a FITS value or ASCII-table field writes: optional sign, digits, fraction, E
 /// or D exponent, blanks around; nothing when the whole text is not one number.
@@ -231,10 +237,13 @@ class FitsMemory {
   /// Throws ReadError(TooLarge) when the content inflates past inflateLimit(options, ...).
   static FitsMemory fromGzip(std::string path, std::string_view packed,
                              ReadOptions const& options = {});
-  /// Uncompresses a unix-compress (.Z) or pack file with CFITSIO (zlib does not read these;
-  /// they are rare) into memory. Throws ReadError with CFITSIO's reason (CFITSIO 4.2 also
-  /// recognises pkzip but fails to uncompress it: Unreadable).
-  static FitsMemory fromCompressed(std::string path);
+  /// Uncompresses the unix-compress (.Z) file `path` (bytes `packed`) with libarchive, bounded
+  /// by inflateLimit(options, ...) (ReadError(TooLarge) past it), and a pack file with CFITSIO
+  /// (Huffman output is at most 8 times its input: refused as TooLarge when that could pass
+  /// the limit). Throws ReadError with the reason; pkzip is Unreadable (CFITSIO 4.2 cannot
+  /// uncompress it, and allocates whatever size its header claims first).
+  static FitsMemory fromCompressed(std::string path, std::string_view packed,
+                                   ReadOptions const& options = {});
 
   FitsMemory(FitsMemory&&) = default;
   FitsMemory& operator=(FitsMemory&&) = default;

@@ -5,6 +5,8 @@
 #include "io/fits_file.hpp"
 #include "io/fits_read.hpp"
 
+#include <archive.h>
+#include <archive_entry.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -173,18 +175,19 @@ std::uint64_t inflateLimit(ReadOptions const& options, std::uint64_t packedBytes
 
 namespace detail {
 
-std::string inflatedTooLarge(std::uint64_t packedBytes, ReadOptions const& options) {
+std::string inflatedTooLarge(std::uint64_t packedBytes, ReadOptions const& options,
+                             char const* kind) {
   std::uint64_t const limit = inflateLimit(options, packedBytes);
-  char text[240];
+  char text[280];
   std::snprintf(
       text, sizeof text,
-      "the gzip content goes on past %llu bytes, %.0f times its %llu compressed bytes "
+      "the %s content goes on past %llu bytes, %.0f times its %llu compressed bytes "
       "(inflating stops at max(%g x, 16 MiB), at most %llu bytes; real spectra inflate "
-      "2-5 times): a gzip bomb?",
-      static_cast<unsigned long long>(limit),
+      "2-5 times): a %s bomb?",
+      kind, static_cast<unsigned long long>(limit),
       static_cast<double>(limit) / static_cast<double>(std::max<std::uint64_t>(1, packedBytes)),
       static_cast<unsigned long long>(packedBytes), options.maxInflateRatio,
-      static_cast<unsigned long long>(options.maxInflatedBytes));
+      static_cast<unsigned long long>(options.maxInflatedBytes), kind);
   return text;
 }
 
@@ -266,7 +269,77 @@ FitsMemory FitsMemory::fromGzip(std::string path, std::string_view packed,
   return FitsMemory(std::move(path), std::move(content.bytes));
 }
 
-FitsMemory FitsMemory::fromCompressed(std::string path) {
+namespace {
+
+struct ArchiveFree {
+  void operator()(archive* a) const { archive_read_free(a); }
+};
+
+}  // namespace
+
+GzipContent uncompressLzw(std::string_view packed, std::uint64_t limit) {
+  std::unique_ptr<archive, ArchiveFree> const reader(archive_read_new());
+  if (!reader) throw std::bad_alloc();
+  archive* a = reader.get();
+  archive_read_support_filter_compress(a);
+  archive_read_support_format_raw(a);
+  GzipContent content;
+  archive_entry* entry = nullptr;
+  if (archive_read_open_memory(a, packed.data(), packed.size()) != ARCHIVE_OK ||
+      archive_read_next_header(a, &entry) != ARCHIVE_OK) {
+    content.problem = std::string("corrupt unix-compress stream: ") + archive_error_string(a);
+    return content;
+  }
+  // One byte past the limit tells content that goes on from content that ends there.
+  std::size_t const most =
+      static_cast<std::size_t>(std::min<std::uint64_t>(limit, SIZE_MAX - 1)) + 1;
+  ByteBuffer bytes(std::min(most, std::max<std::size_t>(packed.size() * 4, kFitsBlock)));
+  std::size_t produced = 0;
+  while (true) {
+    if (produced == most) {
+      content.tooLarge = true;
+      produced = most - 1;
+      break;
+    }
+    if (produced == bytes.size()) bytes.resize(std::min(most, bytes.size() * 2));
+    la_ssize_t const n = archive_read_data(a, bytes.data() + produced, bytes.size() - produced);
+    if (n == 0) break;
+    if (n < 0) {
+      content.problem = std::string("corrupt unix-compress stream: ") + archive_error_string(a);
+      break;
+    }
+    produced += static_cast<std::size_t>(n);
+  }
+  bytes.resize(produced);
+  content.bytes = std::move(bytes);
+  return content;
+}
+
+FitsMemory FitsMemory::fromCompressed(std::string path, std::string_view packed,
+                                      ReadOptions const& options) {
+  std::uint64_t const limit = inflateLimit(options, packed.size());
+  if (startsWith(packed, "\x1f\x9d")) {
+    GzipContent content = uncompressLzw(packed, limit);
+    if (content.tooLarge)
+      throw ReadError(Reason::TooLarge, path,
+                      inflatedTooLarge(packed.size(), options, "unix-compress"));
+    if (!startsWith(content.bytes.view(), "SIMPLE  ="))
+      throw ReadError(
+          content.problem.empty() ? Reason::NotFits : Reason::Unreadable, path,
+          content.problem.empty() ? "compressed, but the content is not FITS" : content.problem);
+    if (!content.problem.empty()) throw ReadError(Reason::Unreadable, path, content.problem);
+    return FitsMemory(std::move(path), std::move(content.bytes));
+  }
+  // CFITSIO allocates the size a pkzip header claims before it fails (4.2 cannot uncompress
+  // pkzip): a 100-byte file asked for 3.6 GB under the fuzzer.
+  if (startsWith(packed, "PK\x03\x04"))
+    throw ReadError(Reason::Unreadable, path,
+                    "pkzip-compressed: not read (CFITSIO cannot uncompress it); unzip it first");
+  if (packed.size() * 8 > limit)
+    throw ReadError(Reason::TooLarge, path,
+                    "a pack-compressed file of " + std::to_string(packed.size()) +
+                        " bytes may uncompress to 8 times that, past the " + std::to_string(limit) +
+                        " bytes a compressed file may reach");
   // CFITSIO uncompresses the file into memory when it opens it; copying every HDU into a
   // memory file gives us the bytes.
   struct Free {

@@ -38,7 +38,7 @@ Content classify(std::string_view head) {
   };
   if (startsWith("SIMPLE  =", 9)) return Content::Fits;
   if (startsWith("\x1f\x8b", 2)) return Content::Gzip;
-  // unix compress, pack, pkzip: handed to CFITSIO (which fails on pkzip in version 4.2)
+  // unix compress (libarchive), pack and pkzip (CFITSIO, which fails on pkzip in 4.2)
   if (startsWith("\x1f\x9d", 2) || startsWith("\x1f\x1e", 2) || startsWith("PK\x03\x04", 4))
     return Content::OtherCompressed;
   std::size_t start = startsWith("\xef\xbb\xbf", 3) ? 3 : 0;
@@ -87,9 +87,9 @@ Loaded load(std::string const& path, ReadOptions const& options) {
 }
 
 // The FITS file `loaded` (plain, inflated or compressed otherwise) in memory.
-detail::FitsMemory fitsInMemory(Loaded& loaded) {
+detail::FitsMemory fitsInMemory(Loaded& loaded, ReadOptions const& options) {
   if (loaded.content == Content::OtherCompressed)
-    return detail::FitsMemory::fromCompressed(loaded.bytes.path());
+    return detail::FitsMemory::fromCompressed(loaded.bytes.path(), loaded.bytes.all(), options);
   return detail::FitsMemory(std::move(loaded.bytes));
 }
 
@@ -208,7 +208,7 @@ Spectrum readSpectrum(std::string const& path, ReadOptions const& options) {
     switch (loaded.content) {
       case Content::Fits:
       case Content::OtherCompressed: {
-        detail::FitsMemory const file = fitsInMemory(loaded);
+        detail::FitsMemory const file = fitsInMemory(loaded, options);
         auto const layout = detail::detectFitsLayout(file, options);
         out.layout = layout.name;
         readFitsLayout(file, layout, options, out);
@@ -243,7 +243,7 @@ std::string detectLayout(std::string const& path) {
     switch (loaded.content) {
       case Content::Fits:
       case Content::OtherCompressed: {
-        detail::FitsMemory const file = fitsInMemory(loaded);
+        detail::FitsMemory const file = fitsInMemory(loaded, ReadOptions{});
         return detail::detectFitsLayout(file, ReadOptions{}).name;
       }
       case Content::Text:

@@ -145,9 +145,10 @@ class VoTableError : public Error {
 /// external STREAM href, non-base64 encodings) and elements nested more than 256 deep.
 VoDocument parseVoTable(std::string const& xml, std::string const& source);
 
-/// Reads and parses the VOTable file `path`; throws VoTableError as parseVoTable(), and
+/// Reads and parses the VOTable file `path` in pieces of 1-16 MiB (never held whole);
+/// errors name `source` (default: the path). Throws VoTableError as parseVoTable(), and
 /// vocloud::Error("votable: <path>: cannot read ...") when the file cannot be read.
-VoDocument readVoTableFile(std::string const& path);
+VoDocument readVoTableFile(std::string const& path, std::string const& source = "");
 
 /// Whether `content` (the start of a file, a few hundred bytes suffice) looks like a VOTable:
 /// an XML document whose root element is VOTABLE (namespace prefix allowed).

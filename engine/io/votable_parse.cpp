@@ -11,6 +11,7 @@
 #include <exception>
 #include <fstream>
 #include <iterator>
+#include <vector>
 
 namespace vocloud::io {
 
@@ -514,48 +515,90 @@ bool truncationError(XML_Error code) {
 
 }  // namespace
 
-VoDocument parseVoTable(std::string const& xml, std::string const& source) {
-  ExpatParser parser;
-  Builder builder(source, parser.get());
-  Session session{&builder, parser.get(), nullptr};
-  XML_SetUserData(parser.get(), &session);
-  XML_SetElementHandler(parser.get(), onStartElement, onEndElement);
-  XML_SetCharacterDataHandler(parser.get(), onCharacterData);
+namespace {
 
-  // XML_Parse takes an int length: feed large documents in pieces.
-  constexpr std::size_t kChunk = std::size_t{1} << 30;
-  std::size_t offset = 0;
-  XML_Status status = XML_STATUS_OK;
-  do {
-    std::size_t const n = std::min(kChunk, xml.size() - offset);
-    bool const last = offset + n == xml.size();
-    status = XML_Parse(parser.get(), xml.data() + offset, static_cast<int>(n), last);
-    offset += n;
-  } while (status == XML_STATUS_OK && offset < xml.size());
+// One document parsed from pieces as they arrive: from memory, a file read in chunks, or a
+// download, so that a large document is never held whole besides what it describes.
+class StreamParser {
+ public:
+  explicit StreamParser(std::string const& source)
+      : _source(source),
+        _builder(source, _parser.get()),
+        _session{&_builder, _parser.get(), nullptr} {
+    XML_SetUserData(_parser.get(), &_session);
+    XML_SetElementHandler(_parser.get(), onStartElement, onEndElement);
+    XML_SetCharacterDataHandler(_parser.get(), onCharacterData);
+  }
 
-  if (session.error) std::rethrow_exception(session.error);
-  if (status != XML_STATUS_OK) {
-    XML_Error const code = XML_GetErrorCode(parser.get());
-    long const line = static_cast<long>(XML_GetCurrentLineNumber(parser.get()));
-    long const column = static_cast<long>(XML_GetCurrentColumnNumber(parser.get()));
-    bool const truncated = truncationError(code) && offset == xml.size() && builder.rootSeen();
+  /// Parses the next `size` bytes (any size: XML_Parse takes an int, so large pieces go in
+  /// slices); `last` marks the end of the document. Throws as parseVoTable().
+  void feed(char const* data, std::size_t size, bool last) {
+    constexpr std::size_t kSlice = std::size_t{1} << 30;
+    std::size_t offset = 0;
+    do {
+      std::size_t const n = std::min(kSlice, size - offset);
+      bool const final = last && offset + n == size;
+      XML_Status const status = XML_Parse(_parser.get(), data + offset, static_cast<int>(n), final);
+      offset += n;
+      if (_session.error) std::rethrow_exception(_session.error);
+      if (status != XML_STATUS_OK) fail(final);
+    } while (offset < size);
+  }
+
+  VoDocument finish() {
+    if (!_builder.rootSeen())
+      throw VoTableError("votable: " + _source + ":1: no XML element: not a VOTable", 1, false);
+    return _builder.take();
+  }
+
+ private:
+  [[noreturn]] void fail(bool atEnd) {
+    XML_Error const code = XML_GetErrorCode(_parser.get());
+    long const line = static_cast<long>(XML_GetCurrentLineNumber(_parser.get()));
+    long const column = static_cast<long>(XML_GetCurrentColumnNumber(_parser.get()));
+    bool const truncated = truncationError(code) && atEnd && _builder.rootSeen();
     std::string what = XML_ErrorString(code);
     if (truncated) what += " (the document ends before </VOTABLE>: a truncated file?)";
-    throw VoTableError("votable: " + source + ":" + std::to_string(line) + ":" +
+    throw VoTableError("votable: " + _source + ":" + std::to_string(line) + ":" +
                            std::to_string(column + 1) + ": malformed XML: " + what,
                        line, truncated);
   }
-  if (!builder.rootSeen())
-    throw VoTableError("votable: " + source + ":1: no XML element: not a VOTable", 1, false);
-  return builder.take();
+
+  std::string _source;
+  ExpatParser _parser;
+  Builder _builder;
+  Session _session;
+};
+
+}  // namespace
+
+VoDocument parseVoTable(std::string const& xml, std::string const& source) {
+  StreamParser parser(source);
+  parser.feed(xml.data(), xml.size(), true);
+  return parser.finish();
 }
 
-VoDocument readVoTableFile(std::string const& path) {
+VoDocument readVoTableFile(std::string const& path, std::string const& source) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw Error("votable: " + path + ": cannot open the file for reading");
-  std::string xml((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (in.bad()) throw Error("votable: " + path + ": read error");
-  return parseVoTable(xml, path);
+  StreamParser parser(source.empty() ? path : source);
+  // expat scans a token cut by a piece's end again with the next piece: pieces grow with what
+  // was read (an eighth of it, 1 to 16 MiB) so that a huge token costs a few passes, not one
+  // per MiB.
+  constexpr std::size_t kMinPiece = std::size_t{1} << 20, kMaxPiece = std::size_t{16} << 20;
+  std::vector<char> piece;
+  std::size_t consumed = 0;
+  bool last = false;
+  while (!last) {
+    piece.resize(std::clamp(consumed / 8, kMinPiece, kMaxPiece));
+    in.read(piece.data(), static_cast<std::streamsize>(piece.size()));
+    if (in.bad()) throw Error("votable: " + path + ": read error");
+    last = in.eof();
+    auto const n = static_cast<std::size_t>(in.gcount());
+    parser.feed(piece.data(), n, last);
+    consumed += n;
+  }
+  return parser.finish();
 }
 
 }  // namespace vocloud::io

@@ -6,7 +6,8 @@
 #     refused: no local file copied, nothing connects to the fixture's raw TCP sink
 #  8  --max-bytes holds for bodies without Content-Length and parallel transfers
 #  9  a drip is aborted by min_speed, a long transfer by transfer_timeout, also for SSAP
-# 10  an endless SSAP response stops at max_response_bytes with a clear error
+# 10  an endless SSAP response stops at max_response_bytes with a clear error; a large one
+#     under a raised limit is streamed to disk and parsed in pieces (bounded memory)
 # 11  a URL password never reaches the log, the catalogs or config.effective.yaml; a named
 #     credentials file that does not exist is an error
 # 12  rejected downloads leave nothing in bok/files (no .part); unreadable ones (a text,
@@ -215,6 +216,30 @@ ssap_fails ssap_drip "$U/drip/400/ssap.vot" "Timeout was reached"
 ssap_fails ssap_endless "$U/endless/ssap.vot" "larger than acquire.max_response_bytes" \
   "max_response_bytes: 1048576"
 echo "9, 10: drips and long transfers time out; an endless SSAP response stops at its limit"
+# A 400 MiB SSAP response (a valid document, mostly one XML comment) under a raised limit is
+# streamed to disk and parsed in pieces: acquire's peak memory stays far below its size
+# (buffered whole, as before, it was at least 400 MiB).
+votable www/good.vot "$U/s0.fits,ivo://ok/0" "$U/s1.fits,ivo://ok/1"
+cat > padded.yaml <<YAML
+experiment: padded
+output: out
+stages: [acquire]
+acquire:
+  retries: 0
+  max_response_bytes: 1073741824
+  sources:
+    - kind: ssap
+      url: $U/padded/400/good.vot
+YAML
+/usr/bin/time -f %M -o padded.rss mpirun -n 1 "$VOCLOUD_BIN" run padded.yaml >padded.txt 2>padded.log ||
+  { cat padded.log; fail "padded: acquire failed"; }
+check_rows out/padded/acquire/bok 2
+kept=out/padded/acquire/bok/sources/source-0.xml
+[ "$(stat -c %s $kept)" -gt $((400 << 20)) ] || fail "the 400 MiB response was not kept whole"
+rss_mib=$(( $(tail -n 1 padded.rss) / 1024 ))
+[ "$rss_mib" -lt 200 ] || fail "acquire of a 400 MiB SSAP response peaked at $rss_mib MiB"
+rm -f $kept
+echo "10: a 400 MiB SSAP response is streamed: acquire peaked at $rss_mib MiB"
 
 # --- 11: secrets ------------------------------------------------------------------------
 cat > secret.yaml <<YAML

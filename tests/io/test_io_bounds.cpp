@@ -9,6 +9,7 @@
 #include <sys/resource.h>
 #include <zlib.h>
 
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -197,6 +198,32 @@ BOOST_AUTO_TEST_CASE(gzip_cap_is_configurable_and_real_files_pass) {
   // The floor: tiny files may always inflate to 16 MiB; the ceiling bounds every ratio.
   BOOST_TEST(io::inflateLimit({}, 1000) == io::kInflateFloorBytes);
   BOOST_TEST(io::inflateLimit({}, std::uint64_t{1} << 40) == std::uint64_t{2} << 30);
+}
+
+// unix-compress (.Z) FITS, made here with ncompress's `compress`: a real SDSS file reads as
+// its plain copy does; 512 MiB of zeros in a 60 KB .Z file (LZW expands thousands of times;
+// CFITSIO uncompressed it whole, twice) is refused as too_large at the cap.
+BOOST_AUTO_TEST_CASE(unix_compress_reads_real_files_and_stops_bombs_at_the_cap) {
+  std::string const plain = io::test::realDataRoot() + "/sdss/spec-0266-51602-0013.fits";
+  std::string const dir = io::test::scratchDir();
+  std::string const z = dir + "/sdss.fits.Z", bomb = dir + "/bomb.fits.Z";
+  BOOST_REQUIRE(std::system(("compress -c '" + plain + "' > '" + z + "'").c_str()) == 0);
+  BOOST_REQUIRE(
+      std::system(("head -c 536870912 /dev/zero | compress -c > '" + bomb + "'").c_str()) == 0);
+  io::Spectrum const a = io::readSpectrum(plain), b = io::readSpectrum(z);
+  BOOST_TEST(b.layout == a.layout);
+  BOOST_TEST(b.flux == a.flux, boost::test_tools::per_element());
+  BOOST_TEST(b.wave == a.wave, boost::test_tools::per_element());
+  BOOST_TEST(io::detectLayout(z) == a.layout);
+
+  std::uintmax_t const packed = fs::file_size(bomb);
+  BOOST_TEST(packed < 200'000u, packed);
+  std::string const what = expectReason(bomb, Reason::TooLarge);
+  BOOST_TEST(what.find("unix-compress bomb") != std::string::npos, what);
+  BOOST_TEST(peakMemoryBytes() < (1LL << 30), "peak memory " << peakMemoryBytes() << " bytes");
+  io::ReadOptions small;
+  small.maxInflatedBytes = 100'000;  // the ceiling holds for .Z too
+  expectReason(z, Reason::TooLarge, small);
 }
 
 // A 92 KB LAMOST file claiming NAXIS1 = 1e9 (and a table claiming 1e9 rows): truncated,

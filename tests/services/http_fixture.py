@@ -23,6 +23,8 @@ Hostile endpoints (what a malicious or broken server does):
   /endless/<path>         the file, then zero bytes forever, no Content-Length
   /drip/<ms>/<path>       one byte of the file every <ms> ms, then zeros forever
   /gzipbomb/<mib>/<name>  a gzip stream that inflates to <mib> MiB of zeros
+  /padded/<mib>/<path>    an XML file with <mib> MiB of comments (64 KiB each) after
+                          its prolog (with Content-Length): a huge but valid document
 --sink-port-file F starts a raw TCP listener that accepts anything and logs
 each connection and its bytes to --sink-log (to show that nothing connects).
 
@@ -115,6 +117,8 @@ class Handler(BaseHTTPRequestHandler):
         mode, slow_ms = None, 0
         if parts and parts[0] == "gzipbomb" and len(parts) >= 3 and parts[1].isdigit():
             return self._gzip_bomb(int(parts[1]))
+        if parts and parts[0] == "padded" and len(parts) >= 3 and parts[1].isdigit():
+            return self._padded(parts[2:], int(parts[1]))
         while parts:
             head = parts[0]
             if head == "status" and len(parts) >= 2 and parts[1].isdigit():
@@ -301,6 +305,32 @@ class Handler(BaseHTTPRequestHandler):
                 self.wfile.flush()
                 sent += 1
                 time.sleep(every_ms / 1000.0)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+        self._log(200, sent)
+
+    def _padded(self, parts, mib):
+        """The XML file with mib MiB of <!-- spaces --> after its <?xml ...?> prolog."""
+        full = self._resolve(parts)
+        if full is None or not os.path.isfile(full):
+            return self._simple(404, "not found")
+        with open(full, "rb") as f:
+            data = f.read()
+        cut = data.find(b"?>") + 2 if data.startswith(b"<?xml") else 0
+        comment = b"<!--" + b" " * ((1 << 16) - 7) + b"-->"
+        block = comment * 16  # 1 MiB
+        length = len(data) + mib * len(block)
+        self.send_response(200)
+        self.send_header("Content-Type", "application/x-votable+xml")
+        self.send_header("Content-Length", str(length))
+        self.end_headers()
+        sent = 0
+        try:
+            self.wfile.write(data[:cut])
+            for _ in range(mib):
+                self.wfile.write(block)
+            self.wfile.write(data[cut:])
+            sent = length
         except (BrokenPipeError, ConnectionResetError):
             pass
         self._log(200, sent)
