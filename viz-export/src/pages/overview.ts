@@ -34,7 +34,7 @@ function pcaCard(o: Overview): HTMLElement {
   const cumulative: number[] = [];
   r.reduce((a, v, i) => (cumulative[i] = a + v), 0);
   return section('PCA explained variance', plotPanel({
-    title: 'fraction of variance per component and cumulative', name: 'pca', x: r.map((_, i) => i + 1), xLabel: 'component',
+    title: 'fraction of variance per component and cumulative', name: 'pca', x: r.map((_, i) => i + 1), xLabel: 'component', integerX: true,
     lines: [
       { label: 'per component', values: r, color: '#1f77b4', points: true },
       { label: 'cumulative', values: cumulative, color: '#ff7f0e', points: true },

@@ -29,30 +29,56 @@ export interface PlotSpec {
   name?: string;
   zoom?: ZoomGroup;
   logX?: boolean;
+  /** x holds whole numbers (epochs, components): ticks at whole numbers only. */
+  integerX?: boolean;
 }
 
-/** Panels whose x range follows each other's drag-zoom (double click resets all). */
+/**
+ * Panels whose x range follows each other's drag-zoom. Each panel starts on its own full
+ * range (the raw input spans more than the grid); a drag in any panel sets every panel's x
+ * range, and a double click puts every panel back on its own full range.
+ */
 export class ZoomGroup {
   private readonly _plots: uPlot[] = [];
+  private _dragging: uPlot | null = null;
   private _busy = false;
 
   add(u: uPlot): void {
     this._plots.push(u);
+    u.over.addEventListener('mousedown', () => {
+      this._dragging = u;
+      const done = (): void => {
+        document.removeEventListener('mouseup', done);
+        setTimeout(() => (this._dragging = null), 0);
+      };
+      document.addEventListener('mouseup', done);
+    });
+    u.over.addEventListener('dblclick', () => this.reset());
   }
 
-  /** Called by a panel's setScale hook: copies its x range to the other panels. */
+  /** Called by a panel's setScale hook: a user's zoom is copied to the other panels. */
   follow(from: uPlot): void {
     const { min, max } = from.scales.x;
     markRange(from);
-    if (this._busy || min == null || max == null) return;
+    if (this._busy || this._dragging !== from || min == null || max == null) return;
     this._busy = true;
     for (const u of this._plots) if (u !== from) u.setScale('x', { min, max });
+    this._busy = false;
+  }
+
+  /** Every panel back on its own full x range. */
+  reset(): void {
+    this._busy = true;
+    for (const u of this._plots) {
+      const x = u.data[0];
+      if (x.length) u.setScale('x', { min: x[0], max: x[x.length - 1] });
+    }
     this._busy = false;
   }
 }
 
 function markRange(u: uPlot): void {
-  const el = u.root.parentElement;
+  const el = u.root.closest<HTMLElement>('[data-panel]');
   if (!el) return;
   el.dataset.xMin = String(u.scales.x.min);
   el.dataset.xMax = String(u.scales.x.max);
@@ -104,14 +130,14 @@ function drawExtras(u: uPlot, x: number[], mask: number[] | undefined, marks: nu
 function options(spec: PlotSpec, width: number, x: number[], mask?: number[]): uPlot.Options {
   const zoom = spec.zoom;
   const right = spec.lines.find((l) => l.scale);
-  const axes: uPlot.Axis[] = [{ label: spec.xLabel ?? 'wavelength (Å)' }, {}];
+  const axes: uPlot.Axis[] = [{ label: spec.xLabel ?? 'wavelength (Å)', incrs: spec.integerX ? [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000] : undefined }, {}];
   if (right) axes.push({ scale: right.scale, side: 1, grid: { show: false } });
   return {
     width,
     height: spec.height ?? 220,
     scales: { x: { time: false, distr: spec.logX ? 3 : 1 } },
-    legend: { live: false },
-    cursor: { drag: { x: true, y: false, setScale: true } },
+    legend: { live: false, show: spec.lines.length > 1 },
+    cursor: { drag: { x: true, y: false, setScale: true }, bind: zoom ? { dblclick: () => null } : undefined },
     axes,
     series: [
       {},
