@@ -44,7 +44,9 @@ def forest_part(exp):
     off = [(t, p) for t in range(k) for p in range(k) if t != p and confusion[t, p] > 0]
     t, p = max(off, key=lambda c: confusion[c]) if off else (0, 0)
     cell_rows = sorted(int(r) for r in rows[keep & (lab == t) & (pred == p)])
-    return {"classes": names, "confusion": confusion.tolist(), "cell": [int(t), int(p)], "cell_rows": cell_rows}
+    cells = {"%d-%d" % (a, b): sorted(int(r) for r in rows[keep & (lab == a) & (pred == b)])
+             for a in range(k) for b in range(k) if confusion[a, b] > 0}
+    return {"classes": names, "confusion": confusion.tolist(), "cell": [int(t), int(p)], "cell_rows": cell_rows, "cells": cells}
 
 
 def raw_sdss(path):

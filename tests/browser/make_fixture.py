@@ -3,9 +3,10 @@
 docs/report-data.md, with h5py, numpy and astropy only (no vocloud code).
 
 Stands in for `vocloud report` until the C++ writer lands, and doubles as an independent
-reading of the contract. Stages it cannot recompute without vocloud (resampled, continuum)
-are left out, as the contract allows; the raw stage is read with astropy for the SDSS
-layout only.
+reading of the contract. The raw and cut stages are read with astropy for the SDSS layout
+only (other spectra leave them out, as the contract allows); for those SDSS spectra the
+resampled and continuum panels get stand-ins (see resampled_stand_in), only so that the page
+draws every panel.
 
 usage: make_fixture.py EXPERIMENT_DIR REPORT_DIR [--per-shard N] [--members N] [--node-shard N]
 """
@@ -271,6 +272,19 @@ def raw_sdss(path, grid_from, grid_to):
             "cut": {"wave": b64(wave[keep], "f64"), "flux": b64(flux[keep], "f32")}}
 
 
+def resampled_stand_in(raw, grid, normalised):
+    """Stand-ins for the resampled and continuum stages (vocloud rebins; this interpolates),
+    with continuum = resampled / normalised so the three panels agree with each other."""
+    wave = np.frombuffer(base64.b64decode(raw["wave"]["b64"]), "<f8")
+    flux = np.frombuffer(base64.b64decode(raw["flux"]["b64"]), "<f4").astype(np.float64)
+    mask = np.frombuffer(base64.b64decode(raw["mask"]["b64"]), "u1")
+    resampled = np.interp(grid, wave, flux)
+    masked = np.interp(grid, wave, mask.astype(np.float64)) > 0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        continuum = np.where(np.isfinite(normalised) & (normalised != 0), resampled / normalised, np.nan)
+    return {"resampled": {"flux": b64(resampled, "f32"), "mask": b64(masked, "u8")}, "continuum": {"flux": b64(continuum, "f32")}}
+
+
 def spectrum(x, row, extras):
     ds = x.ds
     stages = {"normalised": {"flux": b64(x.flux[row], "f32"), "mask": b64(x.mask[row], "u8")}}
@@ -282,6 +296,7 @@ def spectrum(x, row, extras):
     if layout == "sdss" and os.path.exists(path):
         wave = ds["wave"][()]
         stages.update(raw_sdss(path, float(wave[0]), float(wave[-1])))
+        stages.update(resampled_stand_in(stages["raw"], wave, x.flux[row]))
     meta = lambda key: num(ds["meta/" + key][row])
     return {"row": row, "id": x.ids[row], "object": "", "ra": meta("ra"), "dec": meta("dec"), "z": meta("z"),
             "snr": meta("snr"), "label": x.labels[row], "layout": layout, "path": path, "source_url": "",

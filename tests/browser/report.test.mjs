@@ -4,7 +4,8 @@
 //
 // usage: node report.test.mjs REPORT_DIR EXPECTED.json SCREENSHOT_DIR
 import { createRequire } from 'node:module';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -96,7 +97,9 @@ async function testSom(page) {
 /** Drags across the normalised panel; every stage panel must take the same, narrower x range. */
 async function dragZoom(page, what, shot) {
   const before = await xRanges(page);
-  const box = await page.locator('[data-panel=normalised] .u-over').boundingBox();
+  const over = page.locator('[data-panel=normalised] .u-over');
+  await over.scrollIntoViewIfNeeded();
+  const box = await over.boundingBox();
   await page.mouse.move(box.x + box.width * 0.3, box.y + box.height / 2);
   await page.mouse.down();
   await page.mouse.move(box.x + box.width * 0.6, box.y + box.height / 2, { steps: 8 });
@@ -105,7 +108,7 @@ async function dragZoom(page, what, shot) {
   const after = await xRanges(page);
   const narrower = after.length >= 2 && after.every(([, a, b], i) => b - a < 0.5 * (before[i][2] - before[i][1]));
   const together = after.every(([, a, b]) => Math.abs(a - after[0][1]) < 1e-6 && Math.abs(b - after[0][2]) < 1e-6);
-  check(narrower && together, `${what}: drag-zoom narrows the x range of all ${after.length} panels together`);
+  check(narrower && together, `${what}: drag-zoom narrows the x range of all ${after.length} panels together${narrower && together ? '' : ': ' + JSON.stringify({ before, after })}`);
   await page.screenshot({ path: join(shotDir, `${shot}.png`), fullPage: true });
 }
 
@@ -129,6 +132,8 @@ async function testRaw(page) {
   const wave = await plotted(page, 'raw', 0);
   const flux = await plotted(page, 'raw', 1);
   check(closeValues(wave, raw.wave, 1e-9) && closeValues(flux, raw.flux), `spectrum ${raw.row}: raw panel plots the FITS file's wavelengths and flux (astropy)`);
+  const drawn = await page.$$eval('.stages [data-panel] .uplot', (els) => els.map((e) => e.closest('[data-panel]').dataset.panel));
+  check(['raw', 'cut', 'resampled', 'normalised', 'codebook'].every((p) => drawn.includes(p)), `spectrum ${raw.row}: draws the raw, cut, resampled, normalised and codebook panels (${drawn})`);
   await dragZoom(page, `spectrum ${raw.row}`, 'spectrum-sdss-zoomed');
 }
 
@@ -138,6 +143,8 @@ async function testForest(page) {
   const cells = await page.$$eval('table.confusion td.cell', (tds) => tds.map((td) => [Number(td.dataset.true), Number(td.dataset.predicted), td.textContent.trim()]));
   check(cells.length === confusion.length ** 2, `forest: ${confusion.length ** 2} confusion cells`);
   check(cells.every(([t, p, text]) => Number(text) === confusion[t][p]), 'forest: each confusion cell equals the OOF confusion of forest.h5 (numpy)');
+  await testEveryCell(page);
+  await open(page, '#/forest', null);
   await page.click(`table.confusion td[data-true="${cell[0]}"][data-predicted="${cell[1]}"] a`);
   await ready(page, `#/forest/cell/${cell[0]}/${cell[1]}`, 'forest-cell');
   const rows = await listedRows(page, 'cell');
@@ -146,6 +153,42 @@ async function testForest(page) {
   await ready(page, `#/spectrum/${rows[0]}`, null);
   await page.waitForSelector('[data-panel=normalised] .chart .uplot');
   check(closeValues(await plotted(page, 'normalised'), expected.dataset.flux[String(rows[0])]), `forest: a cell's spectrum ${rows[0]} plots dataset.h5's row`);
+}
+
+/** Every non-empty cell lists exactly its spectra (off the diagonal) or a sample of them, its count stated. */
+async function testEveryCell(page) {
+  for (const [key, want] of Object.entries(expected.forest.cells)) {
+    const [t, p] = key.split('-');
+    await open(page, `#/forest/cell/${t}/${p}`, null);
+    const rows = await listedRows(page, 'cell');
+    const heading = await page.locator('main h2').first().textContent();
+    const stated = heading.includes(`: ${want.length} spectra`);
+    if (t !== p || rows.length === want.length) check(stated && sameSet(rows, want), `forest: cell ${key} lists exactly its ${want.length} spectra`);
+    else check(stated && rows.length < want.length && rows.every((r) => want.includes(r)), `forest: diagonal cell ${key} lists a sample of ${rows.length} of its ${want.length} spectra`);
+  }
+}
+
+/** A report whose experiment has no SOM, forest or predict stage: those pages say so. */
+async function testNoData(browser) {
+  const dir = mkdtempSync(join(tmpdir(), 'vocloud-report-'));
+  try {
+    cpSync(reportDir, dir, { recursive: true });
+    const file = join(dir, 'data', 'overview.js');
+    const text = readFileSync(file, 'utf8').replace(/"pages": *\{[^}]*\}/, '"pages": {"som": false, "forest": false, "predict": false}');
+    writeFileSync(file, text);
+    const page = await browser.newPage();
+    watch(page);
+    const url = pathToFileURL(join(dir, 'index.html')).href;
+    for (const hash of ['#/som', '#/som/node/0', '#/forest', '#/forest/cell/0/1', '#/predict']) {
+      problems.length = 0;
+      await page.goto(`${url}${hash}`);
+      await ready(page, hash, hash === '#/som' ? 'no-data-som' : null);
+      check(await page.locator('.note:has-text("has no")').count() === 1, `${hash} without data says so`);
+    }
+    await page.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 async function testPredict(page) {
@@ -187,6 +230,7 @@ try {
   await testPredict(page);
   await testSearch(page);
   await testPhone(browser);
+  await testNoData(browser);
 } finally {
   await browser.close();
 }

@@ -51,7 +51,8 @@ async function show(app: App, root: HTMLElement, generation: { n: number }): Pro
     content = [section('This page could not be shown', note(String((e as Error).message ?? e), 'error'))];
   }
   if (mine !== generation.n) return;
-  root.replaceChildren(navigation(app, tabOf(route)), h('main', {}, ...content));
+  const footer = h('footer', {}, `vocloud ${app.overview.engine_version} · `, h('a', { href: 'licenses/README.txt' }, 'third-party licences'));
+  root.replaceChildren(navigation(app, tabOf(route)), h('main', {}, ...content), footer);
   root.dataset.state = 'ready';
   root.dataset.route = location.hash;
   window.scrollTo(0, 0);
