@@ -175,10 +175,18 @@ async function testNoData(browser) {
     cpSync(reportDir, dir, { recursive: true });
     const file = join(dir, 'data', 'overview.js');
     const text = readFileSync(file, 'utf8').replace(/"pages": *\{[^}]*\}/, '"pages": {"som": false, "forest": false, "predict": false}');
-    writeFileSync(file, text);
+    // Two rejected spectra, so the overview lists them.
+    writeFileSync(file, text.replace(/"rejected": *\d+/, '"rejected": 2').replace(/"rejected_reasons": *\[[^\]]*\]/, '"rejected_reasons": [{"reason": "truncated", "count": 2}]'));
+    const rejected = [{ id: 'bad-1', path: 'in/bad-1.fits', reason: 'truncated: 10 of 2880 bytes' }, { id: 'bad-2', path: 'in/bad-2.fits', reason: 'truncated: header only' }];
+    writeFileSync(join(dir, 'data', 'rejected.js'), `vocloudData("rejected", ${JSON.stringify({ count: 2, listed: 2, rows: rejected })});\n`);
     const page = await browser.newPage();
     watch(page);
     const url = pathToFileURL(join(dir, 'index.html')).href;
+    problems.length = 0;
+    await page.goto(`${url}#/overview`);
+    await ready(page, '#/overview', null);
+    const listed = await page.locator('h3:has-text("Each rejected spectrum") ~ div tbody tr').allTextContents();
+    check(rejected.every((r, i) => listed[i]?.includes(r.id) && listed[i].includes(r.reason) && listed[i].includes(r.path)), 'overview: lists each rejected spectrum with its reason and path');
     for (const hash of ['#/som', '#/som/node/0', '#/forest', '#/forest/cell/0/1', '#/predict']) {
       problems.length = 0;
       await page.goto(`${url}${hash}`);

@@ -28,15 +28,19 @@ function confusionTable(f: Forest): HTMLElement {
 
 function rocSvg(f: Forest): HTMLElement {
   const size = 100;
-  const svg = s('svg', { viewBox: '-12 -4 118 118', class: 'roc', role: 'img', 'aria-label': 'ROC curves' });
+  const svg = s('svg', { viewBox: '-14 -4 120 118', class: 'roc', role: 'img', 'aria-label': 'ROC curves' });
   svg.append(s('rect', { x: 0, y: 0, width: size, height: size, fill: 'none', stroke: '#999', 'stroke-width': 0.3 }));
   svg.append(s('line', { x1: 0, y1: size, x2: size, y2: 0, stroke: '#bbb', 'stroke-dasharray': '2 2', 'stroke-width': 0.3 }));
   f.roc.forEach((r, i) => {
     const pts = r.fpr.map((x, j) => `${(x * size).toFixed(2)},${((1 - r.tpr[j]) * size).toFixed(2)}`).join(' ');
     svg.append(s('polyline', { points: pts, fill: 'none', stroke: classColour(i), 'stroke-width': 0.8 }, s('title', {}, `${r.class}: AUC ${fmt(r.auc)}`)));
   });
+  for (const v of [0, 0.5, 1]) {
+    svg.append(s('text', { x: v * size, y: size + 4.5, 'font-size': 3.5, 'text-anchor': 'middle' }, String(v)));
+    svg.append(s('text', { x: -1.5, y: (1 - v) * size + 1.2, 'font-size': 3.5, 'text-anchor': 'end' }, String(v)));
+  }
   svg.append(s('text', { x: 50, y: 112, 'font-size': 4, 'text-anchor': 'middle' }, 'false positive rate'));
-  svg.append(s('text', { x: -6, y: 50, 'font-size': 4, 'text-anchor': 'middle', transform: 'rotate(-90 -6 50)' }, 'true positive rate'));
+  svg.append(s('text', { x: -8, y: 50, 'font-size': 4, 'text-anchor': 'middle', transform: 'rotate(-90 -8 50)' }, 'true positive rate'));
   const legend = h('div', { class: 'legend' }, ...f.roc.map((r, i) => h('span', { style: `--c:${classColour(i)}` }, `${r.class} (AUC ${fmt(r.auc)})`)));
   return h('figure', { class: 'roc' }, svg, legend);
 }
@@ -55,7 +59,7 @@ async function importancePanel(app: App, f: Forest): Promise<HTMLElement> {
   const means: Line[] = f.classes.filter((c) => f.class_mean[c]).map((c) => ({
     label: `mean ${c}`, values: decodeArray(f.class_mean[c]), color: classColour(f.classes.indexOf(c)), width: 1,
   }));
-  return plotPanel({ title: 'Feature importance (right axis) over the mean normalised spectrum of each class (left axis)', name: 'importance', x: wave, lines: [...means, ...imp], height: 280 });
+  return plotPanel({ title: 'Feature importance (right axis) over the mean normalised spectrum of each class (left axis)', name: 'importance', x: wave, lines: [...means, ...imp], height: 280, rightLabel: 'importance' });
 }
 
 function foldTable(f: Forest): HTMLElement {

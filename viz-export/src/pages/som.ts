@@ -69,7 +69,7 @@ function epochsPanel(som: Som): HTMLElement {
   if (e.quantisation_error.length === 0) return note('No per-epoch errors were recorded.');
   return plotPanel({
     title: 'Quantisation error (left) and topographic error (right) per epoch', name: 'epochs',
-    x: e.quantisation_error.map((_, i) => i + 1), xLabel: 'epoch', height: 200, integerX: true,
+    x: e.quantisation_error.map((_, i) => i + 1), xLabel: 'epoch', height: 200, integerX: true, rightLabel: 'topographic error',
     lines: [
       { label: 'quantisation error', values: e.quantisation_error, color: '#1f77b4', points: true },
       { label: 'topographic error', values: e.topographic_error, color: '#d62728', points: true, scale: 'te' },

@@ -29,6 +29,8 @@ export interface PlotSpec {
   name?: string;
   zoom?: ZoomGroup;
   logX?: boolean;
+  /** Label of the right axis (when a line has its own scale). */
+  rightLabel?: string;
   /** x holds whole numbers (epochs, components): ticks at whole numbers only. */
   integerX?: boolean;
 }
@@ -131,7 +133,7 @@ function options(spec: PlotSpec, width: number, x: number[], mask?: number[]): u
   const zoom = spec.zoom;
   const right = spec.lines.find((l) => l.scale);
   const axes: uPlot.Axis[] = [{ label: spec.xLabel ?? 'wavelength (Å)', incrs: spec.integerX ? [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000] : undefined }, {}];
-  if (right) axes.push({ scale: right.scale, side: 1, grid: { show: false } });
+  if (right) axes.push({ scale: right.scale, side: 1, grid: { show: false }, label: spec.rightLabel });
   return {
     width,
     height: spec.height ?? 220,
