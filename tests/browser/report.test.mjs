@@ -5,6 +5,7 @@
 // usage: node report.test.mjs REPORT_DIR EXPECTED.json SCREENSHOT_DIR
 import { createRequire } from 'node:module';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -168,6 +169,33 @@ async function testEveryCell(page) {
   }
 }
 
+/** The same report from a static web server (http://127.0.0.1) instead of file://. */
+async function testServer(browser) {
+  const types = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.txt': 'text/plain' };
+  const server = createServer((req, res) => {
+    const path = resolve(reportDir, '.' + decodeURIComponent(new URL(req.url, 'http://x').pathname));
+    if (!path.startsWith(resolve(reportDir)) || !existsSync(path)) { res.writeHead(404).end(); return; }
+    const ext = path.slice(path.lastIndexOf('.'));
+    res.writeHead(200, { 'content-type': types[ext] ?? 'application/octet-stream' }).end(readFileSync(path));
+  });
+  await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
+  const page = await browser.newPage();
+  watch(page);
+  page.on('response', (r) => { if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`); });
+  try {
+    const url = `http://127.0.0.1:${server.address().port}/index.html`;
+    for (const hash of ['#/som', `#/spectrum/${expected.som.members[0]}`]) {
+      problems.length = 0;
+      await page.goto(`${url}${hash}`);
+      await ready(page, hash, null);
+    }
+    check(await page.locator('[data-panel=normalised] .uplot').count() === 1, 'served over HTTP: the spectrum view draws');
+  } finally {
+    await page.close();
+    server.close();
+  }
+}
+
 /** A report whose experiment has no SOM, forest or predict stage: those pages say so. */
 async function testNoData(browser) {
   const dir = mkdtempSync(join(tmpdir(), 'vocloud-report-'));
@@ -239,6 +267,7 @@ try {
   await testSearch(page);
   await testPhone(browser);
   await testNoData(browser);
+  await testServer(browser);
 } finally {
   await browser.close();
 }

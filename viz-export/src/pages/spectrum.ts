@@ -117,14 +117,17 @@ export async function spectrumPage(app: App, row: number): Promise<HTMLElement[]
 /** Renders the spectra whose id, object or label contains `text`. */
 export async function searchPage(app: App, text: string): Promise<HTMLElement[]> {
   const index = await app.data.load<SpectraIndex>('spectra/index');
-  const hits = searchIndex(index, text);
-  const body = text.trim() === '' ? note('Type an id, object name or label.') : pagedList(app, {
-    name: 'search', title: `search "${text}"`, count: hits.length, row: (i) => index.row[hits[i]], shard: (i) => index.shard[hits[i]],
+  const all = text.trim() === '';
+  const hits = all ? index.row.map((_, i) => i) : searchIndex(index, text);
+  const body = pagedList(app, {
+    name: 'search', title: all ? 'all spectra in the report' : `search "${text}"`, count: hits.length,
+    row: (i) => index.row[hits[i]], shard: (i) => index.shard[hits[i]],
     empty: `No spectrum in this report has "${text}" in its id, object or label.`,
     columns: [
       { title: 'id', value: (i) => index.id[hits[i]] }, { title: 'object', value: (i) => index.object[hits[i]] || '–' },
       { title: 'label', value: (i) => index.label[hits[i]] || '(unlabelled)' }, { title: 'row', value: (i) => index.row[hits[i]] },
     ],
   });
-  return [section(`Search: ${text}`, searchBox(text), body)];
+  const title = all ? `All ${index.count} spectra in the report` : `Search: ${text}`;
+  return [section(title, searchBox(text), all ? h('p', { class: 'hint' }, 'Search by id, object name or label.') : null, body)];
 }
