@@ -51,6 +51,11 @@ report="$exp/report"
 # When `vocloud report` lands, this one line becomes: mpi 2 report "$SCRATCH/exp.yaml"
 mkdir -p "$report" && cp -r "$ui/." "$report/" && $PY "$here/make_fixture.py" "$exp" "$report"
 
+# Every runtime dependency of the front end (what the bundle holds) ships its licence text.
+for pkg in $($PY -c "import json,sys; print(' '.join(json.load(open(sys.argv[1]))['dependencies']))" "$VOCLOUD_SOURCE_DIR/viz-export/package.json"); do
+  [ -s "$report/licenses/${pkg//\//__}.txt" ] || fail "no licence text for $pkg in $report/licenses"
+done
+
 $PY "$here/expected.py" "$exp" >"$SCRATCH/expected.json"
 rm -rf "$shots"
 node "$here/report.test.mjs" "$report" "$SCRATCH/expected.json" "$shots"

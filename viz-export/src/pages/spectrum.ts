@@ -36,7 +36,7 @@ function stagePanels(sp: Spectrum, wave: Float64Array | Float32Array, zoom: Zoom
   const out: HTMLElement[] = [];
   const missing = (what: string): HTMLElement => h('div', { class: 'panel missing', 'data-panel': what }, h('h3', {}, what), note('This stage is not in the report for this spectrum.'));
   if (st.raw) {
-    out.push(plotPanel({ name: 'raw', title: `Raw input (${st.raw.frame} wavelengths, file order; masked pixels shaded, dashed: the cut ${fmt(st.raw.cut_from, 1)}–${fmt(st.raw.cut_to, 1)} Å)`,
+    out.push(plotPanel({ name: 'raw', title: `Raw input (the file's own ${st.raw.frame} wavelengths; masked pixels shaded; dashed: the cut ${fmt(st.raw.cut_from, 1)}–${fmt(st.raw.cut_to, 1)} Å)`,
       x: decodeArray(st.raw.wave), lines: [{ label: 'flux', values: decodeArray(st.raw.flux), color: '#555' }],
       mask: st.raw.mask ? decodeArray(st.raw.mask) : undefined, marks: [st.raw.cut_from, st.raw.cut_to], zoom }));
   } else out.push(h('div', { class: 'panel missing', 'data-panel': 'raw' }, h('h3', {}, 'Raw input'), note(sp.raw_error ? `The raw file could not be read: ${sp.raw_error}` : 'The raw input is not in the report for this spectrum.')));
