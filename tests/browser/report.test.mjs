@@ -196,20 +196,30 @@ async function testServer(browser) {
   }
 }
 
-/** A report whose experiment has no SOM, forest or predict stage: those pages say so. */
+/**
+ * The report altered: no SOM, forest or predict stage (those pages say so), two rejected
+ * spectra (the overview lists them), a start route (opened when the address has none).
+ */
 async function testNoData(browser) {
   const dir = mkdtempSync(join(tmpdir(), 'vocloud-report-'));
   try {
     cpSync(reportDir, dir, { recursive: true });
     const file = join(dir, 'data', 'overview.js');
-    const text = readFileSync(file, 'utf8').replace(/"pages": *\{[^}]*\}/, '"pages": {"som": false, "forest": false, "predict": false}');
-    // Two rejected spectra, so the overview lists them.
-    writeFileSync(file, text.replace(/"rejected": *\d+/, '"rejected": 2').replace(/"rejected_reasons": *\[[^\]]*\]/, '"rejected_reasons": [{"reason": "truncated", "count": 2}]'));
+    const wrapped = readFileSync(file, 'utf8').trim();
+    const overview = JSON.parse(wrapped.slice(wrapped.indexOf(',') + 1, wrapped.lastIndexOf(')')));
+    const start = `#/spectrum/${expected.som.members[0]}`;
+    Object.assign(overview, { start, pages: { som: false, forest: false, predict: false } });
+    Object.assign(overview.dataset, { rejected: 2, rejected_reasons: [{ reason: 'truncated', count: 2 }] });
+    writeFileSync(file, `vocloudData("overview", ${JSON.stringify(overview)});\n`);
     const rejected = [{ id: 'bad-1', path: 'in/bad-1.fits', reason: 'truncated: 10 of 2880 bytes' }, { id: 'bad-2', path: 'in/bad-2.fits', reason: 'truncated: header only' }];
     writeFileSync(join(dir, 'data', 'rejected.js'), `vocloudData("rejected", ${JSON.stringify({ count: 2, listed: 2, rows: rejected })});\n`);
     const page = await browser.newPage();
     watch(page);
     const url = pathToFileURL(join(dir, 'index.html')).href;
+    problems.length = 0;
+    await page.goto(url);
+    await ready(page, start, null);
+    check(await page.locator('[data-panel=normalised] .uplot').count() === 1, `overview.start: the report opens on ${start}`);
     problems.length = 0;
     await page.goto(`${url}#/overview`);
     await ready(page, '#/overview', null);

@@ -38,10 +38,15 @@ function navigation(app: App, tab: string): HTMLElement {
     ...kTabs.map(([key, href, text]) => h('a', { href, class: `${key === tab ? 'active' : ''}${has[key] === false ? ' empty' : ''}`, 'data-tab': key }, text)));
 }
 
+/** The address's route, or the report's start route (overview.start) when it has none. */
+function currentHash(app: App): string {
+  return location.hash.replace(/^#\/?$/, '') || app.overview.start || '#/overview';
+}
+
 /** Renders the current hash into #app; a stale render (the hash moved on) is dropped. */
 async function show(app: App, root: HTMLElement, generation: { n: number }): Promise<void> {
   const mine = ++generation.n;
-  const route = parseRoute(location.hash);
+  const route = parseRoute(currentHash(app));
   root.dataset.state = 'loading';
   let content: HTMLElement[];
   try {
@@ -54,7 +59,7 @@ async function show(app: App, root: HTMLElement, generation: { n: number }): Pro
   const footer = h('footer', {}, `vocloud ${app.overview.engine_version} · `, h('a', { href: 'licenses/README.txt' }, 'third-party licences'));
   root.replaceChildren(navigation(app, tabOf(route)), h('main', {}, ...content), footer);
   root.dataset.state = 'ready';
-  root.dataset.route = location.hash;
+  root.dataset.route = currentHash(app);
   window.scrollTo(0, 0);
 }
 

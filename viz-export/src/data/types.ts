@@ -22,6 +22,8 @@ export interface Overview {
   engine_version: string;
   created: string;
   config_yaml: string;
+  /** The route to open when the address has none (vocloud preview's spectrum view). */
+  start?: string;
   stages: StageRun[];
   pages: { som: boolean; forest: boolean; predict: boolean };
   dataset: {

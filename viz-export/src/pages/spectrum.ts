@@ -65,6 +65,7 @@ async function somPart(app: App, sp: Spectrum, wave: Float64Array | Float32Array
     ['node', h('a', { href: `#/som/node/${s.bmu}` }, `node ${s.bmu}`)], ['distance to the node', fmt(s.distance)],
     ['outlier score', fmt(s.outlier_score)], ['outlier rank', s.outlier_rank >= 0 ? s.outlier_rank : '–'],
   ]));
+  if (!app.overview.pages.som) return [about];
   const som = await app.data.load<Som>('som');
   const shard = await app.data.load<NodeShard>(nodeShardName(Math.floor(s.bmu / som.node_shards.per_shard)));
   const book = decodeArray(shard.codebook);
