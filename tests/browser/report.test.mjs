@@ -117,6 +117,8 @@ async function testSpectrum(page, first, second) {
   await page.click(`[data-list=members] tr[data-row="${first}"] a`);
   await ready(page, `#/spectrum/${first}`, 'spectrum');
   await page.waitForSelector('[data-panel=normalised] .chart .uplot');
+  const widths = await page.$$eval('.stages .chart', (els) => els.map((e) => [e.clientWidth, e.querySelector('.uplot')?.clientWidth ?? 0]));
+  check(widths.every(([box, plot]) => plot >= 0.95 * box), `spectrum ${first}: every panel's chart fills its width (${JSON.stringify(widths)})`);
   const norm = await plotted(page, 'normalised');
   check(closeValues(norm, expected.dataset.flux[String(first)]), `spectrum ${first}: plotted normalised values equal dataset.h5 /flux[${first}]`);
   await dragZoom(page, `spectrum ${first}`, 'spectrum-zoomed');

@@ -161,13 +161,21 @@ export function plotPanel(spec: PlotSpec): HTMLElement {
   const panel = h('div', { class: 'panel', 'data-panel': spec.name ?? spec.title });
   const chart = h('div', { class: 'chart' });
   panel.append(h('h3', {}, spec.title), chart);
-  // The chart is made once the page has put the panel in the document (its width is known).
-  setTimeout(() => {
+  // The chart is made once the page has put the panel in the document (pages build their
+  // content while data is still loading), so that its width is known; a panel of a page
+  // left before it was shown is never drawn.
+  const started = Date.now();
+  const mount = (): void => {
+    if (!chart.isConnected) {
+      if (Date.now() - started < 20000) setTimeout(mount, 25);
+      return;
+    }
     const width = Math.max(280, (chart.clientWidth || panel.clientWidth || 800) - 4);
     const { x, lines, mask } = ascending(spec);
     const u = new uPlot(options(spec, width, x, mask), [x, ...lines] as uPlot.AlignedData, chart);
     (chart as unknown as { uplot: uPlot }).uplot = u;
     spec.zoom?.add(u);
-  }, 0);
+  };
+  setTimeout(mount, 0);
   return panel;
 }
