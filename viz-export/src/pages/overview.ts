@@ -10,7 +10,7 @@ function stagesCard(o: Overview): HTMLElement {
   const rows = o.stages.map((s) => [
     s.name, s.status, fmt(s.seconds, 2), h('code', { title: s.fingerprint }, s.fingerprint.slice(0, 12)), s.started, s.summary,
   ]);
-  return section('Stages', table(['stage', 'status', 'seconds', 'fingerprint', 'started', 'summary'], rows));
+  return section('Stages', table(['stage', 'status', 'seconds', 'fingerprint', 'started', 'summary'], rows, 'grid stages'));
 }
 
 function datasetCard(o: Overview): HTMLElement {
