@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Runs a small experiment, writes its report, and checks every page of it in headless
+# Chromium against the experiment's HDF5 and FITS files (report.test.mjs, expected.py).
+# Screenshots of each page: $VOCLOUD_BUILD_DIR/tests/browser/screenshots/.
+source "$VOCLOUD_SOURCE_DIR/tests/integration/lib.sh"
+here="$VOCLOUD_SOURCE_DIR/tests/browser"
+ui="$VOCLOUD_BUILD_DIR/share/vocloud/report-ui"
+shots="$VOCLOUD_BUILD_DIR/tests/browser/screenshots"
+[ -f "$ui/index.html" ] || fail "no front-end bundle in $ui (build the vocloud_report_ui target)"
+[ -x /usr/bin/chromium ] || fail "no /usr/bin/chromium (scripts/setup installs Debian's chromium)"
+
+# 600 spectra in every layout; a toroidal hexagonal map, so the wrap is drawn.
+cat >"$SCRATCH/exp.yaml" <<YAML
+experiment: browser
+output: $SCRATCH/out
+stages: [synth, preprocess, som, forest, predict]
+synth:
+  count: 600
+  seed: 2026
+  snr_min: 15
+  snr_max: 120
+  outlier_fraction: 0.005
+  layouts: {sdss: 0.2, lamost_dr2: 0.2, lamost_dr8: 0.2, ondrejov_raw: 0.2, ondrejov_ssap: 0.2}
+  classes: {absorption: 0.46, emission: 0.40, double_peak: 0.14}
+preprocess:
+  input: synth
+  lambda_min: 6300
+  lambda_max: 6700
+  points: 800
+  normalise: continuum
+  pca_components: 10
+som:
+  rows: 6
+  cols: 6
+  grid: hexagonal
+  topology: toroidal
+  epochs: 4
+forest:
+  trees: 20
+  folds: 5
+predict:
+  class: double_peak
+  rows: all
+  top: 20
+YAML
+mpi 2 run "$SCRATCH/exp.yaml" >"$SCRATCH/run.log" 2>&1 || { cat "$SCRATCH/run.log" >&2; fail "vocloud run"; }
+exp="$SCRATCH/out/browser"
+report="$exp/report"
+
+# The report: the bundle and data/ written from the HDF5 outputs by the stand-in writer.
+# When `vocloud report` lands, this one line becomes: mpi 2 report "$SCRATCH/exp.yaml"
+mkdir -p "$report" && cp -r "$ui/." "$report/" && $PY "$here/make_fixture.py" "$exp" "$report"
+
+# Every runtime dependency of the front end (what the bundle holds) ships its licence text.
+for pkg in $($PY -c "import json,sys; print(' '.join(json.load(open(sys.argv[1]))['dependencies']))" "$VOCLOUD_SOURCE_DIR/viz-export/package.json"); do
+  [ -s "$report/licenses/${pkg//\//__}.txt" ] || fail "no licence text for $pkg in $report/licenses"
+done
+
+$PY "$here/expected.py" "$exp" >"$SCRATCH/expected.json"
+rm -rf "$shots"
+node "$here/report.test.mjs" "$report" "$SCRATCH/expected.json" "$shots"
