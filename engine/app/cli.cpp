@@ -16,7 +16,7 @@ bool isStageCommand(std::string const& name) {
 }
 
 std::vector<std::string> knownCommands() {
-  std::vector<std::string> commands = {"run", "config", "inspect", "preview"};
+  std::vector<std::string> commands = {"run", "config", "inspect", "preview", "runs", "gc"};
   for (auto const& s : stageCommands()) commands.push_back(s);
   return commands;
 }
@@ -92,7 +92,8 @@ CliArgs parseCli(std::vector<std::string> const& args) {
   if (cli.help || cli.version) return cli;
   if (cli.command.empty()) throw UsageError("no command given (see vocloud --help)");
   if (cli.command != "run" && cli.command != "config" && cli.command != "inspect" &&
-      cli.command != "preview" && !isStageCommand(cli.command)) {
+      cli.command != "preview" && cli.command != "runs" && cli.command != "gc" &&
+      !isStageCommand(cli.command)) {
     std::string message = "unknown command '" + cli.command + "'";
     auto const guess = config::closestMatch(cli.command, knownCommands());
     if (!guess.empty()) message += " (did you mean '" + guess + "'?)";
@@ -138,6 +139,20 @@ std::string helpText(std::string const& command) {
            "stage). Outputs go to <output>/<experiment>/<stage>/. Before any work it checks\n"
            "what `config check` checks; relative paths in EXP.yaml are taken from its folder.\n\n" +
            common;
+  if (command == "runs")
+    return "usage: vocloud runs EXP.yaml [--json] [--set K=V]...\n\n"
+           "Lists the kept variants of each stage (one per fingerprint, in\n"
+           "<output>/<experiment>/.variants/<stage>/): when it ended, its disk use, its headline\n"
+           "figures (quantisation and topographic error, CV accuracy and macro-F1) and the\n"
+           "parameters (and upstream variants) in which the variants of the stage differ. The\n"
+           "latest, which <experiment>/<stage> links to, is marked '*'.\n\n" +
+           common;
+  if (command == "gc")
+    return "usage: vocloud gc EXP.yaml [--set K=V]...\n\n"
+           "Removes the kept variants that no kept result needs: it keeps the latest variant\n"
+           "of each stage and every variant those were computed from; a variant a running job\n"
+           "computes or reads stays. Prints what it removed and the disk use freed and kept.\n\n" +
+           common;
   if (command == "config")
     return "usage: vocloud config check EXP.yaml [--set K=V]...\n"
            "       vocloud config explain [SECTION] [--markdown]\n\n"
@@ -181,7 +196,9 @@ std::string helpText(std::string const& command) {
       "  config check EXP.yaml   validate an experiment and print its effective config\n"
       "  config explain [SEC]    document every config key\n"
       "  inspect FILE...         detected layout, metadata and range of spectrum files\n"
-      "  preview DATASET.h5      raw and preprocessed spectra side by side (--ids, --out)\n";
+      "  preview DATASET.h5      raw and preprocessed spectra side by side (--ids, --out)\n"
+      "  runs EXP.yaml           list the kept variants of each stage (--json)\n"
+      "  gc EXP.yaml             remove the variants no kept result needs\n";
   for (auto const& stage : pipeline::stageCatalog())
     text += "  " + stage.name + " EXP.yaml" + std::string(stage.name.size() < 15 ? 15 - stage.name.size() : 1, ' ') +
             stage.doc + "\n";
