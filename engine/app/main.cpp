@@ -145,6 +145,14 @@ int main(int argc, char** argv) {
       if (cli.command == "preview") return previewCommand(cli, comm);
       if (cli.command == "runs") return app::runsCommand(cli, comm);
       if (cli.command == "gc") return app::gcCommand(cli, comm);
+      if (cli.command == "sweep") {
+        Kokkos::ScopeGuard const kokkos(argc, argv);
+        std::string commandLine = argv[0];
+        for (auto const& arg : args) commandLine += " " + arg;
+        return app::sweepCommand(cli, comm, commandLine, [&](config::Config const& config) {
+          return logOptions(cli, config);
+        });
+      }
       std::string commandLine = argv[0];
       for (auto const& arg : args) commandLine += " " + arg;
       return runCommand(cli, comm, argc, argv, commandLine);
