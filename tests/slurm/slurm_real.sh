@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # slurm/vocloud.sbatch on a real single-node Slurm that this test starts (cluster.sh): the small
-# demo through sbatch equals a direct mpirun run (every data set, read with h5py); scancel in
+# demo through sbatch equals a direct mpirun run (every data set, read with h5py); a sweep of
+# three SOM sizes as a job array (slurm/sweep.sbatch) shares its upstream stages; scancel in
 # the middle of the SOM leaves no stage that a later run takes as complete; scontrol requeue
 # of a SOM job runs the script again, which resumes from the SOM's checkpoint. Skips (77)
 # where Slurm cannot run.
@@ -65,7 +66,40 @@ cmp <(sed "s|$SCRATCH/slurm/|OUT/|g" slurm/small/predict/candidates.csv) \
     <(sed "s|$SCRATCH/direct/|OUT/|g" direct/small/predict/candidates.csv) ||
   fail "predict's candidates differ between sbatch and mpirun"
 
-# --- 2. scancel in the middle of the SOM, then a later run
+# --- 2. a sweep of three SOM sizes as a job array (slurm/sweep.sbatch), one rank per task
+cat > sw.yaml <<'YAML'
+experiment: sw
+output: out
+stages: [synth, preprocess, som]
+synth: {count: 300, seed: 5}
+preprocess: {input: synth, lambda_min: 6400, lambda_max: 6700, points: 200, pca_components: 4}
+som: {rows: 4, cols: 4, epochs: 3}
+sweep:
+  grid:
+    - {key: som.rows, values: [4, 5, 6]}
+YAML
+timeout 600 sbatch --wait --array=0-2 --ntasks=1 --time=10 -o "sw-%a.out" \
+  "$VOCLOUD_SOURCE_DIR/slurm/sweep.sbatch" sw.yaml >/dev/null ||
+  { cat sw-*.out >&2; slurm_logs; fail "the sweep array"; }
+for t in 0 1 2; do expect_contains "sw-$t.out" "sweep.sbatch: array job"; expect_contains "sw-$t.out" "sweep: variant $t of 3"; done
+cat sw-0.out sw-1.out sw-2.out > sw-all.out
+[ "$(grep -c "stage synth: computing" sw-all.out)" = 1 ] || fail "the array computed synth more than once"
+[ "$(grep -c "stage preprocess: computing" sw-all.out)" = 1 ] || fail "the array computed preprocess more than once"
+[ "$(grep -c "stage som: computing" sw-all.out)" = 3 ] || fail "the array did not compute 3 SOMs"
+$PY - <<'PYEOF'
+import csv, h5py
+rows = list(csv.DictReader(open("out/sw/sweep/summary.csv")))
+assert sorted(r["variant"] for r in rows) == ["0", "1", "2"], rows
+qe = {}
+for r in rows:
+    with h5py.File(f"out/sw/.variants/som/{r['som']}/som.h5") as f:
+        assert int(f.attrs["rows"]) == 4 + int(r["variant"]), (r, f.attrs["rows"])
+        qe[r["variant"]] = float(f.attrs["quantisation_error"])
+assert [r["variant"] for r in rows] == sorted(qe, key=lambda v: (qe[v], int(v))), (rows, qe)
+print("sweep array: 3 SOM sizes, ranked by quantisation error:", [r["variant"] for r in rows])
+PYEOF
+
+# --- 3. scancel in the middle of the SOM, then a later run
 cat > slow.yaml <<'YAML'
 experiment: slow
 output: out
@@ -88,7 +122,7 @@ expect_not_contains after-cancel.out "stage som: reused"
 expect_contains after-cancel.out "stage som: done"
 [ -f out/slow/som/stage.json ] || fail "the run after scancel did not complete the SOM"
 
-# --- 3. scontrol requeue of a SOM job: the script runs again and the SOM resumes
+# --- 4. scontrol requeue of a SOM job: the script runs again and the SOM resumes
 job=$(submit requeue.out slow.yaml --set som.seed=2)
 wait_for_text requeue.out "som: epoch 4/" 600 || { cat requeue.out >&2; fail "the SOM never reached epoch 4"; }
 timeout 30 scontrol requeue "$job" || fail "scontrol requeue $job"
