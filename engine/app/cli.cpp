@@ -17,7 +17,8 @@ bool isStageCommand(std::string const& name) {
 }
 
 std::vector<std::string> knownCommands() {
-  std::vector<std::string> commands = {"run", "config", "inspect", "preview", "runs", "gc", "sweep"};
+  std::vector<std::string> commands = {"run",  "config", "inspect", "preview",
+                                       "runs", "gc",     "sweep"};
   for (auto const& s : stageCommands()) commands.push_back(s);
   return commands;
 }
@@ -107,8 +108,7 @@ CliArgs parseCli(std::vector<std::string> const& args) {
   if (cli.command.empty()) throw UsageError("no command given (see vocloud --help)");
   if (cli.command != "run" && cli.command != "config" && cli.command != "inspect" &&
       cli.command != "preview" && cli.command != "runs" && cli.command != "gc" &&
-      cli.command != "sweep" &&
-      !isStageCommand(cli.command)) {
+      cli.command != "sweep" && !isStageCommand(cli.command)) {
     std::string message = "unknown command '" + cli.command + "'";
     auto const guess = config::closestMatch(cli.command, knownCommands());
     if (!guess.empty()) message += " (did you mean '" + guess + "'?)";
@@ -179,7 +179,8 @@ std::string helpText(std::string const& command) {
     return "usage: vocloud gc EXP.yaml [--set K=V]...\n\n"
            "Removes the kept variants that no kept result needs: it keeps the latest variant\n"
            "of each stage, the variants a sweep's records name, and every variant those were\n"
-           "computed from; a variant a running job computes or reads stays. Prints what it removed and the disk use freed and kept.\n\n" +
+           "computed from; a variant a running job computes or reads stays. Prints what it\n"
+           "removed and the disk use freed and kept.\n\n" +
            common;
   if (command == "config")
     return "usage: vocloud config check EXP.yaml [--set K=V]...\n"

@@ -10,8 +10,8 @@
 #include "core/files.hpp"
 
 #include <cstdio>
-#include <set>
 #include <iostream>
+#include <set>
 
 namespace vocloud::app {
 
@@ -94,8 +94,7 @@ int gcCommand(CliArgs const& cli, comm::Comm const& comm) {
     std::cout << "gc: removed " << report.removedCount << " variant(s)";
     if (report.interruptedCount)
       std::cout << " and " << report.interruptedCount << " interrupted computation(s)";
-    std::cout << ", "
-              << megabytes(report.removedBytes) << "; kept " << report.keptCount << " ("
+    std::cout << ", " << megabytes(report.removedBytes) << "; kept " << report.keptCount << " ("
               << megabytes(report.keptBytes) << ")";
     if (report.busyCount) std::cout << "; " << report.busyCount << " in use by a running job stay";
     std::cout << "\n";
@@ -116,9 +115,9 @@ int sweepCommand(CliArgs const& cli, comm::Comm const& comm, std::string const& 
   std::vector<std::size_t> indices;
   if (cli.arrayTask) {
     if (static_cast<std::size_t>(*cli.arrayTask) >= variants.size())
-      throw UsageError("sweep: --array-task " + std::to_string(*cli.arrayTask) + ": the sweep has " +
-                       std::to_string(variants.size()) + " variants (tasks 0-" +
-                       std::to_string(variants.size() - 1) + ")");
+      throw UsageError("sweep: --array-task " + std::to_string(*cli.arrayTask) +
+                       ": the sweep has " + std::to_string(variants.size()) +
+                       " variants (tasks 0-" + std::to_string(variants.size() - 1) + ")");
     indices.push_back(static_cast<std::size_t>(*cli.arrayTask));
   } else {
     for (std::size_t i = 0; i < variants.size(); ++i) indices.push_back(i);
@@ -144,8 +143,8 @@ int sweepCommand(CliArgs const& cli, comm::Comm const& comm, std::string const& 
   std::string const rankBy = base.getString("sweep.rank_by");
   comm::onRoot(comm, "sweep: cannot write the summary into '" + dir + "'", [&] {
     pipeline::writeSweepSummary(dir, rankBy);
-    std::cout << "vocloud: sweep of '" << base.getString("experiment") << "': "
-              << indices.size() << " of " << variants.size() << " variant(s) run; summary of "
+    std::cout << "vocloud: sweep of '" << base.getString("experiment") << "': " << indices.size()
+              << " of " << variants.size() << " variant(s) run; summary of "
               << "every finished one, best first, in " << dir << "/summary.csv:\n"
               << core::readFile(dir + "/summary.csv");
   });

@@ -103,13 +103,10 @@ StageInputs stageInputs(StageDef const& stage, config::Config const& config,
 
 // Shared locks on the upstream variants a stage reads (none is recomputed under it), taken
 // after rank 0 has adopted outputs of the layout before variants. Collective over comm.
-std::vector<std::unique_ptr<StageLock>> lockInputs(StageDef const& stage,
-                                                   config::Config const& config,
-                                                   std::string const& root,
-                                                   std::map<std::string, std::string>& known,
-                                                   RunOptions const& options,
-                                                   comm::Comm const& comm, core::Log const& log,
-                                                   StageInputs& inputs) {
+std::vector<std::unique_ptr<StageLock>> lockInputs(
+    StageDef const& stage, config::Config const& config, std::string const& root,
+    std::map<std::string, std::string>& known, RunOptions const& options, comm::Comm const& comm,
+    core::Log const& log, StageInputs& inputs) {
   auto const names = stage.inputsFor ? stage.inputsFor(config) : stage.inputs;
   comm::onRoot(comm, "pipeline: cannot prepare the inputs of '" + stage.name + "'", [&] {
     for (auto const& input : names) adoptLegacy(root, input);
@@ -118,8 +115,8 @@ std::vector<std::unique_ptr<StageLock>> lockInputs(StageDef const& stage,
   std::vector<std::unique_ptr<StageLock>> reading;
   for (auto const& input : names)
     reading.push_back(std::make_unique<StageLock>(
-        stageDirs(root, input, inputs.fingerprints[input]).lock, input, options.commandLine,
-        comm, StageLock::Mode::Shared, [&](std::string const& why) { log.info(why); }));
+        stageDirs(root, input, inputs.fingerprints[input]).lock, input, options.commandLine, comm,
+        StageLock::Mode::Shared, [&](std::string const& why) { log.info(why); }));
   return reading;
 }
 

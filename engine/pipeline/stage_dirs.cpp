@@ -125,7 +125,8 @@ void adoptOrphanPartial(StageDirs const& dirs, bool otherFingerprints) {
   for (auto const& entry : fs::directory_iterator(dir, ec)) {
     std::string const path = entry.path().string();
     std::string const suffix = ".partial";
-    if (path.size() <= suffix.size() || path.compare(path.size() - suffix.size(), suffix.size(), suffix) != 0)
+    if (path.size() <= suffix.size() ||
+        path.compare(path.size() - suffix.size(), suffix.size(), suffix) != 0)
       continue;
     if (!entry.is_directory() || !unlocked(path.substr(0, path.size() - suffix.size()) + ".lock"))
       continue;
@@ -157,13 +158,20 @@ std::string variantsDir(std::string const& root, std::string const& name) {
   return root + "/.variants/" + name;
 }
 
-std::string variantName(std::string const& fingerprint) { return fingerprint.substr(0, 16); }
+std::string variantName(std::string const& fingerprint) {
+  return fingerprint.substr(0, 16);
+}
 
 StageDirs stageDirs(std::string const& root, std::string const& name,
                     std::string const& fingerprint) {
   std::string const variant = variantsDir(root, name) + "/" + variantName(fingerprint);
-  return {root,           name, root + "/" + name, variant, variant + ".partial",
-          variant + ".old", variant + ".lock"};
+  return {root,
+          name,
+          root + "/" + name,
+          variant,
+          variant + ".partial",
+          variant + ".old",
+          variant + ".lock"};
 }
 
 void pointLatest(StageDirs const& dirs) {

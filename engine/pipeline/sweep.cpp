@@ -100,21 +100,27 @@ std::vector<SweepVariant> sweepVariants(config::Config const& config) {
   return variants;
 }
 
-std::string sweepDir(config::Config const& config) { return experimentDir(config) + "/sweep"; }
+std::string sweepDir(config::Config const& config) {
+  return experimentDir(config) + "/sweep";
+}
 
 void writeSweepRecord(std::string const& dir, SweepRecord const& record) {
   core::JsonWriter json;
+  // clang-format off
   json.beginObject()
       .key("index").value(static_cast<std::int64_t>(record.index))
       .key("label").value(record.label)
       .key("stages").beginArray();
+  // clang-format on
   for (auto const& o : record.outcomes)
+    // clang-format off
     json.beginObject()
         .key("stage").value(o.name)
         .key("fingerprint").value(o.fingerprint)
         .key("reused").value(o.reused)
         .key("summary").value(o.summary)
         .endObject();
+  // clang-format on
   json.endArray().endObject();
   core::makeDirectories(dir);
   core::writeFileAtomic(dir + "/variant-" + std::to_string(record.index) + ".json",
@@ -199,17 +205,21 @@ std::string summaryCsv(std::vector<SweepRecord> const& ranked) {
 std::string summaryJson(std::vector<SweepRecord> const& ranked, std::string const& rankBy) {
   auto const [figure, larger] = rankingFigure(ranked, rankBy);
   core::JsonWriter json;
+  // clang-format off
   json.beginObject()
       .key("rank_by").value(figure)
       .key("larger_is_better").value(larger)
       .key("variants").beginArray();
+  // clang-format on
   for (std::size_t i = 0; i < ranked.size(); ++i) {
     auto const& r = ranked[i];
+    // clang-format off
     json.beginObject()
         .key("rank").value(static_cast<std::int64_t>(i + 1))
         .key("variant").value(static_cast<std::int64_t>(r.index))
         .key("overrides").value(r.label)
         .key("figures").beginObject();
+    // clang-format on
     for (auto const& [name, value] : r.figures) json.key(name).value(value);
     json.endObject().key("stages").beginObject();
     for (auto const& o : r.outcomes) json.key(o.name).value(variantName(o.fingerprint));

@@ -75,7 +75,8 @@ void markDifferences(std::vector<VariantInfo>& variants, std::size_t begin) {
   if (variants.size() - begin < 2) return;
   for (std::size_t i = begin; i < variants.size(); ++i) {
     for (auto const& [key, value] : variants[i].params) seen[key].insert(value);
-    for (auto const& [input, fp] : variants[i].inputs) seen["<" + input + ">"].insert(fp.substr(0, 16));
+    for (auto const& [input, fp] : variants[i].inputs)
+      seen["<" + input + ">"].insert(fp.substr(0, 16));
   }
   for (std::size_t i = begin; i < variants.size(); ++i) {
     auto& v = variants[i];
@@ -198,8 +199,8 @@ std::uintmax_t diskUse(std::string const& path) {
   std::set<std::pair<dev_t, ino_t>> counted;
   std::uintmax_t bytes = 0;
   std::error_code ec;
-  for (auto it = fs::recursive_directory_iterator(path, ec); !ec && it != fs::recursive_directory_iterator();
-       it.increment(ec)) {
+  for (auto it = fs::recursive_directory_iterator(path, ec);
+       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
     struct stat s {};
     if (::lstat(it->path().c_str(), &s) != 0 || !S_ISREG(s.st_mode)) continue;
     if (counted.insert({s.st_dev, s.st_ino}).second)
@@ -258,6 +259,7 @@ std::string runsJson(std::vector<VariantInfo> const& variants) {
   core::JsonWriter json;
   json.beginArray();
   for (auto const& v : variants) {
+    // clang-format off
     json.beginObject()
         .key("stage").value(v.stage)
         .key("variant").value(v.name)
@@ -267,6 +269,7 @@ std::string runsJson(std::vector<VariantInfo> const& variants) {
         .key("bytes").value(static_cast<std::int64_t>(v.bytes))
         .key("summary").value(v.summary)
         .key("inputs").beginObject();
+    // clang-format on
     for (auto const& [name, fp] : v.inputs) json.key(name).value(fp);
     json.endObject().key("differing").beginObject();
     for (auto const& [key, value] : v.differing) json.key(key).value(value);

@@ -19,12 +19,12 @@ struct VariantInfo {
   std::string dir;          ///< `<root>/.variants/<stage>/<name>`
   std::string ended;        ///< ISO 8601 UTC, from stage.json
   std::string summary;
-  bool latest = false;                          ///< `<root>/<stage>` links to it
-  std::map<std::string, std::string> inputs;    ///< upstream stage -> its fingerprint
-  std::map<std::string, std::string> params;    ///< key -> value of the stage's sections
-  std::map<std::string, std::string> differing; ///< the params (and inputs) not all variants share
-  std::map<std::string, double> figures;        ///< headline figures found in the summary
-  std::uintmax_t bytes = 0;                     ///< disk use of its files
+  bool latest = false;                           ///< `<root>/<stage>` links to it
+  std::map<std::string, std::string> inputs;     ///< upstream stage -> its fingerprint
+  std::map<std::string, std::string> params;     ///< key -> value of the stage's sections
+  std::map<std::string, std::string> differing;  ///< the params (and inputs) not all variants share
+  std::map<std::string, double> figures;         ///< headline figures found in the summary
+  std::uintmax_t bytes = 0;                      ///< disk use of its files
 };
 
 /// The complete variants of every stage of `catalog` under `root`, stage by stage in pipeline
