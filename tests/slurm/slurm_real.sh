@@ -78,7 +78,7 @@ sweep:
   grid:
     - {key: som.rows, values: [4, 5, 6]}
 YAML
-timeout 600 sbatch --wait --array=0-2 --ntasks=1 --time=10 -o "sw-%a.out" \
+timeout 600 sbatch --wait --array=0-2 --ntasks=1 --ntasks-per-node=1 --time=10 -o "sw-%a.out" \
   "$VOCLOUD_SOURCE_DIR/slurm/sweep.sbatch" sw.yaml >/dev/null ||
   { cat sw-*.out >&2; slurm_logs; fail "the sweep array"; }
 for t in 0 1 2; do expect_contains "sw-$t.out" "sweep.sbatch: array job"; expect_contains "sw-$t.out" "sweep: variant $t of 3"; done
@@ -114,7 +114,7 @@ timeout 30 scancel "$job"
 wait_job_gone "$job" 150 || fail "job $job still listed 30 s after scancel"
 expect_not_contains cancel.out "stage som: done"
 [ ! -e out/slow/som/stage.json ] || fail "scancel left out/slow/som/stage.json: a later run would reuse it"
-[ -d out/slow/.som.partial ] || fail "scancel left no .som.partial to resume from"
+ls -d out/slow/.variants/som/*.partial >/dev/null 2>&1 || fail "scancel left no partial SOM folder to resume from"
 run_job after-cancel.out slow.yaml
 expect_contains after-cancel.out "stage synth: reused"
 expect_contains after-cancel.out "stage som: computing"
