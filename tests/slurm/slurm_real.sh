@@ -106,7 +106,7 @@ output: out
 stages: [synth, preprocess, som]
 synth: {count: 1000, seed: 7}
 preprocess: {input: synth, lambda_min: 6300, lambda_max: 6700, points: 800, pca_components: 4}
-som: {rows: 24, cols: 24, epochs: 20, checkpoint_every: 1, seed: 1}
+som: {rows: 24, cols: 24, epochs: 40, checkpoint_every: 1, seed: 1}
 YAML
 job=$(submit cancel.out slow.yaml)
 wait_for_text cancel.out "som: epoch 3/" 600 || { cat cancel.out >&2; fail "the SOM never reached epoch 3"; }
@@ -140,7 +140,7 @@ resumed=$(sed -n 's/.*som: resuming after epoch \([0-9]*\).*/\1/p' requeue.out |
 $PY - <<'PYEOF'
 import json
 m = json.load(open("out/slow/som/stage.json"))
-assert "20 epochs" in m["summary"], m["summary"]
+assert "40 epochs" in m["summary"], m["summary"]
 PYEOF
 # The resumed map equals an uninterrupted one of the same parameters.
 mpi 2 run slow.yaml --set som.seed=2 --set output=whole >whole.out 2>&1 || { cat whole.out >&2; fail "uninterrupted run"; }
