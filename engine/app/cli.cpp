@@ -5,6 +5,7 @@
 #include "pipeline/stage.hpp"
 
 #include <algorithm>
+#include <stdexcept>
 
 namespace vocloud::app {
 
@@ -16,7 +17,8 @@ bool isStageCommand(std::string const& name) {
 }
 
 std::vector<std::string> knownCommands() {
-  std::vector<std::string> commands = {"run", "config", "inspect", "preview"};
+  std::vector<std::string> commands = {"run",  "config", "inspect", "preview",
+                                       "runs", "gc",     "sweep"};
   for (auto const& s : stageCommands()) commands.push_back(s);
   return commands;
 }
@@ -65,6 +67,19 @@ CliArgs parseCli(std::vector<std::string> const& args) {
       cli.out = value(a);
     } else if (a == "--json") {
       cli.json = true;
+    } else if (a == "--array-task") {
+      std::string const text = value(a);
+      std::size_t used = 0;
+      int task = -1;
+      try {
+        task = std::stoi(text, &used);
+      } catch (std::exception const&) {
+      }
+      if (used != text.size() || task < 0)
+        throw UsageError("--array-task needs a task number (0, 1, ...), not '" + text + "'");
+      cli.arrayTask = task;
+    } else if (a == "--list") {
+      cli.list = true;
     } else if (a == "--values") {
       cli.values = true;
     } else if (a == "--force") {
@@ -92,7 +107,8 @@ CliArgs parseCli(std::vector<std::string> const& args) {
   if (cli.help || cli.version) return cli;
   if (cli.command.empty()) throw UsageError("no command given (see vocloud --help)");
   if (cli.command != "run" && cli.command != "config" && cli.command != "inspect" &&
-      cli.command != "preview" && !isStageCommand(cli.command)) {
+      cli.command != "preview" && cli.command != "runs" && cli.command != "gc" &&
+      cli.command != "sweep" && !isStageCommand(cli.command)) {
     std::string message = "unknown command '" + cli.command + "'";
     auto const guess = config::closestMatch(cli.command, knownCommands());
     if (!guess.empty()) message += " (did you mean '" + guess + "'?)";
@@ -115,6 +131,8 @@ CliArgs parseCli(std::vector<std::string> const& args) {
   } else if (cli.positional.size() != 1) {
     throw UsageError("vocloud " + cli.command + " needs exactly one experiment file (EXP.yaml)");
   }
+  if ((cli.arrayTask || cli.list) && cli.command != "sweep")
+    throw UsageError("--array-task and --list are only for 'sweep'");
   if (cli.command == "run")
     for (auto const& f : cli.force)
       if (f != "all" && !isStageCommand(f))
@@ -137,6 +155,32 @@ std::string helpText(std::string const& command) {
            "completed output on disk is reused; --force STAGE recomputes it (--force all: every\n"
            "stage). Outputs go to <output>/<experiment>/<stage>/. Before any work it checks\n"
            "what `config check` checks; relative paths in EXP.yaml are taken from its folder.\n\n" +
+           common;
+  if (command == "runs")
+    return "usage: vocloud runs EXP.yaml [--json] [--set K=V]...\n\n"
+           "Lists the kept variants of each stage (one per fingerprint, in\n"
+           "<output>/<experiment>/.variants/<stage>/): when it ended, its disk use, its headline\n"
+           "figures (quantisation and topographic error, CV accuracy and macro-F1) and the\n"
+           "parameters (and upstream variants) in which the variants of the stage differ. The\n"
+           "latest, which <experiment>/<stage> links to, is marked '*'.\n\n" +
+           common;
+  if (command == "sweep")
+    return "usage: vocloud sweep EXP.yaml [--array-task N | --list] [--set K=V]...\n\n"
+           "Runs every variant of the experiment's `sweep:` section (sweep.grid: every\n"
+           "combination of the values of some keys; sweep.variants: lists of overrides), in\n"
+           "sequence, as `run` would with those overrides. Stages whose fingerprint two\n"
+           "variants share are computed once; every result is kept (see `vocloud runs`).\n"
+           "--array-task N runs variant N only (0-based: a Slurm job array task, see\n"
+           "slurm/sweep.sbatch); --list prints the variants and their numbers. Each variant\n"
+           "leaves <output>/<experiment>/sweep/variant-N.json; summary.csv and summary.json\n"
+           "there rank every finished variant by sweep.rank_by.\n\n" +
+           common;
+  if (command == "gc")
+    return "usage: vocloud gc EXP.yaml [--set K=V]...\n\n"
+           "Removes the kept variants that no kept result needs: it keeps the latest variant\n"
+           "of each stage, the variants a sweep's records name, and every variant those were\n"
+           "computed from; a variant a running job computes or reads stays. Prints what it\n"
+           "removed and the disk use freed and kept.\n\n" +
            common;
   if (command == "config")
     return "usage: vocloud config check EXP.yaml [--set K=V]...\n"
@@ -181,7 +225,10 @@ std::string helpText(std::string const& command) {
       "  config check EXP.yaml   validate an experiment and print its effective config\n"
       "  config explain [SEC]    document every config key\n"
       "  inspect FILE...         detected layout, metadata and range of spectrum files\n"
-      "  preview DATASET.h5      raw and preprocessed spectra side by side (--ids, --out)\n";
+      "  preview DATASET.h5      raw and preprocessed spectra side by side (--ids, --out)\n"
+      "  runs EXP.yaml           list the kept variants of each stage (--json)\n"
+      "  gc EXP.yaml             remove the variants no kept result needs\n"
+      "  sweep EXP.yaml          run every variant of the experiment's sweep: section\n";
   for (auto const& stage : pipeline::stageCatalog())
     text += "  " + stage.name + " EXP.yaml" + std::string(stage.name.size() < 15 ? 15 - stage.name.size() : 1, ' ') +
             stage.doc + "\n";

@@ -31,6 +31,8 @@ struct CliArgs {
   bool values = false;                  ///< inspect --values (with --json: the arrays too)
   std::vector<std::string> ids;         ///< preview --ids A,B,...
   std::string out;                      ///< preview --out FILE
+  std::optional<int> arrayTask;         ///< sweep --array-task N: run only variant N
+  bool list = false;                    ///< sweep --list: print the variants only
 };
 
 /// Parses argv (without the program name). Throws vocloud::UsageError with a message

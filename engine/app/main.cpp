@@ -1,6 +1,7 @@
 // vocloud: argument parsing and dispatch only; the work lives in the engine libraries.
 #include "app/cli.hpp"
 #include "app/guard.hpp"
+#include "app/variant_commands.hpp"
 #include "comm/comm.hpp"
 #include "config/explain.hpp"
 #include "core/log.hpp"
@@ -142,6 +143,16 @@ int main(int argc, char** argv) {
       if (cli.command == "config") return configCommand(cli, comm);
       if (cli.command == "inspect") return inspectCommand(cli, comm);
       if (cli.command == "preview") return previewCommand(cli, comm);
+      if (cli.command == "runs") return app::runsCommand(cli, comm);
+      if (cli.command == "gc") return app::gcCommand(cli, comm);
+      if (cli.command == "sweep") {
+        Kokkos::ScopeGuard const kokkos(argc, argv);
+        std::string commandLine = argv[0];
+        for (auto const& arg : args) commandLine += " " + arg;
+        return app::sweepCommand(cli, comm, commandLine, [&](config::Config const& config) {
+          return logOptions(cli, config);
+        });
+      }
       std::string commandLine = argv[0];
       for (auto const& arg : args) commandLine += " " + arg;
       return runCommand(cli, comm, argc, argv, commandLine);

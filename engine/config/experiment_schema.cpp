@@ -392,6 +392,27 @@ void addPredict(Schema& s) {
 
 }  // namespace
 
+void addSweep(Schema& s) {
+  s.section("sweep",
+            "Parameter sweep: `vocloud sweep` runs every variant; stages they share run once.");
+  s.key(keyList("sweep.grid", Type::ObjectList, "[]",
+                "Keys and their values; the variants are every combination (the first key "
+                "varies slowest)"));
+  s.section("sweep.grid[]", "One key of the grid and its values.");
+  s.key(keyString("sweep.grid[].key", "", "A config key, e.g. som.rows"));
+  s.key(keyList("sweep.grid[].values", Type::StringList, "",
+                "Its values, each validated like the file's (YAML text)"));
+  s.key(keyList("sweep.variants", Type::ObjectList, "[]",
+                "Variants listed one by one, after the grid's"));
+  s.section("sweep.variants[]", "One variant: a list of overrides.");
+  s.key(keyList("sweep.variants[].set", Type::StringList, "",
+                "KEY=VALUE overrides of this variant, as --set takes them"));
+  s.key(keyEnum("sweep.rank_by", "auto",
+                {"auto", "cv_macro_f1", "cv_accuracy", "quantisation_error", "topographic_error"},
+                "Figure that ranks the variants in the summary (auto: cv_macro_f1 when a forest "
+                "ran, else quantisation_error); errors rank lowest first"));
+}
+
 Schema experimentSchema() {
   Schema schema;
   addGeneral(schema);
@@ -401,6 +422,7 @@ Schema experimentSchema() {
   addSom(schema);
   addForest(schema);
   addPredict(schema);
+  addSweep(schema);
   return schema;
 }
 

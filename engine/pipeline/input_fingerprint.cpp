@@ -98,6 +98,9 @@ std::string bokFingerprint(std::string const& bokDir, InputCheck check) {
   core::Sha256 hasher;
   hasher.update("catalog " + core::sha256File(bokDir + "/catalog.csv") + "\n");
   preprocess::CatalogReader reader(bokDir);
+  // A file under the base of knowledge counts by its path relative to it: the same output
+  // kept in another variant folder of the upstream stage is the same input.
+  std::string const prefix = bokDir + "/";
   while (!reader.done()) {
     auto const rows = reader.next(1 << 16);
     std::vector<std::string> lines(rows.size());
@@ -106,7 +109,9 @@ std::string bokFingerprint(std::string const& bokDir, InputCheck check) {
     core::forEachFileParallel(rows.size(), [&](std::size_t i) {
       std::string const& path = rows[i].path;
       std::optional<core::FileStamp> const stamp = core::fileStamp(path);
-      lines[i] = path + "\t" +
+      std::string const named =
+          path.compare(0, prefix.size(), prefix) == 0 ? path.substr(prefix.size()) : path;
+      lines[i] = named + "\t" +
                  (check == InputCheck::Stat || !stamp ? stampText(stamp) : core::sha256File(path)) +
                  "\n";
     });

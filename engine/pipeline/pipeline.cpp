@@ -78,6 +78,9 @@ struct StageInputs {
   std::map<std::string, std::string> dirs, fingerprints;
 };
 
+// The variant of each upstream stage this stage reads: the one computed or reused earlier in
+// this run, else the latest (`<root>/<input>`). Its folder is the variant's own, so a run
+// that moves the latest link meanwhile changes nothing this stage reads.
 StageInputs stageInputs(StageDef const& stage, config::Config const& config,
                         std::string const& root,
                         std::map<std::string, std::string>& knownFingerprints) {
@@ -93,9 +96,28 @@ StageInputs stageInputs(StageDef const& stage, config::Config const& config,
       it = knownFingerprints.emplace(input, manifest->fingerprint).first;
     }
     inputs.fingerprints[input] = it->second;
-    inputs.dirs[input] = inputDir;
+    inputs.dirs[input] = stageDirs(root, input, it->second).variant;
   }
   return inputs;
+}
+
+// Shared locks on the upstream variants a stage reads (none is recomputed under it), taken
+// after rank 0 has adopted outputs of the layout before variants. Collective over comm.
+std::vector<std::unique_ptr<StageLock>> lockInputs(
+    StageDef const& stage, config::Config const& config, std::string const& root,
+    std::map<std::string, std::string>& known, RunOptions const& options, comm::Comm const& comm,
+    core::Log const& log, StageInputs& inputs) {
+  auto const names = stage.inputsFor ? stage.inputsFor(config) : stage.inputs;
+  comm::onRoot(comm, "pipeline: cannot prepare the inputs of '" + stage.name + "'", [&] {
+    for (auto const& input : names) adoptLegacy(root, input);
+  });
+  comm::checkOnEveryRank(comm, [&] { inputs = stageInputs(stage, config, root, known); });
+  std::vector<std::unique_ptr<StageLock>> reading;
+  for (auto const& input : names)
+    reading.push_back(std::make_unique<StageLock>(
+        stageDirs(root, input, inputs.fingerprints[input]).lock, input, options.commandLine, comm,
+        StageLock::Mode::Shared, [&](std::string const& why) { log.info(why); }));
+  return reading;
 }
 
 // The stage's extra fingerprint (what it reads from disk), computed on rank 0 and the same
@@ -172,12 +194,14 @@ bool reuseOrPrepare(StageDef const& stage, StageDirs const& dirs, RunOptions con
   int reuse = 0;
   bool existing = false;
   comm::onRoot(comm, "pipeline: cannot prepare '" + dirs.partial + "'", [&] {
+    adoptLegacy(dirs.root, dirs.name);
     recoverCommit(dirs);
-    auto const manifest = readManifest(dirs.final);
-    existing = manifest.has_value();
+    existing = readManifest(dirs.final).has_value();
+    auto const manifest = readManifest(dirs.variant);
     if (!forced && manifest && manifest->fingerprint == fingerprint) {
       reuse = 1;
       outcome.summary = manifest->summary;
+      pointLatest(dirs);
       return;
     }
     PartialPlan plan;
@@ -186,6 +210,7 @@ bool reuseOrPrepare(StageDef const& stage, StageDirs const& dirs, RunOptions con
     plan.fresh = forced;
     plan.resume = options.resume;
     plan.reusableDirs = stage.reusableDirs;
+    core::makeDirectories(variantsDir(dirs.root, dirs.name));
     preparePartial(dirs, plan);
   });
   comm.bcast(&reuse, 1, 0);
@@ -194,14 +219,14 @@ bool reuseOrPrepare(StageDef const& stage, StageDirs const& dirs, RunOptions con
   comm.bcast(&known, 1, 0);
   if (reuse) {
     log.info("stage " + stage.name + ": reused (fingerprint " + fingerprint.substr(0, 12) +
-             " matches " + dirs.final + ")");
+             " matches " + dirs.variant + ")");
     return true;
   }
   log.info("stage " + stage.name + ": computing (fingerprint " + fingerprint.substr(0, 12) +
            (forced  ? ", forced"
             : known ? ", parameters or inputs changed"
                     : "") +
-           ")");
+           ") into " + dirs.partial);
   return false;
 }
 
@@ -228,28 +253,29 @@ std::vector<StageOutcome> runStages(std::vector<StageDef> const& catalog,
   std::vector<StageOutcome> outcomes;
   for (auto const& name : options.stages) {
     StageDef const& stage = findStage(catalog, name);
-    StageDirs const dirs = stageDirs(root, stage.name);
     // Upstream outputs stay as they are while this stage fingerprints and reads them.
-    std::vector<std::unique_ptr<StageLock>> reading;
-    for (auto const& input : stage.inputsFor ? stage.inputsFor(config) : stage.inputs)
-      reading.push_back(std::make_unique<StageLock>(
-          stageDirs(root, input).lock, input, options.commandLine, comm, StageLock::Mode::Shared));
-
-    StageInputs inputs = stageInputs(stage, config, root, fingerprints);
+    StageInputs inputs;
+    auto const reading = lockInputs(stage, config, root, fingerprints, options, comm, log, inputs);
     if (stage.extraFingerprint)
       inputs.fingerprints[kExternal] = extraFingerprint(stage, config, inputs, comm);
     std::string const fingerprint = stageFingerprint(
         core::engineVersion(), stage.name, config, stage.sections,
         stage.contentCoversInputs ? contentOnly(inputs.fingerprints) : inputs.fingerprints);
     fingerprints[stage.name] = fingerprint;
+    StageDirs const dirs = stageDirs(root, stage.name, fingerprint);
 
     StageOutcome outcome;
     outcome.name = stage.name;
     outcome.fingerprint = fingerprint;
     outcome.dir = dirs.final;
     bool const forced = options.force.count(stage.name) || options.force.count("all");
-    // Held until the stage is reused or committed: a second run of the stage is refused.
-    StageLock const lock(dirs.lock, stage.name, options.commandLine, comm);
+    // Held until the variant is reused or committed: a second run that needs it waits here,
+    // then reuses what the first committed.
+    comm::onRoot(comm, "pipeline: cannot create '" + variantsDir(root, stage.name) + "'",
+                 [&] { core::makeDirectories(variantsDir(root, stage.name)); });
+    StageLock const lock(dirs.lock, stage.name, options.commandLine, comm,
+                         StageLock::Mode::Exclusive,
+                         [&](std::string const& why) { log.info(why); });
     outcome.reused = reuseOrPrepare(stage, dirs, options, forced, fingerprint, outcome, comm, log);
     if (!outcome.reused) {
       core::Timers timers;

@@ -2,8 +2,12 @@
 
 #include "core/error.hpp"
 #include "core/files.hpp"
+#include "pipeline/manifest.hpp"
 
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <algorithm>
 #include <filesystem>
 #include <optional>
@@ -95,6 +99,42 @@ bool sameFile(fs::path const& partial, fs::path const& final) {
          a.st_ino == b.st_ino && a.st_dev == b.st_dev;
 }
 
+// True when no running process holds the lock file `path` (or there is none).
+bool unlocked(std::string const& path) {
+  int const fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return true;
+  bool const free = ::flock(fd, LOCK_EX | LOCK_NB) == 0;
+  ::close(fd);
+  return free;
+}
+
+// A resumable stage with no partial folder of its own takes over the one of the layout
+// before variants (`<root>/.<stage>.partial`) and, when it has reusable folders (acquire's
+// downloads), an interrupted partial folder of another fingerprint that no run computes
+// now; preparePartial then keeps of it what may be kept.
+void adoptOrphanPartial(StageDirs const& dirs, bool otherFingerprints) {
+  if (fs::exists(fs::symlink_status(dirs.partial))) return;
+  std::string const legacy = dirs.root + "/." + dirs.name + ".partial";
+  std::error_code ec;
+  if (fs::is_directory(legacy) && !fs::is_symlink(legacy)) {
+    fs::rename(legacy, dirs.partial, ec);
+    return;
+  }
+  if (!otherFingerprints) return;
+  std::string const dir = fs::path(dirs.partial).parent_path().string();
+  for (auto const& entry : fs::directory_iterator(dir, ec)) {
+    std::string const path = entry.path().string();
+    std::string const suffix = ".partial";
+    if (path.size() <= suffix.size() ||
+        path.compare(path.size() - suffix.size(), suffix.size(), suffix) != 0)
+      continue;
+    if (!entry.is_directory() || !unlocked(path.substr(0, path.size() - suffix.size()) + ".lock"))
+      continue;
+    fs::rename(path, dirs.partial, ec);  // another run may have taken it first
+    if (!ec) return;
+  }
+}
+
 }  // namespace
 
 void pruneTakenOver(StageDirs const& dirs, std::vector<std::string> const& reusableDirs,
@@ -114,20 +154,73 @@ void pruneTakenOver(StageDirs const& dirs, std::vector<std::string> const& reusa
   for (auto const& path : unused) core::removeAll(path.string());
 }
 
-StageDirs stageDirs(std::string const& root, std::string const& name) {
-  return {root, root + "/" + name, root + "/." + name + ".partial", root + "/." + name + ".old",
-          root + "/." + name + ".lock"};
+std::string variantsDir(std::string const& root, std::string const& name) {
+  return root + "/.variants/" + name;
+}
+
+std::string variantName(std::string const& fingerprint) {
+  return fingerprint.substr(0, 16);
+}
+
+StageDirs stageDirs(std::string const& root, std::string const& name,
+                    std::string const& fingerprint) {
+  std::string const variant = variantsDir(root, name) + "/" + variantName(fingerprint);
+  return {root,
+          name,
+          root + "/" + name,
+          variant,
+          variant + ".partial",
+          variant + ".old",
+          variant + ".lock"};
+}
+
+void pointLatest(StageDirs const& dirs) {
+  fs::path const target = fs::path(dirs.variant).lexically_relative(dirs.root);
+  std::string const temporary =
+      dirs.root + "/." + dirs.name + ".link." + std::to_string(::getpid());
+  std::error_code ec;
+  fs::remove(temporary, ec);
+  fs::create_directory_symlink(target, temporary, ec);
+  if (!ec) fs::rename(temporary, dirs.final, ec);
+  if (ec) {
+    fs::remove(temporary);
+    throw Error("pipeline: cannot point '" + dirs.final + "' at '" + dirs.variant +
+                "': " + ec.message());
+  }
+}
+
+void adoptLegacy(std::string const& root, std::string const& name) {
+  std::string const final = root + "/" + name, old = root + "/." + name + ".old";
+  if (fs::exists(fs::symlink_status(old))) {
+    if (fs::exists(fs::symlink_status(final)))
+      core::removeAll(old);
+    else
+      fs::rename(old, final);
+  }
+  if (fs::is_symlink(final) || !fs::is_directory(final)) return;
+  auto const manifest = readManifest(final);
+  if (!manifest)
+    throw Error("pipeline: '" + final + "' is a folder without its " + kManifest +
+                " (not a complete stage output): move it away");
+  StageDirs const dirs = stageDirs(root, name, manifest->fingerprint);
+  core::makeDirectories(variantsDir(root, name));
+  if (fs::exists(fs::symlink_status(dirs.variant)))
+    core::removeAll(final);  // the same fingerprint's output is already kept
+  else
+    fs::rename(final, dirs.variant);
+  pointLatest(dirs);
 }
 
 void recoverCommit(StageDirs const& dirs) {
   if (!fs::exists(fs::symlink_status(dirs.old))) return;
-  if (fs::exists(fs::symlink_status(dirs.final)))
+  if (fs::exists(fs::symlink_status(dirs.variant)))
     core::removeAll(dirs.old);
   else
-    fs::rename(dirs.old, dirs.final);
+    fs::rename(dirs.old, dirs.variant);
 }
 
 void preparePartial(StageDirs const& dirs, PartialPlan const& plan) {
+  if (plan.resumable) adoptOrphanPartial(dirs, !plan.reusableDirs.empty());
   if (fs::exists(fs::symlink_status(dirs.partial))) {
     auto const recorded = recordedFingerprint(dirs.partial);
     bool const same = !recorded || *recorded == plan.fingerprint;
@@ -139,6 +232,8 @@ void preparePartial(StageDirs const& dirs, PartialPlan const& plan) {
   core::makeDirectories(dirs.partial);
   core::writeFileAtomic(dirs.partial + "/" + kPartialMark, plan.fingerprint + "\n");
   if (!plan.resumable) return;
+  // The latest complete output of the stage, whatever its fingerprint (acquire: files
+  // already fetched).
   for (auto const& dir : plan.reusableDirs)
     linkMissing(fs::path(dirs.final) / dir, fs::path(dirs.partial) / dir);
 }
@@ -146,9 +241,10 @@ void preparePartial(StageDirs const& dirs, PartialPlan const& plan) {
 void commitPartial(StageDirs const& dirs) {
   core::removeAll(dirs.partial + "/" + kPartialMark);
   core::removeAll(dirs.old);
-  if (fs::exists(fs::symlink_status(dirs.final))) fs::rename(dirs.final, dirs.old);
-  fs::rename(dirs.partial, dirs.final);
+  if (fs::exists(fs::symlink_status(dirs.variant))) fs::rename(dirs.variant, dirs.old);
+  fs::rename(dirs.partial, dirs.variant);
   core::removeAll(dirs.old);
+  pointLatest(dirs);
 }
 
 }  // namespace vocloud::pipeline

@@ -43,22 +43,25 @@ cmp -s prep.before prep.after || { diff prep.before prep.after >&2; fail "a fail
 mpi 2 run e.yaml >/dev/null 2>reuse.txt
 expect_contains reuse.txt "stage preprocess: reused"
 
-# 4. A second run while som --force computes is refused; 1. a kill -9 keeps the old som/.
+# 4. A second run that needs the variant som --force computes waits for it (and would then
+# reuse it); 1. a kill -9 keeps the old som/.
 hashes out/e/som > som.before
 mpi 2 som e.yaml --force --set som.epochs=100000 >/dev/null 2>slow.txt &
 slow=$!
 for _ in $(seq 1 2400); do  # until the first run has checkpointed its first epoch
-  [ -e out/e/.som.partial/checkpoint.h5 ] && break
+  ls out/e/.variants/som/*.partial/checkpoint.h5 >/dev/null 2>&1 && break
   kill -0 "$slow" 2>/dev/null || { cat slow.txt; fail "the long som run ended early"; }
   sleep 0.05
 done
-[ -e out/e/.som.partial/checkpoint.h5 ] || fail "the long som run never checkpointed"
-status=0
-mpi 2 som e.yaml --force >/dev/null 2>second.txt || status=$?
-expect_status 1 "$status" "a second som run while one computes"
+ls out/e/.variants/som/*.partial/checkpoint.h5 >/dev/null 2>&1 || fail "the long som run never checkpointed"
+mpi 2 som e.yaml --set som.epochs=100000 >/dev/null 2>second.txt &
+second=$!
+for _ in $(seq 1 600); do grep -q "waiting for it" second.txt && break; sleep 0.05; done
 expect_contains second.txt "stage 'som' is being computed or read by another run (pid "
 expect_contains second.txt "--set som.epochs=100000"
+kill -0 "$second" 2>/dev/null || fail "the second run did not wait for the first"
 kill_when "$slow" 1 "print(1)" 0 "som.epochs=100000"
+kill -9 "$second" 2>/dev/null || true; wait "$second" 2>/dev/null || true
 hashes out/e/som > som.after
 cmp -s som.before som.after || { diff som.before som.after >&2; fail "a killed som --force changed som/"; }
 mpi 2 som e.yaml --force --set som.epochs=6 >/dev/null 2>third.txt ||
@@ -79,7 +82,7 @@ mpi 2 preprocess e.yaml --set preprocess.export_csv=false --set preprocess.point
   >/dev/null 2>nocsv.txt || { cat nocsv.txt; fail "the re-run without CSV failed"; }
 [ ! -e out/e/preprocess/dataset.csv ] || fail "a stale dataset.csv stayed in preprocess/"
 $PY -c "import h5py; f = h5py.File('out/e/preprocess/dataset.h5'); assert f['wave'].shape == (100,), f['wave'].shape"
-[ ! -e out/e/.preprocess.partial ] && [ ! -e out/e/.preprocess.old ] || fail "leftovers beside preprocess/"
+! ls -d out/e/.variants/preprocess/*.partial out/e/.variants/preprocess/*.old >/dev/null 2>&1 || fail "leftovers beside preprocess/"
 
 # 6. Experiment names that are paths.
 mkdir -p victim/synth meta && echo mine > victim/synth/mine.txt

@@ -132,7 +132,7 @@ expect_contains tpipe.txt "rows: $($PY -c "import h5py; print(h5py.File('out2/pr
 
 # Killed while writing: the next run continues after the last complete round.
 mpi 2 run pre.yaml --set output=outK --set preprocess.round_rows=5 >/dev/null 2>killed.txt &
-kill_when $! 300 "import json;print(json.load(open('outK/pre/.preprocess.partial/progress.json'))['rounds'])" \
+kill_when $! 300 "import glob,json;print(json.load(open(glob.glob('outK/pre/.variants/preprocess/*.partial/progress.json')[0]))['rounds'])" \
   5 "run pre.yaml --set output=outK"
 [ ! -e outK/pre/preprocess ] || fail "a killed preprocessing left a complete-looking stage"
 mpi 2 run pre.yaml --set output=outK --set preprocess.round_rows=5 >resumed.txt 2>resumed-log.txt

@@ -151,9 +151,9 @@ assert flat >= 0.8, flat
 PYEOF
 
 # Killed after a checkpoint, then --resume: the same map as the uninterrupted run.
-mkdir -p outK/som && cp -r out1/som/synth out1/som/preprocess outK/som/
+mkdir -p outK/som && cp -rL out1/som/synth out1/som/preprocess outK/som/
 mpi 2 run som.yaml --set output=outK --set som.epochs=20 >/dev/null 2>killed.txt &
-kill_when $! 600 "import h5py;print(int(h5py.File('outK/som/.som.partial/checkpoint.h5','r').attrs['next_epoch']))" \
+kill_when $! 600 "import glob,h5py;print(int(h5py.File(glob.glob('outK/som/.variants/som/*.partial/checkpoint.h5')[0],'r').attrs['next_epoch']))" \
   5 "run som.yaml --set output=outK"
 [ ! -e outK/som/som/som.h5 ] || fail "a killed training left a complete-looking som stage"
 mpi 2 som som.yaml --set output=outK --resume >/dev/null 2>resumed.txt

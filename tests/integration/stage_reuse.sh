@@ -60,9 +60,10 @@ kill -9 "$job" 2>/dev/null || true
 pkill -9 -f "vocloud run big.yaml" 2>/dev/null || true
 wait "$job" 2>/dev/null || true
 [ ! -e out/killed/synth ] || fail "a killed stage left out/killed/synth"
-[ -d out/killed/.synth.partial ] || fail "expected the partial directory of the killed stage"
+ls -d out/killed/.variants/synth/*.partial >/dev/null 2>&1 || fail "expected the partial directory of the killed stage"
 mpi 2 run big.yaml --set synth.count=150 >run5.txt 2>log5.txt
 expect_contains log5.txt "stage synth: computing"
 [ -f out/killed/synth/stage.json ] || fail "stage did not complete after the interruption"
-[ ! -e out/killed/.synth.partial ] || fail "partial directory left behind after completion"
+done_variant=$(basename "$(readlink out/killed/synth)")
+[ ! -e "out/killed/.variants/synth/$done_variant.partial" ] || fail "partial directory left behind after completion"
 echo "stage reuse: ok"
