@@ -37,14 +37,14 @@ double nowSeconds() {
 }
 
 std::string isoTime(double epochSeconds) {
-  auto const whole = static_cast<std::time_t>(std::floor(epochSeconds));
-  int const millis = static_cast<int>((epochSeconds - std::floor(epochSeconds)) * 1000.0);
+  auto const totalMillis = static_cast<long long>(std::llround(epochSeconds * 1000.0));
+  auto const whole = static_cast<std::time_t>(totalMillis / 1000);
+  int const millis = static_cast<int>(totalMillis % 1000);
   std::tm tm{};
   gmtime_r(&whole, &tm);
   char buffer[80];
   std::snprintf(buffer, sizeof buffer, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
-                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-                millis > 999 ? 999 : millis);
+                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, millis);
   return buffer;
 }
 

@@ -100,7 +100,9 @@ std::optional<Job> JobStore::get(std::string const& id) const {
 std::vector<Job> JobStore::list(JobFilter const& filter) const {
   std::string sql = std::string("SELECT ") + kColumns + " FROM jobs WHERE 1=1";
   if (!filter.owner.empty()) sql += " AND owner = ?1";
-  if (filter.after) sql += " AND creation_time > ?2";
+  // Creation times are whole milliseconds: half a millisecond keeps AFTER=<a job's own
+  // creationTime> from matching that job through rounding.
+  if (filter.after) sql += " AND creation_time > ?2 + 0.0005";
   sql += filter.last ? " ORDER BY creation_time DESC, seq DESC LIMIT ?3" : " ORDER BY seq";
   std::lock_guard lock(_mutex);
   auto s = _db.prepare(sql);

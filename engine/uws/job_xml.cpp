@@ -36,7 +36,8 @@ using DocPtr = std::unique_ptr<xmlDoc, DocDeleter>;
 // A document whose root element `name` declares the uws, xlink and xsi namespaces.
 class Writer {
  public:
-  explicit Writer(char const* name) : _doc(xmlNewDoc(x("1.0"))) {
+  // Only <uws:job> and <uws:jobs> carry the version attribute in the schema.
+  explicit Writer(char const* name, bool versioned = true) : _doc(xmlNewDoc(x("1.0"))) {
     if (!_doc) throw Error("uws: xml: out of memory");
     _root = xmlNewNode(nullptr, x(name));
     xmlDocSetRootElement(_doc.get(), _root);
@@ -44,7 +45,7 @@ class Writer {
     _xlink = xmlNewNs(_root, x(kXlinkNs), x("xlink"));
     _xsi = xmlNewNs(_root, x(kXsiNs), x("xsi"));
     xmlSetNs(_root, _uws);
-    xmlNewProp(_root, x("version"), x("1.1"));
+    if (versioned) xmlNewProp(_root, x("version"), x("1.1"));
   }
 
   xmlNode* root() const { return _root; }
@@ -146,13 +147,13 @@ std::string jobXml(JobView const& view) {
 }
 
 std::string parametersXml(std::vector<Parameter> const& parameters) {
-  Writer w("parameters");
+  Writer w("parameters", false);
   addParameters(w, w.root(), parameters);
   return w.text();
 }
 
 std::string resultsXml(std::vector<ResultRef> const& results) {
-  Writer w("results");
+  Writer w("results", false);
   addResults(w, w.root(), results);
   return w.text();
 }

@@ -158,7 +158,8 @@ void Routes::createJob(httplib::Request const& req, httplib::Response& res, User
   Job job;
   job.id = newJobId();
   job.owner = user.name;
-  job.creationTime = nowSeconds();
+  // Whole milliseconds, as documents show it: AFTER=<a job's creationTime> excludes that job.
+  job.creationTime = std::floor(nowSeconds() * 1000.0) / 1000.0;
   job.executionDuration = service._config.jobs.defaultExecutionDuration;
   job.destruction = job.creationTime + service._config.jobs.defaultDestructionDays * 86400.0;
   core::makeDirectories(service._store.jobDir(job.id));
