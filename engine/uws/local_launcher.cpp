@@ -10,6 +10,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -70,6 +71,26 @@ std::optional<std::uint64_t> processStartTicks(std::int64_t pid) {
   }
 }
 
+std::vector<std::int64_t> sessionMembers(std::int64_t sid) {
+  std::vector<std::int64_t> members;
+  std::error_code ec;
+  for (auto const& entry : std::filesystem::directory_iterator("/proc", ec)) {
+    std::string const name = entry.path().filename().string();
+    if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::ifstream in(entry.path() / "stat");
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    auto const close = text.rfind(')');
+    if (close == std::string::npos) continue;
+    // After the command name: state, ppid, pgrp, session.
+    std::istringstream fields(text.substr(close + 2));
+    std::string state;
+    std::int64_t ppid = 0, pgrp = 0, session = 0;
+    if (fields >> state >> ppid >> pgrp >> session && session == sid)
+      members.push_back(std::stoll(name));
+  }
+  return members;
+}
+
 std::vector<std::string> runArgv(LauncherOptions const& options, std::string const& vocloud,
                                  LaunchRequest const& request) {
   std::vector<std::string> argv = {options.mpirun, "-n", std::to_string(options.ranks)};
@@ -112,10 +133,12 @@ RunStatus LocalLauncher::poll(RunHandle const& handle, std::string const& jobDir
   return status;
 }
 
+// mpirun puts each rank in a process group of its own, but all stay in the session that
+// the monitor leads (setsid): every member of the session gets the signal.
 void LocalLauncher::signalGroup(RunHandle const& handle, int signal) const {
   auto const ticks = processStartTicks(handle.pid);
   if (!ticks || *ticks != handle.start) return;  // gone, or the pid now belongs to another
-  ::kill(-static_cast<pid_t>(handle.pid), signal);
+  for (std::int64_t pid : sessionMembers(handle.pid)) ::kill(static_cast<pid_t>(pid), signal);
 }
 
 void LocalLauncher::suspend(RunHandle const& handle) {

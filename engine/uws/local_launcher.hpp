@@ -1,9 +1,9 @@
 #pragma once
-// Runs jobs on this machine: `vocloud-uws run-job` (the job monitor) leads a new session
-// and process group and runs `mpirun -n N [args] vocloud run experiment.yaml --set
-// output=<jobDir>/output` with argv only, never a shell. The monitor writes the exit status
-// to <jobDir>/exit_code and the results archive, so a run that outlives a service restart
-// still reports how it ended.
+// Runs jobs on this machine: `vocloud-uws run-job` (the job monitor) leads a new session and
+// runs `mpirun -n N [args] vocloud run experiment.yaml --set output=<jobDir>/output` with argv
+// only, never a shell. Signals go to every process of the session (mpirun gives each rank a
+// process group of its own). The monitor writes the exit status to <jobDir>/exit_code and the
+// results archive, so a run that outlives a service restart still reports how it ended.
 #include "uws/launcher.hpp"
 #include "uws/service_config.hpp"
 
@@ -16,6 +16,9 @@ namespace vocloud::uws {
 /// The start time (clock ticks since boot, /proc/PID/stat field 22) of process `pid`, or
 /// nullopt when there is no such process.
 std::optional<std::uint64_t> processStartTicks(std::int64_t pid);
+
+/// Every process of session `sid` (the monitor's setsid makes its pid the session id).
+std::vector<std::int64_t> sessionMembers(std::int64_t sid);
 
 /// The argv of `vocloud run` for one job (what the monitor executes).
 std::vector<std::string> runArgv(LauncherOptions const& options, std::string const& vocloud,

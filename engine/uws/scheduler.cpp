@@ -18,12 +18,15 @@ RunHandle handleOf(Job const& job) {
   return h;
 }
 
-// The last non-empty lines of the run's stderr, for the error summary.
-std::string stderrTail(std::string const& jobDir, std::size_t lines = 3) {
+// The last lines of the run's stderr, for the error summary: enough to hold vocloud's own
+// message above mpirun's report of the failed rank (about 8 lines).
+std::string stderrTail(std::string const& jobDir, std::size_t lines = 15) {
   std::ifstream in(jobDir + "/stderr.log");
   std::vector<std::string> kept;
   for (std::string line; std::getline(in, line);) {
-    if (line.empty() || line.rfind("vocloud-uws: run ended", 0) == 0) continue;
+    if (line.find_first_not_of("- ") == std::string::npos ||
+        line.rfind("vocloud-uws: run ended", 0) == 0)
+      continue;
     kept.push_back(line);
     if (kept.size() > lines) kept.erase(kept.begin());
   }
