@@ -76,8 +76,27 @@ def check_pending_job(s, alice, jobs):
     return job
 
 
+def check_wait(alice, jobs):
+    """WAIT blocks only while the phase holds (the server's cap here is 600 s, the client
+    gives up after 60 s: an answer means WAIT ended for the right reason)."""
+    job = create(alice, jobs, GOOD)
+    r = alice.get(job, params={"WAIT": "-1", "PHASE": "QUEUED"}, timeout=60)
+    check(r.status_code == 200 and "PENDING" in r.text, "WAIT with another PHASE blocked")
+    import threading
+    threading.Timer(1.0, lambda: alice.post(job + "/phase", data={"PHASE": "RUN"})).start()
+    r = alice.get(job, params={"WAIT": "-1"}, timeout=60)
+    phase = etree.fromstring(r.content).findtext("uws:phase", namespaces=NS)
+    check(phase in ("QUEUED", "EXECUTING", "COMPLETED"), f"WAIT returned {phase}")
+    wait_phase(alice, job, {"COMPLETED", "ERROR"})
+    alice.post(job, data={"ACTION": "DELETE"})
+
+
 def check_completed_job(s, alice, jobs, store):
-    job = create(alice, jobs, GOOD, PHASE="RUN")
+    # Uploaded as a file this time (multipart), run at once.
+    r = alice.post(jobs, files={"experiment": ("tiny.yaml", GOOD)}, data={"PHASE": "RUN"},
+                   allow_redirects=False, timeout=30)
+    check(r.status_code == 303, f"upload: {r.status_code} {r.text}")
+    job = r.headers["Location"]
     check(wait_phase(alice, job, {"COMPLETED", "ERROR"}) == "COMPLETED",
           "tiny job failed: " + text_child(alice, job, "error"))
     doc = xml(alice, job, s, "completed job")
@@ -180,11 +199,12 @@ def check_delete(alice, jobs, job, store):
 
 def main():
     s = Scratch()
-    server = Server(s.config())
+    server = Server(s.config(), "server.wait_cap=600")
     try:
         alice = session("alice")
         check_creation_errors(alice, server.jobs)
         pending = check_pending_job(s, alice, server.jobs)
+        check_wait(alice, server.jobs)
         completed = check_completed_job(s, alice, server.jobs, s.dir / "store")
         check_lists(s, alice, server.jobs, pending, completed)
         check_owners(s, server.jobs, pending)
