@@ -1,8 +1,10 @@
 // vocloud-uws: argument parsing only; the service lives in engine/uws.
 //   vocloud-uws --config uws.yaml [--set key=value]...   serve UWS 1.1 at /jobs
 //   vocloud-uws hash-password                            a users-file hash of stdin's line
+//   vocloud-uws explain [--markdown]                     every key of the service's YAML
 //   vocloud-uws run-job JOBDIR -- ARGV...                (internal) lead one local job
 #include "config/config.hpp"
+#include "config/explain.hpp"
 #include "core/error.hpp"
 #include "core/version.hpp"
 #include "uws/job_monitor.hpp"
@@ -26,6 +28,7 @@ using namespace vocloud;
 constexpr char const* kUsage =
     "usage: vocloud-uws --config UWS.yaml [--set KEY=VALUE]...\n"
     "       vocloud-uws hash-password     (reads a password line on stdin, prints its hash)\n"
+    "       vocloud-uws explain [--markdown]   (every key of UWS.yaml)\n"
     "       vocloud-uws --help | --version\n"
     "Serves IVOA UWS 1.1 at /jobs; see docs/uws.md.\n";
 
@@ -99,6 +102,18 @@ int main(int argc, char** argv) {
       return 0;
     }
     if (args[0] == "hash-password") return hashPasswordCommand();
+    if (args[0] == "explain") {
+      bool const markdown = args.size() > 1 && args[1] == "--markdown";
+      if (!markdown) {
+        std::cout << config::explainText(uws::serviceSchema());
+        return 0;
+      }
+      // The key tables only: the preface of explainMarkdown speaks of experiments.
+      std::string const text = config::explainMarkdown(uws::serviceSchema());
+      auto const first = text.find("\n## ");
+      std::cout << (first == std::string::npos ? text : text.substr(first + 1));
+      return 0;
+    }
     if (args[0] == "run-job") return runJobCommand(args);
     // The monitor and vocloud are found from the real executable, not from argv[0].
     return serveCommand(parseArgs(args), std::filesystem::read_symlink("/proc/self/exe").string());

@@ -75,7 +75,18 @@ def check_tls(s):
         server.stop()
 
 
+def check_docs():
+    """docs/uws.md ends with the key tables of `vocloud-uws explain --markdown`."""
+    from uws_harness import SOURCE
+    tables = subprocess.run([str(UWS_BIN), "explain", "--markdown"], capture_output=True,
+                            text=True, check=True, timeout=30).stdout
+    doc = (SOURCE / "docs" / "uws.md").read_text()
+    check(doc.endswith(tables), "docs/uws.md is stale: regenerate its reference with "
+          "`build/bin/vocloud-uws explain --markdown`")
+
+
 def main():
+    check_docs()
     s = Scratch()
     check_errors(s)
     check_relative_paths(s)
