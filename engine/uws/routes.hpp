@@ -30,6 +30,10 @@ struct Routes {
   void postChild(std::string const& child, httplib::Request const& req, httplib::Response& res,
                  Job const& job);
   void getResult(std::string const& id, httplib::Response& res, Job const& job);
+  /// Applies `params` to the job as stored now (through the scheduler) and answers 303, or
+  /// 400 / 409 with the problem.
+  void changeJob(std::map<std::string, std::string> const& params, httplib::Response& res,
+                 Job const& job);
 
   // helpers
   /// The authenticated user, or nullopt after answering 401.

@@ -72,6 +72,18 @@ std::string Routes::applyParameters(std::map<std::string, std::string> const& pa
   return "";
 }
 
+void Routes::changeJob(std::map<std::string, std::string> const& params, httplib::Response& res,
+                       Job const& job) {
+  bool pending = true;
+  std::string const problem = service._scheduler.change(job.id, [&](Job& current) {
+    pending = current.phase == Phase::Pending;
+    return applyParameters(params, current);
+  });
+  // A parameter the job's phase no longer allows is a conflict; a bad value a bad request.
+  if (!problem.empty()) return detail::replyText(res, pending ? 400 : 409, problem);
+  detail::redirect(res, jobUrl(job.id));
+}
+
 void Routes::getJob(httplib::Request const& req, httplib::Response& res, Job const& job) {
   Job current = job;
   auto const params = detail::formParams(req);
@@ -101,11 +113,7 @@ void Routes::postJob(httplib::Request const& req, httplib::Response& res, Job co
     return detail::redirect(res, service.jobsUrl());
   }
   if (params.count("PHASE") > 0) return postChild("phase", req, res, job);
-  Job changed = job;
-  if (auto const problem = applyParameters(params, changed); !problem.empty())
-    return detail::replyText(res, job.phase == Phase::Pending ? 400 : 409, problem);
-  service._store.update(changed);
-  detail::redirect(res, jobUrl(job.id));
+  changeJob(params, res, job);
 }
 
 void Routes::getChild(std::string const& child, httplib::Response& res, Job const& job) {
@@ -148,11 +156,7 @@ void Routes::postChild(std::string const& child, httplib::Request const& req,
         (child == "parameters" && name == "EXPERIMENT"))
       wanted.emplace(name, value);
   if (wanted.empty()) return detail::replyText(res, 400, "uws: nothing to change in " + child);
-  Job changed = job;
-  if (auto const problem = applyParameters(wanted, changed); !problem.empty())
-    return detail::replyText(res, job.phase == Phase::Pending ? 400 : 409, problem);
-  service._store.update(changed);
-  detail::redirect(res, jobUrl(job.id));
+  changeJob(wanted, res, job);
 }
 
 void Routes::getResult(std::string const& id, httplib::Response& res, Job const& job) {

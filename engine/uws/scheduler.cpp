@@ -231,6 +231,15 @@ std::string Scheduler::resume(std::string const& id) {
   return "";
 }
 
+std::string Scheduler::change(std::string const& id, std::function<std::string(Job&)> const& edit) {
+  std::lock_guard lock(_mutex);
+  auto job = _store.get(id);
+  if (!job) return "no such job";
+  std::string const problem = edit(*job);
+  if (problem.empty()) _store.update(*job);
+  return problem;
+}
+
 void Scheduler::remove(std::string const& id) {
   std::lock_guard lock(_mutex);
   auto job = _store.get(id);

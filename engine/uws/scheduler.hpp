@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <string>
@@ -41,6 +42,10 @@ class Scheduler {
   /// PHASE=SUSPEND / RESUME (extension): EXECUTING <-> SUSPENDED.
   std::string suspend(std::string const& id);
   std::string resume(std::string const& id);
+  /// Changes a job's settings: `edit` gets the job as stored now and returns "" (then the
+  /// job is written) or why not. Runs under the scheduler's lock, so no phase change made
+  /// meanwhile is overwritten.
+  std::string change(std::string const& id, std::function<std::string(Job&)> const& edit);
   /// ACTION=DELETE: aborts the run if any, removes the row and the folder.
   void remove(std::string const& id);
 

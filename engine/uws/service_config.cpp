@@ -95,7 +95,8 @@ void checkRules(config::Config const& c, ServiceConfig const& out) {
     throw UsageError("uws: " + c.where("server.tls_cert") +
                      ": server.tls_cert and server.tls_key must be given together");
   if (out.server.tlsCert.empty() && !isLoopback(out.server.host) && !out.server.allowPlainRemote)
-    throw UsageError("uws: " + c.where("server.host") + ": server.host: plain HTTP on '" + out.server.host +
+    throw UsageError("uws: " + c.where("server.host") + ": server.host: plain HTTP on '" +
+                     out.server.host +
                      "' would send passwords in clear: give server.tls_cert/tls_key or set "
                      "server.allow_plain_remote: true");
 }
