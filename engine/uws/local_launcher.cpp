@@ -38,7 +38,9 @@ std::vector<char*> cArgv(std::vector<std::string>& args) {
   dup2(in, 0);
   dup2(o, 1);
   dup2(e, 2);
-  for (int fd = 3; fd < 1024; ++fd) close(fd);  // the server's sockets and database stay here
+  // The server's sockets and database stay with the server.
+  if (close_range(3, ~0U, 0) != 0)
+    for (int fd = 3; fd < 65536; ++fd) close(fd);
   execv(argv[0], argv);
   _exit(127);
 }

@@ -55,6 +55,14 @@ Service::Service(ServiceConfig config, std::string const& self)
   _http->set_payload_max_length(static_cast<std::size_t>(s.maxRequestBytes));
   // WAIT requests block a worker each: room for many waiting clients.
   _http->new_task_queue = [] { return new httplib::ThreadPool(64); };
+  // One line per request on stderr (never bodies or credentials).
+  _http->set_logger([](httplib::Request const& req, httplib::Response const& res) {
+    std::string path = req.path.substr(0, 200);
+    for (char& c : path)  // no control characters from a user into the log
+      if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
+    std::fprintf(stderr, "vocloud-uws: %s %s %s %d\n", req.remote_addr.c_str(), req.method.c_str(),
+                 path.c_str(), res.status);
+  });
   _routes = std::make_unique<Routes>(Routes{*this});
   _routes->install(*_http);
   int port = s.port;
