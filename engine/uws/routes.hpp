@@ -48,8 +48,4 @@ struct Routes {
   std::string applyParameters(std::map<std::string, std::string> const& params, Job& job) const;
 };
 
-/// Checks an experiment's YAML with the experiment schema (the CLI's); returns "" when it
-/// is valid, else every problem as "experiment.yaml:LINE:COL: ...".
-std::string checkExperiment(std::string const& yaml);
-
 }  // namespace vocloud::uws

@@ -1,6 +1,7 @@
 // One job: its document (with WAIT), its children (phase, executionduration, destruction,
 // error, quote, owner, parameters, results, runId) and its result files.
 #include "core/files.hpp"
+#include "uws/experiment_check.hpp"
 #include "uws/http_util.hpp"
 #include "uws/job_xml.hpp"
 #include "uws/results.hpp"
@@ -8,6 +9,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <memory>
 
@@ -65,7 +67,10 @@ std::string Routes::applyParameters(std::map<std::string, std::string> const& pa
       return "uws: the job is " + phaseName(job.phase) +
              ": its parameters may change only while it is PENDING";
     if (!detail::isValidUtf8(it->second)) return "uws: experiment: the YAML is not UTF-8 text";
-    if (auto const problem = checkExperiment(it->second); !problem.empty()) return problem;
+    std::string const dir = std::filesystem::absolute(service._store.jobDir(job.id)).string();
+    if (auto const problem = checkExperiment(it->second, dir, service._config.jobs.dataRoots);
+        !problem.empty())
+      return problem;
     core::writeFileAtomic(service._store.jobDir(job.id) + "/experiment.yaml", it->second);
   }
   job = changed;

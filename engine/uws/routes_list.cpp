@@ -71,17 +71,6 @@ std::string listFilter(httplib::Request const& req, JobFilter& filter) {
 
 }  // namespace
 
-std::string checkExperiment(std::string const& yaml) {
-  try {
-    config::loadConfigText(yaml, "experiment.yaml");
-  } catch (UsageError const& e) {
-    return e.what();
-  } catch (std::exception const& e) {  // yaml-cpp's own syntax errors
-    return std::string("config: experiment.yaml: ") + e.what();
-  }
-  return "";
-}
-
 void Routes::install(httplib::Server& server) {
   server.Get("/jobs",
              withUser(this, [this](auto const& q, auto& r, User const& u) { listJobs(q, r, u); }));

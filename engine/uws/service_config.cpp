@@ -2,6 +2,7 @@
 
 #include "core/error.hpp"
 
+#include <filesystem>
 #include <limits>
 
 namespace vocloud::uws {
@@ -82,6 +83,9 @@ void addJobs(config::Schema& s) {
             "Largest executionduration a client may set (seconds)", 1, 1e9));
   s.key(key("jobs.destruction_days", Type::Float, "7",
             "Default time from creation to destruction (days)", 0.0001, 36500));
+  s.key(key("jobs.data_roots", Type::StringList, "[]",
+            "Folders an experiment may read besides its job's folder (relative: from this "
+            "file's folder)"));
   s.key(key("jobs.reaper_interval", Type::Float, "60",
             "Seconds between looks for jobs past their destruction time", 0.1, 86400));
 }
@@ -138,6 +142,11 @@ ServiceConfig serviceConfigFrom(config::Config const& c) {
   out.jobs.maxExecutionDuration = c.getInt("jobs.max_execution_duration");
   out.jobs.defaultDestructionDays = c.getDouble("jobs.destruction_days");
   out.jobs.reaperSeconds = c.getDouble("jobs.reaper_interval");
+  auto const base = std::filesystem::absolute(c.source()).parent_path();
+  for (auto const& root : c.getList("jobs.data_roots")) {
+    std::filesystem::path p(root);
+    out.jobs.dataRoots.push_back((p.is_absolute() ? p : base / p).lexically_normal().string());
+  }
   checkRules(c, out);
   return out;
 }

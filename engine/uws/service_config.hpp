@@ -42,6 +42,9 @@ struct JobOptions {
   std::int64_t maxExecutionDuration = 86400;     ///< seconds; a request above is capped
   double defaultDestructionDays = 7;
   double reaperSeconds = 60;  ///< how often destruction times are checked
+  /// Absolute folders (shared bases of knowledge) an experiment's path keys may name besides
+  /// the job's own folder.
+  std::vector<std::string> dataRoots;
 };
 
 /// Everything `vocloud-uws` needs, validated once.

@@ -169,6 +169,12 @@ def check_hostile_input(s, alice, jobs, store):
           "the experiment's output escaped the job folder")
     job_dir = store / "jobs" / job.rsplit("/", 1)[1]
     check(any((job_dir / "output").iterdir()), "outputs are not in the job folder")
+    # An experiment that would read (and publish as results) files of the server is refused.
+    thief = ("experiment: thief\nstages: [acquire]\nacquire:\n  sources:\n"
+             "    - kind: local\n      path: " + str(s.dir / "users.yaml") + "\n")
+    r = alice.post(jobs, data={"experiment": thief}, allow_redirects=False)
+    check(r.status_code == 400 and "experiment.yaml:6:13: acquire.sources[0].path" in r.text,
+          f"a path outside the job folder: {r.status_code} {r.text}")
     # ../ in a result name, raw and encoded, never leaves the folder.
     url = urllib.parse.urlsplit(job)
     for path in ("/results/../../../users.yaml", "/results/%2e%2e/%2e%2e/%2e%2e/users.yaml",

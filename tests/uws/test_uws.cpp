@@ -2,6 +2,7 @@
 // waiting, result lookup, the run's argv, the service schema.
 #include "config/config.hpp"
 #include "core/error.hpp"
+#include "uws/experiment_check.hpp"
 #include "uws/http_util.hpp"
 #include "uws/job_store.hpp"
 #include "uws/local_launcher.hpp"
@@ -184,6 +185,26 @@ BOOST_AUTO_TEST_CASE(the_service_schema_reports_positions_and_fills_defaults) {
     BOOST_TEST(std::string(e.what()).find("uws.yaml:4:3") != std::string::npos);
     BOOST_TEST(std::string(e.what()).find("launcher.ranks") != std::string::npos);
   }
+}
+
+BOOST_AUTO_TEST_CASE(experiments_read_only_inside_the_job_folder_or_the_data_roots) {
+  std::vector<std::string> const roots = {"/data/bok"};
+  auto const source = [](std::string const& path) {
+    return "experiment: e\nstages: [acquire]\nacquire:\n  sources:\n    - kind: local\n"
+           "      path: " +
+           path + "\n";
+  };
+  BOOST_TEST(uws::checkExperiment(source("spectra/*.fits"), "/s/jobs/j", roots) == "");
+  BOOST_TEST(uws::checkExperiment(source("/data/bok/files"), "/s/jobs/j", roots) == "");
+  for (std::string const bad : {"/etc/passwd", "../k/output", "/data/bokx", "/data/bok/../x"}) {
+    std::string const problem = uws::checkExperiment(source(bad), "/s/jobs/j", roots);
+    BOOST_TEST(problem.find("experiment.yaml:6:13: acquire.sources[0].path") != std::string::npos,
+               bad << ": " << problem);
+  }
+  // The output is replaced by the launcher: any value is harmless.
+  BOOST_TEST(uws::checkExperiment("experiment: e\noutput: /etc\n", "/s/jobs/j", roots) == "");
+  BOOST_TEST(uws::checkExperiment("experiment: e\nsynth:\n  cont: 3\n", "/j", roots)
+                 .find("experiment.yaml:3:3") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(utf8_check_refuses_broken_sequences) {
