@@ -134,30 +134,43 @@ void Scheduler::killLateAborts() {
   }
 }
 
+// Oldest first, while the launcher has room; a job whose owner already runs
+// maxRunningPerUser jobs waits and lets later jobs of other users pass.
 void Scheduler::startQueued() {
-  auto const running = _store.inPhases({Phase::Executing, Phase::Suspended}).size();
-  auto queued = _store.inPhases({Phase::Queued});
-  for (std::size_t i = 0; i < queued.size() && running + i < std::size_t(_options.maxRunning);
-       ++i) {
-    Job& job = queued[i];
-    LaunchRequest request;
-    request.jobId = job.id;
-    request.jobDir = std::filesystem::absolute(_store.jobDir(job.id)).string();
-    request.experimentFile = request.jobDir + "/experiment.yaml";
-    request.outputDir = request.jobDir + "/output";
-    job.startTime = nowSeconds();
-    try {
-      auto const handle = _launcher.start(request);
-      job.pid = handle.pid;
-      job.pidStart = handle.start;
-      job.phase = Phase::Executing;
-    } catch (std::exception const& e) {
-      job.phase = Phase::Error;
-      job.endTime = nowSeconds();
-      job.error = e.what();
+  auto const running = _store.inPhases({Phase::Executing, Phase::Suspended});
+  std::map<std::string, int> perUser;
+  for (auto const& job : running) ++perUser[job.owner];
+  std::size_t started = running.size();
+  for (auto& job : _store.inPhases({Phase::Queued})) {
+    if (started >= std::size_t(_options.maxRunning)) break;
+    if (_options.maxRunningPerUser > 0 && perUser[job.owner] >= _options.maxRunningPerUser)
+      continue;
+    launch(job);
+    if (job.phase == Phase::Executing) {
+      ++started;
+      ++perUser[job.owner];
     }
-    _store.update(job);
   }
+}
+
+void Scheduler::launch(Job& job) {
+  LaunchRequest request;
+  request.jobId = job.id;
+  request.jobDir = std::filesystem::absolute(_store.jobDir(job.id)).string();
+  request.experimentFile = request.jobDir + "/experiment.yaml";
+  request.outputDir = request.jobDir + "/output";
+  job.startTime = nowSeconds();
+  try {
+    auto const handle = _launcher.start(request);
+    job.pid = handle.pid;
+    job.pidStart = handle.start;
+    job.phase = Phase::Executing;
+  } catch (std::exception const& e) {
+    job.phase = Phase::Error;
+    job.endTime = nowSeconds();
+    job.error = e.what();
+  }
+  _store.update(job);
 }
 
 void Scheduler::reap() {

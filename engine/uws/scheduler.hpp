@@ -18,6 +18,7 @@ namespace vocloud::uws {
 
 struct SchedulerOptions {
   int maxRunning = 2;
+  int maxRunningPerUser = 0;  ///< 0: no limit per user
   double pollSeconds = 0.2;
   double killGraceSeconds = 5;
   double reaperSeconds = 60;
@@ -57,6 +58,7 @@ class Scheduler {
   void watchRunning();
   void finish(Job job, RunStatus const& status);
   void startQueued();
+  void launch(Job& job);
   void killLateAborts();
   void reap();
   void loop();

@@ -16,6 +16,7 @@ namespace {
 SchedulerOptions schedulerOptions(ServiceConfig const& config) {
   SchedulerOptions o;
   o.maxRunning = config.launcher.maxRunning;
+  o.maxRunningPerUser = config.jobs.maxRunningPerUser;
   o.pollSeconds = config.launcher.pollSeconds;
   o.killGraceSeconds = config.launcher.killGraceSeconds;
   o.reaperSeconds = config.jobs.reaperSeconds;

@@ -83,6 +83,9 @@ void addJobs(config::Schema& s) {
             "Largest executionduration a client may set (seconds)", 1, 1e9));
   s.key(key("jobs.destruction_days", Type::Float, "7",
             "Default time from creation to destruction (days)", 0.0001, 36500));
+  s.key(key("jobs.max_running_per_user", Type::Int, "0",
+            "Jobs of one user executing at once; the others wait in QUEUED (0: no own limit)", 0,
+            10000));
   s.key(key("jobs.data_roots", Type::StringList, "[]",
             "Folders an experiment may read besides its job's folder (relative: from this "
             "file's folder)"));
@@ -142,6 +145,7 @@ ServiceConfig serviceConfigFrom(config::Config const& c) {
   out.jobs.maxExecutionDuration = c.getInt("jobs.max_execution_duration");
   out.jobs.defaultDestructionDays = c.getDouble("jobs.destruction_days");
   out.jobs.reaperSeconds = c.getDouble("jobs.reaper_interval");
+  out.jobs.maxRunningPerUser = static_cast<int>(c.getInt("jobs.max_running_per_user"));
   auto const base = std::filesystem::absolute(c.source()).parent_path();
   for (auto const& root : c.getList("jobs.data_roots")) {
     std::filesystem::path p(root);

@@ -41,6 +41,7 @@ struct JobOptions {
   std::int64_t defaultExecutionDuration = 3600;  ///< seconds; 0 = unlimited
   std::int64_t maxExecutionDuration = 86400;     ///< seconds; a request above is capped
   double defaultDestructionDays = 7;
+  int maxRunningPerUser = 0;  ///< a user's jobs executing at once; 0: only launcher's limit
   double reaperSeconds = 60;  ///< how often destruction times are checked
   /// Absolute folders (shared bases of knowledge) an experiment's path keys may name besides
   /// the job's own folder.

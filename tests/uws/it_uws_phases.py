@@ -2,7 +2,7 @@
 the test releases it): QUEUED while another job executes (max_running 1), SUSPENDED (the
 process group stopped: state T in /proc) and RESUME, ABORT (the process group ends, logs kept),
 ERROR with the run's message, executionduration enforced, destruction enforced by the
-reaper."""
+reaper; a per-user limit of running jobs."""
 import datetime
 import os
 import pathlib
@@ -100,6 +100,30 @@ def check_destruction(alice, jobs, store):
     check(not job_dir(store, job).exists(), "the reaped job's folder remains")
 
 
+def check_per_user_limit(s):
+    """launcher.max_running 2, jobs.max_running_per_user 1: alice's second job waits while
+    bob's job passes it."""
+    server = Server(s.config(), f"launcher.vocloud={STANDIN}", "launcher.max_running=2",
+                    "jobs.max_running_per_user=1", "store.dir=" + str(s.dir / "store2"))
+    try:
+        alice, bob = session("alice"), session("bob")
+        store = s.dir / "store2"
+        a1 = create(alice, server.jobs, exp("a1"), PHASE="RUN")
+        wait_phase(alice, a1, {"EXECUTING"})
+        a2 = create(alice, server.jobs, exp("a2"), PHASE="RUN")
+        b1 = create(bob, server.jobs, exp("b1"), PHASE="RUN")
+        check(wait_phase(bob, b1, {"EXECUTING"}) == "EXECUTING", "bob's job did not pass")
+        check(phase_of(alice, a2) == "QUEUED", "alice runs two jobs at once")
+        release(store, a1)
+        check(wait_phase(alice, a2, {"EXECUTING"}) == "EXECUTING", "a2 did not follow a1")
+        release(store, a2)
+        release(store, b1)
+        for job, who in ((a2, alice), (b1, bob)):
+            wait_phase(who, job, {"COMPLETED"})
+    finally:
+        server.stop()
+
+
 def main():
     s = Scratch()
     config = s.config("jobs:\n  reaper_interval: 0.2\n")
@@ -113,6 +137,7 @@ def main():
         check_destruction(alice, server.jobs, store)
     finally:
         server.stop()
+    check_per_user_limit(s)
     s.cleanup()
     print("it_uws_phases: ok")
 
