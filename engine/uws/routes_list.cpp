@@ -139,11 +139,22 @@ void Routes::listJobs(httplib::Request const& req, httplib::Response& res, User 
 }
 
 void Routes::createJob(httplib::Request const& req, httplib::Response& res, User const& user) {
-  auto const params = detail::formParams(req);
+  auto params = detail::formParams(req);
+  // COPY=<job id> (extension): resend or re-run an old job; the old job's experiment unless
+  // a new one is given, and its run label and execution duration.
+  std::optional<Job> source;
+  if (auto it = params.find("COPY"); it != params.end()) {
+    source = visibleJob(it->second, user, res);
+    if (!source) return;
+    params.emplace("EXPERIMENT",
+                   core::readFile(service._store.jobDir(source->id) + "/experiment.yaml"));
+    params.emplace("EXECUTIONDURATION", std::to_string(source->executionDuration));
+    params.emplace("RUNID", source->runId);
+  }
   if (params.count("EXPERIMENT") == 0)
     return detail::replyText(res, 400,
                              "uws: POST /jobs needs the parameter 'experiment' (the experiment "
-                             "YAML, inline or uploaded)");
+                             "YAML, inline or uploaded) or 'COPY' (a job to copy)");
   Job job;
   job.id = newJobId();
   job.owner = user.name;

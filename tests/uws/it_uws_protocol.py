@@ -120,6 +120,23 @@ def check_completed_job(s, alice, jobs, store):
     return job
 
 
+def check_copy(s, alice, jobs, completed, store):
+    """COPY (extension): a new PENDING job with the old one's experiment, or with changes."""
+    same = create(alice, jobs, None, COPY=completed.rsplit("/", 1)[1])
+    old_yaml = alice.get(completed + "/parameters").content
+    check(alice.get(same + "/parameters").content == old_yaml, "a copy has another experiment")
+    check(phase_of(alice, same) == "PENDING", "a copy is not PENDING")
+    changed = GOOD.replace("seed: 7", "seed: 9")
+    edited = create(alice, jobs, changed, COPY=completed.rsplit("/", 1)[1])
+    params = etree.fromstring(alice.get(edited + "/parameters").content)
+    check(params.find("uws:parameter", NS).text == changed, "copy with changes")
+    r = session("bob").post(jobs, data={"COPY": completed.rsplit("/", 1)[1]},
+                            allow_redirects=False)
+    check(r.status_code == 404, f"bob copied alice's job: {r.status_code}")
+    for job in (same, edited):
+        alice.post(job, data={"ACTION": "DELETE"})
+
+
 def check_lists(s, alice, jobs, pending, completed):
     everything = listed_ids(xml(alice, jobs, s, "job list"))
     check(set(everything) == {pending.rsplit("/", 1)[1], completed.rsplit("/", 1)[1]},
@@ -212,6 +229,7 @@ def main():
         pending = check_pending_job(s, alice, server.jobs)
         check_wait(alice, server.jobs)
         completed = check_completed_job(s, alice, server.jobs, s.dir / "store")
+        check_copy(s, alice, server.jobs, completed, s.dir / "store")
         check_lists(s, alice, server.jobs, pending, completed)
         check_owners(s, server.jobs, pending)
         check_hostile_input(s, alice, server.jobs, s.dir / "store")

@@ -123,7 +123,7 @@ def validate(scratch, xml_text, what):
 
 def create(sess, jobs_url, yaml_text, **fields):
     """POST /jobs; returns the job URL (the 303's Location)."""
-    data = {"experiment": yaml_text}
+    data = {} if yaml_text is None else {"experiment": yaml_text}
     data.update(fields)
     r = sess.post(jobs_url, data=data, allow_redirects=False, timeout=30)
     check(r.status_code == 303, f"POST /jobs: {r.status_code} {r.text}")
