@@ -85,12 +85,28 @@ def check_docs():
           "`build/bin/vocloud-uws explain --markdown`")
 
 
+def check_example(s):
+    """configs/uws-local.yaml starts, and its documented demo accounts work."""
+    from uws_harness import SOURCE
+    server = Server(SOURCE / "configs" / "uws-local.yaml", "server.port=0",
+                    f"store.dir={s.dir / 'example-store'}", log_dir=s.dir)
+    try:
+        for user, password in (("demo", "demo"), ("admin", "admin")):
+            r = requests.get(server.jobs, auth=(user, password), timeout=30)
+            check(r.status_code == 200, f"demo account {user}: {r.status_code}")
+        r = requests.get(server.jobs, auth=("demo", "admin"), timeout=30)
+        check(r.status_code == 401, "a wrong demo password is accepted")
+    finally:
+        server.stop()
+
+
 def main():
     check_docs()
     s = Scratch()
     check_errors(s)
     check_relative_paths(s)
     check_tls(s)
+    check_example(s)
     s.cleanup()
     print("it_uws_config: ok")
 

@@ -74,11 +74,13 @@ class Scratch:
 class Server:
     """vocloud-uws started on a free port; stop() ends it by its PID (kill -9 with hard)."""
 
-    def __init__(self, config, *sets, env=None):
+    def __init__(self, config, *sets, env=None, log_dir=None):
         args = [str(UWS_BIN), "--config", str(config)]
         for s in sets:
             args += ["--set", s]
-        self.log = open(pathlib.Path(config).parent / "server.log", "ab")
+        # The server's stderr: beside the config, or in log_dir (a config from the source tree).
+        self.log_path = pathlib.Path(log_dir or pathlib.Path(config).parent) / "server.log"
+        self.log = open(self.log_path, "ab")
         self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=self.log,
                                      text=True, env=env)
         deadline = time.time() + 20
@@ -91,7 +93,7 @@ class Server:
         if not match:
             self.stop(hard=True)
             fail("vocloud-uws did not print its URL: " + repr(line) + " " +
-                 (pathlib.Path(config).parent / "server.log").read_text())
+                 pathlib.Path(self.log_path).read_text())
         self.jobs = match.group(1)
 
     def stop(self, hard=False):
