@@ -26,6 +26,7 @@ CREATE TABLE IF NOT EXISTS jobs (
   exit_code INTEGER NOT NULL DEFAULT -1);
 CREATE INDEX IF NOT EXISTS jobs_owner ON jobs(owner);
 CREATE INDEX IF NOT EXISTS jobs_phase ON jobs(phase);
+CREATE INDEX IF NOT EXISTS jobs_destruction ON jobs(destruction);
 )";
 
 constexpr char const* kColumns =
@@ -120,14 +121,26 @@ std::vector<Job> JobStore::list(JobFilter const& filter) const {
 }
 
 std::vector<Job> JobStore::inPhases(std::set<Phase> const& phases) const {
+  if (phases.empty()) return {};
+  std::string sql = std::string("SELECT ") + kColumns + " FROM jobs WHERE phase IN (";
+  for (std::size_t i = 0; i < phases.size(); ++i) sql += i == 0 ? "?" : ", ?";
+  sql += ") ORDER BY seq";
   std::lock_guard lock(_mutex);
-  auto s = _db.prepare(std::string("SELECT ") + kColumns + " FROM jobs ORDER BY seq");
+  auto s = _db.prepare(sql);
+  int index = 1;
+  for (auto phase : phases) s.bind(index++, phaseName(phase));
   std::vector<Job> jobs;
-  while (s.step()) {
-    Job job = readJob(s);
-    if (phases.count(job.phase) > 0) jobs.push_back(std::move(job));
-  }
+  while (s.step()) jobs.push_back(readJob(s));
   return jobs;
+}
+
+std::vector<std::string> JobStore::dueForDestruction(double now) const {
+  std::lock_guard lock(_mutex);
+  auto s = _db.prepare("SELECT id FROM jobs WHERE destruction > 0 AND destruction <= ?1");
+  s.bindDouble(1, now);
+  std::vector<std::string> ids;
+  while (s.step()) ids.push_back(s.text(0));
+  return ids;
 }
 
 void JobStore::update(Job const& job) {

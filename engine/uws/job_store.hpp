@@ -38,6 +38,8 @@ class JobStore {
   std::vector<Job> list(JobFilter const& filter) const;
   /// Jobs in any of `phases`, oldest first (the scheduler's queue and reconciliation).
   std::vector<Job> inPhases(std::set<Phase> const& phases) const;
+  /// Ids of the jobs whose destruction time is at or before `now` (the reaper's work).
+  std::vector<std::string> dueForDestruction(double now) const;
   /// Writes every field of `job` (matched by id) and wakes waiters.
   void update(Job const& job);
   /// Deletes the row (the caller removes the folder) and wakes waiters.

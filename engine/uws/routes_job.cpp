@@ -50,7 +50,11 @@ JobView Routes::viewOf(Job const& job) const {
 std::string Routes::applyParameters(std::map<std::string, std::string> const& params,
                                     Job& job) const {
   Job changed = job;
-  if (auto it = params.find("RUNID"); it != params.end()) changed.runId = it->second;
+  if (auto it = params.find("RUNID"); it != params.end()) {
+    if (!detail::isValidUtf8(it->second) || it->second.size() > 1000)
+      return "uws: RUNID: not UTF-8 text of at most 1000 bytes";
+    changed.runId = it->second;
+  }
   if (auto it = params.find("EXECUTIONDURATION"); it != params.end()) {
     auto const n = parseInteger(it->second);
     if (!n || *n < 0) return "uws: EXECUTIONDURATION: '" + it->second + "' is not seconds >= 0";

@@ -175,17 +175,7 @@ void Scheduler::launch(Job& job) {
 
 void Scheduler::reap() {
   _lastReap = nowSeconds();
-  JobFilter all;
-  all.phases = {Phase::Pending,   Phase::Queued,  Phase::Executing, Phase::Completed,
-                Phase::Error,     Phase::Aborted, Phase::Unknown,   Phase::Held,
-                Phase::Suspended, Phase::Archived};
-  for (auto const& job : _store.list(all))
-    if (job.destruction > 0 && job.destruction <= _lastReap) {
-      if (!isFinal(job.phase) && job.pid > 0) _launcher.kill(handleOf(job));
-      _aborting.erase(job.id);
-      _store.remove(job.id);
-      core::removeAll(_store.jobDir(job.id));
-    }
+  for (auto const& id : _store.dueForDestruction(_lastReap)) removeLocked(id);
 }
 
 std::string Scheduler::run(std::string const& id) {
@@ -255,6 +245,10 @@ std::string Scheduler::change(std::string const& id, std::function<std::string(J
 
 void Scheduler::remove(std::string const& id) {
   std::lock_guard lock(_mutex);
+  removeLocked(id);
+}
+
+void Scheduler::removeLocked(std::string const& id) {
   auto job = _store.get(id);
   if (!job) return;
   // The killed run is kept in _aborting until it is reaped (no zombie is left behind).

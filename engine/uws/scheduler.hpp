@@ -61,6 +61,7 @@ class Scheduler {
   void launch(Job& job);
   void killLateAborts();
   void reap();
+  void removeLocked(std::string const& id);
   void loop();
 
   JobStore& _store;
