@@ -1,13 +1,13 @@
 #include "preprocess/preview.hpp"
 
 #include "config/suggest.hpp"
-#include "core/reason_tally.hpp"
 #include "core/error.hpp"
 #include "core/files.hpp"
+#include "core/reason_tally.hpp"
 #include "io/h5_store.hpp"
 #include "io/reader.hpp"
-#include "preprocess/frames.hpp"
 #include "preprocess/plot_raster.hpp"
+#include "spectral/frames.hpp"
 
 #include <yaml-cpp/yaml.h>
 
@@ -62,8 +62,10 @@ void readFrameSettings(io::H5File const& file, PreviewData& data) {
 // processSpectrum() undone in reverse order.
 double toRawFrame(double lambda, PreviewData const& data, double z, io::WavelengthFrame raw) {
   if (data.restFrame && std::isfinite(z) && z > -1) lambda *= 1 + z;
-  if (data.frame == "vacuum" && raw == io::WavelengthFrame::Air) return vacuumToAir(lambda);
-  if (data.frame == "air" && raw == io::WavelengthFrame::Vacuum) return airToVacuum(lambda);
+  if (data.frame == "vacuum" && raw == io::WavelengthFrame::Air)
+    return spectral::vacuumToAir(lambda);
+  if (data.frame == "air" && raw == io::WavelengthFrame::Vacuum)
+    return spectral::airToVacuum(lambda);
   return lambda;
 }
 

@@ -1,14 +1,14 @@
-#include "preprocess/frames.hpp"
+#include "spectral/frames.hpp"
 
 #include "core/error.hpp"
-#include "preprocess/number_text.hpp"
-#include "preprocess/unusable.hpp"
+#include "spectral/number_text.hpp"
+#include "spectral/unusable.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <string>
 
-namespace vocloud::preprocess {
+namespace vocloud::spectral {
 
 namespace {
 
@@ -112,4 +112,4 @@ double zToVelocity(double z) {
   return z * kSpeedOfLightKms;
 }
 
-}  // namespace vocloud::preprocess
+}  // namespace vocloud::spectral

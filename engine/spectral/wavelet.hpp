@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-namespace vocloud::preprocess {
+namespace vocloud::spectral {
 
 /// Orthogonal wavelets with the filters of pywt.
 enum class Wavelet {
@@ -71,4 +71,4 @@ std::vector<double> selectCoefficients(std::vector<double> const& coefficients, 
 /// Number of leading coefficients ApproximationAndDetails keeps: length / 2^(levels - k).
 std::size_t selectedPrefixLength(std::size_t length, int levels, int detailLevels);
 
-}  // namespace vocloud::preprocess
+}  // namespace vocloud::spectral

@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <vector>
 
-namespace vocloud::preprocess::detail {
+namespace vocloud::spectral::detail {
 
 /// Indices of the pixels statistics may use (mask 0 or no mask, finite flux) into `good`
 /// (cleared first). Throws vocloud::Error when mask and flux differ in length, Unusable
@@ -21,4 +21,4 @@ void checkPositive(std::vector<double> const& continuum, char const* what);
 void divideBy(std::vector<float>& flux, std::vector<float>& ivar,
               std::vector<double> const& divisor);
 
-}  // namespace vocloud::preprocess::detail
+}  // namespace vocloud::spectral::detail

@@ -4,7 +4,7 @@
 #include <cstddef>
 #include <vector>
 
-namespace vocloud::preprocess {
+namespace vocloud::spectral {
 
 /// Pixel centres of the output grid in Å, strictly increasing. `logarithmic` says the
 /// centres are uniform in log10(λ) (constant Δλ/λ) rather than in λ; it decides how the
@@ -56,4 +56,4 @@ bool isLogSampled(double const* centres, std::size_t n);
 
 }  // namespace detail
 
-}  // namespace vocloud::preprocess
+}  // namespace vocloud::spectral

@@ -1,12 +1,12 @@
-#include "preprocess/smooth.hpp"
+#include "spectral/smooth.hpp"
 
 #include "core/error.hpp"
-#include "preprocess/number_text.hpp"
+#include "spectral/number_text.hpp"
 
 #include <algorithm>
 #include <cmath>
 
-namespace vocloud::preprocess {
+namespace vocloud::spectral {
 
 void gaussianSmooth(std::vector<float>& flux, double sigmaPixels) {
   if (!std::isfinite(sigmaPixels) || sigmaPixels < 0 || sigmaPixels > 1e6)
@@ -35,4 +35,4 @@ void gaussianSmooth(std::vector<float>& flux, double sigmaPixels) {
   flux.swap(out);
 }
 
-}  // namespace vocloud::preprocess
+}  // namespace vocloud::spectral

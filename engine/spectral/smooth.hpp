@@ -2,7 +2,7 @@
 // Gaussian smoothing of a sampled spectrum.
 #include <vector>
 
-namespace vocloud::preprocess {
+namespace vocloud::spectral {
 
 /// Convolves `flux` in place with a Gaussian of standard deviation `sigmaPixels` (pixels),
 /// truncated at ±ceil(4 σ) pixels. Each output is Σ_k w_k f_{i+k} / Σ_k w_k over the taps
@@ -12,4 +12,4 @@ namespace vocloud::preprocess {
 /// non-finite sigma, or one wider than 1e6 pixels.
 void gaussianSmooth(std::vector<float>& flux, double sigmaPixels);
 
-}  // namespace vocloud::preprocess
+}  // namespace vocloud::spectral

@@ -1,4 +1,4 @@
-#include "preprocess/wavelet.hpp"
+#include "spectral/wavelet.hpp"
 
 #include "core/error.hpp"
 
@@ -6,7 +6,7 @@
 #include <cmath>
 #include <numeric>
 
-namespace vocloud::preprocess {
+namespace vocloud::spectral {
 
 namespace {
 
@@ -158,4 +158,4 @@ std::vector<double> selectCoefficients(std::vector<double> const& coefficients, 
   return out;
 }
 
-}  // namespace vocloud::preprocess
+}  // namespace vocloud::spectral

@@ -1,15 +1,15 @@
-#include "preprocess/resample.hpp"
+#include "spectral/resample.hpp"
 
 #include "core/error.hpp"
-#include "preprocess/number_text.hpp"
-#include "preprocess/unusable.hpp"
+#include "spectral/number_text.hpp"
+#include "spectral/unusable.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <string>
 #include <utility>
 
-namespace vocloud::preprocess {
+namespace vocloud::spectral {
 
 namespace {
 
@@ -215,4 +215,4 @@ void fillMissing(Resampled& spectrum) {
       if (spectrum.mask[i] != 0) spectrum.ivar[i] = 0.0f;
 }
 
-}  // namespace vocloud::preprocess
+}  // namespace vocloud::spectral

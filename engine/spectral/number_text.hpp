@@ -3,7 +3,7 @@
 #include <cstdio>
 #include <string>
 
-namespace vocloud::preprocess::detail {
+namespace vocloud::spectral::detail {
 
 /// `value` with up to 10 significant digits, for messages.
 inline std::string numberText(double value) {
@@ -12,4 +12,4 @@ inline std::string numberText(double value) {
   return text;
 }
 
-}  // namespace vocloud::preprocess::detail
+}  // namespace vocloud::spectral::detail

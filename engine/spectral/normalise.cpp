@@ -1,15 +1,15 @@
-#include "preprocess/normalise.hpp"
+#include "spectral/normalise.hpp"
 
 #include "core/error.hpp"
-#include "preprocess/continuum.hpp"
-#include "preprocess/normalise_detail.hpp"
-#include "preprocess/number_text.hpp"
-#include "preprocess/unusable.hpp"
+#include "spectral/continuum.hpp"
+#include "spectral/normalise_detail.hpp"
+#include "spectral/number_text.hpp"
+#include "spectral/unusable.hpp"
 
 #include <algorithm>
 #include <cmath>
 
-namespace vocloud::preprocess {
+namespace vocloud::spectral {
 
 namespace {
 
@@ -186,4 +186,4 @@ void normalise(std::vector<float>& flux, std::vector<float>& ivar,
   }
 }
 
-}  // namespace vocloud::preprocess
+}  // namespace vocloud::spectral

@@ -1,7 +1,7 @@
-#include "preprocess/quality.hpp"
+#include "spectral/quality.hpp"
 
 #include "core/error.hpp"
-#include "preprocess/number_text.hpp"
+#include "spectral/number_text.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -9,7 +9,7 @@
 #include <limits>
 #include <memory>
 
-namespace vocloud::preprocess {
+namespace vocloud::spectral {
 
 namespace {
 
@@ -138,4 +138,4 @@ std::string rejectionReason(Resampled const& spectrum, QualityThresholds const& 
   return reason;
 }
 
-}  // namespace vocloud::preprocess
+}  // namespace vocloud::spectral

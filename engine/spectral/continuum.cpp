@@ -1,9 +1,9 @@
-#include "preprocess/continuum.hpp"
+#include "spectral/continuum.hpp"
 
 #include "core/error.hpp"
-#include "preprocess/normalise_detail.hpp"
-#include "preprocess/number_text.hpp"
-#include "preprocess/unusable.hpp"
+#include "spectral/normalise_detail.hpp"
+#include "spectral/number_text.hpp"
+#include "spectral/unusable.hpp"
 
 #include <Eigen/Dense>
 
@@ -11,7 +11,7 @@
 #include <cmath>
 #include <string>
 
-namespace vocloud::preprocess {
+namespace vocloud::spectral {
 
 namespace {
 
@@ -258,4 +258,4 @@ std::vector<double> fitContinuum(std::vector<float> const& flux,
   return continuum;
 }
 
-}  // namespace vocloud::preprocess
+}  // namespace vocloud::spectral

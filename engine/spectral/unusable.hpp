@@ -7,7 +7,7 @@
 #include <string>
 #include <utility>
 
-namespace vocloud::preprocess {
+namespace vocloud::spectral {
 
 /// One spectrum is unusable. reason() is a short token for the /rejected table
 /// ("flat_spectrum", "all_masked", ...); what() is "preprocess: <reason>: <detail>".
@@ -23,4 +23,4 @@ class Unusable : public Error {
   std::string _reason;
 };
 
-}  // namespace vocloud::preprocess
+}  // namespace vocloud::spectral

@@ -1,13 +1,13 @@
 #pragma once
 // Resampling one spectrum onto the common grid: flux-conserving rebinning (the default) and
 // linear interpolation, and the filling of output pixels that got no data.
-#include "preprocess/grid.hpp"
+#include "spectral/grid.hpp"
 
 #include <cstdint>
 #include <string>
 #include <vector>
 
-namespace vocloud::preprocess {
+namespace vocloud::spectral {
 
 /// A spectrum on a Grid. flux and mask have the grid's length; ivar has it too, or is empty
 /// when the input had no inverse variance.
@@ -97,4 +97,4 @@ class Resampler {
 /// (or a non-empty ivar) differ in length.
 void fillMissing(Resampled& spectrum);
 
-}  // namespace vocloud::preprocess
+}  // namespace vocloud::spectral

@@ -2,7 +2,7 @@
 // Wavelength frames: air <-> vacuum wavelengths and the shift to the rest frame.
 #include <vector>
 
-namespace vocloud::preprocess {
+namespace vocloud::spectral {
 
 /// Speed of light in km/s (exact, SI).
 inline constexpr double kSpeedOfLightKms = 299792.458;
@@ -43,4 +43,4 @@ double velocityToZ(double kms);
 /// Velocity (km/s) of a redshift by the same classical convention: v = c z.
 double zToVelocity(double z);
 
-}  // namespace vocloud::preprocess
+}  // namespace vocloud::spectral

@@ -2,13 +2,13 @@
 // The sigma-clipped Legendre continuum of normalise() on fixed wavelengths. Every spectrum
 // of a run is resampled onto the same grid, so the Legendre basis at its pixels is computed
 // once and each fit is then dot products on it, with scratch space kept between spectra.
-#include "preprocess/normalise.hpp"
+#include "spectral/normalise.hpp"
 
 #include <cstddef>
 #include <cstdint>
 #include <vector>
 
-namespace vocloud::preprocess {
+namespace vocloud::spectral {
 
 /// Fits the continuum of Normalisation::Continuum (see normalise()) to spectra sampled at
 /// the wavelengths given at construction. Holds the basis and scratch buffers: one fitter
@@ -47,4 +47,4 @@ class ContinuumFitter {
   std::vector<std::size_t> _removed;
 };
 
-}  // namespace vocloud::preprocess
+}  // namespace vocloud::spectral

@@ -1,13 +1,13 @@
-#include "preprocess/grid.hpp"
+#include "spectral/grid.hpp"
 
 #include "core/error.hpp"
-#include "preprocess/number_text.hpp"
+#include "spectral/number_text.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <string>
 
-namespace vocloud::preprocess {
+namespace vocloud::spectral {
 
 namespace {
 
@@ -138,4 +138,4 @@ bool isLogSampled(double const* centres, std::size_t n) {
 
 }  // namespace detail
 
-}  // namespace vocloud::preprocess
+}  // namespace vocloud::spectral

@@ -1,13 +1,13 @@
 #pragma once
 // Quality of one processed spectrum: its signal-to-noise ratio and the reasons the
 // preprocessing stage rejects it (too little coverage, too noisy, non-finite values).
-#include "preprocess/resample.hpp"
+#include "spectral/resample.hpp"
 
 #include <cstdint>
 #include <string>
 #include <vector>
 
-namespace vocloud::preprocess {
+namespace vocloud::spectral {
 
 /// Median signal-to-noise ratio per pixel of a spectrum.
 /// With ivar: median of f sqrt(ivar) over the good pixels (mask 0 or no mask, finite f,
@@ -42,4 +42,4 @@ std::string nonFiniteRejection(std::vector<float> const& flux, std::vector<float
 /// The reason token (text before the first space) suits the /rejected table.
 std::string rejectionReason(Resampled const& spectrum, QualityThresholds const& thresholds);
 
-}  // namespace vocloud::preprocess
+}  // namespace vocloud::spectral

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-namespace vocloud::preprocess {
+namespace vocloud::spectral {
 
 /// How normalise() scales a spectrum.
 enum class Normalisation {
@@ -72,4 +72,4 @@ std::vector<double> fitContinuum(std::vector<float> const& flux,
 std::vector<double> runningMedian(std::vector<float> const& flux,
                                   std::vector<std::uint8_t> const& mask, int window);
 
-}  // namespace vocloud::preprocess
+}  // namespace vocloud::spectral
