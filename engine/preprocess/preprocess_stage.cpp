@@ -8,6 +8,7 @@
 #include "core/reason_tally.hpp"
 #include "core/version.hpp"
 #include "io/h5_store.hpp"
+#include "io/provenance.hpp"
 #include "preprocess/catalog_reader.hpp"
 #include "preprocess/dataset_exports.hpp"
 #include "preprocess/dataset_layout.hpp"
@@ -362,9 +363,8 @@ PreprocessResult runPreprocess(PreprocessConfig const& config, PreprocessRun con
       for (double r : model.explainedVarianceRatio) result.pcaVarianceExplained += r;
       result.pcaComponents = static_cast<int>(k);
     }
-    file.setAttribute("/", "vocloud_version", std::string(core::engineVersion()));
-    file.setAttribute("/", "fingerprint", run.fingerprint);
-    file.setAttribute("/", "effective_config", run.provenance);
+    io::writeProvenance(
+        file, io::currentProvenance(run.provenance, run.fingerprint, {run.bokDir}, comm));
     file.setAttribute("/", "bok", run.bokDir);
     file.setAttribute("/", "grid", std::string(config.logGrid ? "log" : "linear"));
     file.setAttribute("/wave", "unit", std::string("Angstrom"));
