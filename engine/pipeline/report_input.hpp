@@ -1,0 +1,17 @@
+#pragma once
+// What the report stage reads, found from the pipeline's stage folders: the outputs of the
+// listed stages, their stage.json manifests, and the recipe the data set was made with.
+#include "pipeline/stage.hpp"
+#include "report/report_stage.hpp"
+
+namespace vocloud::pipeline {
+
+/// The upstream stages the report reads: preprocess and whichever of som, forest and predict
+/// the experiment's `stages` lists.
+std::vector<std::string> reportInputs(config::Config const& config);
+
+/// The report's run for this context: the outputs, the stages' summaries, the data set's
+/// recipe (from its recorded configuration) and the front-end bundle beside the executable.
+report::ReportRun prepareReport(StageContext const& context);
+
+}  // namespace vocloud::pipeline
