@@ -280,8 +280,8 @@ std::vector<StageDef> stageCatalog() {
       {},
       [](StageContext& context) {
         auto const config = report::reportConfigFrom(context.config);
-        auto const result =
-            report::runReport(config, prepareReport(context), context.comm, context.log);
+        auto const result = report::runReport(config, prepareReport(context), context.comm,
+                                              context.log, context.timers);
         return report::describe(result, context.finalDir);
       }};
   report.inputsFor = reportInputs;

@@ -6,6 +6,7 @@
 #include "report/report_pages.hpp"
 
 #include <filesystem>
+#include <optional>
 
 namespace vocloud::report {
 
@@ -35,13 +36,17 @@ void copyBundle(std::string const& bundleDir, std::string const& reportDir) {
 }
 
 ReportResult runReport(ReportConfig const& config, ReportRun const& run, comm::Comm const& comm,
-                       core::Log const& log) {
+                       core::Log const& log, core::Timers& timers) {
+  std::optional<core::ScopedTimer> step(std::in_place, timers, "read");
   ReportModel const model = buildModel(config, run.inputs);
   std::string const dataDir = run.outputDir + "/data";
   std::string const created = comm.bcast(io::utcNow(), 0);
+  step.emplace(timers, "pages");
   comm::onRoot(comm, "report: writing the pages' data in " + dataDir,
                [&] { writePages(model, dataDir, created); });
+  step.emplace(timers, "spectra");
   writeSpectraShards(model, run.recipe, dataDir, comm);
+  step.emplace(timers, "bundle");
   ReportResult result;
   result.spectra = model.order.size();
   result.shards = model.shards();

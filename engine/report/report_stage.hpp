@@ -4,6 +4,7 @@
 // front-end bundle.
 #include "comm/comm.hpp"
 #include "core/log.hpp"
+#include "core/timers.hpp"
 #include "report/report_config.hpp"
 #include "report/report_model.hpp"
 #include "report/spectra_shards.hpp"
@@ -29,7 +30,7 @@ struct ReportResult {
 /// Writes the report. Rank 0 writes the small files; the spectra shards are shared among
 /// the ranks. Collective over comm.
 ReportResult runReport(ReportConfig const& config, ReportRun const& run, comm::Comm const& comm,
-                       core::Log const& log);
+                       core::Log const& log, core::Timers& timers);
 
 /// The front-end bundle beside this executable: <dir of the executable>/../share/vocloud/
 /// report-ui (the build tree and the install tree have the same layout); "" when absent.
