@@ -40,7 +40,8 @@ report::StageSummary stageSummary(std::string const& root, std::string const& na
   return s;
 }
 
-// How the data set's rows were made: its recorded preprocess section and its grid.
+}  // namespace
+
 report::SpectralRecipe datasetRecipe(std::string const& datasetPath, bool& restFrame) {
   io::H5File const file = io::H5File::openSerial(datasetPath);
   config::Config const recorded =
@@ -53,8 +54,6 @@ report::SpectralRecipe datasetRecipe(std::string const& datasetPath, bool& restF
   restFrame = config.restFrame;
   return recipe;
 }
-
-}  // namespace
 
 std::vector<std::string> reportInputs(config::Config const& config) {
   std::vector<std::string> inputs{"preprocess"};

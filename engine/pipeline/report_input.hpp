@@ -10,6 +10,12 @@ namespace vocloud::pipeline {
 /// the experiment's `stages` lists.
 std::vector<std::string> reportInputs(config::Config const& config);
 
+/// How the data set at `datasetPath` was made: the per-spectrum options of its recorded
+/// configuration (effective_config) and its grid (/wave); `restFrame` receives
+/// preprocess.rest_frame. Throws vocloud::Error naming the file when it has no valid recorded
+/// configuration.
+report::SpectralRecipe datasetRecipe(std::string const& datasetPath, bool& restFrame);
+
 /// The report's run for this context: the outputs, the stages' summaries, the data set's
 /// recipe (from its recorded configuration) and the front-end bundle beside the executable.
 report::ReportRun prepareReport(StageContext const& context);

@@ -25,6 +25,7 @@ struct ReportInputs {
   std::string effectiveYaml;  ///< the experiment's effective configuration, secrets redacted
   std::string datasetPath, somPath, forestPath, candidatesPath;
   bool restFrame = false;  ///< preprocess.rest_frame of the data set
+  std::string start;       ///< the route the page opens at ("" : the overview)
   std::vector<StageSummary> stages;
 };
 

@@ -109,8 +109,9 @@ std::string overviewJson(ReportModel const& m, std::string const& engineVersion,
       .key("created")
       .value(created)
       .key("config_yaml")
-      .value(m.inputs.effectiveYaml)
-      .key("stages");
+      .value(m.inputs.effectiveYaml);
+  if (!m.inputs.start.empty()) json.key("start").value(m.inputs.start);
+  json.key("stages");
   stagesJson(json, m.inputs.stages);
   json.key("pages")
       .beginObject()

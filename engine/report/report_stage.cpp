@@ -20,9 +20,10 @@ std::string findBundle() {
   return fs::exists(dir / "index.html") ? dir.string() : std::string();
 }
 
-void copyBundle(std::string const& bundleDir, std::string const& reportDir) {
+void copyBundle(std::string const& bundleDir, std::string const& reportDir,
+                std::string const& indexName) {
   std::error_code error;
-  fs::copy_file(fs::path(bundleDir) / "index.html", fs::path(reportDir) / "index.html",
+  fs::copy_file(fs::path(bundleDir) / "index.html", fs::path(reportDir) / indexName,
                 fs::copy_options::overwrite_existing, error);
   for (char const* folder : {"assets", "licenses"}) {
     if (error) break;

@@ -36,8 +36,10 @@ ReportResult runReport(ReportConfig const& config, ReportRun const& run, comm::C
 /// report-ui (the build tree and the install tree have the same layout); "" when absent.
 std::string findBundle();
 
-/// Copies index.html, assets/ and licenses/ from `bundleDir` into `reportDir`.
-void copyBundle(std::string const& bundleDir, std::string const& reportDir);
+/// Copies index.html (as `indexName`), assets/ and licenses/ from `bundleDir` into
+/// `reportDir`.
+void copyBundle(std::string const& bundleDir, std::string const& reportDir,
+                std::string const& indexName = "index.html");
 
 /// One line: what the report holds and where.
 std::string describe(ReportResult const& result, std::string const& dir);

@@ -1,17 +1,18 @@
 #pragma once
 // `vocloud preview`: chosen spectra of a dataset.h5 after preprocessing beside their raw
-// input, as a PNG (one row of two panels per spectrum) or a self-contained HTML page (one
-// inline SVG per spectrum, works from file://), so that a person can check what
-// preprocessing did. Serial; reads only the chosen rows and their raw files.
+// input, as a PNG drawn with Cairo (one row of two panels per spectrum) or as the report's
+// spectrum view (a small report folder holding just those spectra, opening at the first),
+// so that a person can check what preprocessing did. Serial; reads only the chosen rows and
+// their raw files.
 #include "io/spectrum.hpp"
-#include "preprocess/png_writer.hpp"
+#include "report/spectra_shards.hpp"
 
 #include <cstdint>
 #include <string>
 #include <utility>
 #include <vector>
 
-namespace vocloud::preprocess {
+namespace vocloud::report {
 
 /// Most spectra one preview shows.
 inline constexpr std::size_t kMaxPreviewSpectra = 200;
@@ -51,25 +52,29 @@ struct PreviewData {
 /// Throws vocloud::Error naming the file when dataset.h5 cannot be read.
 PreviewData loadPreview(std::string const& datasetPath, std::vector<std::string> const& ids);
 
-/// The PNG picture of `data`: a title band with a legend, then per spectrum a line of
-/// metadata over two panels, the raw flux over its own wavelength range (grid range
-/// marked, outside shaded, bad pixels red) and the preprocessed flux on the grid (masked
-/// pixels shaded and red). 1000 pixels wide, 64 + 260 per spectrum high.
-RgbImage renderPreviewImage(PreviewData const& data);
+/// Draws `data` with Cairo and writes it as a PNG (RGB, 8 bits) to `path`: a title band
+/// with a legend, then per spectrum a line of metadata over two panels, the raw flux over its
+/// own wavelength range (grid range marked, outside shaded, bad pixels red) and the
+/// preprocessed flux on the grid (masked pixels shaded and red). 1000 pixels wide, 64 + 260
+/// per spectrum high. Throws vocloud::Error ("preview: ...") naming the file when it cannot.
+void writePreviewPng(PreviewData const& data, std::string const& path);
 
-/// The HTML page of `data`: self-contained (inline CSS, SVG and a few lines of script for a
-/// cursor read-out, no network), one <svg> per spectrum holding the raw flux
-/// (<polyline class="raw">, split where the flux is not finite) and the preprocessed flux
-/// (one <polyline class="pre"> with a point per grid wavelength), axes with tick labels,
-/// the id, label, layout, S/N, z, RA/Dec and raw path.
-std::string renderPreviewHtml(PreviewData const& data);
+/// Writes the spectrum view of `data` as a small report: the data files of
+/// docs/report-data.md for just these spectra (overview, grid, spectra index and shards, the
+/// stages recomputed with `recipe`; overview's "start" opens the first of them) in the folder
+/// of `htmlPath`, and the front end's index.html as `htmlPath` with its assets/ and licenses/
+/// beside it when `bundleDir` holds it. Returns false when there was no front end (data only).
+bool writePreviewReport(PreviewData const& data, SpectralRecipe const& recipe,
+                        std::string const& htmlPath, std::string const& bundleDir);
 
 /// `vocloud preview DATASET --ids ID,... --out OUT`: loadPreview(datasetPath, ids), then
-/// writes OUT (atomically) as PNG when it ends in ".png", as HTML when it ends in ".html"
-/// or ".htm" (case-insensitive). Throws vocloud::UsageError for any other ending (before
-/// reading anything) and the errors of loadPreview().
-void writePreview(std::string const& datasetPath, std::vector<std::string> const& ids,
-                  std::string const& outPath);
+/// writes OUT as PNG when it ends in ".png", as the spectrum view (writePreviewReport) when
+/// it ends in ".html" or ".htm" (case-insensitive). Throws vocloud::UsageError for any other
+/// ending (before reading anything) and the errors of loadPreview(). Returns false when an
+/// HTML preview was written without the front end.
+bool writePreview(std::string const& datasetPath, std::vector<std::string> const& ids,
+                  std::string const& outPath, SpectralRecipe const& recipe,
+                  std::string const& bundleDir);
 
 namespace detail {
 
@@ -91,4 +96,4 @@ std::vector<bool> rawFlags(PreviewSpectrum const& s);
 
 }  // namespace detail
 
-}  // namespace vocloud::preprocess
+}  // namespace vocloud::report

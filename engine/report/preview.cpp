@@ -1,4 +1,4 @@
-#include "preprocess/preview.hpp"
+#include "report/preview.hpp"
 
 #include "config/suggest.hpp"
 #include "core/error.hpp"
@@ -6,7 +6,6 @@
 #include "core/reason_tally.hpp"
 #include "io/h5_store.hpp"
 #include "io/reader.hpp"
-#include "preprocess/plot_raster.hpp"
 #include "spectral/frames.hpp"
 
 #include <yaml-cpp/yaml.h>
@@ -21,7 +20,7 @@
 #include <tuple>
 #include <unordered_map>
 
-namespace vocloud::preprocess {
+namespace vocloud::report {
 
 namespace fs = std::filesystem;
 
@@ -298,156 +297,17 @@ std::vector<bool> rawFlags(PreviewSpectrum const& s) {
 
 }  // namespace detail
 
-namespace {
-
-constexpr int kImageWidth = 1000, kBandHeight = 64, kRowHeight = 260, kMargin = 12, kScale = 2;
-constexpr Rgb kWhite{255, 255, 255}, kInk{30, 30, 30}, kRawColour{31, 90, 180},
-    kPreColour{20, 20, 20};
-constexpr Rgb kMaskColour{210, 40, 40}, kMaskShade{252, 218, 218}, kOutsideShade{236, 236, 236};
-constexpr Rgb kGridColour{30, 140, 60}, kRule{200, 200, 200};
-
-// `text` cut to at most `width` pixels: the start kept ("...") or, for paths, the end.
-std::string fitText(std::string const& text, int width, bool keepEnd = false) {
-  int const room = width / (kGlyphAdvance * kScale);
-  if (textWidth(text, kScale) <= width) return text;
-  if (room <= 3) return "";
-  std::size_t const keep = static_cast<std::size_t>(room - 3);
-  return keepEnd ? "..." + text.substr(text.size() - keep) : text.substr(0, keep) + "...";
-}
-
-std::string frameText(io::WavelengthFrame frame) {
-  return frame == io::WavelengthFrame::Air      ? ", air"
-         : frame == io::WavelengthFrame::Vacuum ? ", vacuum"
-                                                : "";
-}
-
-// The values of flagged pixels and of their neighbours (NaN elsewhere): drawn over the
-// line, it colours every segment that touches a flagged pixel.
-std::vector<double> flaggedOverlay(std::vector<double> const& values,
-                                   std::vector<bool> const& flags) {
-  std::vector<double> overlay(values.size(), std::numeric_limits<double>::quiet_NaN());
-  for (std::size_t i = 0; i < overlay.size() && i < flags.size(); ++i)
-    if (flags[i])
-      for (std::size_t j = i > 0 ? i - 1 : 0; j <= i + 1 && j < overlay.size(); ++j)
-        overlay[j] = values[j];
-  return overlay;
-}
-
-PlotPanel rawPanel(PreviewSpectrum const& s, std::vector<double> const& grid, int width) {
-  PlotPanel p;
-  p.title = fitText("raw: " + fs::path(s.path).filename().string(), width - 70);
-  p.xLabel = "wavelength as stored" + frameText(s.raw.frame) + " (\u00C5)";
-  if (!s.rawRead) {
-    p.xMin = grid.front();
-    p.xMax = grid.back();
-    p.note = fitText("cannot read the raw file", width - 90);
-    return p;
-  }
-  std::vector<double> finiteWave;
-  for (double w : s.raw.wave)
-    if (std::isfinite(w)) finiteWave.push_back(w);
-  auto const [lo, hi] = std::minmax_element(finiteWave.begin(), finiteWave.end());
-  p.xMin = finiteWave.empty() ? grid.front() : *lo;
-  p.xMax = finiteWave.empty() ? grid.back() : *hi;
-  std::vector<double> flux(s.raw.flux.begin(), s.raw.flux.end());
-  std::tie(p.yMin, p.yMax) = robustRange(flux);
-  double const from = std::min(s.gridFrom, s.gridTo), to = std::max(s.gridFrom, s.gridTo);
-  if (from > p.xMin) p.spans.push_back({p.xMin, std::min(from, p.xMax), kOutsideShade});
-  if (to < p.xMax) p.spans.push_back({std::max(to, p.xMin), p.xMax, kOutsideShade});
-  // Grid edges beyond the file's range are named at that side of the plot.
-  char text[48];
-  std::snprintf(text, sizeof text, "grid from %.1f", from);
-  p.markers.push_back({from, kGridColour, from < p.xMin ? text : ""});
-  std::snprintf(text, sizeof text, "grid to %.1f", to);
-  p.markers.push_back({to, kGridColour, to > p.xMax ? text : ""});
-  p.series.push_back({s.raw.wave, flux, kRawColour, 1.2});
-  std::vector<bool> const bad = detail::rawFlags(s);
-  if (std::find(bad.begin(), bad.end(), true) != bad.end())
-    p.series.push_back({s.raw.wave, flaggedOverlay(flux, bad), kMaskColour, 1.6});
-  return p;
-}
-
-PlotPanel preprocessedPanel(PreviewSpectrum const& s, PreviewData const& data) {
-  PlotPanel p;
-  std::vector<bool> const masked = detail::gridFlags(s);
-  auto const count = std::count(masked.begin(), masked.end(), true);
-  p.title = "preprocessed: " + std::to_string(data.wave.size()) + " points, " +
-            std::to_string(count) + " masked";
-  std::string frame = data.frame == "vacuum" || data.frame == "air" ? ", " + data.frame : "";
-  if (data.restFrame) frame += ", rest frame";
-  p.xLabel = "grid wavelength" + frame + " (\u00C5)";
-  p.xMin = data.wave.front();
-  p.xMax = data.wave.back();
-  std::vector<double> flux(s.flux.begin(), s.flux.end());
-  std::tie(p.yMin, p.yMax) = robustRange(flux);
-  for (auto const& [a, b] : detail::flaggedSpans(data.wave, masked))
-    p.spans.push_back({a, b, kMaskShade});
-  p.series.push_back({data.wave, flux, kPreColour, 1.4});
-  if (count > 0) p.series.push_back({data.wave, flaggedOverlay(flux, masked), kMaskColour, 1.6});
-  return p;
-}
-
-// A legend entry: a short line (or a shaded box) and its text; returns the x after it.
-int legendEntry(Canvas& canvas, int x, int y, Rgb colour, bool box, std::string const& text) {
-  if (box)
-    canvas.fillRect({x, y + 1, 22, 7 * kScale}, colour);
-  else
-    canvas.drawLine(x, y + 3.5 * kScale, x + 22, y + 3.5 * kScale, colour, 2.0);
-  canvas.drawText(x + 28, y, text, kInk, kScale);
-  return x + 28 + textWidth(text, kScale) + 22;
-}
-
-}  // namespace
-
-RgbImage renderPreviewImage(PreviewData const& data) {
-  int const rows = static_cast<int>(data.spectra.size());
-  Canvas canvas(kImageWidth, kBandHeight + kRowHeight * std::max(1, rows), kWhite);
-  std::string const title = "vocloud preview  ";
-  canvas.drawText(kMargin, 8, title, kInk, kScale);
-  canvas.drawText(kMargin + 1, 8, "vocloud preview", kInk, kScale);  // bold
-  canvas.drawText(
-      kMargin + textWidth(title, kScale), 8,
-      fitText(data.datasetPath, kImageWidth - 2 * kMargin - textWidth(title, kScale), true), kInk,
-      kScale);
-  int x = kMargin, y = 36;
-  x = legendEntry(canvas, x, y, kRawColour, false, "raw flux");
-  x = legendEntry(canvas, x, y, kPreColour, false, "preprocessed");
-  x = legendEntry(canvas, x, y, kMaskColour, false, "masked/bad");
-  x = legendEntry(canvas, x, y, kMaskShade, true, "interpolated");
-  x = legendEntry(canvas, x, y, kGridColour, false, "grid range");
-  legendEntry(canvas, x, y, kOutsideShade, true, "cut");
-
-  int const panelWidth = (kImageWidth - 3 * kMargin) / 2;
-  for (int r = 0; r < rows; ++r) {
-    PreviewSpectrum const& s = data.spectra[static_cast<std::size_t>(r)];
-    int const top = kBandHeight + r * kRowHeight;
-    canvas.fillRect({0, top, kImageWidth, 1}, kRule);
-    canvas.drawText(kMargin, top + 9, s.id, kInk, kScale);
-    canvas.drawText(kMargin + 1, top + 9, s.id, kInk, kScale);
-    int const after = kMargin + textWidth(s.id + "   ", kScale);
-    canvas.drawText(after, top + 9,
-                    fitText(detail::describeSpectrum(s, "  "), kImageWidth - kMargin - after), kInk,
-                    kScale);
-    int const panelTop = top + 34, panelHeight = kRowHeight - 38;
-    drawPanel(canvas, {kMargin, panelTop, panelWidth, panelHeight},
-              rawPanel(s, data.wave, panelWidth), kScale);
-    drawPanel(canvas, {2 * kMargin + panelWidth, panelTop, panelWidth, panelHeight},
-              preprocessedPanel(s, data), kScale);
-  }
-  return canvas.image();
-}
-
-void writePreview(std::string const& datasetPath, std::vector<std::string> const& ids,
-                  std::string const& outPath) {
+bool writePreview(std::string const& datasetPath, std::vector<std::string> const& ids,
+                  std::string const& outPath, SpectralRecipe const& recipe,
+                  std::string const& bundleDir) {
   std::string const ext = lowerExtension(outPath);
   bool const png = ext == ".png";
   if (!png && ext != ".html" && ext != ".htm")
     throw UsageError("preview: --out " + inQuotes(outPath) + " must end in .png or .html");
   PreviewData const data = loadPreview(datasetPath, ids);
-  if (png)
-    writePng(renderPreviewImage(data), outPath);
-  else
-    core::writeFileAtomic(outPath, renderPreviewHtml(data));
+  if (!png) return writePreviewReport(data, recipe, outPath, bundleDir);
+  writePreviewPng(data, outPath);
+  return true;
 }
 
-}  // namespace vocloud::preprocess
+}  // namespace vocloud::report
