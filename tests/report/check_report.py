@@ -92,6 +92,9 @@ for s in range(sj["node_shards"]["count"]):
             assert all(d <= cut for d in m["distance"]), k
         assert m["id"] == [ids[r] for r in m["row"]]
 
+assert sj["classes"]["hits"] == som["/classes/hits"][()].tolist()
+assert sj["classes"]["names"] == som["/classes/name"].asstr()[()].tolist()
+
 # Outliers: the first report.outliers of som.h5's ranked list, each included.
 out = sj["outliers"]
 assert out["row"] == som["/outliers/row"][: settings["outliers"]].tolist()
@@ -122,6 +125,22 @@ for t in range(C):
             assert all(s >= 0 for s in cell["shard"]), f"{name}: a misclassified row without a shard"
         else:
             assert set(cell["row"]) <= cell_rows and len(cell["row"]) == min(len(cell_rows), settings["members_per_cell"])
+
+# Per class: support, ROC AUC (scikit-learn on the same out-of-fold probabilities) and the
+# mean normalised spectrum of the class (numpy over /flux).
+from sklearn.metrics import roc_auc_score
+names = forest["/classes/name"].asstr()[()].tolist()
+proba = forest["/cv/probability"][()]
+assert fj["classes"] == names
+for c, entry in enumerate(fj["per_class"]):
+    assert entry["support"] == int(np.sum(truth == c)), entry
+    auc = roc_auc_score(truth[labelled] == c, proba[labelled, c])
+    assert abs(fj["roc"][c]["auc"] - auc) < 1e-9, (names[c], fj["roc"][c]["auc"], auc)
+    assert len(fj["roc"][c]["fpr"]) <= 201
+    members = [i for i, l in enumerate(labels) if l == names[c]]
+    mean = data["/flux"][()][members].astype(np.float64).mean(axis=0).astype(np.float32)
+    assert np.allclose(typed(fj["class_mean"][names[c]]), mean, rtol=1e-5, atol=1e-6), names[c]
+assert abs(fj["accuracy"]["mean"] - forest["/cv"].attrs["accuracy_mean"]) < 1e-12
 
 # Candidates: every one, in candidates.h5's order, each included.
 cand = h5py.File(f"{root}/predict/candidates.h5", "r")

@@ -3,12 +3,18 @@
 // (node samples, confusion cells, shard assignment) on small tables worked out by hand.
 #include "report/data_writer.hpp"
 #include "report/report_selection.hpp"
+#include "report/report_stage.hpp"
 
 #include "core/error.hpp"
 
 #include <boost/test/unit_test.hpp>
 
+#include <unistd.h>
+
 #include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -83,6 +89,31 @@ BOOST_AUTO_TEST_CASE(shards_follow_first_appearance) {
   BOOST_TEST(order == (std::vector<std::int64_t>{4, 1, 5, 0}));
   BOOST_TEST(shard == (std::vector<std::int32_t>{1, 0, -1, -1, 0, 1}));
   BOOST_CHECK_THROW(rp::assignShards(3, {{3}}, 2, order), vocloud::Error);
+}
+
+BOOST_AUTO_TEST_CASE(bundle_copy_takes_page_assets_and_licenses) {
+  namespace fs = std::filesystem;
+  fs::path const root =
+      fs::temp_directory_path() / ("vocloud-bundle-" + std::to_string(::getpid()));
+  fs::create_directories(root / "ui/assets/fonts");
+  fs::create_directories(root / "ui/licenses");
+  fs::create_directories(root / "out");
+  std::ofstream(root / "ui/index.html") << "<!doctype html>page";
+  std::ofstream(root / "ui/assets/fonts/a.woff2") << "font";
+  std::ofstream(root / "ui/licenses/uplot.txt") << "MIT";
+  std::ofstream(root / "ui/stray.txt") << "not part of the report";
+  rp::copyBundle((root / "ui").string(), (root / "out").string(), "preview.html");
+  auto read = [](fs::path const& p) {
+    std::ifstream in(p);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  };
+  BOOST_TEST(read(root / "out/preview.html") == "<!doctype html>page");
+  BOOST_TEST(read(root / "out/assets/fonts/a.woff2") == "font");
+  BOOST_TEST(read(root / "out/licenses/uplot.txt") == "MIT");
+  BOOST_TEST(!fs::exists(root / "out/stray.txt"));
+  BOOST_CHECK_THROW(rp::copyBundle((root / "none").string(), (root / "out").string()),
+                    vocloud::Error);
+  fs::remove_all(root);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
