@@ -142,6 +142,32 @@ std::string resolveRawPath(io::H5File const& file, std::string const& datasetPat
   throw UsageError(message);
 }
 
+// The row of each id (the first row with that id): one pass over /meta/id in blocks.
+// Throws the UsageError of failMissing() for ids without a row.
+std::vector<std::uint64_t> rowsOfIds(io::H5File const& file, std::string const& datasetPath,
+                                     std::vector<std::string> const& ids) {
+  io::H5Rows const idSet = io::H5Rows::open(file, "/meta/id");
+  std::vector<std::uint64_t> rows(ids.size(), kNotFound);
+  std::unordered_map<std::string, std::vector<std::size_t>> wanted;  // id -> places in `ids`
+  for (std::size_t k = 0; k < ids.size(); ++k) wanted[ids[k]].push_back(k);
+  for (std::uint64_t first = 0; first < idSet.rows(); first += kScanBlock) {
+    std::vector<std::string> const block =
+        idSet.readStrings(first, std::min(kScanBlock, idSet.rows() - first));
+    for (std::size_t i = 0; i < block.size(); ++i) {
+      auto const found = wanted.find(block[i]);
+      if (found == wanted.end()) continue;
+      for (std::size_t k : found->second)
+        if (rows[k] == kNotFound) rows[k] = first + i;  // the first row with that id
+    }
+  }
+  std::vector<std::string> missing;
+  for (std::size_t k = 0; k < ids.size(); ++k)
+    if (rows[k] == kNotFound && std::find(missing.begin(), missing.end(), ids[k]) == missing.end())
+      missing.push_back(ids[k]);
+  if (!missing.empty()) failMissing(file, datasetPath, missing);
+  return rows;
+}
+
 }  // namespace
 
 PreviewData loadPreview(std::string const& datasetPath, std::vector<std::string> const& ids) {
@@ -164,26 +190,7 @@ PreviewData loadPreview(std::string const& datasetPath, std::vector<std::string>
   data.wave = io::readSmall(file, "/wave");
   readFrameSettings(file, data);
 
-  // Rows of the ids asked for: one pass over /meta/id in blocks.
-  io::H5Rows const idSet = io::H5Rows::open(file, "/meta/id");
-  std::vector<std::uint64_t> rows(ids.size(), kNotFound);
-  std::unordered_map<std::string, std::vector<std::size_t>> wanted;  // id -> places in `ids`
-  for (std::size_t k = 0; k < ids.size(); ++k) wanted[ids[k]].push_back(k);
-  for (std::uint64_t first = 0; first < idSet.rows(); first += kScanBlock) {
-    std::vector<std::string> const block =
-        idSet.readStrings(first, std::min(kScanBlock, idSet.rows() - first));
-    for (std::size_t i = 0; i < block.size(); ++i) {
-      auto const found = wanted.find(block[i]);
-      if (found == wanted.end()) continue;
-      for (std::size_t k : found->second)
-        if (rows[k] == kNotFound) rows[k] = first + i;  // the first row with that id
-    }
-  }
-  std::vector<std::string> missing;
-  for (std::size_t k = 0; k < ids.size(); ++k)
-    if (rows[k] == kNotFound && std::find(missing.begin(), missing.end(), ids[k]) == missing.end())
-      missing.push_back(ids[k]);
-  if (!missing.empty()) failMissing(file, datasetPath, missing);
+  std::vector<std::uint64_t> const rows = rowsOfIds(file, datasetPath, ids);
 
   io::H5Rows const flux = io::H5Rows::open(file, "/flux"), mask = io::H5Rows::open(file, "/mask");
   if (flux.cols() != data.wave.size() || mask.cols() != data.wave.size())
