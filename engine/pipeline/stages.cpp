@@ -274,8 +274,7 @@ std::vector<StageDef> stageCatalog() {
 
   pipeline::StageDef report{
       "report",
-      "write the static HTML report: pages for the data set, the map, the forest and the "
-      "candidates, and every included spectrum at each stage of its processing",
+      "write the static HTML report (data set, map, forest, candidates, spectra at each stage)",
       {"report"},
       {},
       [](StageContext& context) {
