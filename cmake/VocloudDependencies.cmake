@@ -18,6 +18,8 @@ endif()
 find_package(Boost 1.71 REQUIRED COMPONENTS unit_test_framework)
 
 pkg_check_modules(CFITSIO REQUIRED IMPORTED_TARGET cfitsio)
+# Cairo draws the PNG previews (report/preview_png.cpp).
+pkg_check_modules(CAIRO REQUIRED IMPORTED_TARGET cairo)
 
 # Parallel HDF5 (Debian: libhdf5-openmpi-dev).
 set(HDF5_PREFER_PARALLEL ON)

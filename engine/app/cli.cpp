@@ -135,8 +135,7 @@ CliArgs parseCli(std::vector<std::string> const& args) {
     throw UsageError("--array-task and --list are only for 'sweep'");
   if (cli.command == "run")
     for (auto const& f : cli.force)
-      if (f != "all" && !isStageCommand(f))
-        throw UsageError("--force " + f + ": unknown stage");
+      if (f != "all" && !isStageCommand(f)) throw UsageError("--force " + f + ": unknown stage");
   return cli;
 }
 
@@ -190,12 +189,15 @@ std::string helpText(std::string const& command) {
            "every error with file:line:col, and prints the effective configuration with\n"
            "defaults filled in and relative paths resolved from the experiment's folder.\n"
            "explain: lists every key of SECTION (or all): type, default, allowed values, doc;\n"
-           "--markdown prints docs/config.md.\n\n" + common;
+           "--markdown prints docs/config.md.\n\n" +
+           common;
   if (command == "preview")
     return "usage: vocloud preview dataset.h5 --ids ID,ID,... --out FILE.png|FILE.html\n\n"
            "Draws the chosen spectra after preprocessing beside their raw input: one row per\n"
            "spectrum, the raw file over its own range (the grid marked) and the preprocessed\n"
-           "flux on the grid (interpolated pixels marked). PNG, or a self-contained HTML page.\n";
+           "flux on the grid (interpolated pixels marked). PNG (drawn with Cairo), or, for\n"
+           "FILE.html, the report's spectrum view of those spectra (every stage of their\n"
+           "processing) with its data/, assets/ and licenses/ beside FILE.html.\n";
   if (command == "inspect")
     return "usage: vocloud inspect FILE... [--json [--values]]\n\n"
            "Reads each spectrum file (FITS of any supported survey layout, gzip or not, text)\n"
@@ -230,11 +232,13 @@ std::string helpText(std::string const& command) {
       "  gc EXP.yaml             remove the variants no kept result needs\n"
       "  sweep EXP.yaml          run every variant of the experiment's sweep: section\n";
   for (auto const& stage : pipeline::stageCatalog())
-    text += "  " + stage.name + " EXP.yaml" + std::string(stage.name.size() < 15 ? 15 - stage.name.size() : 1, ' ') +
-            stage.doc + "\n";
-  text += "\nGlobal options: --version, --help. `vocloud COMMAND --help` for details.\n"
-          "Exit codes: 0 ok, 1 runtime error, 2 bad command line or config, 70 internal error.\n\n" +
-          common;
+    text += "  " + stage.name + " EXP.yaml" +
+            std::string(stage.name.size() < 15 ? 15 - stage.name.size() : 1, ' ') + stage.doc +
+            "\n";
+  text +=
+      "\nGlobal options: --version, --help. `vocloud COMMAND --help` for details.\n"
+      "Exit codes: 0 ok, 1 runtime error, 2 bad command line or config, 70 internal error.\n\n" +
+      common;
   return text;
 }
 

@@ -11,11 +11,14 @@
 #include "io/reader.hpp"
 #include "pipeline/pipeline.hpp"
 #include "pipeline/preflight.hpp"
-#include "preprocess/preview.hpp"
+#include "pipeline/report_input.hpp"
+#include "report/preview.hpp"
 
 #include <Kokkos_Core.hpp>
 
+#include <cctype>
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 
 namespace {
@@ -73,14 +76,30 @@ int inspectCommand(app::CliArgs const& cli, comm::Comm const& comm) {
   return failed ? app::kExitRuntimeError : app::kExitOk;
 }
 
+bool endsWithPng(std::string const& path) {
+  std::string ext = std::filesystem::path(path).extension().string();
+  for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return ext == ".png";
+}
+
 // Draws on rank 0 only.
 int previewCommand(app::CliArgs const& cli, comm::Comm const& comm) {
   std::string failure;
   if (comm.isRoot()) {
     try {
-      preprocess::writePreview(cli.positional[0], cli.ids, cli.out);
+      // The recipe is needed for the HTML view only; writePreview reports a missing file.
+      bool restFrame = false;
+      report::SpectralRecipe recipe;
+      if (std::filesystem::is_regular_file(cli.positional[0]) && !endsWithPng(cli.out))
+        recipe = pipeline::datasetRecipe(cli.positional[0], restFrame);
+      bool const complete =
+          report::writePreview(cli.positional[0], cli.ids, cli.out, recipe, report::findBundle());
       std::cout << "vocloud: preview of " << core::countOf(cli.ids.size(), "spectrum", "spectra")
                 << " in " << cli.out << "\n";
+      if (!complete)
+        std::cerr << "vocloud: warning: the front end (share/vocloud/report-ui) is not built: "
+                     "wrote the spectrum view's data files only, in the folder of "
+                  << cli.out << "\n";
     } catch (Error const& e) {
       failure = e.what();
     }

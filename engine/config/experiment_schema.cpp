@@ -65,7 +65,7 @@ void addGeneral(Schema& s) {
   s.key(keyString("experiment", "",
                   "Name of the experiment; outputs go to <output>/<experiment>/ (required)"));
   s.key(keyPath("output", "output", "Output root directory"));
-  s.key(keyEnum("stages", "[synth]", {"synth", "acquire", "preprocess", "som", "forest", "predict"},
+  s.key(keyEnum("stages", "[synth]", {"synth", "acquire", "preprocess", "som", "forest", "predict", "report"},
                 "Stages that `vocloud run` executes, in this order", Type::EnumList));
   s.section("log", "Logging and progress reporting.");
   s.key(keyEnum("log.level", "info", {"debug", "info", "warn", "error", "quiet"},
@@ -390,6 +390,19 @@ void addPredict(Schema& s) {
   s.key(keyInt("predict.top", "1000", 0, 1e9, "Candidates listed, most probable first (0: all)"));
 }
 
+void addReport(Schema& s) {
+  s.section("report", "The static HTML report: which spectra it includes (docs/report.md).");
+  s.key(keyInt("report.outliers", "1000", 0, 1e9,
+               "Ranked SOM outliers listed and included, most outlying first"));
+  s.key(keyInt("report.members_per_node", "50", 0, 1e6,
+               "Members listed and included per SOM node, the closest to the node first"));
+  s.key(keyInt("report.members_per_cell", "200", 0, 1e9,
+               "Spectra listed and included per diagonal confusion cell (every misclassified "
+               "spectrum is)"));
+  s.key(keyInt("report.per_shard", "50", 1, 100000, "Spectra per data/spectra/shard file"));
+  s.key(keyInt("report.max_rejected", "100000", 0, 1e9, "Rejected spectra listed"));
+}
+
 }  // namespace
 
 void addSweep(Schema& s) {
@@ -423,6 +436,7 @@ Schema experimentSchema() {
   addForest(schema);
   addPredict(schema);
   addSweep(schema);
+  addReport(schema);
   return schema;
 }
 

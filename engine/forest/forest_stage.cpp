@@ -11,6 +11,7 @@
 #include "forest/forest_train.hpp"
 #include "io/dataset_shard.hpp"
 #include "io/h5_store.hpp"
+#include "io/provenance.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -253,9 +254,8 @@ void writeForestH5(std::string const& path, ForestStageConfig const& config,
     file.setIntegerAttribute("/cv", "folds", static_cast<std::int64_t>(config.folds));
     file.setAttribute("/cv", "group_by", config.groupBy);
   }
-  file.setAttribute("/", "engine_version", core::engineVersion());
-  file.setAttribute("/", "fingerprint", run.fingerprint);
-  file.setAttribute("/", "config", run.provenance);
+  io::writeProvenance(file, io::currentProvenance(run.provenance, run.fingerprint,
+                                                  {run.datasetPath}, comm));
   file.setAttribute("/", "dataset", run.datasetPath);
   file.close();
 }

@@ -7,6 +7,7 @@
 #include "forest/forest_file.hpp"
 #include "io/dataset_shard.hpp"
 #include "io/h5_store.hpp"
+#include "io/provenance.hpp"
 #include "io/result_table.hpp"
 #include "io/votable.hpp"
 
@@ -156,7 +157,8 @@ std::vector<std::int64_t> useHeldOut(std::string const& modelPath, ModelContext 
 
 /// predictions.h5: every row's class probabilities from the model, its most probable class
 /// and where its candidate probability comes from. Collective over comm.
-void writePredictions(PredictRun const& run, io::DatasetShard const& shard,
+void writePredictions(PredictRun const& run, io::Provenance const& provenance,
+                      io::DatasetShard const& shard,
                       std::vector<double> const& proba, std::vector<std::int64_t> const& predicted,
                       std::vector<std::int64_t> const& estimate, int classes,
                       comm::Comm const& comm) {
@@ -171,7 +173,7 @@ void writePredictions(PredictRun const& run, io::DatasetShard const& shard,
   file.setAttribute("/estimate", "meaning", "0 model, 1 out of fold, 2 out of bag");
   file.setAttribute("/", "model", run.modelPath);
   file.setAttribute("/", "dataset", run.datasetPath);
-  file.setAttribute("/", "engine_version", core::engineVersion());
+  io::writeProvenance(file, provenance);
   file.close();
 }
 
@@ -212,7 +214,8 @@ io::ResultTable candidateTable(PredictConfig const& config, PredictRun const& ru
 }
 
 /// candidates.{csv,vot,h5}: the same columns in each; rank 0 only.
-void writeCandidates(PredictConfig const& config, PredictRun const& run, Candidates const& c,
+void writeCandidates(PredictConfig const& config, PredictRun const& run,
+                     io::Provenance const& provenance, Candidates const& c,
                      comm::Comm const& comm) {
   io::ResultTable const table = candidateTable(config, run, c);
   io::writeResultCsv(run.outputDir + "/candidates.csv", table);
@@ -222,6 +225,7 @@ void writeCandidates(PredictConfig const& config, PredictRun const& run, Candida
   out.setAttribute("/", "class", config.targetClass);
   out.setAttribute("/", "model", run.modelPath);
   out.setAttribute("/", "dataset", run.datasetPath);
+  io::writeProvenance(out, provenance);
   out.close();
 }
 
@@ -294,12 +298,14 @@ PredictResult runPredict(PredictConfig const& config, PredictRun const& run, com
   result.predictedAsTarget = comm.allreduce(asTarget, comm::Op::Sum);
 
   core::ScopedTimer timer(timers, "write");
-  writePredictions(run, shard, proba, predicted, estimate, classes, comm);
+  io::Provenance const provenance = io::currentProvenance(
+      run.provenance, run.fingerprint, {run.datasetPath, run.modelPath}, comm);
+  writePredictions(run, provenance, shard, proba, predicted, estimate, classes, comm);
   Candidates const candidates = rankCandidates(config, shard, targetScore, shownClass, estimate,
                                                loaded.context.classes, comm);
   result.candidates = candidates.row.size();
   comm::onRoot(comm, "predict: writing the candidates",
-               [&] { writeCandidates(config, run, candidates, comm); });
+               [&] { writeCandidates(config, run, provenance, candidates, comm); });
   log.info("predict: " + std::to_string(result.predictedAsTarget) + " of " +
            std::to_string(result.rows) + " rows are most probably " + config.targetClass);
   return result;

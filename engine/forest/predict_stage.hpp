@@ -40,7 +40,8 @@ struct PredictRun {
   std::string datasetPath;
   std::string modelPath;
   std::string outputDir;
-  std::string provenance;
+  std::string provenance;   ///< effective YAML
+  std::string fingerprint;  ///< the stage's fingerprint
   FeatureMap features;  ///< empty map: the data set's own rows of the model's features
 };
 

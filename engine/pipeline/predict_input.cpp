@@ -109,6 +109,7 @@ forest::PredictRun preparePredict(StageContext& context, forest::PredictConfig c
   run.modelPath = predictModelPath(context, config);
   run.outputDir = context.outputDir;
   run.provenance = context.config.effectiveYaml();
+  run.fingerprint = context.fingerprint;
   forest::ModelContext const model = modelContext(run.modelPath, context.comm);
   if (config.data.input == "directory") {
     run.datasetPath = preprocessWithRecipe(context, config, model, run.modelPath);

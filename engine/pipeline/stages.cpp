@@ -6,8 +6,9 @@
 #include "core/hash.hpp"
 #include "forest/forest_stage.hpp"
 #include "forest/predict_stage.hpp"
-#include "pipeline/predict_input.hpp"
 #include "pipeline/input_fingerprint.hpp"
+#include "pipeline/predict_input.hpp"
+#include "pipeline/report_input.hpp"
 #include "pipeline/stage.hpp"
 #include "preprocess/preprocess_stage.hpp"
 #include "som/som_stage.hpp"
@@ -53,8 +54,8 @@ void checkAcquireFiles(config::Config const& config) {
     std::string const path = config.getString(p + "path");
     bool const glob = path.find_first_of("*?[") != std::string::npos;
     if ((kind == "local" && !glob) || (kind == "votable" && !path.empty()))
-      config::requireExistingPath(
-          config, p + "path", kind == "local" ? config::PathKind::Any : config::PathKind::File);
+      config::requireExistingPath(config, p + "path",
+                                  kind == "local" ? config::PathKind::Any : config::PathKind::File);
     if (kind == "http" && !config.getString(p + "url_file").empty())
       config::requireExistingPath(config, p + "url_file", config::PathKind::File);
   }
@@ -100,7 +101,9 @@ std::vector<StageDef> stageCatalog() {
                                            context.log, context.timers);
                        return synth::describe(result, context.finalDir + "/bok");
                      }});
-  catalog.back().validate = [](config::Config const& config, int) { synth::synthConfigFrom(config); };
+  catalog.back().validate = [](config::Config const& config, int) {
+    synth::synthConfigFrom(config);
+  };
   pipeline::StageDef acquire{
       "acquire",
       "build a base of knowledge from disk, URLs, VOTable lists and SSAP + DataLink services",
@@ -268,6 +271,27 @@ std::vector<StageDef> stageCatalog() {
     return extra;
   };
   catalog.push_back(predict);
+
+  pipeline::StageDef report{
+      "report",
+      "write the static HTML report (data set, map, forest, candidates, spectra at each stage)",
+      {"report"},
+      {},
+      [](StageContext& context) {
+        auto const config = report::reportConfigFrom(context.config);
+        auto const result = report::runReport(config, prepareReport(context), context.comm,
+                                              context.log, context.timers);
+        return report::describe(result, context.finalDir);
+      }};
+  report.inputsFor = reportInputs;
+  // The front end copied into the report counts: building it (or a new version) makes the
+  // next run write the report again.
+  report.extraFingerprint = [](FingerprintContext const&) {
+    std::string const bundle = report::findBundle();
+    return bundle.empty() ? std::string("no front end") : core::sha256File(bundle + "/index.html");
+  };
+  report.validate = [](config::Config const& config, int) { report::reportConfigFrom(config); };
+  catalog.push_back(report);
   return catalog;
 }
 

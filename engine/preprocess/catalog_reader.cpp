@@ -11,7 +11,9 @@
 
 namespace vocloud::preprocess {
 
-std::vector<std::string> splitCsvLine(std::string const& line) { return core::splitCsvLine(line); }
+std::vector<std::string> splitCsvLine(std::string const& line) {
+  return core::splitCsvLine(line);
+}
 
 CatalogReader::CatalogReader(std::string bokDir)
     : _bokDir(std::move(bokDir)), _path(_bokDir + "/catalog.csv"), _in(_path) {
@@ -23,8 +25,8 @@ CatalogReader::CatalogReader(std::string bokDir)
     if (std::find(_columns.begin(), _columns.end(), required) == _columns.end()) {
       std::string names;
       for (auto const& c : _columns) names += (names.empty() ? "" : ", ") + c;
-      throw Error("preprocess: '" + _path + "' has no column '" + required + "' (columns: " +
-                  (names.empty() ? "none" : names) + ")");
+      throw Error("preprocess: '" + _path + "' has no column '" + required +
+                  "' (columns: " + (names.empty() ? "none" : names) + ")");
     }
 }
 
@@ -48,14 +50,22 @@ std::vector<CatalogRow> CatalogReader::next(std::uint64_t count) {
     for (std::size_t c = 0; c < _columns.size(); ++c) {
       std::string const& name = _columns[c];
       std::string const& value = fields[c];
-      if (name == "id") row.id = value;
-      else if (name == "path") row.path = value;
-      else if (name == "format") row.format = value;
-      else if (name == "label") row.label = value;
-      else if (name == "outlier_kind") row.outlierKind = value;
-      else if (name == "ra") row.ra = number(value);
-      else if (name == "dec") row.dec = number(value);
-      else if (name == "z") row.z = number(value);
+      if (name == "id")
+        row.id = value;
+      else if (name == "path")
+        row.path = value;
+      else if (name == "format")
+        row.format = value;
+      else if (name == "label")
+        row.label = value;
+      else if (name == "outlier_kind")
+        row.outlierKind = value;
+      else if (name == "ra")
+        row.ra = number(value);
+      else if (name == "dec")
+        row.dec = number(value);
+      else if (name == "z")
+        row.z = number(value);
     }
     // Relative as std::filesystem (POSIX) sees it: not starting at the root directory.
     if (!row.path.empty() && row.path.front() != '/') row.path = _bokDir + "/" + row.path;
@@ -69,7 +79,8 @@ std::string encodeRows(std::vector<CatalogRow> const& rows) {
   std::vector<std::vector<std::string>> records;
   for (auto const& r : rows)
     records.push_back({std::to_string(r.row), r.id, r.path, r.format, r.label, r.outlierKind,
-                       core::recordNumber(r.ra), core::recordNumber(r.dec), core::recordNumber(r.z)});
+                       core::recordNumber(r.ra), core::recordNumber(r.dec),
+                       core::recordNumber(r.z)});
   return core::packRecords(records);
 }
 

@@ -22,7 +22,7 @@ struct CatalogRow {
 std::vector<std::string> splitCsvLine(std::string const& line);
 
 class CatalogReader {
-public:
+ public:
   /// Opens `bokDir`/catalog.csv; throws vocloud::Error naming the file when it cannot,
   /// or when the header lacks id or path.
   explicit CatalogReader(std::string bokDir);
@@ -31,7 +31,7 @@ public:
   /// True once every row has been read.
   bool done() const { return _done; }
 
-private:
+ private:
   std::string _bokDir, _path;
   std::ifstream _in;
   std::vector<std::string> _columns;

@@ -8,6 +8,8 @@
 
 namespace vocloud::preprocess {
 
+using spectral::Frame;
+
 namespace {
 
 std::string number(double x) {
@@ -69,8 +71,9 @@ io::VoTableHeader voHeader(std::vector<double> const& wave, PreprocessConfig con
 
 }  // namespace
 
-ExportWriters::ExportWriters(PreprocessConfig const& config, Grid const& grid, std::string const& outputDir,
-                             comm::Comm const& comm, std::uint64_t csvKeep, std::uint64_t votKeep)
+ExportWriters::ExportWriters(PreprocessConfig const& config, spectral::Grid const& grid,
+                             std::string const& outputDir, comm::Comm const& comm,
+                             std::uint64_t csvKeep, std::uint64_t votKeep)
     : _comm(comm) {
   if (config.exportCsv) {
     _csv = std::make_unique<comm::OrderedFileWriter>(comm, outputDir + "/dataset.csv", csvKeep);
@@ -91,7 +94,8 @@ ExportWriters::ExportWriters(PreprocessConfig const& config, Grid const& grid, s
     }
     _votFooter = text.str().substr(headerLength);
     _vot = std::make_unique<comm::OrderedFileWriter>(comm, outputDir + "/dataset.vot", votKeep);
-    if (votKeep == 0) _vot->append(comm.isRoot() ? text.str().substr(0, headerLength) : std::string());
+    if (votKeep == 0)
+      _vot->append(comm.isRoot() ? text.str().substr(0, headerLength) : std::string());
   }
 }
 
@@ -101,9 +105,9 @@ void ExportWriters::append(AcceptedRows const& rows, std::uint64_t dims) {
   if (_csv) {
     std::string chunk;
     for (std::uint64_t i = 0; i < rows.count(); ++i) {
-      chunk += core::csvField(rows.id[i]) + "," + core::csvField(rows.label[i]) + "," + number(rows.ra[i]) + "," +
-               number(rows.dec[i]) + "," + number(rows.z[i]) + "," + number(rows.snr[i]) + "," + rows.layout[i] +
-               "," + core::csvField(rows.path[i]);
+      chunk += core::csvField(rows.id[i]) + "," + core::csvField(rows.label[i]) + "," +
+               number(rows.ra[i]) + "," + number(rows.dec[i]) + "," + number(rows.z[i]) + "," +
+               number(rows.snr[i]) + "," + rows.layout[i] + "," + core::csvField(rows.path[i]);
       for (std::uint64_t d = 0; d < dims; ++d) chunk += "," + number(rows.flux[i * dims + d]);
       chunk += "\n";
     }
@@ -120,8 +124,8 @@ void ExportWriters::append(AcceptedRows const& rows, std::uint64_t dims) {
         for (std::uint64_t d = 0; d < dims; ++d)
           values += (d ? " " : "") + io::voCell(rows.flux[i * dims + d]);
         writer.writeRow({rows.id[i], rows.label[i], io::voCell(rows.ra[i]), io::voCell(rows.dec[i]),
-                         io::voCell(rows.z[i]), io::voCell(rows.snr[i]), rows.layout[i], rows.path[i],
-                         values});
+                         io::voCell(rows.z[i]), io::voCell(rows.snr[i]), rows.layout[i],
+                         rows.path[i], values});
       }
       std::string const all = text.str();
       _vot->append(all.substr(headerLength));
@@ -138,7 +142,11 @@ void ExportWriters::finish() {
   }
 }
 
-std::uint64_t ExportWriters::csvBytes() const { return _csv ? _csv->size() : 0; }
-std::uint64_t ExportWriters::votBytes() const { return _vot ? _vot->size() : 0; }
+std::uint64_t ExportWriters::csvBytes() const {
+  return _csv ? _csv->size() : 0;
+}
+std::uint64_t ExportWriters::votBytes() const {
+  return _vot ? _vot->size() : 0;
+}
 
 }  // namespace vocloud::preprocess

@@ -5,8 +5,8 @@
 // millions of rows.
 #include "comm/comm.hpp"
 #include "preprocess/dataset_layout.hpp"
-#include "preprocess/grid.hpp"
 #include "preprocess/preprocess_config.hpp"
+#include "spectral/grid.hpp"
 
 #include <memory>
 #include <string>
@@ -14,11 +14,12 @@
 namespace vocloud::preprocess {
 
 class ExportWriters {
-public:
+ public:
   /// Opens dataset.csv / dataset.vot in `outputDir` when the config asks for them, keeping
   /// the first csvKeep / votKeep bytes of a resumed run (0: start anew). Collective.
-  ExportWriters(PreprocessConfig const& config, Grid const& grid, std::string const& outputDir,
-                comm::Comm const& comm, std::uint64_t csvKeep, std::uint64_t votKeep);
+  ExportWriters(PreprocessConfig const& config, spectral::Grid const& grid,
+                std::string const& outputDir, comm::Comm const& comm, std::uint64_t csvKeep,
+                std::uint64_t votKeep);
   ~ExportWriters();
   /// Appends this rank's rows of a round. Collective.
   void append(AcceptedRows const& rows, std::uint64_t dims);
@@ -27,7 +28,7 @@ public:
   std::uint64_t csvBytes() const;
   std::uint64_t votBytes() const;
 
-private:
+ private:
   comm::Comm const& _comm;
   std::unique_ptr<comm::OrderedFileWriter> _csv, _vot;
   std::string _votFooter;

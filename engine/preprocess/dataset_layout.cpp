@@ -8,7 +8,8 @@ namespace {
 
 // About 4 MB per chunk of a 2-D dataset, whole rows.
 std::uint64_t chunkRowsFor(std::uint64_t cols, std::uint64_t bytesPerValue) {
-  return std::clamp<std::uint64_t>((4u << 20) / std::max<std::uint64_t>(1, cols * bytesPerValue), 1, 4096);
+  return std::clamp<std::uint64_t>((4u << 20) / std::max<std::uint64_t>(1, cols * bytesPerValue), 1,
+                                   4096);
 }
 
 }  // namespace
@@ -18,9 +19,11 @@ DatasetLayout::DatasetLayout(io::H5File const& file, bool create, std::uint64_t 
     : _hasWavelet(waveletDims > 0) {
   using io::H5Rows;
   using io::H5Type;
-  auto make = [&](std::string const& name, H5Type type, std::uint64_t cols, std::uint64_t width = 0) {
+  auto make = [&](std::string const& name, H5Type type, std::uint64_t cols,
+                  std::uint64_t width = 0) {
     std::uint64_t const bytes = type == H5Type::Float32 ? 4 : type == H5Type::UInt8 ? 1 : 8;
-    return create ? H5Rows::create(file, name, type, cols, cols ? chunkRowsFor(cols, bytes) : 4096, width)
+    return create ? H5Rows::create(file, name, type, cols, cols ? chunkRowsFor(cols, bytes) : 4096,
+                                   width)
                   : H5Rows::open(file, name);
   };
   _flux = make("/flux", H5Type::Float32, dims);
@@ -45,8 +48,9 @@ DatasetLayout::DatasetLayout(io::H5File const& file, bool create, std::uint64_t 
 }
 
 std::vector<io::H5Rows const*> DatasetLayout::acceptedSets() const {
-  std::vector<io::H5Rows const*> sets = {&_flux, &_ivar, &_mask, &_id, &_path, &_label, &_layout,
-                                         &_outlierKind, &_ra, &_dec, &_z, &_snr, &_coverage, &_row};
+  std::vector<io::H5Rows const*> sets = {&_flux,  &_ivar,   &_mask,        &_id, &_path,
+                                         &_label, &_layout, &_outlierKind, &_ra, &_dec,
+                                         &_z,     &_snr,    &_coverage,    &_row};
   if (_hasWavelet) sets.push_back(&_wavelet);
   return sets;
 }
@@ -62,7 +66,8 @@ void grow(io::H5Rows const& set, std::uint64_t rows) {
 
 }  // namespace
 
-void DatasetLayout::writeAccepted(AcceptedRows const& rows, std::uint64_t offset, std::uint64_t total) const {
+void DatasetLayout::writeAccepted(AcceptedRows const& rows, std::uint64_t offset,
+                                  std::uint64_t total) const {
   for (auto const* set : acceptedSets()) grow(*set, total);
   std::uint64_t const n = rows.count();
   _flux.write(offset, n, rows.flux.data());
@@ -82,7 +87,8 @@ void DatasetLayout::writeAccepted(AcceptedRows const& rows, std::uint64_t offset
   _row.write(offset, n, rows.catalogRow.data());
 }
 
-void DatasetLayout::writeRejected(RejectedRows const& rows, std::uint64_t offset, std::uint64_t total) const {
+void DatasetLayout::writeRejected(RejectedRows const& rows, std::uint64_t offset,
+                                  std::uint64_t total) const {
   for (auto const* set : {&_rid, &_rpath, &_rreason, &_rrow}) grow(*set, total);
   _rid.write(offset, rows.id);
   _rpath.write(offset, rows.path);

@@ -49,7 +49,7 @@ constexpr std::uint64_t kLayoutWidth = 24;
 
 /// The growable datasets of dataset.h5.
 class DatasetLayout {
-public:
+ public:
   /// Creates (create == true) or opens every dataset; `dims` grid points, `waveletDims`
   /// wavelet features (0: none). Collective in parallel files.
   DatasetLayout(io::H5File const& file, bool create, std::uint64_t dims, std::uint64_t waveletDims,
@@ -63,7 +63,7 @@ public:
 
   io::H5Rows const& flux() const { return _flux; }
 
-private:
+ private:
   std::vector<io::H5Rows const*> acceptedSets() const;
   io::H5Rows _flux, _ivar, _mask, _wavelet;
   io::H5Rows _id, _path, _label, _layout, _outlierKind, _ra, _dec, _z, _snr, _coverage, _row;

@@ -12,13 +12,16 @@ namespace vocloud::preprocess {
 using MatrixD = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 using MatrixF = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 
-PcaAccumulator::PcaAccumulator(std::size_t dims) : _dims(dims), _sum(dims, 0.), _gram(dims * dims, 0.) {}
+PcaAccumulator::PcaAccumulator(std::size_t dims)
+    : _dims(dims), _sum(dims, 0.), _gram(dims * dims, 0.) {}
 
 void PcaAccumulator::add(float const* rows, std::size_t n) {
   if (n == 0) return;
-  Eigen::Map<MatrixF const> const x(rows, static_cast<Eigen::Index>(n), static_cast<Eigen::Index>(_dims));
+  Eigen::Map<MatrixF const> const x(rows, static_cast<Eigen::Index>(n),
+                                    static_cast<Eigen::Index>(_dims));
   MatrixD const xd = x.cast<double>();
-  Eigen::Map<MatrixD> gram(_gram.data(), static_cast<Eigen::Index>(_dims), static_cast<Eigen::Index>(_dims));
+  Eigen::Map<MatrixD> gram(_gram.data(), static_cast<Eigen::Index>(_dims),
+                           static_cast<Eigen::Index>(_dims));
   // G += X^T X, lower triangle only (a symmetric rank-n update).
   gram.selfadjointView<Eigen::Lower>().rankUpdate(xd.transpose());
   Eigen::Map<Eigen::VectorXd> sum(_sum.data(), static_cast<Eigen::Index>(_dims));
@@ -33,7 +36,8 @@ PcaModel PcaAccumulator::finish(int k, comm::Comm const& comm) {
   PcaModel model;
   model.dims = _dims;
   model.count = n;
-  if (n < 2) throw Error("preprocess: PCA needs at least 2 spectra, the data set has " + std::to_string(n));
+  if (n < 2)
+    throw Error("preprocess: PCA needs at least 2 spectra, the data set has " + std::to_string(n));
   auto const d = static_cast<Eigen::Index>(_dims);
   Eigen::Map<MatrixD const> const gram(_gram.data(), d, d);
   Eigen::Map<Eigen::VectorXd const> const sum(_sum.data(), d);
@@ -43,7 +47,8 @@ PcaModel PcaAccumulator::finish(int k, comm::Comm const& comm) {
   cov.noalias() -= static_cast<double>(n) * mean * mean.transpose();
   cov /= static_cast<double>(n - 1);
   Eigen::SelfAdjointEigenSolver<MatrixD> solver(cov);
-  if (solver.info() != Eigen::Success) throw Error("preprocess: the PCA eigen-decomposition failed");
+  if (solver.info() != Eigen::Success)
+    throw Error("preprocess: the PCA eigen-decomposition failed");
   int const kept = std::min<int>(k, static_cast<int>(_dims));
   double const total = std::max(0., cov.trace());
   model.mean.assign(mean.data(), mean.data() + d);
@@ -83,7 +88,8 @@ void pcaProject(PcaModel const& model, float const* rows, std::size_t n, float* 
   MatrixD const p = centred * c.transpose();
   Eigen::Map<MatrixF>(projections, static_cast<Eigen::Index>(n), k) = p.cast<float>();
   MatrixD const residual = centred - p * c;
-  for (std::size_t i = 0; i < n; ++i) errors[i] = static_cast<float>(residual.row(static_cast<Eigen::Index>(i)).norm());
+  for (std::size_t i = 0; i < n; ++i)
+    errors[i] = static_cast<float>(residual.row(static_cast<Eigen::Index>(i)).norm());
 }
 
 }  // namespace vocloud::preprocess

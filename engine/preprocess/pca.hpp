@@ -11,17 +11,17 @@ namespace vocloud::preprocess {
 
 struct PcaModel {
   std::size_t dims = 0;
-  std::uint64_t count = 0;                   ///< rows the model was fitted on
-  std::vector<double> mean;                  ///< [dims]
-  std::vector<double> components;            ///< [k][dims], row-major, unit vectors
-  std::vector<double> explainedVariance;     ///< [k], eigenvalues of the covariance (n - 1)
+  std::uint64_t count = 0;                     ///< rows the model was fitted on
+  std::vector<double> mean;                    ///< [dims]
+  std::vector<double> components;              ///< [k][dims], row-major, unit vectors
+  std::vector<double> explainedVariance;       ///< [k], eigenvalues of the covariance (n - 1)
   std::vector<double> explainedVarianceRatio;  ///< [k], fraction of the total variance
   std::size_t k() const { return dims ? components.size() / dims : 0; }
 };
 
 /// Sums of one rank's rows, in double precision.
 class PcaAccumulator {
-public:
+ public:
   explicit PcaAccumulator(std::size_t dims);
   /// Adds `n` row-major rows of `dims` values.
   void add(float const* rows, std::size_t n);
@@ -32,7 +32,7 @@ public:
   /// Collective over comm.
   PcaModel finish(int k, comm::Comm const& comm);
 
-private:
+ private:
   std::size_t _dims;
   std::uint64_t _count = 0;
   std::vector<double> _sum;   // [dims]

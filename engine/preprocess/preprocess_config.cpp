@@ -4,6 +4,9 @@
 
 namespace vocloud::preprocess {
 
+using spectral::Frame;
+using spectral::Normalisation;
+
 PreprocessConfig preprocessConfigFrom(config::Config const& config) {
   PreprocessConfig out;
   auto str = [&](char const* key) { return config.getString(std::string("preprocess.") + key); };
@@ -29,7 +32,8 @@ PreprocessConfig preprocessConfigFrom(config::Config const& config) {
     throw UsageError("config: " + config.where("preprocess.points") +
                      ": give preprocess.points (>= 2) or a positive preprocess.step");
   if (out.points == 1)
-    throw UsageError("config: " + config.where("preprocess.points") + ": a grid needs at least 2 points");
+    throw UsageError("config: " + config.where("preprocess.points") +
+                     ": a grid needs at least 2 points");
   out.rebin = str("resample") == "rebin";
   std::string const norm = str("normalise");
   out.normalise.kind = norm == "none"             ? Normalisation::None
@@ -57,6 +61,18 @@ PreprocessConfig preprocessConfigFrom(config::Config const& config) {
                      ": preprocess.wavelet_detail_levels is above preprocess.wavelet_levels");
   out.exportCsv = config.getBool("preprocess.export_csv");
   out.exportVoTable = config.getBool("preprocess.export_votable");
+  return out;
+}
+
+spectral::SpectralOptions spectralOptions(PreprocessConfig const& config) {
+  spectral::SpectralOptions out;
+  out.frame = config.frame;
+  out.restFrame = config.restFrame;
+  out.rebin = config.rebin;
+  out.normalise = config.normalise;
+  out.smoothSigma = config.smoothSigma;
+  out.minCoverage = config.minCoverage;
+  out.minSnr = config.minSnr;
   return out;
 }
 

@@ -1,26 +1,24 @@
 #pragma once
 // The `preprocess` section as a plain struct.
 #include "config/config.hpp"
-#include "preprocess/normalise.hpp"
+#include "spectral/spectral_options.hpp"
 
 #include <cstdint>
 #include <string>
 
 namespace vocloud::preprocess {
 
-enum class Frame { Vacuum, Air, AsIs };
-
 struct PreprocessConfig {
   std::string input = "synth";  ///< "synth", "acquire" or "directory"
   std::string bokDir;           ///< for input "directory"
-  Frame frame = Frame::Vacuum;
+  spectral::Frame frame = spectral::Frame::Vacuum;
   bool restFrame = false;
   double lambdaMin = 6300, lambdaMax = 6700;
   bool logGrid = false;
   int points = 800;
   double step = 0;
   bool rebin = true;  ///< false: linear interpolation
-  NormaliseOptions normalise;
+  spectral::NormaliseOptions normalise;
   double smoothSigma = 0;
   double minCoverage = 0.9;
   double minSnr = 0;
@@ -35,5 +33,8 @@ struct PreprocessConfig {
 /// Reads the `preprocess` section; throws vocloud::UsageError naming the key for
 /// inconsistent values (lambda_min >= lambda_max, no points and no step, ...).
 PreprocessConfig preprocessConfigFrom(config::Config const& config);
+
+/// The per-spectrum options of `config` (what spectral::processSpectrum() reads).
+spectral::SpectralOptions spectralOptions(PreprocessConfig const& config);
 
 }  // namespace vocloud::preprocess

@@ -8,12 +8,13 @@
 #include "core/reason_tally.hpp"
 #include "core/version.hpp"
 #include "io/h5_store.hpp"
+#include "io/provenance.hpp"
 #include "preprocess/catalog_reader.hpp"
 #include "preprocess/dataset_exports.hpp"
 #include "preprocess/dataset_layout.hpp"
 #include "preprocess/pca.hpp"
-#include "preprocess/process_spectrum.hpp"
-#include "preprocess/wavelet.hpp"
+#include "spectral/process_spectrum.hpp"
+#include "spectral/wavelet.hpp"
 
 #include <yaml-cpp/yaml.h>
 
@@ -23,6 +24,17 @@
 #include <memory>
 
 namespace vocloud::preprocess {
+
+using spectral::dwtForward;
+using spectral::Frame;
+using spectral::Grid;
+using spectral::makeGrid;
+using spectral::padForDwt;
+using spectral::parseWavelet;
+using spectral::ProcessedSpectrum;
+using spectral::ProcessWorkspace;
+using spectral::selectedPrefixLength;
+using spectral::Wavelet;
 
 namespace fs = std::filesystem;
 
@@ -43,7 +55,8 @@ void summariseRejects(core::ReasonTally const& rejects, std::uint64_t kept, std:
   std::uint64_t const resumed = rejected - std::min(rejected, rejects.total());
   std::string counts = rejects.countsText();
   if (resumed > 0)
-    counts += (counts.empty() ? "" : ", ") + std::string("in resumed rounds (") + std::to_string(resumed) + ")";
+    counts += (counts.empty() ? "" : ", ") + std::string("in resumed rounds (") +
+              std::to_string(resumed) + ")";
   if (catalogRows == 0)
     throw CollectiveError("preprocess: " + bokDir + "/catalog.csv lists no spectra");
   if (kept == 0)
@@ -55,7 +68,8 @@ void summariseRejects(core::ReasonTally const& rejects, std::uint64_t kept, std:
                           "against these spectra; docs/preprocess.md)");
   if (rejected > 0)
     log.warn("preprocess: rejected " + core::countOf(rejected, "spectrum", "spectra") + " of " +
-             std::to_string(catalogRows) + ", by reason: " + counts + " (each with its reason in dataset.h5 "
+             std::to_string(catalogRows) + ", by reason: " + counts +
+             " (each with its reason in dataset.h5 "
              "/rejected)");
 }
 
@@ -85,12 +99,18 @@ RoundState readState(std::string const& path) {
 void writeState(std::string const& path, RoundState const& s) {
   core::JsonWriter json;
   json.beginObject()
-      .key("fingerprint").value(s.fingerprint)
-      .key("rounds").value(s.rounds)
-      .key("accepted").value(s.accepted)
-      .key("rejected").value(s.rejected)
-      .key("csv_bytes").value(s.csvBytes)
-      .key("vot_bytes").value(s.votBytes)
+      .key("fingerprint")
+      .value(s.fingerprint)
+      .key("rounds")
+      .value(s.rounds)
+      .key("accepted")
+      .value(s.accepted)
+      .key("rejected")
+      .value(s.rejected)
+      .key("csv_bytes")
+      .value(s.csvBytes)
+      .key("vot_bytes")
+      .value(s.votBytes)
       .endObject();
   core::writeFileAtomic(path, json.str() + "\n");
 }
@@ -113,12 +133,25 @@ StringWidths scanWidths(std::string const& bokDir, std::uint64_t& rows) {
   return w;
 }
 
+spectral::SpectrumSource sourceOf(CatalogRow const& row) {
+  spectral::SpectrumSource source;
+  source.path = row.path;
+  source.label = row.label;
+  source.ra = row.ra;
+  source.dec = row.dec;
+  source.z = row.z;
+  return source;
+}
+
 std::vector<float> waveletFeatures(PreprocessConfig const& config, std::vector<float> const& flux) {
   Wavelet const kind = parseWavelet(config.wavelet);
-  std::vector<double> const padded = padForDwt(std::vector<double>(flux.begin(), flux.end()), config.waveletLevels);
+  std::vector<double> const padded =
+      padForDwt(std::vector<double>(flux.begin(), flux.end()), config.waveletLevels);
   std::vector<double> const coefficients = dwtForward(padded, kind, config.waveletLevels);
-  std::size_t const keep = selectedPrefixLength(padded.size(), config.waveletLevels, config.waveletDetailLevels);
-  return std::vector<float>(coefficients.begin(), coefficients.begin() + static_cast<std::ptrdiff_t>(keep));
+  std::size_t const keep =
+      selectedPrefixLength(padded.size(), config.waveletLevels, config.waveletDetailLevels);
+  return std::vector<float>(coefficients.begin(),
+                            coefficients.begin() + static_cast<std::ptrdiff_t>(keep));
 }
 
 std::uint64_t waveletDims(PreprocessConfig const& config, std::size_t dims) {
@@ -132,9 +165,11 @@ std::uint64_t waveletDims(PreprocessConfig const& config, std::size_t dims) {
 
 PreprocessResult runPreprocess(PreprocessConfig const& config, PreprocessRun const& run,
                                comm::Comm const& comm, core::Log const& log, core::Timers& timers) {
-  Grid const grid = makeGrid(config.lambdaMin, config.lambdaMax, config.logGrid, config.points, config.step);
+  Grid const grid =
+      makeGrid(config.lambdaMin, config.lambdaMax, config.logGrid, config.points, config.step);
   std::uint64_t const dims = grid.wave.size();
-  ProcessWorkspace workspace(config, grid);  // also checks the continuum options, on every rank
+  spectral::SpectralOptions const options = spectralOptions(config);
+  ProcessWorkspace workspace(options, grid);  // also checks the continuum options, on every rank
   std::string const datasetPath = run.outputDir + "/dataset.h5";
   std::string const statePath = run.outputDir + "/progress.json";
 
@@ -145,11 +180,12 @@ PreprocessResult runPreprocess(PreprocessConfig const& config, PreprocessRun con
   if (comm.isRoot()) {
     widths = scanWidths(run.bokDir, catalogRows);
     state = readState(statePath);
-    if (run.fresh || state.fingerprint != run.fingerprint || !fs::exists(datasetPath)) state = RoundState{};
+    if (run.fresh || state.fingerprint != run.fingerprint || !fs::exists(datasetPath))
+      state = RoundState{};
   }
-  std::vector<unsigned long long> shared = {catalogRows, widths.id, widths.path, widths.label,
-                                            widths.outlierKind, state.rounds, state.accepted,
-                                            state.rejected, state.csvBytes, state.votBytes};
+  std::vector<unsigned long long> shared = {
+      catalogRows,  widths.id,      widths.path,    widths.label,   widths.outlierKind,
+      state.rounds, state.accepted, state.rejected, state.csvBytes, state.votBytes};
   comm.bcast(shared, 0);
   catalogRows = shared[0];
   widths = {shared[1], shared[2], shared[3], shared[4]};
@@ -161,8 +197,10 @@ PreprocessResult runPreprocess(PreprocessConfig const& config, PreprocessRun con
   state.fingerprint = run.fingerprint;
   bool const resuming = state.rounds > 0;
   if (run.resume && !resuming)
-    throw UsageError("preprocess: --resume: nothing to resume (no interrupted run of the same "
-                     "catalog and parameters in " + run.outputDir + ")");
+    throw UsageError(
+        "preprocess: --resume: nothing to resume (no interrupted run of the same "
+        "catalog and parameters in " +
+        run.outputDir + ")");
   if (resuming)
     log.info("preprocess: resuming after round " + std::to_string(state.rounds) + " (" +
              core::countOf(state.accepted, "spectrum", "spectra") + " already written)");
@@ -178,7 +216,8 @@ PreprocessResult runPreprocess(PreprocessConfig const& config, PreprocessRun con
     auto layout = std::make_unique<DatasetLayout>(file, !resuming, dims, features, widths);
     if (resuming) {
       // Features computed at the end by the interrupted run are computed again.
-      for (char const* name : {"/features/pca", "/features/pca_reconstruction_error", "/pca"}) file.remove(name);
+      for (char const* name : {"/features/pca", "/features/pca_reconstruction_error", "/pca"})
+        file.remove(name);
     } else {
       io::writeSmall(file, "/wave", grid.wave, {dims});
     }
@@ -191,7 +230,8 @@ PreprocessResult runPreprocess(PreprocessConfig const& config, PreprocessRun con
     std::unique_ptr<CatalogReader> reader;
     if (comm.isRoot()) {
       reader = std::make_unique<CatalogReader>(run.bokDir);
-      for (std::uint64_t r = 0; r < state.rounds; ++r) reader->next(config.roundRows);  // done before
+      for (std::uint64_t r = 0; r < state.rounds; ++r)
+        reader->next(config.roundRows);  // done before
     }
     // Kept from round to round: a round's arrays (tens of MB) are then allocated, faulted
     // in and grown once, not every round.
@@ -227,7 +267,7 @@ PreprocessResult runPreprocess(PreprocessConfig const& config, PreprocessRun con
         core::ScopedTimer timer(timers, "process");
         for (std::uint64_t i = bounds[comm.rank()]; i < bounds[comm.rank() + 1]; ++i) {
           CatalogRow const& row = rows[i];
-          ProcessedSpectrum p = processSpectrum(row, config, grid, workspace);
+          ProcessedSpectrum p = spectral::processSpectrum(sourceOf(row), options, grid, workspace);
           progress.advance();
           if (!p.accepted) {
             rejected.id.push_back(row.id);
@@ -274,8 +314,8 @@ PreprocessResult runPreprocess(PreprocessConfig const& config, PreprocessRun con
       if (comm.isRoot()) writeState(statePath, state);
     }
     progress.finish();
-    summariseRejects(gatherRejects(rejectReasons, comm), state.accepted, state.rejected, catalogRows,
-                     run.bokDir, log);
+    summariseRejects(gatherRejects(rejectReasons, comm), state.accepted, state.rejected,
+                     catalogRows, run.bokDir, log);
     exports.finish();
     if (layout->flux().rows() != state.accepted)
       throw Error("preprocess: " + datasetPath + " holds " + std::to_string(layout->flux().rows()) +
@@ -286,7 +326,8 @@ PreprocessResult runPreprocess(PreprocessConfig const& config, PreprocessRun con
       core::ScopedTimer timer(timers, "pca");
       comm::Range const mine = comm::blockRange(state.accepted, comm.size(), comm.rank());
       std::uint64_t const batch = std::max<std::uint64_t>(1, (16u << 20) / (4 * dims));
-      std::uint64_t const passes = comm.allreduce<unsigned long long>((mine.size() + batch - 1) / batch, comm::Op::Max);
+      std::uint64_t const passes =
+          comm.allreduce<unsigned long long>((mine.size() + batch - 1) / batch, comm::Op::Max);
       PcaAccumulator accumulator(dims);
       std::vector<float> buffer;
       for (std::uint64_t b = mine.begin; b < mine.end; b += batch) {
@@ -297,8 +338,10 @@ PreprocessResult runPreprocess(PreprocessConfig const& config, PreprocessRun con
       }
       PcaModel const model = accumulator.finish(config.pcaComponents, comm);
       auto const k = model.k();
-      io::H5Rows const projections = io::H5Rows::create(file, "/features/pca", io::H5Type::Float32, k, 4096);
-      io::H5Rows const errors = io::H5Rows::create(file, "/features/pca_reconstruction_error", io::H5Type::Float32, 0, 4096);
+      io::H5Rows const projections =
+          io::H5Rows::create(file, "/features/pca", io::H5Type::Float32, k, 4096);
+      io::H5Rows const errors = io::H5Rows::create(file, "/features/pca_reconstruction_error",
+                                                   io::H5Type::Float32, 0, 4096);
       projections.resize(state.accepted);
       errors.resize(state.accepted);
       std::vector<float> projected, residual;
@@ -320,15 +363,15 @@ PreprocessResult runPreprocess(PreprocessConfig const& config, PreprocessRun con
       for (double r : model.explainedVarianceRatio) result.pcaVarianceExplained += r;
       result.pcaComponents = static_cast<int>(k);
     }
-    file.setAttribute("/", "vocloud_version", std::string(core::engineVersion()));
-    file.setAttribute("/", "fingerprint", run.fingerprint);
-    file.setAttribute("/", "effective_config", run.provenance);
+    io::writeProvenance(
+        file, io::currentProvenance(run.provenance, run.fingerprint, {run.bokDir}, comm));
     file.setAttribute("/", "bok", run.bokDir);
     file.setAttribute("/", "grid", std::string(config.logGrid ? "log" : "linear"));
     file.setAttribute("/wave", "unit", std::string("Angstrom"));
-    file.setAttribute("/wave", "frame", std::string(config.frame == Frame::Vacuum ? "vacuum"
-                                                    : config.frame == Frame::Air  ? "air"
-                                                                                  : "as_is"));
+    file.setAttribute("/wave", "frame",
+                      std::string(config.frame == Frame::Vacuum ? "vacuum"
+                                  : config.frame == Frame::Air  ? "air"
+                                                                : "as_is"));
     file.setIntegerAttribute("/", "catalog_rows", static_cast<std::int64_t>(catalogRows));
     layout.reset();  // datasets close before the file (MPI-IO refuses otherwise)
     file.close();

@@ -6,6 +6,7 @@
 #include "core/version.hpp"
 #include "io/dataset_shard.hpp"
 #include "io/h5_store.hpp"
+#include "io/provenance.hpp"
 #include "som/somoclu_files.hpp"
 
 #include <algorithm>
@@ -109,9 +110,8 @@ void writeSomH5(std::string const& path, SomOutput const& output, SomStageConfig
   // The ranked outlier list (rank 0's spectrum columns; the rest every rank has).
   io::writeResultH5(file, "/outliers", outlierTable(output), comm);
 
-  file.setAttribute("/", "engine_version", core::engineVersion());
-  file.setAttribute("/", "fingerprint", run.fingerprint);
-  file.setAttribute("/", "config", run.provenance);
+  io::writeProvenance(file, io::currentProvenance(run.provenance, run.fingerprint,
+                                                  {run.datasetPath}, comm));
   file.setAttribute("/", "dataset", run.datasetPath);
   file.setAttribute("/", "features", config.data.features);
   file.setIntegerAttribute("/", "rows", static_cast<std::int64_t>(codebook.grid.rows));

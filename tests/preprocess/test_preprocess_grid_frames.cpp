@@ -1,7 +1,7 @@
 // Grids (points and step rules, validation, pixel edges) and wavelength frames (air <->
 // vacuum against published line wavelengths, round trips, rest frame, velocities).
-#include "preprocess/frames.hpp"
-#include "preprocess/grid.hpp"
+#include "spectral/frames.hpp"
+#include "spectral/grid.hpp"
 
 #include "core/error.hpp"
 
@@ -10,7 +10,7 @@
 #include <cmath>
 #include <string>
 
-namespace pre = vocloud::preprocess;
+namespace pre = vocloud::spectral;
 
 namespace {
 

@@ -2,10 +2,10 @@
 // max |f| 1, S/N per pixel unchanged by scalings), the continuum of a polynomial spectrum
 // with absorption and emission lines, running median, degenerate spectra as Unusable
 // reasons; Gaussian smoothing; S/N estimates and rejection reasons.
-#include "preprocess/normalise.hpp"
-#include "preprocess/quality.hpp"
-#include "preprocess/smooth.hpp"
-#include "preprocess/unusable.hpp"
+#include "spectral/normalise.hpp"
+#include "spectral/quality.hpp"
+#include "spectral/smooth.hpp"
+#include "spectral/unusable.hpp"
 
 #include "core/error.hpp"
 
@@ -17,7 +17,7 @@
 #include <random>
 #include <vector>
 
-namespace pre = vocloud::preprocess;
+namespace pre = vocloud::spectral;
 namespace tt = boost::test_tools;
 
 namespace {

@@ -5,11 +5,11 @@
 // filter bank (pywt is not installed, so its filters and "periodization" layout are
 // written out in numpy).
 #include "io/reader.hpp"
-#include "preprocess/grid.hpp"
-#include "preprocess/normalise.hpp"
-#include "preprocess/resample.hpp"
-#include "preprocess/unusable.hpp"
-#include "preprocess/wavelet.hpp"
+#include "spectral/grid.hpp"
+#include "spectral/normalise.hpp"
+#include "spectral/resample.hpp"
+#include "spectral/unusable.hpp"
+#include "spectral/wavelet.hpp"
 #include "support/test_shell.hpp"
 
 #include <unistd.h>
@@ -25,7 +25,7 @@
 #include <string>
 #include <vector>
 
-namespace pre = vocloud::preprocess;
+namespace pre = vocloud::spectral;
 namespace fs = std::filesystem;
 
 namespace {

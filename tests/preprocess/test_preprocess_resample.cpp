@@ -1,8 +1,8 @@
 // Flux-conserving rebinning and linear interpolation on hand-made spectra: constants stay
 // constant, integrals are conserved on coarser, finer, offset and log grids, a 3-pixel case
 // computed by hand, masks and coverage; fillMissing's interpolation over gaps.
-#include "preprocess/resample.hpp"
-#include "preprocess/unusable.hpp"
+#include "spectral/resample.hpp"
+#include "spectral/unusable.hpp"
 
 #include "core/error.hpp"
 
@@ -12,7 +12,7 @@
 #include <cstdint>
 #include <vector>
 
-namespace pre = vocloud::preprocess;
+namespace pre = vocloud::spectral;
 namespace tt = boost::test_tools;
 
 namespace {

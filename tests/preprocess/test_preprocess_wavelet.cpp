@@ -1,7 +1,7 @@
 // Wavelet transforms: the Haar values pywt's documentation gives, round trips and energy
 // conservation for Haar and db2 at several levels, db2's two vanishing moments, padding and
 // coefficient selection.
-#include "preprocess/wavelet.hpp"
+#include "spectral/wavelet.hpp"
 
 #include "core/error.hpp"
 
@@ -12,7 +12,7 @@
 #include <random>
 #include <vector>
 
-namespace pre = vocloud::preprocess;
+namespace pre = vocloud::spectral;
 namespace tt = boost::test_tools;
 
 namespace {

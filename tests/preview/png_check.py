@@ -1,23 +1,16 @@
 #!/usr/bin/env python3
-"""Independent checks of vocloud's PNG and HTML previews, with the standard library only.
+"""Independent check of vocloud's PNG previews, with the standard library only: the PNG is
+parsed chunk by chunk (signature, CRC-32 of every chunk, IHDR fields, IDAT concatenated and
+inflated, IEND last) and the five scanline filters undone.
 
-  png_check.py decode FILE.png FILE.rgb
-      Parses the PNG chunk by chunk (signature, CRC-32 of every chunk, IHDR fields, IDAT
-      concatenated and inflated, IEND last), undoes the five scanline filters and compares
-      the pixels with the raw RGB bytes in FILE.rgb. Prints the filter types used.
   png_check.py panels FILE.png N BAND ROW MARGIN
       Decodes the preview PNG of N spectra and checks its size (1000 x BAND + N*ROW) and
       that each spectrum's two panels hold line pixels: blue raw-flux pixels on the left,
       dark preprocessed-flux pixels inside the right panel's plot area.
-  png_check.py html FILE.html D ID:RAWPOINTS ...
-      Checks the page: one <svg> per spectrum in order, each with polylines of class "pre"
-      holding D points in all and of class "raw" holding RAWPOINTS, the id in its heading,
-      and nothing fetched from the network.
 """
 import struct
 import sys
 import zlib
-from html.parser import HTMLParser
 
 
 def fail(message):
@@ -88,17 +81,6 @@ def decode(path):
     return width, height, bytes(out), used
 
 
-def cmd_decode(png, rgb):
-    width, height, pixels, used = decode(png)
-    expected = open(rgb, "rb").read()
-    if len(expected) != len(pixels):
-        fail("%d pixel bytes, expected %d" % (len(pixels), len(expected)))
-    if pixels != expected:
-        first = next(i for i in range(len(pixels)) if pixels[i] != expected[i])
-        fail("pixel byte %d (x %d, y %d) differs" % (first, (first // 3) % width, first // 3 // width))
-    print("decoded %dx%d, pixels equal, filters used %s" % (width, height, sorted(used)))
-
-
 def cmd_panels(png, n, band, row, margin):
     width, height, pixels, _ = decode(png)
     if (width, height) != (1000, band + n * row):
@@ -127,70 +109,9 @@ def cmd_panels(png, n, band, row, margin):
         print("spectrum %d: %d raw-line pixels, %d preprocessed-line pixels" % (k, blue, dark))
 
 
-class PageParser(HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.svgs, self.headings, self.urls = [], [], []
-        self._in_h2 = False
-
-    def handle_starttag(self, tag, attrs):
-        a = dict(attrs)
-        for key in ("src", "href"):
-            if key in a:
-                self.urls.append(a[key])
-        if tag == "svg":
-            self.svgs.append({"pre": 0, "raw": 0, "pre_lines": 0})
-        elif tag == "polyline" and self.svgs:
-            cls = a.get("class", "")
-            points = [p for p in a.get("points", "").split() if p]
-            for p in points:
-                x, y = p.split(",")
-                float(x), float(y)
-            if cls in ("pre", "raw"):
-                self.svgs[-1][cls] += len(points)
-        elif tag == "h2":
-            self._in_h2 = True
-            self.headings.append("")
-
-    def handle_endtag(self, tag):
-        if tag == "h2":
-            self._in_h2 = False
-
-    def handle_data(self, data):
-        if self._in_h2:
-            self.headings[-1] += data
-
-
-def cmd_html(path, dims, expected):
-    text = open(path, encoding="utf-8").read()
-    parser = PageParser()
-    parser.feed(text)
-    if len(parser.svgs) != len(expected):
-        fail("%d <svg>, expected %d" % (len(parser.svgs), len(expected)))
-    for svg, heading, (sid, raw) in zip(parser.svgs, parser.headings, expected):
-        if heading != sid:
-            fail("heading %r, expected %r" % (heading, sid))
-        if svg["pre"] != dims:
-            fail("%s: %d preprocessed points, expected %d" % (sid, svg["pre"], dims))
-        if svg["raw"] != raw:
-            fail("%s: %d raw points, expected %d" % (sid, svg["raw"], raw))
-    if parser.urls:
-        fail("the page loads %r" % parser.urls)
-    for needle in ("http://", "https://"):
-        rest = text.replace('xmlns="http://www.w3.org/2000/svg"', "")
-        if needle in rest:
-            fail("the page mentions %s" % needle)
-    print("html: %d svg, %d grid points each" % (len(parser.svgs), dims))
-
-
 def main(argv):
-    if len(argv) == 4 and argv[1] == "decode":
-        cmd_decode(argv[2], argv[3])
-    elif len(argv) == 7 and argv[1] == "panels":
+    if len(argv) == 7 and argv[1] == "panels":
         cmd_panels(argv[2], int(argv[3]), int(argv[4]), int(argv[5]), int(argv[6]))
-    elif len(argv) >= 4 and argv[1] == "html":
-        expected = [(a.rsplit(":", 1)[0], int(a.rsplit(":", 1)[1])) for a in argv[4:]]
-        cmd_html(argv[2], int(argv[3]), expected)
     else:
         fail("usage: see the docstring")
 

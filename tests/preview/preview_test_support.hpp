@@ -1,6 +1,6 @@
 #pragma once
 // Helpers of the preview tests: a scratch folder, shell quoting, running the independent
-// Python checker (png_check.py, standard library only) and other commands.
+// Python checker (png_check.py, standard library only; view_check.py, h5py) and other commands.
 #include "support/test_shell.hpp"
 
 #include <unistd.h>
@@ -24,6 +24,13 @@ using vocloud::test::runStatus;
 inline int check(std::string const& arguments) {
   return runStatus(python() + " " + quote(std::string(VOCLOUD_PREVIEW_TEST_DIR) + "/png_check.py") +
                    " " + arguments);
+}
+
+/// Runs view_check.py (h5py, numpy) with `arguments`; its exit status.
+inline int viewCheck(std::string const& arguments) {
+  return runStatus(python() + " " +
+                   quote(std::string(VOCLOUD_PREVIEW_TEST_DIR) + "/view_check.py") + " " +
+                   arguments);
 }
 
 /// A folder for one test, removed at the end unless $VOCLOUD_TEST_KEEP is set (then look

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# The report stage on a synthetic experiment of N spectra (default 100000; BENCH_REPORT_N):
+# synth -> preprocess -> som -> forest -> predict once (2 ranks, kept between runs), then
+# `vocloud report --force` at 1 and 2 ranks: seconds, peak memory per rank, the number of
+# spectra included and the report's size on disk. Small layouts (200-point grid, Ondrejov
+# files) keep 10^6 spectra on disk. Not run in CI: scripts/run-bench report.
+set -euo pipefail
+: "${VOCLOUD_BIN:?}" "${BENCH_OUT:?}"
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_btl_vader_single_copy_mechanism=none
+N="${BENCH_REPORT_N:-100000}"
+data="$BENCH_OUT/data"
+mkdir -p "$data"
+cfg="$data/report-bench-$N.yaml"
+cat > "$cfg" <<YAML
+experiment: report-$N
+output: $data
+log: {level: warn}
+stages: [synth, preprocess, som, forest, predict, report]
+synth: {count: $N, seed: 11, layouts: {ondrejov_raw: 0.5, ondrejov_ssap: 0.5}}
+preprocess: {input: synth, lambda_min: 6450, lambda_max: 6650, points: 200, pca_components: 5,
+             normalise: continuum}
+som: {rows: 20, cols: 20, epochs: 5}
+forest: {trees: 30, folds: 3}
+predict: {class: double_peak, top: 1000}
+YAML
+for stage in synth preprocess som forest predict; do
+  mpirun -n 2 --oversubscribe "$VOCLOUD_BIN" "$stage" "$cfg" >/dev/null
+done
+results="$BENCH_OUT/report.jsonl"
+: > "$results"
+root="$data/report-$N"
+for n in 1 2; do
+  mpirun -n "$n" --oversubscribe "$VOCLOUD_BIN" report "$cfg" --force >/dev/null 2>&1
+  bytes=$(du -sb "$root/report" | cut -f1)
+  files=$(find "$root/report/data" -type f | wc -l)
+  /usr/bin/python3 -c "
+import json
+s = json.load(open('$root/report/stage.json')); t = json.load(open('$root/report/timings.json'))
+print(json.dumps({'ranks': $n, 'seconds': s['seconds'], 'rss_mb': max(t.get('max_rss_mb_per_rank') or [0]),
+                  'summary': s['summary'], 'bytes': $bytes, 'files': $files}))" >> "$results"
+done
+/usr/bin/python3 - "$results" "$N" <<'PYEOF'
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1])]
+print(f"report stage, {int(sys.argv[2]):,} spectra")
+print(f"{'ranks':>5} {'seconds':>9} {'MB/rank':>9} {'report MB':>10} {'files':>7}  summary")
+for r in rows:
+    print(f"{r['ranks']:>5} {r['seconds']:>9.2f} {r['rss_mb']:>9.0f} {r['bytes'] / 1e6:>10.1f} "
+          f"{r['files']:>7}  {r['summary']}")
+one, two = rows[0]["seconds"], rows[1]["seconds"]
+print(f"speed-up at 2 ranks: {one / two:.2f}x")
+PYEOF
