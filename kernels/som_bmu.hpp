@@ -3,9 +3,10 @@
 // matrix, the node k of a K x D codebook w with the smallest squared distance |x - w_k|^2.
 //
 // The search is a GEMM: |x - w|^2 = |x|^2 - 2 x.w + |w|^2, so the work is one n x K x D
-// matrix product in single precision (Eigen's SGEMM on host, a tiled Kokkos product on
-// devices). That form cancels badly when |x|^2 >> |x - w|^2 and Eigen's SGEMM rounds a row
-// differently depending on where it falls in a block, so the GEMM is only used as a filter:
+// matrix product in single precision (OpenBLAS' or Eigen's SGEMM on host, kernels/host_gemm.hpp, a
+// tiled Kokkos product on devices). That form cancels badly when |x|^2 >> |x - w|^2 and an SGEMM
+// rounds a row differently depending on where it falls in a block, so the GEMM is only used as a
+// filter:
 //   1. x and w are centred on the codebook mean m (the distance is unchanged, the norms and
 //      thus the rounding error shrink to the scale of the data's spread);
 //   2. a rigorous bound e_k on the rounding error of the GEMM-form distance d~_k gives every
@@ -21,6 +22,7 @@
 //
 // MPI-free; every parallel region is labelled "vocloud::som::bmu_*".
 #include "engine/core/error.hpp"
+#include "kernels/host_gemm.hpp"
 
 #include <Eigen/Core>
 #include <Kokkos_Core.hpp>
@@ -37,7 +39,7 @@ namespace vocloud::kernels {
 
 namespace detail {
 
-/// Rows per Eigen GEMM block on host (the block's centred rows and its n x K product stay
+/// Rows per SGEMM block on host (the block's centred rows and its n x K product stay
 /// in cache-sized buffers).
 constexpr int kBmuHostBlockRows = 256;
 /// Tile edge (rows and nodes) and depth chunk of the portable Kokkos product.
@@ -205,7 +207,7 @@ using BmuMatrixF = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::R
 
 /// One block of the host path: rows first .. first + rows - 1 of x centred on the codebook's
 /// mean, their squared norms (xNorm2, resized to rows) and the product S = x' w'^T
-/// (rows x K) with Eigen's SGEMM. wc: the centred codebook as an Eigen matrix.
+/// (rows x K) with the host SGEMM (hostSgemmNT). wc: the centred codebook as an Eigen matrix.
 template <class XView, class Centred, class WcMap>
 BmuMatrixF bmuCentredProduct(XView const& x, std::size_t first, int rows, Centred const& centred,
                              WcMap const& wc, std::vector<double>& xNorm2) {
@@ -224,12 +226,13 @@ BmuMatrixF bmuCentredProduct(XView const& x, std::size_t first, int rows, Centre
     xNorm2[static_cast<std::size_t>(r)] = (lane[0] + lane[1]) + (lane[2] + lane[3]);
   }
   BmuMatrixF s(rows, wc.rows());
-  s.noalias() = xc * wc.transpose();
+  hostSgemmNT(rows, static_cast<int>(wc.rows()), dims, xc.data(), dims, wc.data(),
+              static_cast<int>(wc.outerStride()), s.data(), static_cast<int>(wc.rows()));
   return s;
 }
 
 /// Host path: blocks of rows, each centred into a buffer and multiplied by the centred
-/// codebook with Eigen's SGEMM, then the per-row selection. Blocks run in parallel on a
+/// codebook with the host SGEMM, then the per-row selection. Blocks run in parallel on a
 /// parallel host backend; each block's result does not depend on the others.
 template <class ExecSpace, class XView, class WView, class BmuView, class DistView,
           class SecondView, class SecondDistView>
@@ -241,6 +244,7 @@ void bmuSearchHost(ExecSpace const& space, XView const& x, WView const& w, BmuVi
   int const dims = static_cast<int>(w.extent(1));
   auto const centred = bmuCentreCodebook(space, w);
   space.fence();
+  hostGemmThreadsPerRank();
   Eigen::Map<BmuMatrixF const> const wc(centred.w.data(), nodes, dims);
   double const errorFactor = bmuErrorFactor(static_cast<std::size_t>(dims));
   std::size_t const blocks = (n + kBmuHostBlockRows - 1) / kBmuHostBlockRows;
@@ -399,7 +403,7 @@ constexpr bool kBmuHostSpace = Kokkos::SpaceAccessibility<ExecSpace, Kokkos::Hos
 
 namespace detail {
 
-/// The host (Eigen GEMM) path on host spaces, the portable Kokkos kernels elsewhere.
+/// The host (SGEMM) path on host spaces, the portable Kokkos kernels elsewhere.
 template <class ExecSpace, class XView, class WView, class BmuView, class DistView>
 void bmuSearchOnSpace(ExecSpace const& space, XView const& x, WView const& w, BmuView const& bmu,
                       DistView const& dist2, BmuView const& second, DistView const& secondDist2,
@@ -417,7 +421,7 @@ void bmuSearchOnSpace(ExecSpace const& space, XView const& x, WView const& w, Bm
 /// BMU of every row: bmu(i) = argmin_k |x_i - w_k|^2 (ties: lowest k) and dist2(i) = that
 /// squared distance (float, >= 0). x: n x D rows, w: K x D codebook, both float views in
 /// ExecSpace's memory (any layout); bmu, dist2: n entries. On a host execution space the
-/// product runs on Eigen's SGEMM in blocks of 256 rows, elsewhere on a tiled Kokkos kernel;
+/// product runs on the host SGEMM in blocks of 256 rows, elsewhere on a tiled Kokkos kernel;
 /// both give the argmin of the exactly-ordered double distance (see the file comment).
 /// Rows with non-finite values get bmu -1 and dist2 +inf. Fences `space` before returning.
 template <class ExecSpace, class XView, class WView, class BmuView, class DistView>

@@ -116,6 +116,7 @@ void forEachNeighbourhood(Codebook const& codebook, MassSearch const& search, fl
   HostMatrix const x(rows, n, dims);
   auto const centred = kernels::detail::bmuCentreCodebook(space, w);
   space.fence();
+  kernels::hostGemmThreadsPerRank();
   Eigen::Map<kernels::detail::BmuMatrixF const> const wc(centred.w.data(), nodes,
                                                          static_cast<Eigen::Index>(dims));
   double const errorFactor = kernels::detail::bmuErrorFactor(dims);
