@@ -173,32 +173,6 @@ OutlierReport outliersSerial(int nodes, std::vector<int> const& bmu,
   return report;
 }
 
-std::vector<std::vector<int>> nearestNodes(Codebook const& codebook, int count) {
-  int const nodes = codebook.nodes();
-  std::size_t const dims = codebook.dims;
-  std::size_t const take = static_cast<std::size_t>(std::clamp(count, 0, std::max(0, nodes - 1)));
-  std::vector<std::vector<int>> out(nodes);
-  std::vector<std::pair<double, int>> order;
-  for (int k = 0; k < nodes; ++k) {
-    order.clear();
-    float const* wk = codebook.node(k);
-    for (int j = 0; j < nodes; ++j) {
-      if (j == k) continue;
-      float const* wj = codebook.node(j);
-      double d2 = 0.;
-      for (std::size_t d = 0; d < dims; ++d) {
-        double const t = static_cast<double>(wj[d]) - static_cast<double>(wk[d]);
-        d2 += t * t;
-      }
-      order.emplace_back(d2, j);
-    }
-    std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(take),
-                      order.end());
-    for (std::size_t t = 0; t < take; ++t) out[k].push_back(order[t].second);
-  }
-  return out;
-}
-
 namespace {
 
 /// Removes from v (dims values) its components along the first `count` orthonormal rows of
