@@ -12,8 +12,10 @@
 //   2. a rigorous bound e_k on the rounding error of the GEMM-form distance d~_k gives every
 //      node an interval [d~_k - e_k, d~_k + e_k] that holds its exact distance;
 //   3. only nodes whose interval can beat the best upper bound are re-evaluated exactly,
-//      sum_d (double(x_d) - double(w_kd))^2 in index order, and the smallest wins; ties go to
-//      the lowest node index.
+//      sum_d (double(x_d) - double(w_kd))^2 in a fixed order (bmuExactDistance2: eight
+//      interleaved partial sums, so the re-check runs at the vector unit's width instead of
+//      one dependent addition per value), and the smallest wins; ties go to the lowest node
+//      index.
 // The result is therefore the argmin of that exactly-ordered double-precision distance: the
 // same for a row whatever the other rows, the block size, the number of ranks or the
 // execution space (up to FMA contraction in device compilers), and bitwise the same as
@@ -97,6 +99,30 @@ KOKKOS_INLINE_FUNCTION double bmuErrorFactor(std::size_t dims) {
   double const du = static_cast<double>(dims) * u;
   double const gamma = du < 0.5 ? du / (1.0 - du) : 1.0;
   return 2.0 * (gamma + 4.0 * u);
+}
+
+/// Partial sums of the exact distance (bmuExactDistance2).
+constexpr int kBmuExactLanes = 8;
+
+/// The exactly-ordered squared distance sum_d (double(x(d)) - double(w(d)))^2 of two rows
+/// given by accessors: value d goes to partial sum d % 8, the sums are added pairwise
+/// ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7)). The order depends on nothing but dims,
+/// so it is as reproducible as index order; its rounding stays far inside the factor-2 margin
+/// of bmuErrorFactor.
+template <class XAt, class WAt>
+KOKKOS_INLINE_FUNCTION double bmuExactDistance2(int dims, XAt const& x, WAt const& w) {
+  double lane[kBmuExactLanes] = {0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0};
+  int d = 0;
+  for (; d + kBmuExactLanes <= dims; d += kBmuExactLanes)
+    for (int l = 0; l < kBmuExactLanes; ++l) {
+      double const diff = static_cast<double>(x(d + l)) - static_cast<double>(w(d + l));
+      lane[l] += diff * diff;
+    }
+  for (int l = 0; d < dims; ++d, ++l) {
+    double const diff = static_cast<double>(x(d)) - static_cast<double>(w(d));
+    lane[l] += diff * diff;
+  }
+  return ((lane[0] + lane[1]) + (lane[2] + lane[3])) + ((lane[4] + lane[5]) + (lane[6] + lane[7]));
 }
 
 /// Chooses a row's BMU (and second BMU when wantSecond) from its GEMM-form distances.
@@ -260,12 +286,8 @@ void bmuSearchHost(ExecSpace const& space, XView const& x, WView const& w, BmuVi
           double const xNorm2 = xNorm2s[r];
           auto const dot = [&](int k) { return static_cast<double>(s(r, k)); };
           auto const exact = [&](int k) {
-            double sum = 0.0;
-            for (int d = 0; d < dims; ++d) {
-              double const diff = static_cast<double>(x(i, d)) - static_cast<double>(w(k, d));
-              sum += diff * diff;
-            }
-            return sum;
+            return bmuExactDistance2(
+                dims, [&](int d) { return x(i, d); }, [&](int d) { return w(k, d); });
           };
           BmuBestTwo const best = bmuSelectRow(nodes, xNorm2, errorFactor, centred.norm2,
                                                centred.norm, dot, exact, wantSecond);
@@ -363,12 +385,8 @@ void bmuSearchPortable(ExecSpace const& space, XView const& x, WView const& w, B
           }
           auto const dot = [&](int k) { return static_cast<double>(s(r, k)); };
           auto const exact = [&](int k) {
-            double sum = 0.0;
-            for (int d = 0; d < dims; ++d) {
-              double const diff = static_cast<double>(x(i, d)) - static_cast<double>(w(k, d));
-              sum += diff * diff;
-            }
-            return sum;
+            return bmuExactDistance2(
+                dims, [&](int d) { return x(i, d); }, [&](int d) { return w(k, d); });
           };
           BmuBestTwo const best =
               bmuSelectRow(nodes, xNorm2, errorFactor, wNorm2, wNorm, dot, exact, wantSecond);
@@ -455,8 +473,8 @@ void bmuSearchKokkos(ExecSpace const& space, XView const& x, WView const& w, Bmu
 }
 
 /// Plain host reference: for each of the n = x.size() / dims rows, every node's distance
-/// sum_d (double(x_d) - double(w_kd))^2 in index order, the smallest (ties: lowest index)
-/// and, when `second` is given, the second smallest. Outputs are resized to n.
+/// sum_d (double(x_d) - double(w_kd))^2 in bmuExactDistance2's order, the smallest (ties: lowest
+/// index) and, when `second` is given, the second smallest. Outputs are resized to n.
 inline void bmuSearchReference(std::vector<float> const& x, std::vector<float> const& w,
                                std::size_t dims, std::vector<int>& bmu, std::vector<float>& dist2,
                                std::vector<int>* second = nullptr,
@@ -473,11 +491,9 @@ inline void bmuSearchReference(std::vector<float> const& x, std::vector<float> c
     double bestD = 0.0;
     double nextD = 0.0;
     for (std::size_t k = 0; k < nodes; ++k) {
-      double d = 0.0;
-      for (std::size_t j = 0; j < dims; ++j) {
-        double const diff = double(x[i * dims + j]) - double(w[k * dims + j]);
-        d += diff * diff;
-      }
+      double const d = detail::bmuExactDistance2(
+          static_cast<int>(dims), [&](int j) { return x[i * dims + j]; },
+          [&](int j) { return w[k * dims + j]; });
       if (!std::isfinite(d)) continue;
       if (best < 0 || d < bestD) {  // strict: an equal later node never displaces
         next = best;

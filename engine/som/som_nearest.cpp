@@ -27,16 +27,12 @@ constexpr int kNearestBlock = 256;
 /// (squared distance, node): ordered lexicographically, so ties go to the lower node.
 using Neighbour = std::pair<double, int>;
 
-/// The exact squared distance of nodes k and j, summed in index order.
+/// The exact squared distance of nodes k and j, in the BMU kernel's fixed order.
 double nodeDistance2(Codebook const& codebook, int k, int j) {
   float const* wk = codebook.node(k);
   float const* wj = codebook.node(j);
-  double d2 = 0.;
-  for (std::size_t d = 0; d < codebook.dims; ++d) {
-    double const t = static_cast<double>(wj[d]) - static_cast<double>(wk[d]);
-    d2 += t * t;
-  }
-  return d2;
+  return kernels::detail::bmuExactDistance2(
+      static_cast<int>(codebook.dims), [&](int d) { return wj[d]; }, [&](int d) { return wk[d]; });
 }
 
 /// The first `take` of `order` (sorted by distance, then index), as node indices.

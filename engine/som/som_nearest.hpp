@@ -14,7 +14,8 @@
 namespace vocloud::som {
 
 /// For each node, the `count` other nodes nearest to it in data space (squared distance
-/// sum_d (double(w_jd) - double(w_kd))^2 in index order, ties to the lower index), nearest
+/// sum_d (double(w_jd) - double(w_kd))^2 in kernels::detail::bmuExactDistance2's order, ties
+/// to the lower index), nearest
 /// first; fewer when the map has fewer nodes. Throws vocloud::Error for an invalid codebook.
 std::vector<std::vector<int>> nearestNodes(Codebook const& codebook, int count);
 
