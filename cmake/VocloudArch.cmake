@@ -26,6 +26,8 @@ if(VOCLOUD_ARCH STREQUAL "native")
     message(FATAL_ERROR "VOCLOUD_ARCH=native: ${CMAKE_CXX_COMPILER} does not take -march=native; use -DVOCLOUD_ARCH=portable")
   endif()
   add_compile_options(-march=native)
+  # GCC 12 then warns -Wmaybe-uninitialized in its own AVX-512 intrinsic headers
+  # (`__m512 __Y = __Y;` placeholders) wherever Eigen's products are inlined: harmless.
 elseif(NOT VOCLOUD_ARCH STREQUAL "portable")
   message(FATAL_ERROR "VOCLOUD_ARCH must be native or portable, got '${VOCLOUD_ARCH}'")
 endif()

@@ -43,7 +43,7 @@ namespace detail {
 
 /// Rows per SGEMM block on host (the block's centred rows and its n x K product stay
 /// in cache-sized buffers).
-constexpr int kBmuHostBlockRows = 256;
+constexpr int kBmuHostBlockRows = 1024;
 /// Tile edge (rows and nodes) and depth chunk of the portable Kokkos product.
 constexpr int kBmuTile = 16;
 constexpr int kBmuDepth = 64;
@@ -158,6 +158,39 @@ KOKKOS_INLINE_FUNCTION BmuBestTwo bmuSelectRow(int nodes, double xNorm2, double 
     double const r = xNorm + wNorm(k);
     if (approx - errorFactor * r * r <= threshold) bmuOffer(best, exact(k), k);
   }
+  return best;
+}
+
+/// Host form of bmuSelectRow: every node's bounds in one loop the compiler vectorises, into
+/// `lower` and `upper` (scratch of K doubles each), then the same two passes over them. The
+/// candidates only have to include every node that can win (the bound's factor-2 margin covers
+/// any rounding of the bounds themselves) and the winner is chosen on exact distances, so the
+/// result is bmuSelectRow's. dots: the row's K float products x'.w'_k.
+template <class ExactAt>
+BmuBestTwo bmuSelectRowHost(int nodes, double xNorm2, double errorFactor, double const* wNorm2,
+                            double const* wNorm, float const* dots, ExactAt const& exact,
+                            bool wantSecond, double* lower, double* upper) {
+  double const xNorm = std::sqrt(xNorm2);
+  for (int k = 0; k < nodes; ++k) {
+    double const approx = xNorm2 - 2.0 * static_cast<double>(dots[k]) + wNorm2[k];
+    double const r = xNorm + wNorm[k];
+    double const slack = errorFactor * r * r;
+    lower[k] = approx - slack;
+    upper[k] = approx + slack;
+  }
+  double upper1 = HUGE_VAL;
+  double upper2 = HUGE_VAL;
+  for (int k = 0; k < nodes; ++k) {
+    double const u = upper[k];
+    if (u < upper2) {
+      upper2 = u < upper1 ? upper1 : u;
+      upper1 = u < upper1 ? u : upper1;
+    }
+  }
+  double const threshold = wantSecond && nodes > 1 ? upper2 : upper1;
+  BmuBestTwo best = bmuEmptyBestTwo();
+  for (int k = 0; k < nodes; ++k)
+    if (lower[k] <= threshold) bmuOffer(best, exact(k), k);
   return best;
 }
 
@@ -280,17 +313,19 @@ void bmuSearchHost(ExecSpace const& space, XView const& x, WView const& w, BmuVi
         std::size_t const first = block * kBmuHostBlockRows;
         int const rows = static_cast<int>(std::min<std::size_t>(kBmuHostBlockRows, n - first));
         std::vector<double> xNorm2s;
+        std::vector<double> lower(static_cast<std::size_t>(nodes));
+        std::vector<double> upper(static_cast<std::size_t>(nodes));
         BmuMatrixF const s = bmuCentredProduct(x, first, rows, centred, wc, xNorm2s);
         for (int r = 0; r < rows; ++r) {
           std::size_t const i = first + r;
-          double const xNorm2 = xNorm2s[r];
-          auto const dot = [&](int k) { return static_cast<double>(s(r, k)); };
           auto const exact = [&](int k) {
             return bmuExactDistance2(
                 dims, [&](int d) { return x(i, d); }, [&](int d) { return w(k, d); });
           };
-          BmuBestTwo const best = bmuSelectRow(nodes, xNorm2, errorFactor, centred.norm2,
-                                               centred.norm, dot, exact, wantSecond);
+          BmuBestTwo const best = bmuSelectRowHost(
+              nodes, xNorm2s[r], errorFactor, centred.norm2.data(), centred.norm.data(),
+              s.data() + static_cast<std::ptrdiff_t>(r) * nodes, exact, wantSecond, lower.data(),
+              upper.data());
           bmuStore(best, i, bmu, dist2, second, secondDist2, wantSecond);
         }
       });
@@ -439,7 +474,7 @@ void bmuSearchOnSpace(ExecSpace const& space, XView const& x, WView const& w, Bm
 /// BMU of every row: bmu(i) = argmin_k |x_i - w_k|^2 (ties: lowest k) and dist2(i) = that
 /// squared distance (float, >= 0). x: n x D rows, w: K x D codebook, both float views in
 /// ExecSpace's memory (any layout); bmu, dist2: n entries. On a host execution space the
-/// product runs on the host SGEMM in blocks of 256 rows, elsewhere on a tiled Kokkos kernel;
+/// product runs on the host SGEMM in blocks of 1024 rows, elsewhere on a tiled Kokkos kernel;
 /// both give the argmin of the exactly-ordered double distance (see the file comment).
 /// Rows with non-finite values get bmu -1 and dist2 +inf. Fences `space` before returning.
 template <class ExecSpace, class XView, class WView, class BmuView, class DistView>
