@@ -25,7 +25,18 @@ if(VOCLOUD_ARCH STREQUAL "native")
   if(NOT VOCLOUD_HAS_MARCH_NATIVE)
     message(FATAL_ERROR "VOCLOUD_ARCH=native: ${CMAKE_CXX_COMPILER} does not take -march=native; use -DVOCLOUD_ARCH=portable")
   endif()
-  add_compile_options(-march=native)
+  # No FMA contraction of a * b + c: GCC contracts by default once the target has FMA, and
+  # then two code paths that promise the same bits (the forest's split scans, the BMU
+  # search and its reference) round differently. Vector kernels that use FMA on purpose
+  # (Eigen's, OpenBLAS') call it explicitly and keep it.
+  add_compile_options(-march=native -ffp-contract=off)
+  if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU" AND CMAKE_CXX_COMPILER_VERSION VERSION_LESS 13)
+    # GCC 12.2 miscompiles AVX-512 code here: the vectorised count in
+    # forest/eval/group_folds.cpp checkGroupCount gives a wrong answer with -march=native on
+    # an AVX-512 CPU (right with -mno-avx512f, -fno-tree-vectorize or plain x86-64), and
+    # test_forest_eval catches it. Native builds with GCC 12 therefore stop at AVX2 + FMA.
+    add_compile_options(-mno-avx512f)
+  endif()
   # GCC 12 then warns -Wmaybe-uninitialized in its own AVX-512 intrinsic headers
   # (`__m512 __Y = __Y;` placeholders) wherever Eigen's products are inlined: harmless.
 elseif(NOT VOCLOUD_ARCH STREQUAL "portable")
