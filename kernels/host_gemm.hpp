@@ -2,8 +2,9 @@
 // Single-precision products C = A B^T of row-major host matrices, on whichever SGEMM is the
 // faster for the build's instruction set (measured at the SOM's shape, 4000 x 1000 times
 // 1000 x 900 on one core, tests/bench/bench_sgemm.cpp; docs/development.md):
-//   - built for AVX-512 (VOCLOUD_ARCH=native on such a CPU): Eigen, whose AVX-512 kernels beat
-//     Debian's OpenBLAS 0.3.21 (AVX2 kernels on that CPU) by 20-35 % in the same run;
+//   - built for AVX-512 (VOCLOUD_ARCH=native on such a CPU, compilers other than GCC 12):
+//     Eigen, whose AVX-512 kernels beat Debian's OpenBLAS 0.3.21 (AVX2 kernels on that CPU) by
+//     20-35 % in the same run;
 //   - otherwise OpenBLAS' cblas_sgemm when the build has it (VOCLOUD_HAVE_OPENBLAS: kernels
 //     picked for the CPU at run time; 2-3x Eigen built for plain x86-64, and at least
 //     Eigen's rate built for AVX2), else Eigen.
