@@ -3,16 +3,19 @@
 // matrix, the node k of a K x D codebook w with the smallest squared distance |x - w_k|^2.
 //
 // The search is a GEMM: |x - w|^2 = |x|^2 - 2 x.w + |w|^2, so the work is one n x K x D
-// matrix product in single precision (Eigen's SGEMM on host, a tiled Kokkos product on
-// devices). That form cancels badly when |x|^2 >> |x - w|^2 and Eigen's SGEMM rounds a row
-// differently depending on where it falls in a block, so the GEMM is only used as a filter:
+// matrix product in single precision (OpenBLAS' or Eigen's SGEMM on host, kernels/host_gemm.hpp, a
+// tiled Kokkos product on devices). That form cancels badly when |x|^2 >> |x - w|^2 and an SGEMM
+// rounds a row differently depending on where it falls in a block, so the GEMM is only used as a
+// filter:
 //   1. x and w are centred on the codebook mean m (the distance is unchanged, the norms and
 //      thus the rounding error shrink to the scale of the data's spread);
 //   2. a rigorous bound e_k on the rounding error of the GEMM-form distance d~_k gives every
 //      node an interval [d~_k - e_k, d~_k + e_k] that holds its exact distance;
 //   3. only nodes whose interval can beat the best upper bound are re-evaluated exactly,
-//      sum_d (double(x_d) - double(w_kd))^2 in index order, and the smallest wins; ties go to
-//      the lowest node index.
+//      sum_d (double(x_d) - double(w_kd))^2 in a fixed order (bmuExactDistance2: eight
+//      interleaved partial sums, so the re-check runs at the vector unit's width instead of
+//      one dependent addition per value), and the smallest wins; ties go to the lowest node
+//      index.
 // The result is therefore the argmin of that exactly-ordered double-precision distance: the
 // same for a row whatever the other rows, the block size, the number of ranks or the
 // execution space (up to FMA contraction in device compilers), and bitwise the same as
@@ -21,6 +24,7 @@
 //
 // MPI-free; every parallel region is labelled "vocloud::som::bmu_*".
 #include "engine/core/error.hpp"
+#include "kernels/host_gemm.hpp"
 
 #include <Eigen/Core>
 #include <Kokkos_Core.hpp>
@@ -37,9 +41,9 @@ namespace vocloud::kernels {
 
 namespace detail {
 
-/// Rows per Eigen GEMM block on host (the block's centred rows and its n x K product stay
+/// Rows per SGEMM block on host (the block's centred rows and its n x K product stay
 /// in cache-sized buffers).
-constexpr int kBmuHostBlockRows = 256;
+constexpr int kBmuHostBlockRows = 1024;
 /// Tile edge (rows and nodes) and depth chunk of the portable Kokkos product.
 constexpr int kBmuTile = 16;
 constexpr int kBmuDepth = 64;
@@ -97,6 +101,30 @@ KOKKOS_INLINE_FUNCTION double bmuErrorFactor(std::size_t dims) {
   return 2.0 * (gamma + 4.0 * u);
 }
 
+/// Partial sums of the exact distance (bmuExactDistance2).
+constexpr int kBmuExactLanes = 8;
+
+/// The exactly-ordered squared distance sum_d (double(x(d)) - double(w(d)))^2 of two rows
+/// given by accessors: value d goes to partial sum d % 8, the sums are added pairwise
+/// ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7)). The order depends on nothing but dims,
+/// so it is as reproducible as index order; its rounding stays far inside the factor-2 margin
+/// of bmuErrorFactor.
+template <class XAt, class WAt>
+KOKKOS_INLINE_FUNCTION double bmuExactDistance2(int dims, XAt const& x, WAt const& w) {
+  double lane[kBmuExactLanes] = {0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0};
+  int d = 0;
+  for (; d + kBmuExactLanes <= dims; d += kBmuExactLanes)
+    for (int l = 0; l < kBmuExactLanes; ++l) {
+      double const diff = static_cast<double>(x(d + l)) - static_cast<double>(w(d + l));
+      lane[l] += diff * diff;
+    }
+  for (int l = 0; d < dims; ++d, ++l) {
+    double const diff = static_cast<double>(x(d)) - static_cast<double>(w(d));
+    lane[l] += diff * diff;
+  }
+  return ((lane[0] + lane[1]) + (lane[2] + lane[3])) + ((lane[4] + lane[5]) + (lane[6] + lane[7]));
+}
+
 /// Chooses a row's BMU (and second BMU when wantSecond) from its GEMM-form distances.
 /// dot(k): the float product x'.w'_k; exact(k): the exactly-ordered double distance;
 /// wNorm2/wNorm: |w'_k|^2 and |w'_k| of the centred codebook.
@@ -130,6 +158,39 @@ KOKKOS_INLINE_FUNCTION BmuBestTwo bmuSelectRow(int nodes, double xNorm2, double 
     double const r = xNorm + wNorm(k);
     if (approx - errorFactor * r * r <= threshold) bmuOffer(best, exact(k), k);
   }
+  return best;
+}
+
+/// Host form of bmuSelectRow: every node's bounds in one loop the compiler vectorises, into
+/// `lower` and `upper` (scratch of K doubles each), then the same two passes over them. The
+/// candidates only have to include every node that can win (the bound's factor-2 margin covers
+/// any rounding of the bounds themselves) and the winner is chosen on exact distances, so the
+/// result is bmuSelectRow's. dots: the row's K float products x'.w'_k.
+template <class ExactAt>
+BmuBestTwo bmuSelectRowHost(int nodes, double xNorm2, double errorFactor, double const* wNorm2,
+                            double const* wNorm, float const* dots, ExactAt const& exact,
+                            bool wantSecond, double* lower, double* upper) {
+  double const xNorm = std::sqrt(xNorm2);
+  for (int k = 0; k < nodes; ++k) {
+    double const approx = xNorm2 - 2.0 * static_cast<double>(dots[k]) + wNorm2[k];
+    double const r = xNorm + wNorm[k];
+    double const slack = errorFactor * r * r;
+    lower[k] = approx - slack;
+    upper[k] = approx + slack;
+  }
+  double upper1 = HUGE_VAL;
+  double upper2 = HUGE_VAL;
+  for (int k = 0; k < nodes; ++k) {
+    double const u = upper[k];
+    if (u < upper2) {
+      upper2 = u < upper1 ? upper1 : u;
+      upper1 = u < upper1 ? u : upper1;
+    }
+  }
+  double const threshold = wantSecond && nodes > 1 ? upper2 : upper1;
+  BmuBestTwo best = bmuEmptyBestTwo();
+  for (int k = 0; k < nodes; ++k)
+    if (lower[k] <= threshold) bmuOffer(best, exact(k), k);
   return best;
 }
 
@@ -205,7 +266,7 @@ using BmuMatrixF = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::R
 
 /// One block of the host path: rows first .. first + rows - 1 of x centred on the codebook's
 /// mean, their squared norms (xNorm2, resized to rows) and the product S = x' w'^T
-/// (rows x K) with Eigen's SGEMM. wc: the centred codebook as an Eigen matrix.
+/// (rows x K) with the host SGEMM (hostSgemmNT). wc: the centred codebook as an Eigen matrix.
 template <class XView, class Centred, class WcMap>
 BmuMatrixF bmuCentredProduct(XView const& x, std::size_t first, int rows, Centred const& centred,
                              WcMap const& wc, std::vector<double>& xNorm2) {
@@ -224,12 +285,13 @@ BmuMatrixF bmuCentredProduct(XView const& x, std::size_t first, int rows, Centre
     xNorm2[static_cast<std::size_t>(r)] = (lane[0] + lane[1]) + (lane[2] + lane[3]);
   }
   BmuMatrixF s(rows, wc.rows());
-  s.noalias() = xc * wc.transpose();
+  hostSgemmNT(rows, static_cast<int>(wc.rows()), dims, xc.data(), dims, wc.data(),
+              static_cast<int>(wc.outerStride()), s.data(), static_cast<int>(wc.rows()));
   return s;
 }
 
 /// Host path: blocks of rows, each centred into a buffer and multiplied by the centred
-/// codebook with Eigen's SGEMM, then the per-row selection. Blocks run in parallel on a
+/// codebook with the host SGEMM, then the per-row selection. Blocks run in parallel on a
 /// parallel host backend; each block's result does not depend on the others.
 template <class ExecSpace, class XView, class WView, class BmuView, class DistView,
           class SecondView, class SecondDistView>
@@ -241,6 +303,7 @@ void bmuSearchHost(ExecSpace const& space, XView const& x, WView const& w, BmuVi
   int const dims = static_cast<int>(w.extent(1));
   auto const centred = bmuCentreCodebook(space, w);
   space.fence();
+  hostGemmThreadsPerRank();
   Eigen::Map<BmuMatrixF const> const wc(centred.w.data(), nodes, dims);
   double const errorFactor = bmuErrorFactor(static_cast<std::size_t>(dims));
   std::size_t const blocks = (n + kBmuHostBlockRows - 1) / kBmuHostBlockRows;
@@ -250,21 +313,19 @@ void bmuSearchHost(ExecSpace const& space, XView const& x, WView const& w, BmuVi
         std::size_t const first = block * kBmuHostBlockRows;
         int const rows = static_cast<int>(std::min<std::size_t>(kBmuHostBlockRows, n - first));
         std::vector<double> xNorm2s;
+        std::vector<double> lower(static_cast<std::size_t>(nodes));
+        std::vector<double> upper(static_cast<std::size_t>(nodes));
         BmuMatrixF const s = bmuCentredProduct(x, first, rows, centred, wc, xNorm2s);
         for (int r = 0; r < rows; ++r) {
           std::size_t const i = first + r;
-          double const xNorm2 = xNorm2s[r];
-          auto const dot = [&](int k) { return static_cast<double>(s(r, k)); };
           auto const exact = [&](int k) {
-            double sum = 0.0;
-            for (int d = 0; d < dims; ++d) {
-              double const diff = static_cast<double>(x(i, d)) - static_cast<double>(w(k, d));
-              sum += diff * diff;
-            }
-            return sum;
+            return bmuExactDistance2(
+                dims, [&](int d) { return x(i, d); }, [&](int d) { return w(k, d); });
           };
-          BmuBestTwo const best = bmuSelectRow(nodes, xNorm2, errorFactor, centred.norm2,
-                                               centred.norm, dot, exact, wantSecond);
+          BmuBestTwo const best = bmuSelectRowHost(
+              nodes, xNorm2s[r], errorFactor, centred.norm2.data(), centred.norm.data(),
+              s.data() + static_cast<std::ptrdiff_t>(r) * nodes, exact, wantSecond, lower.data(),
+              upper.data());
           bmuStore(best, i, bmu, dist2, second, secondDist2, wantSecond);
         }
       });
@@ -359,12 +420,8 @@ void bmuSearchPortable(ExecSpace const& space, XView const& x, WView const& w, B
           }
           auto const dot = [&](int k) { return static_cast<double>(s(r, k)); };
           auto const exact = [&](int k) {
-            double sum = 0.0;
-            for (int d = 0; d < dims; ++d) {
-              double const diff = static_cast<double>(x(i, d)) - static_cast<double>(w(k, d));
-              sum += diff * diff;
-            }
-            return sum;
+            return bmuExactDistance2(
+                dims, [&](int d) { return x(i, d); }, [&](int d) { return w(k, d); });
           };
           BmuBestTwo const best =
               bmuSelectRow(nodes, xNorm2, errorFactor, wNorm2, wNorm, dot, exact, wantSecond);
@@ -399,7 +456,7 @@ constexpr bool kBmuHostSpace = Kokkos::SpaceAccessibility<ExecSpace, Kokkos::Hos
 
 namespace detail {
 
-/// The host (Eigen GEMM) path on host spaces, the portable Kokkos kernels elsewhere.
+/// The host (SGEMM) path on host spaces, the portable Kokkos kernels elsewhere.
 template <class ExecSpace, class XView, class WView, class BmuView, class DistView>
 void bmuSearchOnSpace(ExecSpace const& space, XView const& x, WView const& w, BmuView const& bmu,
                       DistView const& dist2, BmuView const& second, DistView const& secondDist2,
@@ -417,7 +474,7 @@ void bmuSearchOnSpace(ExecSpace const& space, XView const& x, WView const& w, Bm
 /// BMU of every row: bmu(i) = argmin_k |x_i - w_k|^2 (ties: lowest k) and dist2(i) = that
 /// squared distance (float, >= 0). x: n x D rows, w: K x D codebook, both float views in
 /// ExecSpace's memory (any layout); bmu, dist2: n entries. On a host execution space the
-/// product runs on Eigen's SGEMM in blocks of 256 rows, elsewhere on a tiled Kokkos kernel;
+/// product runs on the host SGEMM in blocks of 1024 rows, elsewhere on a tiled Kokkos kernel;
 /// both give the argmin of the exactly-ordered double distance (see the file comment).
 /// Rows with non-finite values get bmu -1 and dist2 +inf. Fences `space` before returning.
 template <class ExecSpace, class XView, class WView, class BmuView, class DistView>
@@ -451,8 +508,8 @@ void bmuSearchKokkos(ExecSpace const& space, XView const& x, WView const& w, Bmu
 }
 
 /// Plain host reference: for each of the n = x.size() / dims rows, every node's distance
-/// sum_d (double(x_d) - double(w_kd))^2 in index order, the smallest (ties: lowest index)
-/// and, when `second` is given, the second smallest. Outputs are resized to n.
+/// sum_d (double(x_d) - double(w_kd))^2 in bmuExactDistance2's order, the smallest (ties: lowest
+/// index) and, when `second` is given, the second smallest. Outputs are resized to n.
 inline void bmuSearchReference(std::vector<float> const& x, std::vector<float> const& w,
                                std::size_t dims, std::vector<int>& bmu, std::vector<float>& dist2,
                                std::vector<int>* second = nullptr,
@@ -469,11 +526,9 @@ inline void bmuSearchReference(std::vector<float> const& x, std::vector<float> c
     double bestD = 0.0;
     double nextD = 0.0;
     for (std::size_t k = 0; k < nodes; ++k) {
-      double d = 0.0;
-      for (std::size_t j = 0; j < dims; ++j) {
-        double const diff = double(x[i * dims + j]) - double(w[k * dims + j]);
-        d += diff * diff;
-      }
+      double const d = detail::bmuExactDistance2(
+          static_cast<int>(dims), [&](int j) { return x[i * dims + j]; },
+          [&](int j) { return w[k * dims + j]; });
       if (!std::isfinite(d)) continue;
       if (best < 0 || d < bestD) {  // strict: an equal later node never displaces
         next = best;

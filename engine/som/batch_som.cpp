@@ -53,11 +53,8 @@ int nearestNode(Codebook const& codebook, float const* x) {
   double bestD2 = 0.;
   for (int k = 0; k < codebook.nodes(); ++k) {
     float const* w = codebook.node(k);
-    double d2 = 0.;
-    for (std::size_t d = 0; d < codebook.dims; ++d) {
-      double const diff = static_cast<double>(x[d]) - static_cast<double>(w[d]);
-      d2 += diff * diff;
-    }
+    double const d2 = kernels::detail::bmuExactDistance2(
+        static_cast<int>(codebook.dims), [&](int d) { return x[d]; }, [&](int d) { return w[d]; });
     if (std::isfinite(d2) && (best < 0 || d2 < bestD2)) {
       best = k;
       bestD2 = d2;

@@ -26,7 +26,7 @@ using HostMatrix = Kokkos::View<float const**, Kokkos::LayoutRight, Kokkos::Host
 constexpr double kLargestFactor = 1e18;
 
 /// Rows per GEMM block of the filtered search.
-constexpr std::size_t kBlockRows = 256;
+constexpr std::size_t kBlockRows = 1024;
 
 /// (effective squared distance, node): ordered lexicographically, so ties go to the lower node.
 using Neighbour = std::pair<double, int>;
@@ -79,8 +79,12 @@ bool cutAtMass(std::vector<Neighbour>& candidates, MassSearch const& search, std
 /// rest only when those fall short.
 void keepMassPrefix(std::vector<Neighbour>& candidates, MassSearch const& search) {
   std::size_t const guess = std::min(candidates.size(), search.guess);
+  if (guess == 0) return;
   auto const middle = candidates.begin() + static_cast<std::ptrdiff_t>(guess);
-  std::partial_sort(candidates.begin(), middle, candidates.end());
+  // The nearest `guess` in order: a selection then a sort of those few (pairs are distinct,
+  // so the order is total and the result is partial_sort's, at O(K) instead of O(K log guess)).
+  std::nth_element(candidates.begin(), middle - 1, candidates.end());
+  std::sort(candidates.begin(), middle);
   if (cutAtMass(candidates, search, guess)) return;
   std::sort(middle, candidates.end());
   cutAtMass(candidates, search, candidates.size());
@@ -116,6 +120,7 @@ void forEachNeighbourhood(Codebook const& codebook, MassSearch const& search, fl
   HostMatrix const x(rows, n, dims);
   auto const centred = kernels::detail::bmuCentreCodebook(space, w);
   space.fence();
+  kernels::hostGemmThreadsPerRank();
   Eigen::Map<kernels::detail::BmuMatrixF const> const wc(centred.w.data(), nodes,
                                                          static_cast<Eigen::Index>(dims));
   double const errorFactor = kernels::detail::bmuErrorFactor(dims);
@@ -129,17 +134,22 @@ void forEachNeighbourhood(Codebook const& codebook, MassSearch const& search, fl
             kernels::detail::bmuCentredProduct(x, first, count, centred, wc, xNorm2);
         std::vector<Neighbour> upper, candidates;
         std::vector<std::uint8_t> measured(static_cast<std::size_t>(nodes), 0);
+        std::vector<double> lowerOf(static_cast<std::size_t>(nodes));
+        std::vector<double> upperOf(static_cast<std::size_t>(nodes));
         for (int r = 0; r < count; ++r) {
           std::size_t const i = first + static_cast<std::size_t>(r);
           double const x2 = xNorm2[static_cast<std::size_t>(r)];
           double const xNorm = std::sqrt(x2);
-          auto const bounds = [&](int k) {
+          // Every populated node's bounds once per row (both passes below read them).
+          for (int const k : search.populated) {
             double const approx = x2 - 2. * static_cast<double>(s(r, k)) + centred.norm2(k);
             double const radius = xNorm + centred.norm(k);
             double const error = errorFactor * radius * radius;
             double const spread2 = (*search.spread2)[k];
-            return std::make_pair(std::max(0., approx - error) + spread2, approx + error + spread2);
-          };
+            lowerOf[k] = std::max(0., approx - error) + spread2;
+            upperOf[k] = approx + error + spread2;
+          }
+          auto const bounds = [&](int k) { return std::make_pair(lowerOf[k], upperOf[k]); };
           auto const exact = [&](int k) {
             return exactDistance2(rows + i * dims, codebook.node(k), dims) + (*search.spread2)[k];
           };

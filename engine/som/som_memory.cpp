@@ -9,7 +9,8 @@ double somBytesPerRank(SomGrid const& grid, std::uint64_t dims, std::uint64_t lo
   double const d = static_cast<double>(dims), n = static_cast<double>(localRows);
   double const shard = n * d * 4.;
   double const codebook = nodes * d * 32.;
-  double const tile = 256. * nodes * 4. + 256. * d * 4.;
+  // The host BMU search's 1024-row product and centred rows, and its per-node bounds.
+  double const tile = 1024. * nodes * 4. + 1024. * d * 4. + 2. * nodes * 8.;
   double const perRow = n * 64.;
   double const perNode = nodes * (static_cast<double>(neighbours) * 4. + 128.);
   return shard + codebook + tile + perRow + perNode;

@@ -173,33 +173,19 @@ OutlierReport outliersSerial(int nodes, std::vector<int> const& bmu,
   return report;
 }
 
-std::vector<std::vector<int>> nearestNodes(Codebook const& codebook, int count) {
-  int const nodes = codebook.nodes();
-  std::size_t const dims = codebook.dims;
-  std::size_t const take = static_cast<std::size_t>(std::clamp(count, 0, std::max(0, nodes - 1)));
-  std::vector<std::vector<int>> out(nodes);
-  std::vector<std::pair<double, int>> order;
-  for (int k = 0; k < nodes; ++k) {
-    order.clear();
-    float const* wk = codebook.node(k);
-    for (int j = 0; j < nodes; ++j) {
-      if (j == k) continue;
-      float const* wj = codebook.node(j);
-      double d2 = 0.;
-      for (std::size_t d = 0; d < dims; ++d) {
-        double const t = static_cast<double>(wj[d]) - static_cast<double>(wk[d]);
-        d2 += t * t;
-      }
-      order.emplace_back(d2, j);
-    }
-    std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(take),
-                      order.end());
-    for (std::size_t t = 0; t < take; ++t) out[k].push_back(order[t].second);
-  }
-  return out;
-}
-
 namespace {
+
+/// sum_d a[d] b[d] over n values in eight interleaved partial sums (value d to sum d % 8,
+/// added pairwise at the end): one fixed order, so every row's residual is reproducible,
+/// and independent sums the compiler vectorises instead of one dependent chain.
+double laneDot(double const* a, double const* b, std::size_t n) {
+  double lane[8] = {0., 0., 0., 0., 0., 0., 0., 0.};
+  std::size_t d = 0;
+  for (; d + 8 <= n; d += 8)
+    for (std::size_t l = 0; l < 8; ++l) lane[l] += a[d + l] * b[d + l];
+  for (std::size_t l = 0; d < n; ++d, ++l) lane[l] += a[d] * b[d];
+  return ((lane[0] + lane[1]) + (lane[2] + lane[3])) + ((lane[4] + lane[5]) + (lane[6] + lane[7]));
+}
 
 /// Removes from v (dims values) its components along the first `count` orthonormal rows of
 /// `basis` (modified Gram-Schmidt order).
@@ -207,8 +193,7 @@ void projectOff(std::vector<double> const& basis, std::size_t count, std::vector
   std::size_t const dims = v.size();
   for (std::size_t b = 0; b < count; ++b) {
     double const* q = basis.data() + b * dims;
-    double dot = 0.;
-    for (std::size_t d = 0; d < dims; ++d) dot += q[d] * v[d];
+    double const dot = laneDot(q, v.data(), dims);
     for (std::size_t d = 0; d < dims; ++d) v[d] -= dot * q[d];
   }
 }
@@ -231,8 +216,7 @@ std::vector<double> patchBasis(Codebook const& codebook, int k, std::vector<int>
     std::size_t const have = basis.size() / dims;
     projectOff(basis, have, v);
     projectOff(basis, have, v);
-    double norm = 0.;
-    for (double const x : v) norm += x * x;
+    double const norm = laneDot(v.data(), v.data(), dims);
     if (!(norm > 1e-20 * norm0) || !(norm > 0.)) continue;
     double const inv = 1. / std::sqrt(norm);
     for (double const x : v) basis.push_back(x * inv);
@@ -271,8 +255,7 @@ std::vector<float> manifoldResiduals(Codebook const& codebook, float const* rows
       for (std::size_t d = 0; d < dims; ++d)
         r[d] = static_cast<double>(x[d]) - static_cast<double>(w[d]);
       projectOff(basis, have, r);
-      double sum = 0.;
-      for (double const v : r) sum += v * v;
+      double const sum = laneDot(r.data(), r.data(), dims);
       out[order[at]] = static_cast<float>(std::sqrt(sum));
     }
   }

@@ -27,6 +27,7 @@
 // Sparse nodes: nodes hit by fewer rows than sparseFraction times the mean hits per node
 // (0 hits included); a row "is in a sparse node" when its BMU is one.
 #include "som/batch_som.hpp"
+#include "som/som_nearest.hpp"
 
 #include <cstdint>
 #include <vector>
@@ -96,10 +97,6 @@ std::vector<float> outlierScores(std::vector<int> const& bmu, std::vector<float>
                                  std::vector<double> const& medians,
                                  std::vector<double> const& hits, DistanceRange const& range,
                                  int minNodeRows);
-
-/// For each node, the `count` other nodes nearest to it in data space (squared codebook
-/// distance, ties to the lower index); fewer when the map has fewer nodes.
-std::vector<std::vector<int>> nearestNodes(Codebook const& codebook, int count);
 
 /// residual_i = distance of row i from the affine patch of its BMU and the BMU's `neighbours`
 /// nearest nodes (see above), for n local rows.

@@ -117,7 +117,7 @@ BOOST_AUTO_TEST_CASE(manifold_residual_is_the_distance_from_the_local_plane) {
   plane.dims = 3;
   plane.weights = {0.f, 0.f, 1.f, 1.f, 0.f, 1.f, 2.f, 0.f, 1.f,
                    0.f, 1.f, 1.f, 1.f, 1.f, 1.f, 2.f, 1.f, 1.f};
-  std::vector<float> const rows = {0.2f, 0.1f, 1.f,  5.f, -3.f, 1.f, 1.f,  1.f,  4.f,
+  std::vector<float> const rows = {0.2f, 0.1f, 1.f,  5.f, -3.f, 1.f, 1.f,  1.f, 4.f,
                                    1.9f, 0.8f, 0.5f, 0.f, 0.f,  1.f, -2.f, 7.f, -1.f};
   std::size_t const n = rows.size() / 3;
   std::vector<int> bmu(n);
@@ -132,7 +132,8 @@ BOOST_AUTO_TEST_CASE(manifold_residual_is_the_distance_from_the_local_plane) {
     BOOST_TEST(alone[i] == std::sqrt(dist2[i]), boost::test_tools::tolerance(1e-6f));
   // One neighbour spans a line: node 0's nearest node is node 1 (distance 1, lower index
   // than node 3), so its rows keep their y offset from the x axis.
-  BOOST_TEST(nearestNodes(plane, 2)[0] == (std::vector<int>{1, 3}), boost::test_tools::per_element());
+  BOOST_TEST(nearestNodes(plane, 2)[0] == (std::vector<int>{1, 3}),
+             boost::test_tools::per_element());
   std::vector<float> const line = manifoldResiduals(plane, rows.data(), 1, {bmu[0]}, 1);
   BOOST_TEST(bmu[0] == 0);
   BOOST_TEST(line[0] == 0.1f, boost::test_tools::tolerance(1e-6f));
@@ -157,6 +158,36 @@ BOOST_AUTO_TEST_CASE(distance_histograms_add_over_shards) {
   BOOST_TEST(sum.counts == whole.counts, boost::test_tools::per_element());
   BOOST_TEST(histogramMedians(sum) == histogramMedians(whole), boost::test_tools::per_element());
   BOOST_TEST(histogramHits(whole) == hitsPerNode(bmu, 6), boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(nearest_nodes_filtered_equals_all_pairs) {
+  // The GEMM-filtered search against every pair's exact distance, on a map trained into a
+  // smooth sheet (neighbours close together, many near-ties) offset far from the origin (the
+  // GEMM form cancels), plus exact duplicates (true ties, lower index first) and a case with
+  // more neighbours asked for than there are other nodes.
+  std::mt19937 rng(11);
+  std::normal_distribution<float> noise(0.f, 1e-3f);
+  Codebook map;
+  map.grid = SomGrid{12, 25, false, false};
+  map.dims = 37;
+  for (int k = 0; k < map.nodes(); ++k)
+    for (std::size_t d = 0; d < map.dims; ++d)
+      map.weights.push_back(
+          100.f + 0.01f * static_cast<float>((k / 25) * (d % 3) + (k % 25) * (d % 5)) + noise(rng));
+  for (std::size_t d = 0; d < map.dims; ++d)
+    map.weights[7 * map.dims + d] = map.weights[40 * map.dims + d];
+  for (std::size_t d = 0; d < map.dims; ++d)
+    map.weights[299 * map.dims + d] = map.weights[40 * map.dims + d];
+  for (int const count : {1, 19, 299, 400}) {
+    auto const fast = nearestNodes(map, count);
+    auto const slow = nearestNodesReference(map, count);
+    BOOST_TEST_REQUIRE(fast.size() == slow.size());
+    for (std::size_t k = 0; k < fast.size(); ++k)
+      BOOST_TEST(fast[k] == slow[k], boost::test_tools::per_element());
+  }
+  // Duplicates: node 40's nearest are its copies 7 and 299 (distance 0), lower index first.
+  BOOST_TEST(nearestNodes(map, 2)[40] == (std::vector<int>{7, 299}),
+             boost::test_tools::per_element());
 }
 
 BOOST_AUTO_TEST_SUITE_END()
