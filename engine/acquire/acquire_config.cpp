@@ -149,6 +149,8 @@ AcquireConfig acquireConfigFrom(config::Config const& config) {
   out.http.retries = static_cast<int>(config.getInt("acquire.retries"));
   out.http.backoff = config.getDouble("acquire.retry_backoff");
   out.http.netrcFile = config.getString("acquire.credentials");
+  out.read.maxInflateRatio = config.getDouble("read.max_inflate_ratio");
+  out.read.maxInflatedBytes = static_cast<std::uint64_t>(config.getInt("read.max_inflated_bytes"));
 
   std::size_t const n = config.count("acquire.sources");
   for (std::size_t i = 0; i < n; ++i) {

@@ -3,6 +3,7 @@
 #include "acquire/http_client.hpp"
 #include "acquire/labels.hpp"
 #include "config/config.hpp"
+#include "io/spectrum.hpp"
 
 #include <cstdint>
 #include <string>
@@ -36,6 +37,7 @@ struct AcquireConfig {
   HttpOptions http;
   int parallelTransfers = 4;
   std::uint64_t maxBytes = 0;  ///< 0 = no limit
+  io::ReadOptions read;        ///< the `read` section: bounds on compressed files
 };
 
 /// Reads the `acquire` section. Throws vocloud::UsageError naming the item and key when a

@@ -139,13 +139,14 @@ struct Verified {
 };
 
 Verified verifyPlaced(Item const& item, SourceKind kind, std::string const& bokDir,
-                      Labeller const& labeller, int attempts, LabelCounts& counts) {
+                      Labeller const& labeller, int attempts, LabelCounts& counts,
+                      io::ReadOptions const& read) {
   std::string const relative = "files/" + std::to_string(item.source) + "/" + item.name;
   std::string const path = bokDir + "/" + relative;
   // Readable as a spectrum? Its layout and header metadata fill what the list lacked.
   io::Spectrum spectrum;
   try {
-    spectrum = io::readSpectrum(path);
+    spectrum = io::readSpectrum(path, read);
   } catch (io::ReadError const& e) {
     std::string const why = io::reasonName(e.reason()) + ": " + e.what();
     std::string const kept = setAside(bokDir, relative);
@@ -312,7 +313,7 @@ AcquireResult runAcquire(AcquireConfig const& config, std::string const& bokDir,
         continue;
       }
       Verified const v = verifyPlaced(item, config.sources[item.source].kind, bokDir,
-                                      labellers[item.source], attempts[j], counts);
+                                      labellers[item.source], attempts[j], counts, config.read);
       if (!v.rejectRow.empty()) {
         rejectRows += v.rejectRow;
         if (!v.unreadable.empty()) rejects.add(sourceUrl(item), v.unreadable);

@@ -65,8 +65,18 @@ void addGeneral(Schema& s) {
   s.key(keyString("experiment", "",
                   "Name of the experiment; outputs go to <output>/<experiment>/ (required)"));
   s.key(keyPath("output", "output", "Output root directory"));
-  s.key(keyEnum("stages", "[synth]", {"synth", "acquire", "preprocess", "som", "forest", "predict", "report"},
+  s.key(keyEnum("stages", "[synth]",
+                {"synth", "acquire", "preprocess", "som", "forest", "predict", "report"},
                 "Stages that `vocloud run` executes, in this order", Type::EnumList));
+  s.section("read",
+            "How spectrum files are read (acquire, preprocess, report): bounds on compressed "
+            "content.");
+  s.key(keyFloat("read.max_inflate_ratio", "50", 1, 1100,
+                 "gzip or unix-compress content may inflate to at most this many times its "
+                 "compressed size (at least 16 MiB): a bomb is rejected as too_large instead of "
+                 "filling memory; real spectra inflate 2-5 times"));
+  s.key(keyInt("read.max_inflated_bytes", "2147483648", 1024, 1e15,
+               "Whatever the ratio, compressed content never inflates past this many bytes"));
   s.section("log", "Logging and progress reporting.");
   s.key(keyEnum("log.level", "info", {"debug", "info", "warn", "error", "quiet"},
                 "Lowest level of message printed"));
@@ -168,14 +178,14 @@ void addAcquire(Schema& s) {
                "Bytes all downloads of a run may write, checked as they arrive; each of N "
                "ranks gets max_bytes/N (0 = no limit)"));
   s.key(keyPath("acquire.credentials", "\"\"",
-                  "netrc-format file (machine HOST login USER password PASS) for HTTP Basic auth; "
-                  "must exist when given"));
+                "netrc-format file (machine HOST login USER password PASS) for HTTP Basic auth; "
+                "must exist when given"));
   s.section("acquire.sources[]", "One source of spectra; `kind` says which keys apply.");
   s.key(keyEnum("acquire.sources[].kind", "", {"local", "http", "votable", "ssap"},
                 "local: files on disk; http: URLs; votable: a VOTable list of spectra; ssap: an "
                 "SSAP service"));
   s.key(keyPath("acquire.sources[].path", "\"\"",
-                  "local: a directory, file or glob; votable: a VOTable file on disk"));
+                "local: a directory, file or glob; votable: a VOTable file on disk"));
   s.key(keyString("acquire.sources[].pattern", "\"*\"",
                   "local: file-name glob inside directories; http follow_index: link filter"));
   s.key(keyBool("acquire.sources[].recursive", "true", "local: descend into subdirectories"));
@@ -205,7 +215,7 @@ void addAcquire(Schema& s) {
   s.key(keyString("acquire.sources[].label_header", "\"\"",
                   "any kind: the label is this FITS header keyword (e.g. SUBCLASS, CLASS)"));
   s.key(keyPath("acquire.sources[].labels_file", "\"\"",
-                  "any kind: CSV or VOTable of labels joined on the catalog id"));
+                "any kind: CSV or VOTable of labels joined on the catalog id"));
   s.key(keyString("acquire.sources[].labels_id_column", "id", "labels_file: its id column"));
   s.key(
       keyString("acquire.sources[].labels_label_column", "label", "labels_file: its label column"));
@@ -241,7 +251,7 @@ void addPreprocess(Schema& s) {
   s.key(keyEnum("preprocess.input", "synth", {"synth", "acquire", "directory"},
                 "Which base of knowledge: the synth or acquire stage's, or bok_dir"));
   s.key(keyPath("preprocess.bok_dir", "\"\"",
-                  "input: directory - a BoK directory (catalog.csv with id, path, ... columns)"));
+                "input: directory - a BoK directory (catalog.csv with id, path, ... columns)"));
   s.key(keyEnum("preprocess.input_check", "stat", {"stat", "content"},
                 "How the files the catalog names count for reuse: size and modification time, "
                 "or a hash of their content (reads every file; a touched file is no change)"));
@@ -381,9 +391,9 @@ void addPredict(Schema& s) {
                 "What to classify: the preprocess stage's data set, dataset_file, or the "
                 "spectra in bok_dir (preprocessed with the model's recipe)"));
   s.key(keyPath("predict.dataset_file", "\"\"",
-                  "input: file - a vocloud dataset.h5 made with the model's preprocess recipe"));
+                "input: file - a vocloud dataset.h5 made with the model's preprocess recipe"));
   s.key(keyPath("predict.bok_dir", "\"\"",
-                  "input: directory - a base of knowledge (catalog.csv) or a folder of spectra"));
+                "input: directory - a base of knowledge (catalog.csv) or a folder of spectra"));
   s.key(keyPath("predict.model_file", "\"\"", "A forest.h5 (empty: the forest stage's)"));
   s.key(keyString("predict.class", "\"\"", "The class whose new members are sought (required)"));
   s.key(keyEnum("predict.rows", "all", {"all", "unlabelled"}, "Which rows are candidates"));

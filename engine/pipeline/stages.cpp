@@ -107,7 +107,7 @@ std::vector<StageDef> stageCatalog() {
   pipeline::StageDef acquire{
       "acquire",
       "build a base of knowledge from disk, URLs, VOTable lists and SSAP + DataLink services",
-      {"acquire"},
+      {"acquire", "read"},
       {},
       [](StageContext& context) {
         auto const config = acquire::acquireConfigFrom(context.config);
@@ -136,7 +136,7 @@ std::vector<StageDef> stageCatalog() {
   pipeline::StageDef preprocess{
       "preprocess",
       "cut, resample, normalise and reduce a base of knowledge into one parallel HDF5 data set",
-      {"preprocess"},
+      {"preprocess", "read"},
       {},
       [](StageContext& context) {
         auto const config = preprocess::preprocessConfigFrom(context.config);

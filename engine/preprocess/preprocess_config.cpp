@@ -59,6 +59,8 @@ PreprocessConfig preprocessConfigFrom(config::Config const& config) {
   if (out.waveletDetailLevels > out.waveletLevels)
     throw UsageError("config: " + config.where("preprocess.wavelet_detail_levels") +
                      ": preprocess.wavelet_detail_levels is above preprocess.wavelet_levels");
+  out.read.maxInflateRatio = config.getDouble("read.max_inflate_ratio");
+  out.read.maxInflatedBytes = static_cast<std::uint64_t>(config.getInt("read.max_inflated_bytes"));
   out.exportCsv = config.getBool("preprocess.export_csv");
   out.exportVoTable = config.getBool("preprocess.export_votable");
   return out;
@@ -73,6 +75,7 @@ spectral::SpectralOptions spectralOptions(PreprocessConfig const& config) {
   out.smoothSigma = config.smoothSigma;
   out.minCoverage = config.minCoverage;
   out.minSnr = config.minSnr;
+  out.read = config.read;
   return out;
 }
 

@@ -28,6 +28,7 @@ struct PreprocessConfig {
   int waveletLevels = 3;
   int waveletDetailLevels = 0;
   bool exportCsv = false, exportVoTable = false;
+  io::ReadOptions read;  ///< the `read` section: bounds on compressed files
 };
 
 /// Reads the `preprocess` section; throws vocloud::UsageError naming the key for

@@ -152,7 +152,7 @@ ProcessedSpectrum processSpectrum(SpectrumSource const& source, SpectralOptions 
   out.label = source.label;
   io::Spectrum spectrum;
   try {
-    spectrum = io::readSpectrum(source.path);
+    spectrum = io::readSpectrum(source.path, options.read);
   } catch (io::ReadError const& e) {
     return rejected(out, io::reasonName(e.reason()) + ": " + e.what());
   }

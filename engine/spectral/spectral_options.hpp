@@ -1,6 +1,7 @@
 #pragma once
 // The options that decide how one spectrum is processed (the per-spectrum keys of the
 // `preprocess` section) and where it comes from.
+#include "io/spectrum.hpp"
 #include "spectral/normalise.hpp"
 
 #include <limits>
@@ -23,6 +24,7 @@ struct SpectralOptions {
   double smoothSigma = 0;    ///< Gaussian smoothing, in grid pixels (0: none)
   double minCoverage = 0.9;  ///< fraction of the grid the spectrum must cover
   double minSnr = 0;         ///< 0: no S/N cut
+  io::ReadOptions read;      ///< bounds on compressed files (the `read` section)
 };
 
 /// One spectrum to process: its file and the catalog's values (NaN / "" when the catalog has

@@ -56,3 +56,29 @@ PYEOF
 mpi 2 run exp.yaml --force acquire >run2.txt 2>log2.txt
 expect_contains run2.txt "$expected already present"
 echo "acquire local: ok"
+
+# read.max_inflated_bytes bounds compressed files in acquire (and preprocess, report): a
+# gzipped real SDSS file inflates past 100,000 bytes, so under that limit it is rejected as
+# too_large, and with the default it is kept.
+mkdir -p gz
+gzip -c "$(ls $REAL/sdss/*.fits | head -n 1)" > gz/sdss.fits.gz
+cat > gz.yaml <<YAML
+experiment: gz
+output: out
+stages: [acquire]
+read:
+  max_inflated_bytes: 100000
+acquire:
+  sources:
+    - kind: local
+      path: $PWD/gz
+YAML
+set +e; mpi 1 run gz.yaml >gz.txt 2>gz.log; rc=$?; set -e
+[ "$rc" != 0 ] || fail "acquire kept a gzip that inflates past read.max_inflated_bytes"
+rejects=$(find out/gz -name catalog_rejects.csv | head -n 1)
+[ -n "$rejects" ] || { cat gz.log; fail "no catalog_rejects.csv"; }
+expect_contains "$rejects" "too_large"
+mpi 1 run gz.yaml --set read.max_inflated_bytes=2147483648 >gz2.txt 2>gz2.log ||
+  { cat gz2.log; fail "the gzipped file under the default limit"; }
+expect_contains out/gz/acquire/bok/catalog.csv "sdss.fits.gz"
+echo "acquire local: read.max_inflated_bytes rejects a gzip past it, keeps it under the default"
