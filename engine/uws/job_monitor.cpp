@@ -42,7 +42,13 @@ int waitFor(pid_t pid) {
 
 void writeArchive(std::string const& jobDir) {
   namespace fs = std::filesystem;
-  std::vector<std::string> args = {"tar", "-czf", "results.tar.gz.part", "-C", jobDir};
+  // Each stage's folder is a link to the variant this job computed (kept under .variants/):
+  // the archive holds the files under the stage's name (-h), not the variants or locks.
+  // Links lead only inside the job's folder or the configured data roots (checked when the
+  // job was accepted).
+  std::vector<std::string> args = {
+      "tar", "-czhf", "results.tar.gz.part", "--exclude=.variants", "--exclude=*.lock",
+      "-C",  jobDir};
   for (char const* item : {"output", "stdout.log", "stderr.log", "experiment.yaml"})
     if (fs::exists(fs::path(jobDir) / item)) args.push_back(item);
   std::fflush(stdout);

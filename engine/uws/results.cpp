@@ -51,20 +51,50 @@ void addFile(std::vector<ResultRef>& out, fs::path const& file, std::string cons
 
 }  // namespace
 
+namespace {
+
+// Whether `path` is `root` or inside it, once every link is resolved.
+bool insideFolder(fs::path const& path, fs::path const& root) {
+  std::error_code ec;
+  fs::path const real = fs::canonical(path, ec), top = fs::canonical(root, ec);
+  if (ec) return false;
+  auto const [r, t] = std::mismatch(real.begin(), real.end(), top.begin(), top.end());
+  return t == top.end();
+}
+
+// The regular files under `dir`, as ids relative to `jobDir` through `shown` (the path the id
+// names, which may go through a stage's link). Kept variants (`.variants/`) and locks are not
+// results: each stage's link `<stage>` shows the variant this job computed. A link counts
+// only when it leads to a folder inside the job's own output.
+void collectResults(fs::path const& dir, fs::path const& shown, fs::path const& jobDir,
+                    std::vector<std::string>& ids) {
+  std::error_code ec;
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    std::string const name = it->path().filename().string();
+    if (name == ".variants" || name.size() > 5 && name.compare(name.size() - 5, 5, ".lock") == 0)
+      continue;
+    fs::path const path = shown / name;
+    if (it->is_symlink()) {
+      if (fs::is_directory(it->path(), ec) && insideFolder(it->path(), jobDir / "output"))
+        collectResults(it->path(), path, jobDir, ids);
+    } else if (it->is_directory()) {
+      collectResults(it->path(), path, jobDir, ids);
+    } else if (it->is_regular_file()) {
+      ids.push_back(path.lexically_relative(jobDir).generic_string());
+    }
+  }
+}
+
+}  // namespace
+
 std::vector<ResultRef> listResults(std::string const& jobDir, std::string const& jobUrl) {
   std::vector<ResultRef> out;
   fs::path const dir(jobDir);
   for (char const* name : {"stdout.log", "stderr.log", "results.tar.gz"})
     if (fs::is_regular_file(fs::symlink_status(dir / name))) addFile(out, dir / name, name, jobUrl);
-  std::error_code ec;
   if (!fs::is_directory(fs::symlink_status(dir / "output"))) return out;
   std::vector<std::string> ids;
-  for (fs::recursive_directory_iterator it(dir / "output", ec), end; !ec && it != end;
-       it.increment(ec)) {
-    // Regular files only: a symbolic link could lead out of the job's folder.
-    if (it->is_regular_file() && !it->is_symlink())
-      ids.push_back(fs::relative(it->path(), dir).generic_string());
-  }
+  collectResults(dir / "output", dir / "output", dir, ids);
   std::sort(ids.begin(), ids.end());
   for (auto const& id : ids) addFile(out, dir / id, id, jobUrl);
   return out;

@@ -157,6 +157,7 @@ echo "help: ok"
 
 # Every example experiment shipped in configs/ is valid.
 for f in "$VOCLOUD_SOURCE_DIR"/configs/*.yaml; do
+  case "$(basename "$f")" in uws-*) continue ;; esac  # vocloud-uws's own files (it_uws_config)
   "$VOCLOUD_BIN" config check "$f" >/dev/null 2>"$SCRATCH/check.txt" || { cat "$SCRATCH/check.txt"; fail "$f is not a valid experiment"; }
 done
 echo "configs/*.yaml: all valid"

@@ -16,6 +16,7 @@ OUTDIR/reference.txt has one fact a line, tab-separated (floats as repr, exact):
 HDU numbers are 1-based (1 = primary), as engine/io counts them.
 """
 import gzip
+import subprocess
 import math
 import os
 import sys
@@ -37,56 +38,10 @@ def write_values(out, tag, name, hdu, label, values):
     out.write("%s\t%s\t%d\t%s\t%d\t%s\n" % (tag, name, hdu, label, len(flat), " ".join(flat)))
 
 
-def unix_compress(data, maxbits=16):
-    """The bytes of `compress` (LZW, .Z; no tool for it in Debian's base): CFITSIO reads
-    these, zlib does not."""
-    out = bytearray(b"\x1f\x9d" + bytes([maxbits]))  # no block mode: no CLEAR codes
-    table = {bytes([i]): i for i in range(256)}
-    free_ent, n_bits, maxmaxcode = 256, 9, 1 << maxbits
-    maxcode = (1 << n_bits) - 1
-    segment, bits, count = bytearray(), 0, 0
-
-    def emit(code):
-        nonlocal bits, count
-        bits |= code << count
-        count += n_bits
-        while count >= 8:
-            segment.append(bits & 0xFF)
-            bits >>= 8
-            count -= 8
-
-    def close_segment():
-        nonlocal bits, count
-        if count > 0:
-            segment.append(bits & 0xFF)
-        bits = count = 0
-        while len(segment) % n_bits:  # codes go in groups of 8: pad the last group
-            segment.append(0)
-        out.extend(segment)
-        segment.clear()
-
-    w = b""
-    for byte in data:
-        wc = w + bytes([byte])
-        if wc in table:
-            w = wc
-            continue
-        emit(table[w])
-        if free_ent > maxcode and n_bits < maxbits:
-            close_segment()
-            n_bits += 1
-            maxcode = maxmaxcode if n_bits == maxbits else (1 << n_bits) - 1
-        if free_ent < maxmaxcode:
-            table[wc] = free_ent
-            free_ent += 1
-        w = bytes([byte])
-    if w:
-        emit(table[w])
-    if count > 0:
-        segment.append(bits & 0xFF)
-    out.extend(segment)
-    return bytes(out)
-
+def unix_compress(data):
+    """The bytes of unix `compress` (LZW, .Z) from ncompress, which scripts/setup installs."""
+    return subprocess.run(["compress", "-c"], input=data, stdout=subprocess.PIPE,
+                          check=True).stdout
 
 def header_file(path):
     """Primary header with every kind of card value the parser must read."""
@@ -262,7 +217,7 @@ def main():
     images_file(p("images.fits"))
     table_file(p("tables.fits"))
     implied_decimals_file(p("implied.fits"))
-    # the same bytes gzip-compressed and unix-compressed (.Z: uncompressed by CFITSIO)
+    # the same bytes gzip-compressed and unix-compressed (.Z: uncompressed by libarchive)
     with open(p("tables.fits"), "rb") as f:
         raw = f.read()
     with open(p("tables.fits.gz"), "wb") as f:

@@ -452,16 +452,17 @@ BOOST_AUTO_TEST_CASE(a_commit_interrupted_by_a_crash_is_recovered) {
   core::makeDirectories(dirs.old);
   writeText(dirs.old + "/stage.json", "{}");
   pipeline::recoverCommit(dirs);
-  BOOST_TEST(fs::exists(dirs.final + "/stage.json"));
+  BOOST_TEST(fs::exists(dirs.variant + "/stage.json"));
   BOOST_TEST(!fs::exists(dirs.old));
   // Crashed after the new output took its place: the old one goes.
   core::makeDirectories(dirs.old);
   writeText(dirs.old + "/stale.txt", "old");
   pipeline::recoverCommit(dirs);
-  BOOST_TEST(fs::exists(dirs.final + "/stage.json"));
+  BOOST_TEST(fs::exists(dirs.variant + "/stage.json"));
   BOOST_TEST(!fs::exists(dirs.old));
-  // A normal commit replaces the whole folder: nothing of the old output stays.
-  writeText(dirs.final + "/stale.txt", "old");
+  // A normal commit replaces the whole variant and points the stage's link at it: nothing of
+  // the old output stays.
+  writeText(dirs.variant + "/stale.txt", "old");
   core::makeDirectories(dirs.partial);
   writeText(dirs.partial + "/new.txt", "new");
   pipeline::commitPartial(dirs);
@@ -471,87 +472,41 @@ BOOST_AUTO_TEST_CASE(a_commit_interrupted_by_a_crash_is_recovered) {
   BOOST_TEST(!fs::exists(dirs.old));
 }
 
-BOOST_AUTO_TEST_CASE(a_stage_locked_by_another_run_is_refused_on_every_rank) {
-  Counters counters;
-  int fd = -1;
-  if (comm.isRoot()) {
-    core::makeDirectories(root + "/t");
-    fd = ::open((root + "/t/.a.lock").c_str(), O_RDWR | O_CREAT, 0644);
-    BOOST_REQUIRE(fd >= 0);
-    BOOST_REQUIRE(::flock(fd, LOCK_EX | LOCK_NB) == 0);  // another open file: another holder
-  }
-  comm.barrier();
-  try {
-    run(counters, 100);
-    BOOST_FAIL("expected the locked stage to be refused");
-  } catch (CollectiveError const& e) {
-    BOOST_TEST(std::string(e.what()).find("stage 'a' is being computed or read by another run") !=
-               std::string::npos);
-  }
-  BOOST_TEST(counters.a == 0);
-  if (comm.isRoot()) ::close(fd);  // the holder ends: the lock goes with it
-  comm.barrier();
-  auto const outcomes = run(counters, 100);
-  BOOST_TEST(!outcomes[0].reused);
-  BOOST_TEST(counters.a == 1);
-}
-
-BOOST_AUTO_TEST_CASE(a_stage_read_by_another_run_is_not_replaced_and_readers_share) {
-  Counters counters;
-  run(counters, 100);
-  int fd = -1;
-  if (comm.isRoot()) {  // another run reads a's output
-    fd = ::open((root + "/t/.a.lock").c_str(), O_RDWR | O_CREAT, 0644);
-    BOOST_REQUIRE(fd >= 0);
-    BOOST_REQUIRE(::flock(fd, LOCK_SH | LOCK_NB) == 0);
-  }
-  comm.barrier();
-  BOOST_CHECK_THROW(run(counters, 100, {"a"}), CollectiveError);  // not replaced under it
-  BOOST_TEST(counters.a == 1);
-  pipeline::RunOptions onlyB{{"b"}, {"b"}};
-  pipeline::runStages(testCatalog(counters), config(100), onlyB, comm, log);  // readers share
-  BOOST_TEST(counters.b == 2);
-  if (comm.isRoot()) {  // now another run computes a: b may not read it
-    BOOST_REQUIRE(::flock(fd, LOCK_EX | LOCK_NB) == 0);
-  }
-  comm.barrier();
-  try {
-    pipeline::runStages(testCatalog(counters), config(100), onlyB, comm, log);
-    BOOST_FAIL("expected b to be refused while a is computed");
-  } catch (CollectiveError const& e) {
-    BOOST_TEST(std::string(e.what()).find("stage 'a' is being computed by another run") !=
-               std::string::npos);
-  }
-  BOOST_TEST(counters.b == 2);
-  if (comm.isRoot()) ::close(fd);
-  comm.barrier();
-}
+// A second run that needs a variant being computed now waits for it and reuses it (locks per
+// variant, see engine/pipeline/stage_lock.hpp): tests/cluster/variants.sh runs two vocloud
+// processes at once and tests/integration/output_safety.sh checks the waiting.
 
 BOOST_AUTO_TEST_CASE(files_taken_over_but_no_longer_named_leave_the_output) {
   // A stage like acquire: its reusable folder keep/ is taken over from the previous output;
   // the run adds its own keep/new.txt; its output names only keep/used.txt.
+  // The previous run (synth.count 100) wrote keep/used.txt and keep/dropped.txt.
   auto stage = [](std::string const& name) {
-    pipeline::StageDef s{name, "test stage", {}, {}, [](pipeline::StageContext& c) {
+    pipeline::StageDef s{name, "test stage", {"synth"}, {}, [](pipeline::StageContext& c) {
                            if (c.comm.isRoot()) {
                              core::makeDirectories(c.outputDir + "/keep");
-                             writeText(c.outputDir + "/keep/new.txt", "written by this run");
+                             if (c.config.getInt("synth.count") == 100) {
+                               writeText(c.outputDir + "/keep/used.txt", "still named");
+                               writeText(c.outputDir + "/keep/dropped.txt", "no longer named");
+                             } else {
+                               writeText(c.outputDir + "/keep/new.txt", "written by this run");
+                             }
                            }
                            c.comm.barrier();
                            return std::string("kept");
                          }};
     s.resumable = true;
     s.reusableDirs = {"keep"};
-    s.namedFiles = [](std::string const&) { return std::set<std::string>{"keep/used.txt"}; };
+    s.namedFiles = [](std::string const& dir) {
+      return fs::exists(dir + "/keep/new.txt")
+                 ? std::set<std::string>{"keep/used.txt"}
+                 : std::set<std::string>{"keep/used.txt", "keep/dropped.txt"};
+    };
     return s;
   };
-  if (comm.isRoot()) {
-    core::makeDirectories(root + "/t/k/keep");
-    writeText(root + "/t/k/keep/used.txt", "still named");
-    writeText(root + "/t/k/keep/dropped.txt", "no longer named");
-  }
-  comm.barrier();
   pipeline::RunOptions options{{"k"}, {"k"}};
   pipeline::runStages({stage("k")}, config(100), options, comm, log);
+  comm.barrier();
+  pipeline::runStages({stage("k")}, config(200), options, comm, log);
   comm.barrier();
   BOOST_TEST(core::readFile(root + "/t/k/keep/used.txt") == "still named");
   BOOST_TEST(core::readFile(root + "/t/k/keep/new.txt") == "written by this run");
