@@ -4,7 +4,7 @@
 //
 // usage: node report.test.mjs REPORT_DIR EXPECTED.json SCREENSHOT_DIR
 import { createRequire } from 'node:module';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -205,7 +205,8 @@ async function testServer(browser) {
 async function testNoData(browser) {
   const dir = mkdtempSync(join(tmpdir(), 'vocloud-report-'));
   try {
-    cpSync(reportDir, dir, { recursive: true });
+    // the stage's folder is a link to its kept variant: copy what it points at
+    cpSync(realpathSync(reportDir), dir, { recursive: true });
     const file = join(dir, 'data', 'overview.js');
     const wrapped = readFileSync(file, 'utf8').trim();
     const overview = JSON.parse(wrapped.slice(wrapped.indexOf(',') + 1, wrapped.lastIndexOf(')')));
