@@ -21,12 +21,29 @@ data="${BENCH_MILLION_DIR:-$BENCH_OUT/million}"
 mkdir -p "$data"
 results="$BENCH_OUT/million.jsonl"
 : > "$results"
+cat > "$data/rows.py" <<'PYEOF'
+import json, os, sys
+root, ranks, n, stages = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4].split(",")
+def du(path):
+    seen, total = set(), 0
+    for d, _, files in os.walk(path):
+        for f in files:
+            st = os.lstat(os.path.join(d, f))
+            if (st.st_dev, st.st_ino) not in seen:
+                seen.add((st.st_dev, st.st_ino)); total += st.st_blocks * 512
+    return total
+for stage in stages:
+    t = json.load(open(f"{root}/{stage}/timings.json"))
+    print(json.dumps({"stage": stage, "ranks": ranks, "n": n, "wall_s": t["wall_seconds"],
+                      "peak_rss_mb": max(t["max_rss_mb_per_rank"]), "disk_mb": du(os.path.realpath(f"{root}/{stage}")) / 1e6,
+                      "steps": {k: v["max"] for k, v in t["steps"].items()}}))
+PYEOF
 for n in $RANKS; do
   cat > "$data/million-$n.yaml" <<YAML
 experiment: million-$N-r$n
 output: $data
 log: {level: warn}
-stages: [synth, preprocess, som, forest, predict]
+stages: [synth, preprocess, som, forest, predict, report]
 synth:
   count: $N
   seed: 7
@@ -37,24 +54,12 @@ forest: {trees: 100, folds: 5, seed: 3}
 predict: {class: double_peak, top: 200}
 YAML
   mpirun -n "$n" --oversubscribe "$VOCLOUD_BIN" run "$data/million-$n.yaml" >/dev/null
-  /usr/bin/python3 - "$data/million-$N-r$n" "$n" "$N" >> "$results" <<'PYEOF'
-import json, os, sys
-root, ranks, n = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-def du(path):
-    seen, total = set(), 0
-    for d, _, files in os.walk(path):
-        for f in files:
-            st = os.lstat(os.path.join(d, f))
-            if (st.st_dev, st.st_ino) not in seen:
-                seen.add((st.st_dev, st.st_ino)); total += st.st_blocks * 512
-    return total
-for stage in ("synth", "preprocess", "som", "forest", "predict"):
-    t = json.load(open(f"{root}/{stage}/timings.json"))
-    print(json.dumps({"stage": stage, "ranks": ranks, "n": n, "wall_s": t["wall_seconds"],
-                      "peak_rss_mb": max(t["max_rss_mb_per_rank"]), "disk_mb": du(os.path.realpath(f"{root}/{stage}")) / 1e6,
-                      "steps": {k: v["max"] for k, v in t["steps"].items()}}))
-PYEOF
+  /usr/bin/python3 "$data/rows.py" "$data/million-$N-r$n" "$n" "$N" synth,preprocess,som,forest,predict,report >> "$results"
 done
+# The report stage again at 1 rank, on the last run's results (the issue asks for both).
+last="${RANKS##* }"
+mpirun -n 1 --oversubscribe "$VOCLOUD_BIN" report "$data/million-$last.yaml" --force >/dev/null
+/usr/bin/python3 "$data/rows.py" "$data/million-$N-r$last" 1 "$N" report >> "$results"
 /usr/bin/python3 - "$results" "$BENCH_OUT/million.json" <<'PYEOF'
 import json, sys
 rows = [json.loads(l) for l in open(sys.argv[1])]
