@@ -2,7 +2,9 @@
 # The report's object names and source URLs on real spectra: 25 Ondřejov SSAP FITS files
 # (header OBJECT) acquired from disk -> preprocess -> som -> report. Every spectrum the
 # report includes carries, in spectra/index and in its shard, the OBJECT that astropy reads
-# from its file's header and the source_url that Python's csv reads from the catalog.
+# from its file's header and the source_url that Python's csv reads from the catalog; in
+# headless Chromium (when the front end is built), searching an object's name lists exactly
+# the spectra whose id, object or label holds it, and their views show that object.
 source "$(dirname "$0")/../integration/lib.sh"
 REAL="${VOCLOUD_SHARED_DATA:?}/real"
 cd "$SCRATCH"
@@ -56,4 +58,18 @@ for i, (row, shard) in enumerate(zip(index["row"], index["shard"])):
     url = catalog[catalog_rows[row]]["source_url"]
     assert spectrum["source_url"] == url, (row, spectrum["source_url"], url)
 print(f"object of {index['count']} spectra equals their header OBJECT, e.g. {index['object'][0]!r}")
+# What searching one object's name must list (ids, labels and header objects, case-insensitive).
+objects = {row: header_object(paths[row]) for row in index["row"]}
+labels = [s.decode() for s in data["/meta/label"][:]]
+ids = [s.decode() for s in data["/meta/id"][:]]
+query = objects[index["row"][0]]
+q = query.lower()
+rows = [r for r in index["row"] if q in objects[r].lower() or q in ids[r].lower() or q in labels[r].lower()]
+json.dump({"query": query, "rows": rows, "object": {str(r): objects[r] for r in rows}}, open("search.json", "w"))
 PYEOF
+if [ -f out/obj/report/index.html ] && [ -x /usr/bin/chromium ] && [ -d "$VOCLOUD_SOURCE_DIR/viz-export/node_modules" ]; then
+  node "$VOCLOUD_SOURCE_DIR/tests/browser/object_search.mjs" out/obj/report search.json ||
+    fail "search by object in the browser"
+else
+  echo "report_object: front end or Chromium missing: browser part skipped"
+fi
