@@ -1,50 +1,10 @@
 #include "forest/fold_groups.hpp"
 
-#include "core/csv.hpp"
 #include "core/error.hpp"
+#include "io/catalog_columns.hpp"
 #include "io/h5_store.hpp"
 
-#include <algorithm>
-#include <fstream>
-#include <map>
-
 namespace vocloud::forest {
-
-namespace {
-
-// Values of `column` for the catalog rows in `wanted` (0-based, without the header).
-std::map<std::int64_t, std::string> catalogValues(std::string const& catalog,
-                                                  std::string const& column,
-                                                  std::map<std::int64_t, std::string> wanted) {
-  std::ifstream in(catalog);
-  std::string line;
-  if (!in || !std::getline(in, line))
-    throw Error("forest: cannot read '" + catalog + "' for forest.group_by = " + column);
-  auto const names = core::splitCsvLine(line);
-  auto const at = std::find(names.begin(), names.end(), column);
-  if (at == names.end())
-    throw Error("forest: forest.group_by = '" + column +
-                "' is neither a /meta dataset of the "
-                "data set nor a column of '" +
-                catalog + "'");
-  auto const index = static_cast<std::size_t>(at - names.begin());
-  std::int64_t row = 0;
-  auto next = wanted.begin();
-  while (next != wanted.end() && std::getline(in, line)) {
-    if (row == next->first) {
-      auto const fields = core::splitCsvLine(line);
-      next->second = index < fields.size() ? fields[index] : std::string();
-      ++next;
-    }
-    ++row;
-  }
-  if (next != wanted.end())
-    throw Error("forest: '" + catalog + "' has no row " + std::to_string(next->first) +
-                " (the data set's /meta/catalog_row); was it acquired again?");
-  return wanted;
-}
-
-}  // namespace
 
 std::vector<std::string> readGroupKeys(std::string const& datasetPath, std::string const& column,
                                        std::uint64_t first, std::uint64_t count) {
@@ -64,12 +24,19 @@ std::vector<std::string> readGroupKeys(std::string const& datasetPath, std::stri
   }
   std::vector<std::int64_t> rows(count);
   if (count > 0) io::H5Rows::open(file, "/meta/catalog_row").read(first, count, rows.data());
-  std::map<std::int64_t, std::string> wanted;
-  for (std::int64_t r : rows) wanted.emplace(r, std::string());
-  auto const values = catalogValues(bok + "/catalog.csv", column, std::move(wanted));
+  std::string const catalog = bok + "/catalog.csv";
+  io::CatalogColumns values;
+  try {
+    values = io::readCatalogColumns(catalog, {column}, rows);
+  } catch (Error const& e) {
+    throw Error("forest: forest.group_by = " + column + ": " + e.what());
+  }
+  if (!values.present[0])
+    throw Error("forest: forest.group_by = '" + column +
+                "' is neither a /meta dataset of the data set nor a column of '" + catalog + "'");
   std::vector<std::string> keys;
   keys.reserve(count);
-  for (std::int64_t r : rows) keys.push_back(values.at(r));
+  for (std::int64_t r : rows) keys.push_back(values.values.at(r)[0]);
   return keys;
 }
 

@@ -16,6 +16,10 @@ std::vector<std::string> reportInputs(config::Config const& config);
 /// configuration.
 report::SpectralRecipe datasetRecipe(std::string const& datasetPath, bool& restFrame);
 
+/// What the report's comparison page depends on, for its fingerprint: the kept variants of
+/// every stage but the report, and the sweep summary's content. Reads the file system only.
+std::string comparisonFingerprint(config::Config const& config);
+
 /// The report's run for this context: the outputs, the stages' summaries, the data set's
 /// recipe (from its recorded configuration) and the front-end bundle beside the executable.
 report::ReportRun prepareReport(StageContext const& context);

@@ -285,10 +285,13 @@ std::vector<StageDef> stageCatalog() {
       }};
   report.inputsFor = reportInputs;
   // The front end copied into the report counts: building it (or a new version) makes the
-  // next run write the report again.
-  report.extraFingerprint = [](FingerprintContext const&) {
+  // next run write the report again; so do new kept variants or sweep results (the
+  // comparison page shows them).
+  report.extraFingerprint = [](FingerprintContext const& context) {
     std::string const bundle = report::findBundle();
-    return bundle.empty() ? std::string("no front end") : core::sha256File(bundle + "/index.html");
+    return (bundle.empty() ? std::string("no front end")
+                           : core::sha256File(bundle + "/index.html")) +
+           comparisonFingerprint(context.config);
   };
   report.validate = [](config::Config const& config, int) { report::reportConfigFrom(config); };
   catalog.push_back(report);

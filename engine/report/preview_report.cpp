@@ -27,6 +27,7 @@ ReportModel previewModel(PreviewData const& data) {
   for (auto const& s : data.spectra) rows.push_back(static_cast<std::int64_t>(s.row));
   m.shardOf = assignShards(m.dataset.rows, {rows}, m.config.perShard, m.order);
   m.outlierRank.assign(m.dataset.rows, 0);
+  readCatalogFacts(m);
   if (!rows.empty()) m.inputs.start = "#/spectrum/" + std::to_string(rows.front());
   return m;
 }

@@ -53,6 +53,7 @@ DatasetInfo readDatasetInfo(std::string const& path) {
   d.dec = column<double>(file, "/meta/dec");
   d.z = column<double>(file, "/meta/z");
   d.snr = column<double>(file, "/meta/snr");
+  d.catalogRow = columnIf<std::int64_t>(file, "/meta/catalog_row");
   d.rejectedId = strings(file, "/rejected/id");
   d.rejectedPath = strings(file, "/rejected/path");
   d.rejectedReason = strings(file, "/rejected/reason");

@@ -22,6 +22,7 @@ struct DatasetInfo {
   std::string bok;           ///< the base of knowledge the paths are relative to
   std::vector<std::string> id, label, layout;
   std::vector<double> ra, dec, z, snr;
+  std::vector<std::int64_t> catalogRow;  ///< per row: its row of `bok`/catalog.csv (-1 none)
   std::vector<std::string> rejectedId, rejectedPath, rejectedReason;
   std::vector<double> pcaRatio;  ///< explained variance ratio, empty without PCA
 };

@@ -1,10 +1,14 @@
 #include "report/report_model.hpp"
 
 #include "core/error.hpp"
+#include "io/catalog_columns.hpp"
 
 #include <algorithm>
+#include <filesystem>
 
 namespace vocloud::report {
+
+namespace fs = std::filesystem;
 
 namespace {
 
@@ -87,7 +91,27 @@ ReportModel buildModel(ReportConfig const& config, ReportInputs const& inputs) {
     candidates.erase(std::remove(candidates.begin(), candidates.end(), -1), candidates.end());
   }
   m.shardOf = assignShards(rows, lists, config.perShard, m.order);
+  readCatalogFacts(m);
   return m;
+}
+
+// acquire writes the header's OBJECT and the URL it fetched from into the catalog.
+void readCatalogFacts(ReportModel& m) {
+  m.object.assign(m.order.size(), "");
+  m.sourceUrl.assign(m.order.size(), "");
+  DatasetInfo const& d = m.dataset;
+  std::string const catalog = d.bok.empty() ? "" : d.bok + "/catalog.csv";
+  if (d.catalogRow.size() != d.rows || catalog.empty() || !fs::exists(catalog)) return;
+  std::vector<std::int64_t> rows;
+  rows.reserve(m.order.size());
+  for (std::int64_t row : m.order) rows.push_back(d.catalogRow[static_cast<std::size_t>(row)]);
+  io::CatalogColumns const facts = io::readCatalogColumns(catalog, {"object", "source_url"}, rows);
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    if (rows[i] < 0) continue;
+    auto const& values = facts.values.at(rows[i]);
+    m.object[i] = values[0];
+    m.sourceUrl[i] = values[1];
+  }
 }
 
 }  // namespace vocloud::report

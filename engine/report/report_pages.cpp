@@ -121,6 +121,8 @@ std::string overviewJson(ReportModel const& m, std::string const& engineVersion,
       .value(m.forest.has_value())
       .key("predict")
       .value(m.predict.has_value())
+      .key("compare")
+      .value(hasComparison(m.inputs.variants, m.inputs.sweep))
       .endObject();
   json.key("dataset");
   datasetJson(json, m);
@@ -172,12 +174,12 @@ std::string gridJson(ReportModel const& m) {
 std::string spectraIndexJson(ReportModel const& m) {
   std::vector<std::string> id, object, label;
   std::vector<std::int64_t> shard;
-  for (std::int64_t row : m.order) {
-    auto const r = static_cast<std::size_t>(row);
+  for (std::size_t i = 0; i < m.order.size(); ++i) {
+    auto const r = static_cast<std::size_t>(m.order[i]);
     id.push_back(m.dataset.id[r]);
-    object.push_back("");
+    object.push_back(m.object[i]);
     label.push_back(m.dataset.label[r]);
-    shard.push_back(m.shard(row));
+    shard.push_back(m.shard(m.order[i]));
   }
   core::JsonWriter json;
   json.beginObject().key("count").value(static_cast<std::uint64_t>(m.order.size())).key("row");
@@ -230,6 +232,8 @@ void writePages(ReportModel const& m, std::string const& dataDir, std::string co
   writeDataFile(dataDir, "grid", gridJson(m));
   writeDataFile(dataDir, "spectra/index", spectraIndexJson(m));
   if (m.predict) writeDataFile(dataDir, "predict", predictJson(m));
+  if (hasComparison(m.inputs.variants, m.inputs.sweep))
+    writeDataFile(dataDir, "compare", compareJson(m.inputs.variants, m.inputs.sweep));
   if (m.som) {
     writeDataFile(dataDir, "som", somJson(m));
     std::uint64_t const nodes = m.members.size();

@@ -165,9 +165,10 @@ void somForestJson(core::JsonWriter& json, ReportModel const& m, std::int64_t ro
 }
 
 void spectrumJson(core::JsonWriter& json, ReportModel const& m, SpectralRecipe const& recipe,
-                  io::H5File const& file, PcaModel const& pca, std::int64_t row,
+                  io::H5File const& file, PcaModel const& pca, std::uint64_t position,
                   spectral::ProcessWorkspace& workspace) {
   DatasetInfo const& d = m.dataset;
+  std::int64_t const row = m.order[position];
   auto const r = static_cast<std::size_t>(row);
   DatasetRow const stored = readDatasetRow(file, static_cast<std::uint64_t>(row));
   spectral::SpectrumSource source;
@@ -179,11 +180,13 @@ void spectrumJson(core::JsonWriter& json, ReportModel const& m, SpectralRecipe c
   spectral::SpectrumStages stages;
   spectral::ProcessedSpectrum const p =
       spectral::processSpectrum(source, recipe.options, recipe.grid, workspace, &stages);
+  // The catalog's object name, else the one the file's header states.
+  std::string const& object = m.object[position];
   json.beginObject().key("row").value(row).key("id").value(d.id[r]).key("object").value(
-      stages.raw.meta.object);
+      object.empty() ? stages.raw.meta.object : object);
   json.key("ra").value(d.ra[r]).key("dec").value(d.dec[r]).key("z").value(d.z[r]);
   json.key("snr").value(d.snr[r]).key("label").value(d.label[r]).key("layout").value(d.layout[r]);
-  json.key("path").value(stored.path).key("source_url").value("");
+  json.key("path").value(stored.path).key("source_url").value(m.sourceUrl[position]);
   stagesJson(json, stages, p, stored, reconstruct(file, pca, static_cast<std::uint64_t>(row)),
              recipe, d.z[r]);
   json.key("raw_error").value(stages.read ? "" : p.reason);
@@ -209,7 +212,7 @@ std::string spectraShardJson(ReportModel const& m, SpectralRecipe const& recipe,
   core::JsonWriter json;
   json.beginObject().key("spectra").beginArray();
   for (std::uint64_t i = first; i < last; ++i)
-    spectrumJson(json, m, recipe, file, pca, m.order[i], workspace);
+    spectrumJson(json, m, recipe, file, pca, i, workspace);
   json.endArray().endObject();
   return json.str();
 }

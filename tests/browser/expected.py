@@ -76,6 +76,21 @@ def predict_part(exp):
         return {"rows": [int(r) for r in c["row"][()]]}
 
 
+def compare_part(exp):
+    """Every kept SOM variant's folder name and its errors, read from its som.h5."""
+    root = os.path.join(exp, ".variants", "som")
+    out = {}
+    for name in sorted(os.listdir(root)) if os.path.isdir(root) else []:
+        path = os.path.join(root, name, "som.h5")
+        if not os.path.isfile(path):
+            continue
+        with h5py.File(path, "r") as s:
+            out[name] = {"quantisation_error": float(s.attrs["quantisation_error"]),
+                         "topographic_error": float(s.attrs["topographic_error"]),
+                         "epochs": int(len(s["epochs/quantisation_error"]))}
+    return out
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("experiment")
@@ -84,7 +99,8 @@ def main():
     som = som_part(a.experiment, a.members_per_node)
     forest = forest_part(a.experiment)
     data = dataset_part(a.experiment, sorted(set(som["members"]) | set(forest["cell_rows"])))
-    print(json.dumps({"som": som, "forest": forest, "dataset": data, "predict": predict_part(a.experiment)}))
+    print(json.dumps({"som": som, "forest": forest, "dataset": data, "predict": predict_part(a.experiment),
+                      "compare": compare_part(a.experiment)}))
 
 
 if __name__ == "__main__":

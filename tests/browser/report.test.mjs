@@ -259,6 +259,32 @@ async function testSearch(page) {
   await ready(page, `#/spectrum/${row}`, null);
 }
 
+/** The comparison page: both SOM variants, with the errors their som.h5 files hold. */
+async function testCompare(page) {
+  const want = expected.compare;
+  const names = Object.keys(want);
+  check(names.length === 2, `compare: the experiment keeps two SOM variants (${names.length})`);
+  await open(page, '#/overview', null);
+  await page.click('a[data-link=compare]');
+  await ready(page, '#/compare', 'compare');
+  const rows = await page.$$eval('table[data-stage=som] tr[data-variant]', (trs) => trs.map((t) => ({
+    name: t.dataset.variant,
+    qe: Number(t.querySelector('td[data-figure=quantisation_error]')?.dataset.value),
+    te: Number(t.querySelector('td[data-figure=topographic_error]')?.dataset.value),
+    text: t.textContent,
+  })));
+  check(sameSet(rows.map((r) => names.indexOf(r.name)), [0, 1]), `compare: lists both SOM variants ${names.join(', ')} (lists ${rows.map((r) => r.name).join(', ')})`);
+  for (const r of rows) {
+    const w = want[r.name];
+    if (!w) continue;
+    check(Math.abs(r.qe - w.quantisation_error) <= 1e-9 * Math.max(1, w.quantisation_error), `compare: ${r.name} quantisation error ${r.qe} equals som.h5's ${w.quantisation_error}`);
+    check(Math.abs(r.te - w.topographic_error) <= 1e-9, `compare: ${r.name} topographic error ${r.te} equals som.h5's ${w.topographic_error}`);
+    check(r.text.includes(String(w.epochs)), `compare: ${r.name} shows its som.epochs (${w.epochs})`);
+  }
+  const keys = await page.$$eval('table[data-stage=som] thead th', (ths) => ths.map((t) => t.textContent));
+  check(keys.includes('som.epochs'), `compare: the differing parameter som.epochs is a column (${keys.join(', ')})`);
+}
+
 async function testPhone(browser) {
   const page = await browser.newPage({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 1 });
   watch(page);
@@ -278,6 +304,7 @@ try {
   await testForest(page);
   await testPredict(page);
   await testSearch(page);
+  await testCompare(page);
   await testPhone(browser);
   await testNoData(browser);
   await testServer(browser);

@@ -4,6 +4,7 @@ import { DataLoader } from './data/loader';
 import type { Overview } from './data/types';
 import { parseRoute, tabOf, type Route } from './logic/route';
 import { h, note, section } from './ui/dom';
+import { comparePage } from './pages/compare';
 import { forestPage, cellPage } from './pages/forest';
 import { nodePage } from './pages/node';
 import { overviewPage } from './pages/overview';
@@ -14,7 +15,7 @@ import './style.css';
 
 const kTabs: [string, string, string][] = [
   ['overview', '#/overview', 'Overview'], ['som', '#/som', 'SOM'], ['forest', '#/forest', 'Forest'],
-  ['predict', '#/predict', 'Predict'], ['spectrum', '#/search/', 'Spectra'],
+  ['predict', '#/predict', 'Predict'], ['compare', '#/compare', 'Compare'], ['spectrum', '#/search/', 'Spectra'],
 ];
 
 function render(app: App, r: Route): Promise<HTMLElement[]> {
@@ -25,6 +26,7 @@ function render(app: App, r: Route): Promise<HTMLElement[]> {
     case 'forest': return forestPage(app);
     case 'cell': return cellPage(app, r.truth, r.predicted);
     case 'predict': return predictPage(app);
+    case 'compare': return comparePage(app);
     case 'spectrum': return spectrumPage(app, r.row);
     case 'search': return searchPage(app, r.text);
     case 'unknown': return Promise.resolve([section('Page not found', note(`There is no page "${r.hash}".`, 'error'))]);
@@ -33,7 +35,7 @@ function render(app: App, r: Route): Promise<HTMLElement[]> {
 
 function navigation(app: App, tab: string): HTMLElement {
   const p = app.overview.pages;
-  const has: Record<string, boolean> = { som: p.som, forest: p.forest, predict: p.predict };
+  const has: Record<string, boolean> = { som: p.som, forest: p.forest, predict: p.predict, compare: p.compare === true };
   return h('nav', {}, h('span', { class: 'brand' }, `vocloud · ${app.overview.experiment}`),
     ...kTabs.map(([key, href, text]) => h('a', { href, class: `${key === tab ? 'active' : ''}${has[key] === false ? ' empty' : ''}`, 'data-tab': key }, text)));
 }

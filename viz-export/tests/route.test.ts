@@ -9,6 +9,7 @@ describe('routes', () => {
     expect(parseRoute('#/som/node/12')).toEqual({ page: 'node', node: 12 });
     expect(parseRoute('#/forest/cell/1/2')).toEqual({ page: 'cell', truth: 1, predicted: 2 });
     expect(parseRoute('#/predict')).toEqual({ page: 'predict' });
+    expect(parseRoute('#/compare')).toEqual({ page: 'compare' });
     expect(parseRoute('#/spectrum/17')).toEqual({ page: 'spectrum', row: 17 });
     expect(parseRoute('#/search/synth%2F001%20a')).toEqual({ page: 'search', text: 'synth/001 a' });
     expect(parseRoute('#/search/')).toEqual({ page: 'search', text: '' });
@@ -21,7 +22,7 @@ describe('routes', () => {
   it('round-trips through routeHash', () => {
     const routes: Route[] = [
       { page: 'overview' }, { page: 'som' }, { page: 'node', node: 3 }, { page: 'forest' },
-      { page: 'cell', truth: 0, predicted: 2 }, { page: 'predict' }, { page: 'spectrum', row: 599 }, { page: 'search', text: 'HD 1/2' },
+      { page: 'cell', truth: 0, predicted: 2 }, { page: 'predict' }, { page: 'compare' }, { page: 'spectrum', row: 599 }, { page: 'search', text: 'HD 1/2' },
     ];
     for (const r of routes) expect(parseRoute(routeHash(r))).toEqual(r);
   });

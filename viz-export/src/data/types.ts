@@ -25,7 +25,7 @@ export interface Overview {
   /** The route to open when the address has none (vocloud preview's spectrum view). */
   start?: string;
   stages: StageRun[];
-  pages: { som: boolean; forest: boolean; predict: boolean };
+  pages: { som: boolean; forest: boolean; predict: boolean; compare?: boolean };
   dataset: {
     path: string;
     rows: number;
@@ -169,3 +169,38 @@ export interface Predict {
 export const shardName = (n: number): string => `spectra/shard-${String(n).padStart(6, '0')}`;
 export const nodeShardName = (n: number): string => `som/nodes-${String(n).padStart(4, '0')}`;
 export const cellName = (t: number, p: number): string => `forest/cell-${t}-${p}`;
+
+/** One kept variant of a stage (data/compare.js). */
+export interface CompareVariant {
+  name: string;
+  fingerprint: string;
+  latest: boolean;
+  ended: string;
+  summary: string;
+  megabytes: number;
+  /** The parameters (and inputs) whose values differ between the stage's variants. */
+  differing: Record<string, string>;
+  /** Headline figures parsed from the summary, as `vocloud runs` prints them. */
+  figures: Record<string, number>;
+  /** Figures read from the variant's own output file (som.h5, forest.h5). */
+  measured: { quantisation_error?: number; topographic_error?: number; accuracy?: MeanSd; macro_f1?: MeanSd };
+}
+
+export interface CompareStage {
+  stage: string;
+  differing: string[];
+  variants: CompareVariant[];
+}
+
+export interface SweepRow {
+  rank: number;
+  variant: number;
+  overrides: string;
+  figures: Record<string, number>;
+  stages: Record<string, string>;
+}
+
+export interface Compare {
+  stages: CompareStage[];
+  sweep: { rank_by: string; larger_is_better: boolean; rows: SweepRow[] } | null;
+}

@@ -1,5 +1,5 @@
 // Hash routes of the report: #/overview, #/som, #/som/node/12, #/forest, #/forest/cell/1/2,
-// #/predict, #/spectrum/17, #/search/<text>.
+// #/predict, #/compare, #/spectrum/17, #/search/<text>.
 
 export type Route =
   | { page: 'overview' }
@@ -8,6 +8,7 @@ export type Route =
   | { page: 'forest' }
   | { page: 'cell'; truth: number; predicted: number }
   | { page: 'predict' }
+  | { page: 'compare' }
   | { page: 'spectrum'; row: number }
   | { page: 'search'; text: string }
   | { page: 'unknown'; hash: string };
@@ -30,6 +31,7 @@ export function parseRoute(hash: string): Route {
     return { page: 'cell', truth: int(b)!, predicted: int(c)! };
   }
   if (head === 'predict' && parts.length === 1) return { page: 'predict' };
+  if (head === 'compare' && parts.length === 1) return { page: 'compare' };
   if (head === 'spectrum' && parts.length === 2 && int(a) !== null) return { page: 'spectrum', row: int(a)! };
   if (head === 'search' && parts.length >= 1) return { page: 'search', text: decodeURIComponent(parts.slice(1).join('/')) };
   return { page: 'unknown', hash };
@@ -50,6 +52,8 @@ export function routeHash(r: Route): string {
       return `#/forest/cell/${r.truth}/${r.predicted}`;
     case 'predict':
       return '#/predict';
+    case 'compare':
+      return '#/compare';
     case 'spectrum':
       return `#/spectrum/${r.row}`;
     case 'search':

@@ -13,6 +13,12 @@ function stagesCard(o: Overview): HTMLElement {
   return section('Stages', table(['stage', 'status', 'seconds', 'fingerprint', 'started', 'summary'], rows, 'grid stages'));
 }
 
+function compareCard(o: Overview): HTMLElement | null {
+  if (!o.pages.compare) return null;
+  return section('Kept variants', h('p', {}, 'Several variants of a stage are kept (or a sweep ran): ',
+    h('a', { href: '#/compare', 'data-link': 'compare' }, 'compare them side by side'), '.'));
+}
+
 function datasetCard(o: Overview): HTMLElement {
   const d = o.dataset;
   const g = d.grid;
@@ -61,5 +67,5 @@ export async function overviewPage(app: App): Promise<HTMLElement[]> {
     facts([['engine', o.engine_version], ['report written', o.created], ['spectra in the report', o.spectra_index.count]]),
     h('details', {}, h('summary', {}, 'Effective configuration'), h('pre', { class: 'config' }, o.config_yaml)),
   );
-  return [head, stagesCard(o), datasetCard(o), await rejectedCard(app, o), pcaCard(o)];
+  return [head, stagesCard(o), ...[compareCard(o)].filter((c): c is HTMLElement => c !== null), datasetCard(o), await rejectedCard(app, o), pcaCard(o)];
 }
