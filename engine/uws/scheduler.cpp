@@ -23,18 +23,22 @@ RunHandle handleOf(Job const& job) {
 
 // The phases in which a job may have a run to watch: a batch launcher's run waits QUEUED (or
 // HELD) in the batch queue before it executes.
-std::set<Phase> const kWatched = {Phase::Queued, Phase::Held, Phase::Executing,
-                                  Phase::Suspended};
+std::set<Phase> const kWatched = {Phase::Queued, Phase::Held, Phase::Executing, Phase::Suspended};
 
 // The phase a batch system's state stands for; nullopt: the launcher cannot tell (a local
 // run), the phase stays as the service set it.
 std::optional<Phase> phaseOf(RunState state) {
   switch (state) {
-    case RunState::BatchQueued: return Phase::Queued;
-    case RunState::BatchHeld: return Phase::Held;
-    case RunState::BatchRunning: return Phase::Executing;
-    case RunState::BatchSuspended: return Phase::Suspended;
-    default: return std::nullopt;
+    case RunState::BatchQueued:
+      return Phase::Queued;
+    case RunState::BatchHeld:
+      return Phase::Held;
+    case RunState::BatchRunning:
+      return Phase::Executing;
+    case RunState::BatchSuspended:
+      return Phase::Suspended;
+    default:
+      return std::nullopt;
   }
 }
 
@@ -46,7 +50,9 @@ std::string tryLauncher(std::function<void()> const& action) {
     action();
     return "";
   } catch (std::exception const& e) {
-    return e.what();
+    std::string message = e.what();
+    // The route prefixes "uws: " itself.
+    return message.rfind("uws: ", 0) == 0 ? message.substr(5) : message;
   }
 }
 

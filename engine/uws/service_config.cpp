@@ -131,8 +131,7 @@ void checkSlurm(config::Config const& c, SlurmOptions const& o) {
         std::pair{"slurm.account", slurmNameProblem(o.account)},
         std::pair{"slurm.time", slurmTimeProblem(o.time)},
         std::pair{"slurm.mpi", o.mpi.empty() ? std::string("empty") : slurmNameProblem(o.mpi)}})
-    if (!problem.empty())
-      throw UsageError("uws: " + c.where(name) + ": " + name + ": " + problem);
+    if (!problem.empty()) throw UsageError("uws: " + c.where(name) + ": " + name + ": " + problem);
 }
 
 void checkRules(config::Config const& c, ServiceConfig const& out) {

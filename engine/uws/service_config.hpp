@@ -26,14 +26,14 @@ struct ServerOptions {
 
 /// How the Slurm launcher writes and submits each job's batch script (launcher.kind: slurm).
 struct SlurmOptions {
-  std::string templatePath;  ///< the batch script template (slurm/uws-job.sbatch.in)
-  std::string partition;     ///< empty: the cluster's default partition
-  std::string account;       ///< empty: the user's default account
+  std::string templatePath;       ///< the batch script template (slurm/uws-job.sbatch.in)
+  std::string partition;          ///< empty: the cluster's default partition
+  std::string account;            ///< empty: the user's default account
   std::string time = "01:00:00";  ///< the job's time limit, in Slurm's formats
   int nodes = 1;
-  int tasks = 1;                  ///< MPI ranks (srun tasks)
-  std::string mpi = "pmix";       ///< srun's --mpi plugin (the template falls back when absent)
-  double commandSeconds = 30;     ///< longest a Slurm command may take
+  int tasks = 1;               ///< MPI ranks (srun tasks)
+  std::string mpi = "pmix";    ///< srun's --mpi plugin (the template falls back when absent)
+  double commandSeconds = 30;  ///< longest a Slurm command may take
 };
 
 /// How the launcher starts `vocloud run`.

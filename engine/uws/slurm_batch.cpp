@@ -111,18 +111,17 @@ RunStatus slurmRunStatus(std::int64_t id, std::string const& stateText, std::str
                          std::string const& exitCode) {
   std::string const state = firstWord(stateText);
   std::string const job = "Slurm job " + std::to_string(id);
-  if (state == "PENDING" || state == "REQUEUED" || state == "REQUEUE_FED" ||
-      state == "CONFIGURING")
+  if (state == "PENDING" || state == "REQUEUED" || state == "REQUEUE_FED" || state == "CONFIGURING")
     return status(reason.rfind("JobHeld", 0) == 0 ? RunState::BatchHeld : RunState::BatchQueued);
   if (state == "REQUEUE_HOLD" || state == "RESV_DEL_HOLD") return status(RunState::BatchHeld);
-  if (state == "RUNNING" || state == "COMPLETING" || state == "SIGNALING" ||
-      state == "RESIZING" || state == "STAGE_OUT")
+  if (state == "RUNNING" || state == "COMPLETING" || state == "SIGNALING" || state == "RESIZING" ||
+      state == "STAGE_OUT")
     return status(RunState::BatchRunning);
   if (state == "SUSPENDED" || state == "STOPPED") return status(RunState::BatchSuspended);
   int const code = exitStatusOf(exitCode);
   if (state == "COMPLETED") return status(RunState::Exited, code);
-  static std::set<std::string> const failed = {"FAILED",        "NODE_FAIL",   "BOOT_FAIL",
-                                               "OUT_OF_MEMORY", "SPECIAL_EXIT"};
+  static std::set<std::string> const failed = {"FAILED", "NODE_FAIL", "BOOT_FAIL", "OUT_OF_MEMORY",
+                                               "SPECIAL_EXIT"};
   if (failed.count(state))
     return status(RunState::Exited, code == 0 ? -1 : code,
                   job + " ended " + state + " (exit code " + exitCode + ")");

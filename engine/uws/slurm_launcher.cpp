@@ -85,9 +85,9 @@ void SlurmLauncher::mustSucceed(std::vector<std::string> const& argv) const {
 
 RunHandle SlurmLauncher::start(LaunchRequest const& request) {
   std::string const script = request.jobDir + "/job.sbatch";
-  core::writeFileAtomic(script, renderBatchScript(_template,
-                                                  batchValues(_options, _self, _vocloud, request),
-                                                  _options.templatePath));
+  core::writeFileAtomic(
+      script, renderBatchScript(_template, batchValues(_options, _self, _vocloud, request),
+                                _options.templatePath));
   ::unlink((request.jobDir + "/exit_code").c_str());
   std::vector<std::string> const argv = {"sbatch", "--parsable", script};
   auto const r = slurm(argv);
@@ -147,8 +147,11 @@ void SlurmLauncher::terminate(RunHandle const& handle) {
     std::fprintf(stderr, "vocloud-uws: %s: %s\n", commandText(argv).c_str(), slurmSaid(r).c_str());
 }
 
+// Slurm refuses a signal to a job still pending: that one is cancelled plainly.
 void SlurmLauncher::kill(RunHandle const& handle) {
-  slurm({"scancel", "--full", "--signal=KILL", std::to_string(handle.slurmId)});
+  std::string const id = std::to_string(handle.slurmId);
+  auto const r = slurm({"scancel", "--full", "--signal=KILL", id});
+  if (r.status != 0 || r.timedOut) slurm({"scancel", id});
 }
 
 }  // namespace vocloud::uws

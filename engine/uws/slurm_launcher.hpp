@@ -38,7 +38,7 @@ class SlurmLauncher final : public Launcher {
   void resume(RunHandle const& handle) override;
   /// scancel: SIGTERM to the job's steps and script, SIGKILL after Slurm's KillWait.
   void terminate(RunHandle const& handle) override;
-  /// scancel --full --signal=KILL.
+  /// scancel --full --signal=KILL (a pending job: scancel).
   void kill(RunHandle const& handle) override;
   bool queuesRuns() const override { return true; }
   /// scontrol release of a job held in the queue.

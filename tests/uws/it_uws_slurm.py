@@ -1,13 +1,14 @@
 """vocloud-uws with launcher.kind: slurm, on the private Slurm that it_uws_slurm.sh started
 (SLURM_CONF in the environment). Slurm's own view of each job (squeue, scontrol) is the
 independent expectation:
-1. a small demo job waits QUEUED while Slurm holds it PENDING (a blocker job fills the
-   node), then is EXECUTING while Slurm runs it, then COMPLETED with its results; srun gave
-   it the configured 2 ranks (stage.json);
+1. a small demo job waits QUEUED while Slurm keeps it PENDING (a blocker job fills the
+   node), HELD after `scontrol hold` until PHASE=RUN releases it, then is EXECUTING while
+   Slurm runs it, then COMPLETED with its results; srun gave it the configured 2 ranks
+   (stage.json);
 2. PHASE=ABORT in the middle of the SOM: Slurm reports the job CANCELLED, the phase is
    ABORTED and no SOM stage is left complete;
 3. kill -9 of the service while a job runs: restarted at once, the job is still EXECUTING
-   (found by its Slurm id); killed again and restarted after Slurm has finished the job,
+   (found by its Slurm id), and PHASE=SUSPEND / RESUME are scontrol suspend / resume; killed again and restarted after Slurm has finished the job,
    its phase is COMPLETED from the start."""
 import json
 import os
@@ -52,6 +53,11 @@ def run_log(job_dir):
                    if (job_dir / n).exists())
 
 
+def post_phase(sess, url, phase):
+    r = sess.post(url + "/phase", data={"PHASE": phase}, allow_redirects=False, timeout=30)
+    check(r.status_code == 303, f"PHASE={phase}: {r.status_code} {r.text}")
+
+
 def job_id(url):
     return url.rsplit("/", 1)[1]
 
@@ -91,6 +97,12 @@ def demo_through_the_queue(scratch, server, alice, store):
     check(phase_of(alice, url) == "QUEUED", f"Slurm PENDING but phase {phase_of(alice, url)}")
     time.sleep(1)  # several polls of the scheduler: still queued behind the blocker
     check(phase_of(alice, url) == "QUEUED", "the job left QUEUED while Slurm kept it PENDING")
+    slurm_id = slurm_job(uid)[0]
+    subprocess.run(["scontrol", "hold", slurm_id], check=True, timeout=30)
+    wait_for(lambda: phase_of(alice, url) == "HELD", "phase HELD after scontrol hold", 30)
+    post_phase(alice, url, "RUN")  # releases it in Slurm
+    wait_for(lambda: phase_of(alice, url) == "QUEUED", "phase QUEUED after PHASE=RUN", 30)
+    check(slurm_state(uid) == "PENDING", f"released: Slurm says {slurm_state(uid)}")
     release.write_text("go\n")
     seen = seen_phases(alice, url, {"COMPLETED", "ERROR", "ABORTED"})
     check(seen[-1] == "COMPLETED", f"demo: phases {seen}: " + alice.get(url + "/error").text)
@@ -114,8 +126,7 @@ def abort_mid_run(server, alice, store):
     wait_for(lambda: "som: epoch 3/" in run_log(store / uid), "the SOM's epoch 3", 180)
     check(phase_of(alice, url) == "EXECUTING", f"running SOM: phase {phase_of(alice, url)}")
     check(slurm_state(uid) == "RUNNING", f"running SOM: Slurm says {slurm_state(uid)}")
-    r = alice.post(url + "/phase", data={"PHASE": "ABORT"}, allow_redirects=False, timeout=30)
-    check(r.status_code == 303, f"PHASE=ABORT: {r.status_code} {r.text}")
+    post_phase(alice, url, "ABORT")
     check(phase_of(alice, url) == "ABORTED", f"after abort: phase {phase_of(alice, url)}")
     wait_for(lambda: slurm_state(uid) == "CANCELLED", "Slurm to report the job CANCELLED", 60)
     som = store / uid / "output" / "slow" / "som"
@@ -136,6 +147,13 @@ def restart_while_running(config, sets, alice, server, store):
     server = Server(config, *sets)
     url = server.jobs + "/" + uid
     check(phase_of(alice, url) == "EXECUTING", f"after restart: phase {phase_of(alice, url)}")
+    post_phase(alice, url, "SUSPEND")  # scontrol suspend
+    check(slurm_state(uid) == "SUSPENDED", f"PHASE=SUSPEND: Slurm says {slurm_state(uid)}")
+    time.sleep(0.5)  # several polls: Slurm's SUSPENDED keeps the phase
+    check(phase_of(alice, url) == "SUSPENDED", f"suspended: phase {phase_of(alice, url)}")
+    post_phase(alice, url, "RESUME")  # scontrol resume
+    check(slurm_state(uid) == "RUNNING", f"PHASE=RESUME: Slurm says {slurm_state(uid)}")
+    check(phase_of(alice, url) == "EXECUTING", f"resumed: phase {phase_of(alice, url)}")
     server.stop(hard=True)  # again; the job ends while the service is down
     wait_for(lambda: slurm_state(uid) == "COMPLETED", "Slurm to complete the job", 180)
     server = Server(config, *sets)

@@ -109,7 +109,8 @@ BOOST_AUTO_TEST_CASE(a_template_is_filled_and_empty_options_are_left_out) {
   BOOST_TEST(uws::renderBatchScript(text, values, "t.in") ==
              "#!/bin/bash\n#SBATCH --ntasks=4\nexec '/opt/v/bin/vocloud' run  # 4 ranks\n");
   values["PARTITION"] = "compute,gpu";
-  BOOST_TEST(has(uws::renderBatchScript(text, values, "t.in"), "#SBATCH --partition=compute,gpu\n"));
+  BOOST_TEST(
+      has(uws::renderBatchScript(text, values, "t.in"), "#SBATCH --partition=compute,gpu\n"));
 }
 
 BOOST_AUTO_TEST_CASE(unknown_placeholders_and_shell_characters_are_refused) {
@@ -130,8 +131,8 @@ BOOST_AUTO_TEST_CASE(the_shipped_template_renders_to_a_valid_bash_script) {
   uws::LaunchRequest request{"00ff00ff00ff00ff", "/st/jobs/00ff00ff00ff00ff",
                              "/st/jobs/00ff00ff00ff00ff/experiment.yaml",
                              "/st/jobs/00ff00ff00ff00ff/output"};
-  std::string const path = std::string(std::getenv("VOCLOUD_SOURCE_DIR")) +
-                           "/slurm/uws-job.sbatch.in";
+  std::string const path =
+      std::string(std::getenv("VOCLOUD_SOURCE_DIR")) + "/slurm/uws-job.sbatch.in";
   std::ifstream in(path);
   std::stringstream text;
   text << in.rdbuf();
@@ -217,14 +218,14 @@ BOOST_AUTO_TEST_CASE(the_slurm_launcher_config_is_checked_at_its_keys) {
   std::string const base = "users:\n  file: u.yaml\nlauncher:\n  kind: slurm\n";
   auto load = [&](std::string const& text) {
     return errorOf([&] {
-      uws::serviceConfigFrom(config::loadConfigText(text, (dir.path / "uws.yaml").string(), {},
-                                                    uws::serviceSchema()));
+      uws::serviceConfigFrom(
+          config::loadConfigText(text, (dir.path / "uws.yaml").string(), {}, uws::serviceSchema()));
     });
   };
   BOOST_TEST(has(load(base), "slurm.template"), load(base));
   // Text configs leave paths as written (a file's are resolved from its folder).
-  std::string const good = base + "slurm:\n  template: " + (dir.path / "t.sbatch.in").string() +
-                           "\n";
+  std::string const good =
+      base + "slurm:\n  template: " + (dir.path / "t.sbatch.in").string() + "\n";
   BOOST_TEST(load(good).empty(), load(good));
   auto const time = load(good + "  time: 1h\n");
   BOOST_TEST((has(time, "uws.yaml:7:9") && has(time, "slurm.time")), time);
@@ -309,8 +310,8 @@ BOOST_AUTO_TEST_CASE(abort_cancels_a_job_still_waiting_in_the_batch_queue) {
 BOOST_AUTO_TEST_CASE(a_restart_reconciles_batch_jobs_by_their_id) {
   TempDir dir;
   uws::JobStore store(dir.path.string());
-  for (auto const& [id, phase] : {std::pair{"queued", uws::Phase::Queued},
-                                  std::pair{"running", uws::Phase::Executing}}) {
+  for (auto const& [id, phase] :
+       {std::pair{"queued", uws::Phase::Queued}, std::pair{"running", uws::Phase::Executing}}) {
     auto job = newJob(store, id, phase);
     job.slurmId = id[0] == 'q' ? 5 : 6;
     store.update(job);
