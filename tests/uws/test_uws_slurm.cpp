@@ -337,4 +337,90 @@ BOOST_AUTO_TEST_CASE(a_restart_reconciles_batch_jobs_by_their_id) {
   BOOST_TEST(has(ended.error, "Slurm job 6 ended FAILED"));
 }
 
+// Stand-ins for Slurm's commands, first in PATH: each prints what the test put in
+// <dir>/<command>.out, exits with <dir>/<command>.rc and appends its argv to <dir>/calls.
+struct FakeSlurm {
+  TempDir dir;
+  std::string oldPath = std::getenv("PATH");
+  FakeSlurm() {
+    for (std::string name : {"sbatch", "scontrol", "sacct", "scancel"}) {
+      fs::path const script = dir.path / name;
+      std::ofstream(script) << "#!/bin/sh\necho \"" << name << " $*\" >> '"
+                            << (dir.path / "calls").string() << "'\ncat '"
+                            << (dir.path / (name + ".out")).string() << "' 2>/dev/null\ncat '"
+                            << (dir.path / (name + ".err")).string()
+                            << "' >&2 2>/dev/null\nexit $(cat '"
+                            << (dir.path / (name + ".rc")).string() << "' 2>/dev/null || echo 0)\n";
+      fs::permissions(script, fs::perms::owner_all);
+    }
+    setenv("PATH", (dir.path.string() + ":" + oldPath).c_str(), 1);
+  }
+  ~FakeSlurm() { setenv("PATH", oldPath.c_str(), 1); }
+  void answer(std::string const& name, std::string const& out, int rc = 0,
+              std::string const& err = "") {
+    std::ofstream(dir.path / (name + ".out")) << out;
+    std::ofstream(dir.path / (name + ".err")) << err;
+    std::ofstream(dir.path / (name + ".rc")) << rc << "\n";
+  }
+  std::string calls() const {
+    std::ifstream in(dir.path / "calls");
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+  }
+};
+
+BOOST_AUTO_TEST_CASE(the_launcher_submits_the_rendered_script_and_keeps_the_slurm_id) {
+  FakeSlurm slurm;
+  TempDir jobs;
+  std::ofstream(jobs.path / "t.in") << "#!/bin/bash\n#SBATCH --ntasks=@TASKS@\n'@VOCLOUD@'\n";
+  uws::SlurmOptions options;
+  options.templatePath = (jobs.path / "t.in").string();
+  options.tasks = 2;
+  uws::SlurmLauncher launcher(options, "/b/vocloud-uws", "/b/vocloud");
+  uws::LaunchRequest request{"ab", jobs.path.string(), jobs.path.string() + "/experiment.yaml",
+                             jobs.path.string() + "/output"};
+  slurm.answer("sbatch", "4242;cluster\n");
+  BOOST_TEST(launcher.start(request).slurmId == 4242);
+  BOOST_TEST(has(slurm.calls(), "sbatch --parsable " + jobs.path.string() + "/job.sbatch"));
+  std::ifstream in(jobs.path / "job.sbatch");
+  std::stringstream script;
+  script << in.rdbuf();
+  BOOST_TEST(script.str() == "#!/bin/bash\n#SBATCH --ntasks=2\n'/b/vocloud'\n");
+  slurm.answer("sbatch", "", 1, "sbatch: error: invalid partition specified: nope\n");
+  auto const refused = errorOf([&] { launcher.start(request); });
+  BOOST_TEST(
+      has(refused, "uws: launcher: sbatch refused the job: sbatch: error: invalid partition"),
+      refused);
+}
+
+BOOST_AUTO_TEST_CASE(after_scontrol_forgets_a_job_sacct_then_exit_code_tell_its_end) {
+  FakeSlurm slurm;
+  TempDir job;
+  std::ofstream(job.path / "t.in") << "x\n";
+  uws::SlurmOptions options;
+  options.templatePath = (job.path / "t.in").string();
+  uws::SlurmLauncher launcher(options, "/b/vocloud-uws", "/b/vocloud");
+  uws::RunHandle handle;
+  handle.slurmId = 5;
+  slurm.answer("scontrol", "JobId=5 JobName=x JobState=RUNNING Reason=None ExitCode=0:0\n");
+  BOOST_TEST((launcher.poll(handle, job.path.string()).state == uws::RunState::BatchRunning));
+  slurm.answer("scontrol", "", 1, "slurm_load_jobs error: Invalid job id specified\n");
+  slurm.answer("sacct", "5|TIMEOUT|0:0\n");
+  auto const timeout = launcher.poll(handle, job.path.string());
+  BOOST_TEST((timeout.state == uws::RunState::Stopped));
+  BOOST_TEST(has(slurm.calls(), "sacct -c -n -P -j 5 -o jobid,state,exitcode"));
+  slurm.answer("sacct", "");  // no completion record: the monitor's exit_code decides
+  std::ofstream(job.path / "exit_code") << "3\n";
+  auto const ended = launcher.poll(handle, job.path.string());
+  BOOST_TEST((ended.state == uws::RunState::Exited && ended.exitCode == 3));
+  // slurmctld unreachable: nothing is known, the phase stays.
+  slurm.answer("scontrol", "", 1, "slurm_load_jobs error: Unable to contact slurm controller\n");
+  BOOST_TEST((launcher.poll(handle, job.path.string()).state == uws::RunState::Running));
+  slurm.answer("scontrol", "", 1, "scontrol: error: Access/permission denied\n");
+  auto const refused = errorOf([&] { launcher.suspend(handle); });
+  BOOST_TEST(has(refused, "scontrol suspend 5 failed: scontrol: error: Access/permission denied"),
+             refused);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
