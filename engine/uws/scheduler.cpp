@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <optional>
 #include <set>
 
@@ -42,8 +43,6 @@ std::optional<Phase> phaseOf(RunState state) {
   }
 }
 
-// The last lines of the run's stderr, for the error summary: enough to hold vocloud's own
-// message above mpirun's report of the failed rank (about 8 lines).
 // Runs a launcher action; "" or the launcher's error (a batch command that failed).
 std::string tryLauncher(std::function<void()> const& action) {
   try {
@@ -56,6 +55,8 @@ std::string tryLauncher(std::function<void()> const& action) {
   }
 }
 
+// The last lines of the run's stderr, for the error summary: enough to hold vocloud's own
+// message above mpirun's report of the failed rank (about 8 lines).
 std::string stderrTail(std::string const& jobDir, std::size_t lines = 15) {
   std::ifstream in(jobDir + "/stderr.log");
   std::vector<std::string> kept;
