@@ -31,6 +31,10 @@ bool isFinal(Phase phase) {
          phase == Phase::Archived;
 }
 
+bool hasRun(Job const& job) {
+  return job.pid > 0 || job.slurmId > 0;
+}
+
 double nowSeconds() {
   using namespace std::chrono;
   return duration<double>(system_clock::now().time_since_epoch()).count();

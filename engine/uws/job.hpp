@@ -48,8 +48,12 @@ struct Job {
   std::string error;                   ///< error summary (phase ERROR, or why ABORTED)
   std::int64_t pid = 0;                ///< process group leader of a local job; 0: none
   std::uint64_t pidStart = 0;          ///< its start time (clock ticks since boot)
+  std::int64_t slurmId = 0;            ///< Slurm job id of a job the Slurm launcher ran; 0: none
   int exitCode = -1;
   std::int64_t seq = 0;  ///< order of creation
 };
+
+/// True when a run was started for the job (a local process or a Slurm job).
+bool hasRun(Job const& job);
 
 }  // namespace vocloud::uws

@@ -23,7 +23,8 @@ CREATE TABLE IF NOT EXISTS jobs (
   error TEXT NOT NULL DEFAULT '',
   pid INTEGER NOT NULL DEFAULT 0,
   pid_start INTEGER NOT NULL DEFAULT 0,
-  exit_code INTEGER NOT NULL DEFAULT -1);
+  exit_code INTEGER NOT NULL DEFAULT -1,
+  slurm_id INTEGER NOT NULL DEFAULT 0);
 CREATE INDEX IF NOT EXISTS jobs_owner ON jobs(owner);
 CREATE INDEX IF NOT EXISTS jobs_phase ON jobs(phase);
 CREATE INDEX IF NOT EXISTS jobs_destruction ON jobs(destruction);
@@ -31,7 +32,7 @@ CREATE INDEX IF NOT EXISTS jobs_destruction ON jobs(destruction);
 
 constexpr char const* kColumns =
     "seq, id, owner, run_id, phase, creation_time, start_time, end_time, execution_duration, "
-    "destruction, error, pid, pid_start, exit_code";
+    "destruction, error, pid, pid_start, exit_code, slurm_id";
 
 Job readJob(Statement const& s) {
   Job job;
@@ -49,6 +50,7 @@ Job readJob(Statement const& s) {
   job.pid = s.integer(11);
   job.pidStart = static_cast<std::uint64_t>(s.integer(12));
   job.exitCode = static_cast<int>(s.integer(13));
+  job.slurmId = s.integer(14);
   return job;
 }
 
@@ -59,7 +61,14 @@ void bindFields(Statement& s, Job const& job, int first) {
   s.bindDouble(first + 5, job.endTime).bind(first + 6, job.executionDuration);
   s.bindDouble(first + 7, job.destruction).bind(first + 8, job.error);
   s.bind(first + 9, job.pid).bind(first + 10, static_cast<std::int64_t>(job.pidStart));
-  s.bind(first + 11, static_cast<std::int64_t>(job.exitCode));
+  s.bind(first + 11, static_cast<std::int64_t>(job.exitCode)).bind(first + 12, job.slurmId);
+}
+
+// A store written before the Slurm launcher existed has no slurm_id column: add it.
+void addMissingColumns(Database& db) {
+  auto s = db.prepare("SELECT COUNT(*) FROM pragma_table_info('jobs') WHERE name = 'slurm_id'");
+  if (s.step() && s.integer(0) == 0)
+    db.exec("ALTER TABLE jobs ADD COLUMN slurm_id INTEGER NOT NULL DEFAULT 0");
 }
 
 }  // namespace
@@ -67,6 +76,7 @@ void bindFields(Statement& s, Job const& job, int first) {
 JobStore::JobStore(std::string const& dir)
     : _dir(dir), _db((core::makeDirectories(dir + "/jobs"), dir + "/jobs.sqlite")) {
   _db.exec(kSchema);
+  addMissingColumns(_db);
 }
 
 std::string JobStore::jobDir(std::string const& id) const {
@@ -77,8 +87,8 @@ Job JobStore::create(Job job) {
   std::lock_guard lock(_mutex);
   auto s = _db.prepare(
       "INSERT INTO jobs (id, owner, run_id, phase, creation_time, start_time, end_time, "
-      "execution_duration, destruction, error, pid, pid_start, exit_code) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)");
+      "execution_duration, destruction, error, pid, pid_start, exit_code, slurm_id) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)");
   s.bind(1, job.id);
   bindFields(s, job, 2);
   s.run();
@@ -148,7 +158,7 @@ void JobStore::update(Job const& job) {
   auto s = _db.prepare(
       "UPDATE jobs SET owner = ?2, run_id = ?3, phase = ?4, creation_time = ?5, "
       "start_time = ?6, end_time = ?7, execution_duration = ?8, destruction = ?9, error = ?10, "
-      "pid = ?11, pid_start = ?12, exit_code = ?13 WHERE id = ?1");
+      "pid = ?11, pid_start = ?12, exit_code = ?13, slurm_id = ?14 WHERE id = ?1");
   s.bind(1, job.id);
   bindFields(s, job, 2);
   s.run();

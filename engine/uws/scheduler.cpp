@@ -6,6 +6,9 @@
 
 #include <filesystem>
 #include <fstream>
+#include <functional>
+#include <optional>
+#include <set>
 
 namespace vocloud::uws {
 
@@ -15,7 +18,41 @@ RunHandle handleOf(Job const& job) {
   RunHandle h;
   h.pid = job.pid;
   h.start = job.pidStart;
+  h.slurmId = job.slurmId;
   return h;
+}
+
+// The phases in which a job may have a run to watch: a batch launcher's run waits QUEUED (or
+// HELD) in the batch queue before it executes.
+std::set<Phase> const kWatched = {Phase::Queued, Phase::Held, Phase::Executing, Phase::Suspended};
+
+// The phase a batch system's state stands for; nullopt: the launcher cannot tell (a local
+// run), the phase stays as the service set it.
+std::optional<Phase> phaseOf(RunState state) {
+  switch (state) {
+    case RunState::BatchQueued:
+      return Phase::Queued;
+    case RunState::BatchHeld:
+      return Phase::Held;
+    case RunState::BatchRunning:
+      return Phase::Executing;
+    case RunState::BatchSuspended:
+      return Phase::Suspended;
+    default:
+      return std::nullopt;
+  }
+}
+
+// Runs a launcher action; "" or the launcher's error (a batch command that failed).
+std::string tryLauncher(std::function<void()> const& action) {
+  try {
+    action();
+    return "";
+  } catch (std::exception const& e) {
+    std::string message = e.what();
+    // The route prefixes "uws: " itself.
+    return message.rfind("uws: ", 0) == 0 ? message.substr(5) : message;
+  }
 }
 
 // The last lines of the run's stderr, for the error summary: enough to hold vocloud's own
@@ -77,23 +114,40 @@ void Scheduler::tick() {
   if (nowSeconds() - _lastReap >= _options.reaperSeconds) reap();
 }
 
-// A run that was EXECUTING or SUSPENDED when the service stopped: still running (found by pid
-// and start time) -> kept; ended -> its exit_code decides the phase.
+// A run that was started before the service stopped: still running (a local run found by pid
+// and start time, a Slurm job by its id) -> kept, in the phase its batch system reports;
+// ended -> its exit status (or the batch system's end state) decides the phase.
 void Scheduler::reconcile() {
   std::lock_guard lock(_mutex);
-  for (auto& job : _store.inPhases({Phase::Executing, Phase::Suspended})) {
-    auto const status = _launcher.poll(handleOf(job), _store.jobDir(job.id));
-    if (status.state == RunState::Exited) finish(job, status);
+  for (auto& job : _store.inPhases(kWatched)) {
+    if (!hasRun(job)) continue;
+    applyStatus(job, _launcher.poll(handleOf(job), _store.jobDir(job.id)));
   }
+}
+
+bool Scheduler::applyStatus(Job& job, RunStatus const& status) {
+  if (isOver(status.state)) {
+    finish(job, status);
+    return false;
+  }
+  auto const phase = phaseOf(status.state);
+  if (phase && *phase != job.phase) {
+    if (*phase == Phase::Executing && (job.phase == Phase::Queued || job.phase == Phase::Held))
+      job.startTime = nowSeconds();  // the batch system started it now
+    job.phase = *phase;
+    _store.update(job);
+  }
+  return true;
 }
 
 void Scheduler::watchRunning() {
   double const now = nowSeconds();
-  for (auto& job : _store.inPhases({Phase::Executing, Phase::Suspended})) {
+  for (auto& job : _store.inPhases(kWatched)) {
+    if (!hasRun(job)) continue;
     auto const status = _launcher.poll(handleOf(job), _store.jobDir(job.id));
-    if (status.state == RunState::Exited) {
-      finish(job, status);
-    } else if (job.executionDuration > 0 && now - job.startTime > job.executionDuration) {
+    if (!applyStatus(job, status)) continue;
+    bool const started = job.phase == Phase::Executing || job.phase == Phase::Suspended;
+    if (started && job.executionDuration > 0 && now - job.startTime > job.executionDuration) {
       _launcher.terminate(handleOf(job));
       _aborting[job.id] = {handleOf(job), now + _options.killGraceSeconds};
       job.phase = Phase::Aborted;
@@ -108,15 +162,20 @@ void Scheduler::watchRunning() {
 void Scheduler::finish(Job job, RunStatus const& status) {
   job.exitCode = status.exitCode;
   job.endTime = nowSeconds();
-  if (status.exitCode == 0) {
+  if (status.state == RunState::Stopped) {
+    job.phase = Phase::Aborted;  // cancelled or past its time limit in the batch system
+    job.error = status.note;
+  } else if (status.exitCode == 0) {
     job.phase = Phase::Completed;
   } else {
     job.phase = Phase::Error;
     std::string const tail = stderrTail(_store.jobDir(job.id));
-    job.error = (status.exitCode < 0
-                     ? std::string("the run vanished without an exit status")
-                     : "vocloud run ended with exit status " + std::to_string(status.exitCode)) +
-                (tail.empty() ? "" : ":\n" + tail);
+    std::string const what =
+        !status.note.empty() ? status.note
+        : status.exitCode < 0
+            ? std::string("the run vanished without an exit status")
+            : "vocloud run ended with exit status " + std::to_string(status.exitCode);
+    job.error = what + (tail.empty() ? "" : ":\n" + tail);
   }
   _store.update(job);
 }
@@ -125,7 +184,7 @@ void Scheduler::killLateAborts() {
   double const now = nowSeconds();
   for (auto it = _aborting.begin(); it != _aborting.end();) {
     auto const status = _launcher.poll(it->second.first, _store.jobDir(it->first));
-    if (status.state == RunState::Exited) {
+    if (isOver(status.state)) {
       it = _aborting.erase(it);
       continue;
     }
@@ -136,17 +195,27 @@ void Scheduler::killLateAborts() {
 
 // Oldest first, while the launcher has room; a job whose owner already runs
 // maxRunningPerUser jobs waits and lets later jobs of other users pass.
+// A job submitted to a batch queue (QUEUED or HELD with a run) counts as running here: the
+// limit is on the runs this service has started.
 void Scheduler::startQueued() {
-  auto const running = _store.inPhases({Phase::Executing, Phase::Suspended});
   std::map<std::string, int> perUser;
-  for (auto const& job : running) ++perUser[job.owner];
-  std::size_t started = running.size();
-  for (auto& job : _store.inPhases({Phase::Queued})) {
+  std::size_t started = 0;
+  std::vector<Job> waiting;
+  for (auto& job : _store.inPhases(kWatched)) {
+    bool const running = job.phase == Phase::Executing || job.phase == Phase::Suspended;
+    if (running || hasRun(job)) {
+      ++started;
+      ++perUser[job.owner];
+    } else if (job.phase == Phase::Queued) {
+      waiting.push_back(job);
+    }
+  }
+  for (auto& job : waiting) {
     if (started >= std::size_t(_options.maxRunning)) break;
     if (_options.maxRunningPerUser > 0 && perUser[job.owner] >= _options.maxRunningPerUser)
       continue;
     launch(job);
-    if (job.phase == Phase::Executing) {
+    if (hasRun(job)) {
       ++started;
       ++perUser[job.owner];
     }
@@ -159,12 +228,14 @@ void Scheduler::launch(Job& job) {
   request.jobDir = std::filesystem::absolute(_store.jobDir(job.id)).string();
   request.experimentFile = request.jobDir + "/experiment.yaml";
   request.outputDir = request.jobDir + "/output";
-  job.startTime = nowSeconds();
   try {
     auto const handle = _launcher.start(request);
     job.pid = handle.pid;
     job.pidStart = handle.start;
-    job.phase = Phase::Executing;
+    job.slurmId = handle.slurmId;
+    // A batch job stays QUEUED until its batch system runs it (startTime is set then).
+    job.phase = _launcher.queuesRuns() ? Phase::Queued : Phase::Executing;
+    if (job.phase == Phase::Executing) job.startTime = nowSeconds();
   } catch (std::exception const& e) {
     job.phase = Phase::Error;
     job.endTime = nowSeconds();
@@ -183,6 +254,9 @@ std::string Scheduler::run(std::string const& id) {
   auto job = _store.get(id);
   if (!job) return "no such job";
   if (job->phase == Phase::Queued || job->phase == Phase::Executing) return "";
+  if (job->phase == Phase::Held && hasRun(*job)) {  // held in the batch queue: release it
+    return tryLauncher([&] { _launcher.release(handleOf(*job)); });
+  }
   if (job->phase != Phase::Pending && job->phase != Phase::Held)
     return "the job is " + phaseName(job->phase) + ": only a PENDING job can be run";
   job->phase = Phase::Queued;
@@ -196,7 +270,7 @@ std::string Scheduler::abort(std::string const& id, std::string const& why) {
   auto job = _store.get(id);
   if (!job) return "no such job";
   if (isFinal(job->phase)) return "";
-  if ((job->phase == Phase::Executing || job->phase == Phase::Suspended) && job->pid > 0) {
+  if (hasRun(*job)) {  // executing, suspended, or waiting in a batch queue
     _launcher.terminate(handleOf(*job));
     _aborting[id] = {handleOf(*job), nowSeconds() + _options.killGraceSeconds};
   }
@@ -215,7 +289,8 @@ std::string Scheduler::suspend(std::string const& id) {
   if (job->phase == Phase::Suspended) return "";
   if (job->phase != Phase::Executing)
     return "the job is " + phaseName(job->phase) + ": only an EXECUTING job can be suspended";
-  _launcher.suspend(handleOf(*job));
+  if (auto problem = tryLauncher([&] { _launcher.suspend(handleOf(*job)); }); !problem.empty())
+    return problem;
   job->phase = Phase::Suspended;
   _store.update(*job);
   return "";
@@ -228,7 +303,8 @@ std::string Scheduler::resume(std::string const& id) {
   if (job->phase == Phase::Executing) return "";
   if (job->phase != Phase::Suspended)
     return "the job is " + phaseName(job->phase) + ": only a SUSPENDED job can be resumed";
-  _launcher.resume(handleOf(*job));
+  if (auto problem = tryLauncher([&] { _launcher.resume(handleOf(*job)); }); !problem.empty())
+    return problem;
   job->phase = Phase::Executing;
   _store.update(*job);
   return "";
@@ -252,7 +328,7 @@ void Scheduler::removeLocked(std::string const& id) {
   auto job = _store.get(id);
   if (!job) return;
   // The killed run is kept in _aborting until it is reaped (no zombie is left behind).
-  if (!isFinal(job->phase) && job->pid > 0) _aborting[id] = {handleOf(*job), 0.0};
+  if (!isFinal(job->phase) && hasRun(*job)) _aborting[id] = {handleOf(*job), 0.0};
   if (auto it = _aborting.find(id); it != _aborting.end()) _launcher.kill(it->second.first);
   _store.remove(id);
   core::removeAll(_store.jobDir(id));

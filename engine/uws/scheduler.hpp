@@ -56,6 +56,8 @@ class Scheduler {
  private:
   void reconcile();
   void watchRunning();
+  /// Sets the phase the run's status stands for; false when the run is over (then finished).
+  bool applyStatus(Job& job, RunStatus const& status);
   void finish(Job job, RunStatus const& status);
   void startQueued();
   void launch(Job& job);

@@ -3,6 +3,7 @@
 #include "core/error.hpp"
 #include "uws/local_launcher.hpp"
 #include "uws/routes.hpp"
+#include "uws/slurm_launcher.hpp"
 
 #include <httplib.h>
 
@@ -30,6 +31,9 @@ std::unique_ptr<Launcher> makeLauncher(ServiceConfig const& config, std::string 
   if (vocloud.empty()) vocloud = (fs::path(selfPath).parent_path() / "vocloud").string();
   if (!fs::exists(vocloud))
     throw UsageError("uws: launcher.vocloud: no vocloud executable at " + vocloud);
+  if (config.launcher.kind == "slurm")
+    return std::make_unique<SlurmLauncher>(config.launcher.slurm, selfPath,
+                                           fs::absolute(vocloud).string());
   return std::make_unique<LocalLauncher>(config.launcher, selfPath, vocloud);
 }
 

@@ -1,6 +1,7 @@
 #include "uws/service_config.hpp"
 
 #include "core/error.hpp"
+#include "uws/slurm_batch.hpp"
 
 #include <filesystem>
 #include <limits>
@@ -57,8 +58,9 @@ void addStoreAndUsers(config::Schema& s) {
 void addLauncher(config::Schema& s) {
   using config::Type;
   s.section("launcher", "How jobs run.");
-  auto kind = key("launcher.kind", Type::Enum, "local", "Launcher: local (mpirun here)");
-  kind.allowed = {"local"};
+  auto kind = key("launcher.kind", Type::Enum, "local",
+                  "Launcher: local (mpirun here) or slurm (sbatch; see the slurm section)");
+  kind.allowed = {"local", "slurm"};
   s.key(kind);
   s.key(key("launcher.mpirun", Type::String, "mpirun", "mpirun executable (looked up in PATH)"));
   s.key(key("launcher.mpirun_args", Type::StringList, "[]",
@@ -72,6 +74,24 @@ void addLauncher(config::Schema& s) {
             "Seconds between SIGTERM and SIGKILL when a job is aborted", 0, 600));
   s.key(key("launcher.poll_interval", Type::Float, "0.2", "Seconds between looks at running jobs",
             0.01, 60));
+}
+
+void addSlurm(config::Schema& s) {
+  using config::Type;
+  s.section("slurm", "The Slurm launcher (launcher.kind: slurm): each job's batch script.");
+  s.key(pathKey("slurm.template", "\"\"",
+                "Batch script template with @NAME@ placeholders (required with kind slurm; "
+                "slurm/uws-job.sbatch.in)"));
+  s.key(key("slurm.partition", Type::String, "\"\"", "Partition (empty: the default one)"));
+  s.key(key("slurm.account", Type::String, "\"\"", "Account (empty: the user's default)"));
+  s.key(key("slurm.time", Type::String, "01:00:00",
+            "Time limit of each job (Slurm's formats: MM, HH:MM:SS, D-HH:MM, ...)"));
+  s.key(key("slurm.nodes", Type::Int, "1", "Nodes of each job", 1, 100000));
+  s.key(key("slurm.tasks", Type::Int, "1", "MPI ranks (srun tasks) of each job", 1, 1000000));
+  s.key(key("slurm.mpi", Type::String, "pmix",
+            "srun's --mpi plugin (the script falls back to pmi2 when srun lacks it)"));
+  s.key(key("slurm.command_timeout", Type::Float, "30",
+            "Longest a Slurm command (sbatch, scontrol, ...) may take (seconds)", 1, 600));
 }
 
 void addJobs(config::Schema& s) {
@@ -97,6 +117,23 @@ bool isLoopback(std::string const& host) {
   return host == "127.0.0.1" || host == "localhost" || host == "::1";
 }
 
+// The Slurm values go into a batch script: each is checked here, once, so that a bad one is
+// refused at its key rather than when a job starts.
+void checkSlurm(config::Config const& c, SlurmOptions const& o) {
+  if (o.templatePath.empty())
+    throw UsageError("uws: " + c.where("launcher.kind") +
+                     ": launcher.kind: slurm needs slurm.template (slurm/uws-job.sbatch.in)");
+  if (!std::filesystem::is_regular_file(o.templatePath))
+    throw UsageError("uws: " + c.where("slurm.template") + ": slurm.template: no file " +
+                     o.templatePath);
+  for (auto const& [name, problem] :
+       {std::pair{"slurm.partition", slurmNameProblem(o.partition)},
+        std::pair{"slurm.account", slurmNameProblem(o.account)},
+        std::pair{"slurm.time", slurmTimeProblem(o.time)},
+        std::pair{"slurm.mpi", o.mpi.empty() ? std::string("empty") : slurmNameProblem(o.mpi)}})
+    if (!problem.empty()) throw UsageError("uws: " + c.where(name) + ": " + name + ": " + problem);
+}
+
 void checkRules(config::Config const& c, ServiceConfig const& out) {
   if (out.server.tlsCert.empty() != out.server.tlsKey.empty())
     throw UsageError("uws: " + c.where("server.tls_cert") +
@@ -106,6 +143,7 @@ void checkRules(config::Config const& c, ServiceConfig const& out) {
                      out.server.host +
                      "' would send passwords in clear: give server.tls_cert/tls_key or set "
                      "server.allow_plain_remote: true");
+  if (out.launcher.kind == "slurm") checkSlurm(c, out.launcher.slurm);
 }
 
 }  // namespace
@@ -116,6 +154,7 @@ config::Schema serviceSchema() {
   addServer(s);
   addStoreAndUsers(s);
   addLauncher(s);
+  addSlurm(s);
   addJobs(s);
   return s;
 }
@@ -141,6 +180,15 @@ ServiceConfig serviceConfigFrom(config::Config const& c) {
   out.launcher.maxRunning = static_cast<int>(c.getInt("launcher.max_running"));
   out.launcher.killGraceSeconds = c.getDouble("launcher.kill_grace");
   out.launcher.pollSeconds = c.getDouble("launcher.poll_interval");
+  auto& slurm = out.launcher.slurm;
+  slurm.templatePath = c.getString("slurm.template");
+  slurm.partition = c.getString("slurm.partition");
+  slurm.account = c.getString("slurm.account");
+  slurm.time = c.getString("slurm.time");
+  slurm.nodes = static_cast<int>(c.getInt("slurm.nodes"));
+  slurm.tasks = static_cast<int>(c.getInt("slurm.tasks"));
+  slurm.mpi = c.getString("slurm.mpi");
+  slurm.commandSeconds = c.getDouble("slurm.command_timeout");
   out.jobs.defaultExecutionDuration = c.getInt("jobs.execution_duration");
   out.jobs.maxExecutionDuration = c.getInt("jobs.max_execution_duration");
   out.jobs.defaultDestructionDays = c.getDouble("jobs.destruction_days");

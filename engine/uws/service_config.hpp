@@ -24,7 +24,19 @@ struct ServerOptions {
   std::string publicUrl;    ///< base URL written into documents; empty: derived
 };
 
-/// How the local launcher starts `vocloud run`.
+/// How the Slurm launcher writes and submits each job's batch script (launcher.kind: slurm).
+struct SlurmOptions {
+  std::string templatePath;       ///< the batch script template (slurm/uws-job.sbatch.in)
+  std::string partition;          ///< empty: the cluster's default partition
+  std::string account;            ///< empty: the user's default account
+  std::string time = "01:00:00";  ///< the job's time limit, in Slurm's formats
+  int nodes = 1;
+  int tasks = 1;               ///< MPI ranks (srun tasks)
+  std::string mpi = "pmix";    ///< srun's --mpi plugin (the template falls back when absent)
+  double commandSeconds = 30;  ///< longest a Slurm command may take
+};
+
+/// How the launcher starts `vocloud run`.
 struct LauncherOptions {
   std::string kind = "local";
   std::string mpirun = "mpirun";
@@ -34,6 +46,7 @@ struct LauncherOptions {
   int maxRunning = 2;           ///< jobs executing at once; the rest wait in QUEUED
   double killGraceSeconds = 5;  ///< SIGTERM, then SIGKILL after this long
   double pollSeconds = 0.2;     ///< how often running jobs are looked at
+  SlurmOptions slurm;
 };
 
 /// Defaults and limits of jobs.
