@@ -11,7 +11,6 @@
 
 namespace vocloud::report {
 
-
 namespace {
 
 // The PCA model of the data set, to reconstruct a row from its projections.

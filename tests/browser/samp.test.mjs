@@ -70,6 +70,7 @@ async function startHub() {
   const hub = spawn('/usr/bin/python3', [join(here, 'samp_hub.py'), join(scratch, 'hub.lock'), join(scratch, 'record.jsonl'), ready],
     { stdio: ['ignore', 'inherit', 'inherit'] });
   hub.exited = new Promise((r) => hub.on('exit', (code, signal) => r({ code, signal })));
+  writeFileSync(join(scratch, 'hub.pid'), `${hub.pid}\n`); // for the calling script's cleanup
   for (let i = 0; i < 300 && !existsSync(ready); i++) {
     if (hub.exitCode !== null) throw new Error(`samp: the hub (samp_hub.py) exited with ${hub.exitCode}`);
     await new Promise((r) => setTimeout(r, 100));
