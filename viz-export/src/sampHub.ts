@@ -6,6 +6,10 @@ import { decodeResponse, encodeCall, RpcFault, type RpcValue, type SampValue } f
 /** The Web Profile's well-known address (SAMP 1.3, 5.2). */
 export const kWebHubUrl = 'http://127.0.0.1:21012/';
 
+/** A fault that says the hub no longer knows the private key (astropy: "Private-key ... expired or
+ * invalid"; JSAMP: "Unknown/unregistered client"): register again. */
+const kForgotten = /private.key|expired|invalid|unknown|unregistered|not registered/i;
+
 /** No hub answered: nothing to send to (a message for the page). */
 export class SampUnavailable extends Error {}
 
@@ -64,7 +68,7 @@ export class SampClient {
       try {
         return await this._rpc(`samp.webhub.${method}`, [privateKey, ...params]);
       } catch (e) {
-        if (!(e instanceof RpcFault) || fresh || attempt > 0) throw e;
+        if (!(e instanceof RpcFault) || fresh || attempt > 0 || !kForgotten.test(e.message)) throw e;
         this._registration = null;
       }
     }
