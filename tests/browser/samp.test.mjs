@@ -2,13 +2,13 @@
 // Chromium (playwright-core, Debian's /usr/bin/chromium) against a real SAMP hub with the Web
 // Profile (astropy.samp, samp_hub.py, started and stopped here by PID). First with no hub (the
 // buttons say so and nothing breaks), then with the hub: sends node K's member list and the
-// spectrum of its first member. Writes what the page showed to OUT.json; samp_check.py then
+// spectrum of its first member; then once more to a restarted hub (the page registers again). Writes what the page showed to OUT.json; samp_check.py then
 // compares the messages the hub's recording client received with the HDF5 and FITS files.
 //
 // usage: node samp.test.mjs REPORT_DIR NODE SCRATCH OUT.json
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -64,10 +64,9 @@ async function listedRows(page, list) {
   }
 }
 
-/** Starts samp_hub.py and waits until its hub and recording client run. */
-async function startHub() {
-  const ready = join(scratch, 'hub.ready');
-  const hub = spawn('/usr/bin/python3', [join(here, 'samp_hub.py'), join(scratch, 'hub.lock'), join(scratch, 'record.jsonl'), ready],
+/** Starts samp_hub.py (recording to `record`) and waits until its hub and client run. */
+async function startHub(record, ready) {
+  const hub = spawn('/usr/bin/python3', [join(here, 'samp_hub.py'), join(scratch, 'hub.lock'), record, ready],
     { stdio: ['ignore', 'inherit', 'inherit'] });
   hub.exited = new Promise((r) => hub.on('exit', (code, signal) => r({ code, signal })));
   writeFileSync(join(scratch, 'hub.pid'), `${hub.pid}\n`); // for the calling script's cleanup
@@ -104,7 +103,7 @@ try {
   check(none2.cls.includes('nohub'), `with no hub the spectrum button says so: "${none2.text}"`);
   check(pageErrors.length === 0, `no uncaught error without a hub${pageErrors.length ? ': ' + pageErrors.join('; ') : ''}`);
 
-  hub = await startHub();
+  hub = await startHub(join(scratch, 'record.jsonl'), join(scratch, 'hub.ready'));
   await open(page, `#/som/node/${node}`);
   out.node_rows = await listedRows(page, 'members');
   const list = await send(page, '[data-list=members]');
@@ -119,6 +118,26 @@ try {
   check(sp.cls.includes('ok'), `the spectrum is sent: "${sp.text}"`);
   check(pageErrors.length === 0, `no uncaught error with the hub${pageErrors.length ? ': ' + pageErrors.join('; ') : ''}`);
   await page.screenshot({ path: join(scratch, 'samp-spectrum.png') });
+
+  // The hub restarts (as when TOPCAT is closed and opened again): the page registers again
+  // and loads the table into the new hub's client, although that client may have an old id.
+  await stopHub(hub);
+  const record2 = join(scratch, 'record2.jsonl');
+  hub = await startHub(record2, join(scratch, 'hub2.ready'));
+  const again = await send(page, '.meta');
+  check(again.cls.includes('ok'), `after a hub restart the spectrum is sent again: "${again.text}"`);
+  await open(page, `#/som/node/${node}`);
+  const againList = await send(page, '[data-list=members]');
+  check(againList.cls.includes('ok'), `after a hub restart the list is sent again: "${againList.text}"`);
+  await stopHub(hub);
+  const first = readFileSync(join(scratch, 'record.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  const second = readFileSync(record2, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  const kinds = (r) => r.map((e) => e.registration ? 'registration' : e.mtype);
+  check(JSON.stringify(kinds(second)) === JSON.stringify(['registration', 'spectrum.load.ssa-generic', 'table.load.votable', 'table.select.rowList']),
+    `the new hub got a registration, the spectrum, the table and the selection: ${kinds(second).join(', ')}`);
+  const params = (r, m) => JSON.stringify(r.find((e) => e.mtype === m)?.params);
+  check(['spectrum.load.ssa-generic', 'table.load.votable', 'table.select.rowList'].every((m) => params(first, m) === params(second, m)),
+    'and the same messages as the first hub');
 } finally {
   await browser.close();
   await stopHub(hub);

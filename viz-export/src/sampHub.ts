@@ -22,6 +22,7 @@ interface Registration {
 /** One page's connection to the hub: registers once, re-registers when the hub forgot it. */
 export class SampClient {
   private _registration: Promise<Registration> | null = null;
+  private _registrations = 0;
 
   /** `name` is the samp.name the hub and the user see. */
   constructor(private readonly _name: string, private readonly _url = kWebHubUrl) {}
@@ -52,7 +53,14 @@ export class SampClient {
     await this._rpc('samp.webhub.declareMetadata', [privateKey, {
       'samp.name': this._name, 'samp.description.text': 'vocloud report: sends spectra and tables of an experiment',
     }]);
+    this._registrations++;
     return { privateKey, selfId: String(m['samp.self-id'] ?? '') };
+  }
+
+  /** How many times the page registered: client ids are only meaningful within one registration
+   * (a restarted hub may give a new client an old id). */
+  get registrations(): number {
+    return this._registrations;
   }
 
   /** Calls a samp.webhub method with the private key first; registers first when needed and

@@ -10,6 +10,7 @@ const kLoadSeconds = 60;
 
 /** What a page sends over SAMP, with the clients that already hold the report's table. */
 export class SampSender {
+  /** "registration/client id" of the clients that loaded the table. */
   private readonly _tableLoaded = new Set<string>();
 
   /** `experiment` names the table; `tableUrl` is data/spectra.vot's absolute URL. */
@@ -39,12 +40,13 @@ export class SampSender {
     if (loaders.length === 0) throw new Error('The SAMP hub has no client that loads tables: start TOPCAT.');
     const tableId = `vocloud-${this._experiment}-spectra`;
     const failed: string[] = [];
-    for (const id of loaders.filter((c) => !this._tableLoaded.has(c))) {
+    const holds = (id: string): boolean => this._tableLoaded.has(`${this.client.registrations}/${id}`);
+    for (const id of loaders.filter((c) => !holds(c))) {
       const why = await this._load(id, tableId);
       if (why) failed.push(`${await this.client.nameOf(id)}: ${why}`);
-      else this._tableLoaded.add(id);
+      else this._tableLoaded.add(`${this.client.registrations}/${id}`);
     }
-    const selectors = (await this.client.subscribed('table.select.rowList')).filter((id) => this._tableLoaded.has(id));
+    const selectors = (await this.client.subscribed('table.select.rowList')).filter(holds);
     const message = rowListMessage(this._tableUrl, tableId, picked.rows);
     for (const id of selectors) await this.client.notify(id, message);
     if (selectors.length === 0) throw new Error(`No SAMP client holds the report's table to select the rows in${failed.length ? ` (${failed.join('; ')})` : ''}.`);
