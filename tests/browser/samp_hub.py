@@ -6,6 +6,8 @@ receives, one JSON line per message, to RECORD. The hub's own lock file is LOCKF
 ~/.samp is touched). Writes READY once both run; stops on SIGTERM or SIGINT.
 
 usage: samp_hub.py LOCKFILE RECORD READY [WEB_PORT]
+       samp_hub.py --external LOCKFILE RECORD READY   (only the client, on the running hub of
+                                                      LOCKFILE, e.g. JSAMP's)
 """
 import json
 import signal
@@ -13,6 +15,7 @@ import sys
 import threading
 
 from astropy.samp import SAMPHubServer, SAMPIntegratedClient
+from astropy.samp.lockfile_helpers import read_lockfile
 
 
 class AcceptAll:
@@ -36,8 +39,10 @@ class AcceptAll:
 
 
 def main():
-    lockfile, record_path, ready_path = sys.argv[1:4]
-    web_port = int(sys.argv[4]) if len(sys.argv) > 4 else 21012
+    external = sys.argv[1] == "--external"
+    args = sys.argv[2:] if external else sys.argv[1:]
+    lockfile, record_path, ready_path = args[:3]
+    web_port = int(args[3]) if len(args) > 3 else 21012
     lock = threading.Lock()
 
     def record(entry):
@@ -45,14 +50,17 @@ def main():
             f.write(json.dumps(entry) + "\n")
 
     stop = threading.Event()
-    dialog = AcceptAll(record)
-    hub = SAMPHubServer(addr="127.0.0.1", lockfile=lockfile, web_profile=True,
-                        web_profile_dialog=dialog, web_port=web_port)
-    hub.start(wait=False)
-    threading.Thread(target=dialog.run, args=(stop,), daemon=True).start()
-
     client = SAMPIntegratedClient(name="vocloud-test-recorder")
-    client.connect(hub=hub)
+    hub = None
+    if external:
+        client.connect(hub_params=read_lockfile(lockfile))
+    else:
+        dialog = AcceptAll(record)
+        hub = SAMPHubServer(addr="127.0.0.1", lockfile=lockfile, web_profile=True,
+                            web_profile_dialog=dialog, web_port=web_port)
+        hub.start(wait=False)
+        threading.Thread(target=dialog.run, args=(stop,), daemon=True).start()
+        client.connect(hub=hub)
 
     def on_notification(private_key, sender_id, mtype, params, extra):
         record({"kind": "notification", "sender": sender_id, "mtype": mtype, "params": params})
@@ -77,7 +85,8 @@ def main():
     try:
         client.disconnect()
     finally:
-        hub.stop()
+        if hub is not None:
+            hub.stop()
 
 
 if __name__ == "__main__":

@@ -77,7 +77,7 @@ async function start(): Promise<void> {
     return;
   }
   document.title = `${overview.experiment} · vocloud report`;
-  const samp = new SampSender(new SampClient(`vocloud report · ${overview.experiment}`), overview.experiment, new URL('data/spectra.vot', location.href).href);
+  const samp = new SampSender(new SampClient(`vocloud report: ${overview.experiment}`), overview.experiment, new URL('data/spectra.vot', location.href).href);
   window.addEventListener('pagehide', () => samp.client.unregister());
   const app: App = { data, overview, list: null, samp };
   const generation = { n: 0 };

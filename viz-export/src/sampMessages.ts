@@ -25,9 +25,14 @@ export function fileUrlOf(path: string): string {
 /** Where a client can load the spectrum from: its source URL, else its file's file:// URL;
  * "" when the report knows neither. */
 export function spectrumUrl(sp: Pick<Spectrum, 'source_url' | 'file_url' | 'path'>): string {
-  if (sp.source_url) return sp.source_url;
-  if (sp.file_url) return sp.file_url;
+  if (sp.source_url) return asciiUrl(sp.source_url);
+  if (sp.file_url) return asciiUrl(sp.file_url);
   return sp.path.startsWith('/') ? fileUrlOf(sp.path) : '';
+}
+
+/** `url` with every character outside printable ASCII percent-encoded (SAMP strings are ASCII). */
+export function asciiUrl(url: string): string {
+  return url.replace(/[^\x21-\x7e]/gu, (c) => encodeURIComponent(c));
 }
 
 /** The MIME type SSA's Access.Format gives a spectrum file, from its name ("" unknown). */

@@ -18,10 +18,16 @@ function escapeXml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
+/** `text` as a legal SAMP string (SAMP 1.3, 3.3: only 0x09, 0x0a, 0x0d and 0x20-0x7f;
+ * JSAMP's hub refuses any other character): every other character becomes '?'. */
+export function sampString(text: string): string {
+  return text.replace(/[^\t\n\r\x20-\x7f]/g, '?');
+}
+
 function encodeValue(v: SampValue): string {
-  if (typeof v === 'string') return `<value><string>${escapeXml(v)}</string></value>`;
+  if (typeof v === 'string') return `<value><string>${escapeXml(sampString(v))}</string></value>`;
   if (Array.isArray(v)) return `<value><array><data>${v.map(encodeValue).join('')}</data></array></value>`;
-  const members = Object.entries(v).map(([k, x]) => `<member><name>${escapeXml(k)}</name>${encodeValue(x)}</member>`);
+  const members = Object.entries(v).map(([k, x]) => `<member><name>${escapeXml(sampString(k))}</name>${encodeValue(x)}</member>`);
   return `<value><struct>${members.join('')}</struct></value>`;
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { fileUrlOf, formatOf, rowListMessage, spectrumMessage, spectrumUrl, tableRowsOf } from '../src/sampMessages';
-import { encodeCall } from '../src/sampXmlrpc';
+import { asciiUrl, fileUrlOf, formatOf, rowListMessage, spectrumMessage, spectrumUrl, tableRowsOf } from '../src/sampMessages';
+import { encodeCall, sampString } from '../src/sampXmlrpc';
 import type { Spectrum } from '../src/data/types';
 
 describe('samp xml-rpc', () => {
@@ -19,6 +19,17 @@ const spectrum = (over: Partial<Spectrum>): Spectrum => ({
   row: 3, id: 'spec-3', object: '', ra: 10.5, dec: -2.25, z: null, snr: null, label: 'emission', layout: 'sdss',
   path: 'files/x.fits', source_url: '', stages: {}, raw_error: '', som: null, forest: null, ...over,
 } as Spectrum);
+
+describe('samp strings', () => {
+  it('keep only the characters SAMP allows (tab, LF, CR, 0x20-0x7f)', () => {
+    expect(sampString('a\tb\nc\rd ~\x7f')).toBe('a\tb\nc\rd ~\x7f');
+    expect(sampString('report · é\x00\x1f')).toBe('report ? ???');
+    expect(encodeCall('m', [{ 'k·': 'Ω' }])).toContain('<member><name>k?</name><value><string>?</string></value></member>');
+  });
+  it('percent-encode URLs outside printable ASCII (UTF-8)', () => {
+    expect(asciiUrl('http://h/a b/é?x=1')).toBe('http://h/a%20b/%C3%A9?x=1');
+  });
+});
 
 describe('samp messages', () => {
   it('percent-encodes a path as a file URL (UTF-8 bytes)', () => {
