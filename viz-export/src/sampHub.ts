@@ -10,6 +10,12 @@ export const kWebHubUrl = 'http://127.0.0.1:21012/';
  * invalid"; JSAMP: "Unknown/unregistered client"): register again. */
 const kForgotten = /private.key|expired|invalid|unknown|unregistered|not registered/i;
 
+/** Why a page opened from disk got no answer: no hub, or a hub that refuses the origin "null"
+ * of file:// pages (JSAMP's, i.e. TOPCAT's and SPLAT's, does; the browser cannot tell which). */
+const kFromDisk = (url: string): string =>
+  `No SAMP hub answered at ${url}, or it refused this page because it was opened from disk (TOPCAT's and SPLAT's hub do). ` +
+  'Start TOPCAT or SPLAT and open the report from a local web server: python3 -m http.server -d REPORT_FOLDER 8000, then http://localhost:8000/.';
+
 /** No hub answered: nothing to send to (a message for the page). */
 export class SampUnavailable extends Error {}
 
@@ -33,7 +39,7 @@ export class SampClient {
     try {
       res = await fetch(this._url, { method: 'POST', headers: { 'Content-Type': 'text/xml' }, body: encodeCall(method, params) });
     } catch {
-      throw new SampUnavailable(`No SAMP hub answered at ${this._url}: start TOPCAT or SPLAT (each runs a hub with the Web Profile) and try again.`);
+      throw new SampUnavailable(location.protocol === 'file:' ? kFromDisk(this._url) : `No SAMP hub answered at ${this._url}: start TOPCAT or SPLAT (each runs a hub with the Web Profile) and try again.`);
     }
     if (!res.ok) throw new Error(`samp: the hub answered ${method} with HTTP ${res.status}`);
     return decodeResponse(await res.text(), new DOMParser());
