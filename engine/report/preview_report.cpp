@@ -6,6 +6,7 @@
 #include "report/preview.hpp"
 #include "report/report_pages.hpp"
 #include "report/report_stage.hpp"
+#include "report/samp_table.hpp"
 
 #include <filesystem>
 
@@ -43,6 +44,7 @@ bool writePreviewReport(PreviewData const& data, SpectralRecipe const& recipe,
   writeDataFile(dataDir, "rejected", rejectedJson(m));
   writeDataFile(dataDir, "grid", gridJson(m));
   writeDataFile(dataDir, "spectra/index", spectraIndexJson(m));
+  writeSpectraVotable(m, dataDir);
   for (std::uint64_t s = 0; s < m.shards(); ++s)
     writeDataFile(dataDir, shardName(s), spectraShardJson(m, recipe, s));
   if (bundleDir.empty() || !fs::exists(fs::path(bundleDir) / "index.html")) return false;

@@ -3,6 +3,7 @@
 #include "core/json.hpp"
 #include "core/version.hpp"
 #include "report/data_writer.hpp"
+#include "report/samp_table.hpp"
 
 #include <map>
 
@@ -231,6 +232,7 @@ void writePages(ReportModel const& m, std::string const& dataDir, std::string co
   writeDataFile(dataDir, "rejected", rejectedJson(m));
   writeDataFile(dataDir, "grid", gridJson(m));
   writeDataFile(dataDir, "spectra/index", spectraIndexJson(m));
+  writeSpectraVotable(m, dataDir);
   if (m.predict) writeDataFile(dataDir, "predict", predictJson(m));
   if (hasComparison(m.inputs.variants, m.inputs.sweep))
     writeDataFile(dataDir, "compare", compareJson(m.inputs.variants, m.inputs.sweep));

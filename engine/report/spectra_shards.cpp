@@ -3,15 +3,13 @@
 #include "core/error.hpp"
 #include "core/json.hpp"
 #include "report/data_writer.hpp"
+#include "report/spectrum_location.hpp"
 #include "spectral/frames.hpp"
 #include "spectral/process_spectrum.hpp"
 
 #include <cmath>
-#include <filesystem>
 
 namespace vocloud::report {
-
-namespace fs = std::filesystem;
 
 namespace {
 
@@ -42,15 +40,6 @@ std::vector<float> reconstruct(io::H5File const& file, PcaModel const& pca, std:
     out[j] = static_cast<float>(v);
   }
   return out;
-}
-
-// A relative /meta/path is relative to the base of knowledge (root attribute "bok"), else to
-// the data set's folder.
-std::string resolvePath(DatasetInfo const& d, std::string const& path) {
-  if (path.empty() || fs::path(path).is_absolute()) return path;
-  for (fs::path const& base : {fs::path(d.bok), fs::path(d.path).parent_path()})
-    if (!base.empty() && fs::exists(base / path)) return (base / path).string();
-  return path;
 }
 
 // A grid wavelength in the raw file's frame: processSpectrum()'s conversions undone.
@@ -172,7 +161,7 @@ void spectrumJson(core::JsonWriter& json, ReportModel const& m, SpectralRecipe c
   auto const r = static_cast<std::size_t>(row);
   DatasetRow const stored = readDatasetRow(file, static_cast<std::uint64_t>(row));
   spectral::SpectrumSource source;
-  source.path = resolvePath(d, stored.path);
+  source.path = resolveSpectrumPath(d, stored.path);
   source.label = d.label[r];
   source.ra = d.ra[r];
   source.dec = d.dec[r];
@@ -187,6 +176,7 @@ void spectrumJson(core::JsonWriter& json, ReportModel const& m, SpectralRecipe c
   json.key("ra").value(d.ra[r]).key("dec").value(d.dec[r]).key("z").value(d.z[r]);
   json.key("snr").value(d.snr[r]).key("label").value(d.label[r]).key("layout").value(d.layout[r]);
   json.key("path").value(stored.path).key("source_url").value(m.sourceUrl[position]);
+  json.key("file_url").value(spectrumFileUrl(d, stored.path));
   stagesJson(json, stages, p, stored, reconstruct(file, pca, static_cast<std::uint64_t>(row)),
              recipe, d.z[r]);
   json.key("raw_error").value(stages.read ? "" : p.reason);

@@ -11,6 +11,8 @@ import { overviewPage } from './pages/overview';
 import { predictPage } from './pages/predict';
 import { somPage } from './pages/som';
 import { searchPage, spectrumPage } from './pages/spectrum';
+import { SampClient } from './sampHub';
+import { SampSender } from './sampSend';
 import './style.css';
 
 const kTabs: [string, string, string][] = [
@@ -77,7 +79,9 @@ async function start(): Promise<void> {
     return;
   }
   document.title = `${overview.experiment} · vocloud report`;
-  const app: App = { data, overview, list: null };
+  const samp = new SampSender(new SampClient(`vocloud report: ${overview.experiment}`), overview.experiment, new URL('data/spectra.vot', location.href).href);
+  window.addEventListener('pagehide', () => samp.client.unregister());
+  const app: App = { data, overview, list: null, samp };
   const generation = { n: 0 };
   window.addEventListener('hashchange', () => void show(app, root, generation));
   let width = window.innerWidth;

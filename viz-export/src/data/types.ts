@@ -75,6 +75,8 @@ export interface Spectrum {
   layout: string;
   path: string;
   source_url: string;
+  /** file:// URL of the spectrum file on the machine that wrote the report ("" unknown; older reports lack it). */
+  file_url?: string;
   stages: Stages;
   raw_error: string;
   som: { bmu: number; distance: number; outlier_score: number; outlier_rank: number } | null;

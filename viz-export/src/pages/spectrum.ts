@@ -9,6 +9,7 @@ import { positionOfRow, searchIndex } from '../logic/search';
 import { fmt } from '../logic/stats';
 import { facts, h, note, section, table } from '../ui/dom';
 import { pagedList } from '../ui/list';
+import { sampButton } from '../ui/sampButton';
 import { plotPanel, ZoomGroup } from '../ui/plot';
 
 function navBar(app: App, index: SpectraIndex, row: number): HTMLElement {
@@ -111,7 +112,8 @@ export async function spectrumPage(app: App, row: number): Promise<HTMLElement[]
     h('div', { class: 'spectrum-head' }, navBar(app, index, row), searchBox()),
     section(`Spectrum ${sp.id}`, h('p', { class: 'hint' }, 'Drag across any panel to zoom all of them; double-click to zoom out.'),
       h('div', { class: 'spectrum' }, h('div', { class: 'stages' }, ...panels, ...somPanel),
-        h('aside', { class: 'meta' }, metadata(sp), ...somSections.slice(0, 1), ...forestSections))),
+        h('aside', { class: 'meta' }, metadata(sp),
+          sampButton('spectrum', 'Send to TOPCAT / SPLAT', 'Send this spectrum to the SAMP clients that load spectra (SPLAT, TOPCAT)', () => app.samp.spectrum(sp)), ...somSections.slice(0, 1), ...forestSections))),
   ];
 }
 

@@ -1,7 +1,9 @@
 // Paged lists whose entries open the spectrum view.
 import type { App } from '../app';
+import type { SpectraIndex } from '../data/types';
 import { pageOf } from '../logic/paging';
 import { h, note } from './dom';
+import { sampButton } from './sampButton';
 
 export interface Column {
   title: string;
@@ -33,12 +35,22 @@ export function pagedList(app: App, spec: ListSpec): HTMLElement {
   const rows: number[] = [];
   for (let i = 0; i < spec.count; i++) if (spec.shard(i) >= 0) rows.push(spec.row(i));
   const context = { title: spec.title, back: location.hash, rows };
+  const samp = listSampButton(app, spec);
   const show = (page: number): void => {
     const p = pageOf(spec.count, size, page);
-    box.replaceChildren(table(app, spec, p.from, p.to, context), pager(p.page, p.pages, spec.count, show));
+    box.replaceChildren(samp, table(app, spec, p.from, p.to, context), pager(p.page, p.pages, spec.count, show));
   };
   show(0);
   return box;
+}
+
+/** Sends every row of the list (all pages) as a selection in the report's table. */
+function listSampButton(app: App, spec: ListSpec): HTMLElement {
+  const all = Array.from({ length: spec.count }, (_, i) => spec.row(i));
+  return sampButton('list', 'Send to TOPCAT', `Load the report's table of spectra in TOPCAT (SAMP) and select the ${spec.count} rows of this list`, async () => {
+    const index = await app.data.load<SpectraIndex>('spectra/index');
+    return app.samp.list(index.row, all, spec.title);
+  });
 }
 
 function table(app: App, spec: ListSpec, from: number, to: number, context: App['list']): HTMLElement {
