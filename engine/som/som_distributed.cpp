@@ -1,5 +1,6 @@
 #include "som/som_distributed.hpp"
 
+#include "comm/exact_sum.hpp"
 #include "core/error.hpp"
 #include "som/som_init.hpp"
 #include "som/som_quality.hpp"
@@ -101,11 +102,14 @@ void continueTraining(TrainingState& state, SomConfig const& config, comm::Comm 
     ExactPartial partial = localEpochExact(state.codebook, rows, n, dims, state.exponent);
     comm.allreduce(partial.sums, comm::Op::Sum);
     comm.allreduce(partial.counts, comm::Op::Sum);
-    double scalars[3] = {partial.distanceSum, partial.topographicErrors, partial.rows};
-    comm.allreduce(scalars, 3, comm::Op::Sum);
-    partial.distanceSum = scalars[0];
-    partial.topographicErrors = scalars[1];
-    partial.rows = scalars[2];
+    // Counts are whole numbers (exact in double); the distances are summed exactly, so the
+    // error history does not depend on how rows are split over ranks.
+    double scalars[2] = {partial.topographicErrors, partial.rows};
+    comm.allreduce(scalars, 2, comm::Op::Sum);
+    partial.distanceSum =
+        comm::exactTotal(comm, partial.distances.data(), partial.distances.size());
+    partial.topographicErrors = scalars[0];
+    partial.rows = scalars[1];
     applyEpoch(state.codebook, partialFromExact(partial, state.exponent), config, epoch);
 
     EpochRecord record;
@@ -145,8 +149,9 @@ MapEvaluation evaluateMap(Codebook const& codebook, comm::Comm const& comm, floa
 
   double sums[3] = {0., topographicErrorCount(codebook.grid, out.bmu, out.second),
                     static_cast<double>(n)};
-  for (float const d : out.distance) sums[0] += d;
-  comm.allreduce(sums, 3, comm::Op::Sum);
+  comm.allreduce(sums + 1, 2, comm::Op::Sum);
+  std::vector<double> const distances(out.distance.begin(), out.distance.end());
+  sums[0] = comm::exactTotal(comm, distances.data(), distances.size());  // rank-count free
   out.rows = sums[2];
   out.quantisationError = out.rows > 0. ? sums[0] / out.rows : 0.;
   out.topographicError = out.rows > 0. ? sums[1] / out.rows : 0.;
