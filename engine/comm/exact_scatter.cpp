@@ -62,6 +62,39 @@ void ExactScatter::addChunk(float const* rows, std::size_t n) {
   _rows += n;
 }
 
+namespace {
+
+/// The rank whose block holds global row `row`, from every rank's first row and count.
+int rankOfRow(std::vector<unsigned long long> const& firsts,
+              std::vector<unsigned long long> const& counts, std::uint64_t row) {
+  for (std::size_t r = 0; r < firsts.size(); ++r)
+    if (row >= firsts[r] && row < firsts[r] + counts[r]) return static_cast<int>(r);
+  throw Error("comm: no rank holds row " + std::to_string(row));
+}
+
+}  // namespace
+
+void ExactScatter::addShard(Comm const& comm, float const* rows, std::size_t n) {
+  std::uint64_t const first = comm.exscan<unsigned long long>(n);
+  std::vector<unsigned long long> const counts = comm.allgather<unsigned long long>(n);
+  std::vector<unsigned long long> firsts(counts.size(), 0);
+  for (std::size_t r = 1; r < counts.size(); ++r) firsts[r] = firsts[r - 1] + counts[r - 1];
+  // Head rows continue the chunk that holds row `first`; its first row is on a lower rank.
+  std::size_t const head = std::min<std::uint64_t>(n, roundUp(first, kScatterChunk) - first);
+  std::vector<std::size_t> sendCounts(counts.size(), 0), recvCounts;
+  if (head > 0)
+    sendCounts[rankOfRow(firsts, counts, first / kScatterChunk * kScatterChunk)] = head * _dims;
+  std::vector<float> const send(rows, rows + head * _dims);
+  std::vector<float> const received = comm.alltoallv(send, sendCounts, recvCounts);
+  // This rank's chunks: its rows after the head, then what later ranks sent to finish the
+  // last one (in rank order, which is row order).
+  std::size_t const whole = (n - head) / kScatterChunk * kScatterChunk;
+  addChunks(rows + head * _dims, whole);
+  std::vector<float> last(rows + (head + whole) * _dims, rows + n * _dims);
+  last.insert(last.end(), received.begin(), received.end());
+  addChunks(last.data(), last.size() / std::max<std::size_t>(_dims, 1));
+}
+
 void ExactScatter::allreduce(Comm const& comm) {
   _sums.allreduce(comm);
   _scatter.allreduce(comm);

@@ -39,6 +39,11 @@ class ExactScatter {
   /// Adds `n` row-major rows of `dims` floats that start at a chunk edge; they are cut into
   /// chunks of kScatterChunk rows (the last may be shorter only at the end of the data).
   void addChunks(float const* rows, std::size_t n);
+  /// Adds this rank's `n` rows when every rank holds `n` rows in memory and the ranks' rows
+  /// follow each other in rank order (rank 0 holds the first rows): rows at the head of a
+  /// block that continue a chunk begun on a lower rank are sent to that rank (at most one
+  /// chunk per rank boundary), so each chunk is summed whole on one rank. Collective over comm.
+  void addShard(Comm const& comm, float const* rows, std::size_t n);
   /// Reduces over ranks (exact integer sums). Collective over comm.
   void allreduce(Comm const& comm);
   /// Column sums [dims] and the full symmetric scatter matrix [dims][dims], row-major.

@@ -1,5 +1,6 @@
 #include "som/som_distributed.hpp"
 
+#include "comm/exact_scatter.hpp"
 #include "comm/exact_sum.hpp"
 #include "core/error.hpp"
 #include "som/som_init.hpp"
@@ -21,17 +22,25 @@ void agreeOrThrow(comm::Comm const& comm, std::string const& failure) {
   if (rank >= 0) throw Error(message + " (rank " + std::to_string(rank) + ")");
 }
 
+/// The PCA basis of all ranks' rows, bitwise the same for any number of ranks: exact column
+/// sums (each value in fixed point), then the centred scatter in fixed global chunks of rows
+/// (comm::ExactScatter). maxAbs and total are reduced over ranks. Collective over comm.
 PcaBasis distributedPcaBasis(comm::Comm const& comm, float const* rows, std::size_t n,
-                             std::size_t dims, double total) {
+                             std::size_t dims, double maxAbs, double total) {
   if (dims > kMaxPcaDims)
     throw Error("som: the PCA initialisation of " + std::to_string(dims) +
                 "-dimensional rows needs a dims x dims matrix; use init: random or a feature set");
-  std::vector<double> mean = localColumnSums(rows, n, dims);
-  comm.allreduce(mean, comm::Op::Sum);
+  comm::ExactSums sums(dims, comm::exactSumExponent(maxAbs * total));
+  for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t d = 0; d < dims; ++d) sums.add(d, rows[i * dims + d]);
+  sums.allreduce(comm);
+  std::vector<double> mean = sums.values();
   for (double& m : mean) m /= total;
-  std::vector<double> scatter = localScatter(rows, n, dims, mean);
-  comm.allreduce(scatter, comm::Op::Sum);
-  return pcaBasisFromScatter(mean, scatter, total);
+  // Centred values are at most 2 maxAbs in magnitude.
+  comm::ExactScatter scatter(dims, comm::scatterExponents(2. * maxAbs, total), mean);
+  scatter.addShard(comm, rows, n);
+  scatter.allreduce(comm);
+  return pcaBasisFromScatter(mean, scatter.scatter(), total);
 }
 
 /// The histogram of the distances sqrt(dist2) of all ranks' rows by BMU node, over their
@@ -72,10 +81,11 @@ TrainingState startTraining(SomConfig const& config, comm::Comm const& comm, flo
   if (total < 1.) throw Error("som: no rows to train on");
 
   TrainingState state;
-  state.exponent = fixedPointExponent(comm.allreduce(maxAbs, comm::Op::Max), total);
+  maxAbs = comm.allreduce(maxAbs, comm::Op::Max);
+  state.exponent = fixedPointExponent(maxAbs, total);
   if (config.init == "pca") {
     if (total < 2.) throw Error("som: the PCA initialisation needs at least 2 rows");
-    state.codebook = initialisePca(config, distributedPcaBasis(comm, rows, n, dims, total));
+    state.codebook = initialisePca(config, distributedPcaBasis(comm, rows, n, dims, maxAbs, total));
   } else {
     DataRange range = localDataRange(rows, n, dims);
     comm.allreduce(range.min, comm::Op::Min);
