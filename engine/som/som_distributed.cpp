@@ -22,27 +22,6 @@ void agreeOrThrow(comm::Comm const& comm, std::string const& failure) {
   if (rank >= 0) throw Error(message + " (rank " + std::to_string(rank) + ")");
 }
 
-/// The PCA basis of all ranks' rows, bitwise the same for any number of ranks: exact column
-/// sums (each value in fixed point), then the centred scatter in fixed global chunks of rows
-/// (comm::ExactScatter). maxAbs and total are reduced over ranks. Collective over comm.
-PcaBasis distributedPcaBasis(comm::Comm const& comm, float const* rows, std::size_t n,
-                             std::size_t dims, double maxAbs, double total) {
-  if (dims > kMaxPcaDims)
-    throw Error("som: the PCA initialisation of " + std::to_string(dims) +
-                "-dimensional rows needs a dims x dims matrix; use init: random or a feature set");
-  comm::ExactSums sums(dims, comm::exactSumExponent(maxAbs * total));
-  for (std::size_t i = 0; i < n; ++i)
-    for (std::size_t d = 0; d < dims; ++d) sums.add(d, rows[i * dims + d]);
-  sums.allreduce(comm);
-  std::vector<double> mean = sums.values();
-  for (double& m : mean) m /= total;
-  // Centred values are at most 2 maxAbs in magnitude.
-  comm::ExactScatter scatter(dims, comm::scatterExponents(2. * maxAbs, total), mean);
-  scatter.addShard(comm, rows, n);
-  scatter.allreduce(comm);
-  return pcaBasisFromScatter(mean, scatter.scatter(), total);
-}
-
 /// The histogram of the distances sqrt(dist2) of all ranks' rows by BMU node, over their
 /// global range (zeros and log bins). Collective over comm.
 DistanceHistogram reducedHistogram(comm::Comm const& comm, int nodes, std::vector<int> const& bmu,
@@ -64,6 +43,24 @@ DistanceHistogram globalHistogram(comm::Comm const& comm, std::vector<float> con
 }
 
 }  // namespace
+
+PcaBasis distributedPcaBasis(comm::Comm const& comm, float const* rows, std::size_t n,
+                             std::size_t dims, double maxAbs, double total) {
+  if (dims > kMaxPcaDims)
+    throw Error("som: the PCA initialisation of " + std::to_string(dims) +
+                "-dimensional rows needs a dims x dims matrix; use init: random or a feature set");
+  comm::ExactSums sums(dims, comm::exactSumExponent(maxAbs * total));
+  for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t d = 0; d < dims; ++d) sums.add(d, rows[i * dims + d]);
+  sums.allreduce(comm);
+  std::vector<double> mean = sums.values();
+  for (double& m : mean) m /= total;
+  // Centred values are at most 2 maxAbs in magnitude.
+  comm::ExactScatter scatter(dims, comm::scatterExponents(2. * maxAbs, total), mean);
+  scatter.addShard(comm, rows, n);
+  scatter.allreduce(comm);
+  return pcaBasisFromScatter(mean, scatter.scatter(), total);
+}
 
 TrainingState startTraining(SomConfig const& config, comm::Comm const& comm, float const* rows,
                             std::size_t n, std::size_t dims) {

@@ -183,6 +183,16 @@ BOOST_AUTO_TEST_CASE(pca_initialisation_is_bitwise_that_of_one_process) {
       startTraining(config, comm, all.data() + block.first * dims, block.count, dims);
   TrainingState const one = startTraining(config, self, all.data(), n, dims);
   BOOST_TEST(many.codebook.weights == one.codebook.weights, boost::test_tools::per_element());
+  // The basis itself, in double (the float codebook would hide differences in its last bits).
+  double const maxAbs = localMaxAbs(all.data(), n, dims);
+  PcaBasis const a = distributedPcaBasis(self, all.data(), n, dims, maxAbs, double(n));
+  PcaBasis const b = distributedPcaBasis(comm, all.data() + block.first * dims, block.count, dims,
+                                         maxAbs, double(n));
+  BOOST_TEST(a.mean == b.mean, boost::test_tools::per_element());
+  BOOST_TEST(a.first == b.first, boost::test_tools::per_element());
+  BOOST_TEST(a.second == b.second, boost::test_tools::per_element());
+  BOOST_TEST(a.firstVariance == b.firstVariance);
+  BOOST_TEST(a.secondVariance == b.secondVariance);
 }
 
 BOOST_AUTO_TEST_CASE(error_history_is_bitwise_that_of_one_process) {
