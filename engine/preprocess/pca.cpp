@@ -12,38 +12,42 @@ namespace vocloud::preprocess {
 using MatrixD = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 using MatrixF = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 
-PcaAccumulator::PcaAccumulator(std::size_t dims)
-    : _dims(dims), _sum(dims, 0.), _gram(dims * dims, 0.) {}
+PcaAccumulator::PcaAccumulator(std::size_t dims, double maxAbs, std::uint64_t rows)
+    : _dims(dims), _scatter(dims, comm::scatterExponents(maxAbs, static_cast<double>(rows))) {}
 
 void PcaAccumulator::add(float const* rows, std::size_t n) {
-  if (n == 0) return;
-  Eigen::Map<MatrixF const> const x(rows, static_cast<Eigen::Index>(n),
-                                    static_cast<Eigen::Index>(_dims));
-  MatrixD const xd = x.cast<double>();
-  Eigen::Map<MatrixD> gram(_gram.data(), static_cast<Eigen::Index>(_dims),
-                           static_cast<Eigen::Index>(_dims));
-  // G += X^T X, lower triangle only (a symmetric rank-n update).
-  gram.selfadjointView<Eigen::Lower>().rankUpdate(xd.transpose());
-  Eigen::Map<Eigen::VectorXd> sum(_sum.data(), static_cast<Eigen::Index>(_dims));
-  sum += xd.colwise().sum().transpose();
-  _count += n;
+  _scatter.addChunks(rows, n);
+}
+
+double pcaMaxAbs(float const* rows, std::size_t n, std::size_t dims) {
+  double maxAbs = 0.;
+  for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t d = 0; d < dims; ++d) {
+      float const v = rows[i * dims + d];
+      if (!std::isfinite(v))
+        throw Error("preprocess: local row " + std::to_string(i) +
+                    " has a non-finite value at column " + std::to_string(d));
+      maxAbs = std::max(maxAbs, static_cast<double>(std::fabs(v)));
+    }
+  return maxAbs;
 }
 
 PcaModel PcaAccumulator::finish(int k, comm::Comm const& comm) {
-  comm.allreduce(_sum, comm::Op::Sum);
-  comm.allreduce(_gram, comm::Op::Sum);
-  std::uint64_t const n = comm.allreduce<unsigned long long>(_count, comm::Op::Sum);
+  _scatter.allreduce(comm);
+  std::uint64_t const n = _scatter.rows();
+  std::vector<double> const sums = _scatter.sums();
+  std::vector<double> const scatter = _scatter.scatter();
   PcaModel model;
   model.dims = _dims;
   model.count = n;
   if (n < 2)
     throw Error("preprocess: PCA needs at least 2 spectra, the data set has " + std::to_string(n));
   auto const d = static_cast<Eigen::Index>(_dims);
-  Eigen::Map<MatrixD const> const gram(_gram.data(), d, d);
-  Eigen::Map<Eigen::VectorXd const> const sum(_sum.data(), d);
+  Eigen::Map<MatrixD const> const gram(scatter.data(), d, d);
+  Eigen::Map<Eigen::VectorXd const> const sum(sums.data(), d);
   Eigen::VectorXd const mean = sum / static_cast<double>(n);
   // Covariance = (X^T X - n mean mean^T) / (n - 1), from the lower triangle.
-  MatrixD cov = gram.selfadjointView<Eigen::Lower>();
+  MatrixD cov = gram;
   cov.noalias() -= static_cast<double>(n) * mean * mean.transpose();
   cov /= static_cast<double>(n - 1);
   Eigen::SelfAdjointEigenSolver<MatrixD> solver(cov);

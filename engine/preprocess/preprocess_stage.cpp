@@ -161,6 +161,46 @@ std::uint64_t waveletDims(PreprocessConfig const& config, std::size_t dims) {
   return selectedPrefixLength(padded, config.waveletLevels, config.waveletDetailLevels);
 }
 
+/// Reads this rank's chunks of /flux (those whose first row is in its block `mine` of
+/// `total`) in batches of whole chunks: `visit(rows, n)` for each batch.
+template <class Visit>
+void forChunks(io::H5Rows const& flux, comm::Range mine, std::uint64_t total, std::size_t dims,
+               Visit const& visit) {
+  comm::Range const chunks = comm::chunkAlignedRange(mine, total);
+  std::uint64_t const batch =
+      std::max<std::uint64_t>(1, (16u << 20) / (4 * dims * comm::kScatterChunk)) *
+      comm::kScatterChunk;
+  std::vector<float> buffer;
+  for (std::uint64_t b = chunks.begin; b < chunks.end; b += batch) {
+    std::uint64_t const n = std::min(batch, chunks.end - b);
+    buffer.resize(n * dims);
+    flux.read(b, n, buffer.data());
+    visit(buffer.data(), static_cast<std::size_t>(n));
+  }
+}
+
+/// The PCA of all `total` rows of /flux, bitwise the same for any number of ranks: one pass
+/// for the largest |value| (the scale of the exact sums), one to add whole chunks of rows.
+/// Collective over comm.
+PcaModel fitPca(io::H5Rows const& flux, comm::Range mine, std::uint64_t total, std::size_t dims,
+                int components, comm::Comm const& comm) {
+  double maxAbs = 0.;
+  std::string failure;
+  try {
+    forChunks(flux, mine, total, dims, [&](float const* rows, std::size_t n) {
+      maxAbs = std::max(maxAbs, pcaMaxAbs(rows, n, dims));
+    });
+  } catch (Error const& e) {
+    failure = e.what();
+  }
+  auto const [rank, message] = comm::firstFailure(comm, failure);
+  if (rank >= 0) throw Error(message + " (rank " + std::to_string(rank) + ")");
+  PcaAccumulator accumulator(dims, comm.allreduce(maxAbs, comm::Op::Max), total);
+  forChunks(flux, mine, total, dims,
+            [&](float const* rows, std::size_t n) { accumulator.add(rows, n); });
+  return accumulator.finish(components, comm);
+}
+
 }  // namespace
 
 PreprocessResult runPreprocess(PreprocessConfig const& config, PreprocessRun const& run,
@@ -328,15 +368,9 @@ PreprocessResult runPreprocess(PreprocessConfig const& config, PreprocessRun con
       std::uint64_t const batch = std::max<std::uint64_t>(1, (16u << 20) / (4 * dims));
       std::uint64_t const passes =
           comm.allreduce<unsigned long long>((mine.size() + batch - 1) / batch, comm::Op::Max);
-      PcaAccumulator accumulator(dims);
+      PcaModel const model =
+          fitPca(layout->flux(), mine, state.accepted, dims, config.pcaComponents, comm);
       std::vector<float> buffer;
-      for (std::uint64_t b = mine.begin; b < mine.end; b += batch) {
-        std::uint64_t const n = std::min(batch, mine.end - b);
-        buffer.resize(n * dims);
-        layout->flux().read(b, n, buffer.data());
-        accumulator.add(buffer.data(), n);
-      }
-      PcaModel const model = accumulator.finish(config.pcaComponents, comm);
       auto const k = model.k();
       io::H5Rows const projections =
           io::H5Rows::create(file, "/features/pca", io::H5Type::Float32, k, 4096);
@@ -363,8 +397,8 @@ PreprocessResult runPreprocess(PreprocessConfig const& config, PreprocessRun con
       for (double r : model.explainedVarianceRatio) result.pcaVarianceExplained += r;
       result.pcaComponents = static_cast<int>(k);
     }
-    io::writeProvenance(
-        file, io::currentProvenance(run.provenance, run.fingerprint, {run.bokDir}, comm));
+    io::writeProvenance(file,
+                        io::currentProvenance(run.provenance, run.fingerprint, {run.bokDir}, comm));
     file.setAttribute("/", "bok", run.bokDir);
     file.setAttribute("/", "grid", std::string(config.logGrid ? "log" : "linear"));
     file.setAttribute("/wave", "unit", std::string("Angstrom"));

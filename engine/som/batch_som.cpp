@@ -173,7 +173,11 @@ ExactPartial localEpochExact(Codebook const& codebook, float const* rows, std::s
                                  HostVector<int const>(bmu.data(), n), std::ldexp(1., exponent),
                                  HostMatrix<std::int64_t>(partial.sums.data(), nodes, dims),
                                  HostVector<std::int64_t>(partial.counts.data(), nodes));
-  for (float const d2 : dist2) partial.distanceSum += std::sqrt(static_cast<double>(d2));
+  partial.distances.resize(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    partial.distances[i] = std::sqrt(static_cast<double>(dist2[i]));
+    partial.distanceSum += partial.distances[i];
+  }
   partial.topographicErrors = topographicErrorCount(codebook.grid, bmu, second);
   partial.rows = static_cast<double>(n);
   return partial;

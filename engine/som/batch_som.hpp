@@ -91,6 +91,7 @@ struct ExactPartial {
   std::vector<std::int64_t> sums;    ///< [nodes][dims]
   std::vector<std::int64_t> counts;  ///< [nodes]
   double distanceSum = 0.;           ///< sum over rows of |x - w_bmu| (before the update)
+  std::vector<double> distances;     ///< |x - w_bmu| of each row, for comm::exactTotal
   double topographicErrors = 0.;     ///< rows whose two nearest nodes are not neighbours
   double rows = 0.;
 };
@@ -128,8 +129,8 @@ void applyEpochRange(Codebook& codebook, EpochPartial const& reduced, SomConfig 
 
 /// Trains a map on n rows on one process: initialisation per config.init, then
 /// config.epochs batch epochs (localEpochExact + applyEpoch, the same steps and arithmetic
-/// as the distributed layer, so a distributed run gives this codebook bit for bit), or the online variant when
-/// config.online. Throws vocloud::Error for an invalid config or data.
+/// as the distributed layer, so a distributed run gives this codebook bit for bit), or the online
+/// variant when config.online. Throws vocloud::Error for an invalid config or data.
 Codebook trainSerial(SomConfig const& config, float const* rows, std::size_t n, std::size_t dims);
 
 /// Online training from an initial codebook: each epoch visits the rows in an order drawn

@@ -1,5 +1,7 @@
 #include "som/som_distributed.hpp"
 
+#include "comm/exact_scatter.hpp"
+#include "comm/exact_sum.hpp"
 #include "core/error.hpp"
 #include "som/som_init.hpp"
 #include "som/som_quality.hpp"
@@ -18,19 +20,6 @@ constexpr std::size_t kMaxPcaDims = 8192;
 void agreeOrThrow(comm::Comm const& comm, std::string const& failure) {
   auto const [rank, message] = comm::firstFailure(comm, failure);
   if (rank >= 0) throw Error(message + " (rank " + std::to_string(rank) + ")");
-}
-
-PcaBasis distributedPcaBasis(comm::Comm const& comm, float const* rows, std::size_t n,
-                             std::size_t dims, double total) {
-  if (dims > kMaxPcaDims)
-    throw Error("som: the PCA initialisation of " + std::to_string(dims) +
-                "-dimensional rows needs a dims x dims matrix; use init: random or a feature set");
-  std::vector<double> mean = localColumnSums(rows, n, dims);
-  comm.allreduce(mean, comm::Op::Sum);
-  for (double& m : mean) m /= total;
-  std::vector<double> scatter = localScatter(rows, n, dims, mean);
-  comm.allreduce(scatter, comm::Op::Sum);
-  return pcaBasisFromScatter(mean, scatter, total);
 }
 
 /// The histogram of the distances sqrt(dist2) of all ranks' rows by BMU node, over their
@@ -55,6 +44,24 @@ DistanceHistogram globalHistogram(comm::Comm const& comm, std::vector<float> con
 
 }  // namespace
 
+PcaBasis distributedPcaBasis(comm::Comm const& comm, float const* rows, std::size_t n,
+                             std::size_t dims, double maxAbs, double total) {
+  if (dims > kMaxPcaDims)
+    throw Error("som: the PCA initialisation of " + std::to_string(dims) +
+                "-dimensional rows needs a dims x dims matrix; use init: random or a feature set");
+  comm::ExactSums sums(dims, comm::exactSumExponent(maxAbs * total));
+  for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t d = 0; d < dims; ++d) sums.add(d, rows[i * dims + d]);
+  sums.allreduce(comm);
+  std::vector<double> mean = sums.values();
+  for (double& m : mean) m /= total;
+  // Centred values are at most 2 maxAbs in magnitude.
+  comm::ExactScatter scatter(dims, comm::scatterExponents(2. * maxAbs, total), mean);
+  scatter.addShard(comm, rows, n);
+  scatter.allreduce(comm);
+  return pcaBasisFromScatter(mean, scatter.scatter(), total);
+}
+
 TrainingState startTraining(SomConfig const& config, comm::Comm const& comm, float const* rows,
                             std::size_t n, std::size_t dims) {
   validateSomConfig(config);
@@ -71,10 +78,11 @@ TrainingState startTraining(SomConfig const& config, comm::Comm const& comm, flo
   if (total < 1.) throw Error("som: no rows to train on");
 
   TrainingState state;
-  state.exponent = fixedPointExponent(comm.allreduce(maxAbs, comm::Op::Max), total);
+  maxAbs = comm.allreduce(maxAbs, comm::Op::Max);
+  state.exponent = fixedPointExponent(maxAbs, total);
   if (config.init == "pca") {
     if (total < 2.) throw Error("som: the PCA initialisation needs at least 2 rows");
-    state.codebook = initialisePca(config, distributedPcaBasis(comm, rows, n, dims, total));
+    state.codebook = initialisePca(config, distributedPcaBasis(comm, rows, n, dims, maxAbs, total));
   } else {
     DataRange range = localDataRange(rows, n, dims);
     comm.allreduce(range.min, comm::Op::Min);
@@ -101,11 +109,14 @@ void continueTraining(TrainingState& state, SomConfig const& config, comm::Comm 
     ExactPartial partial = localEpochExact(state.codebook, rows, n, dims, state.exponent);
     comm.allreduce(partial.sums, comm::Op::Sum);
     comm.allreduce(partial.counts, comm::Op::Sum);
-    double scalars[3] = {partial.distanceSum, partial.topographicErrors, partial.rows};
-    comm.allreduce(scalars, 3, comm::Op::Sum);
-    partial.distanceSum = scalars[0];
-    partial.topographicErrors = scalars[1];
-    partial.rows = scalars[2];
+    // Counts are whole numbers (exact in double); the distances are summed exactly, so the
+    // error history does not depend on how rows are split over ranks.
+    double scalars[2] = {partial.topographicErrors, partial.rows};
+    comm.allreduce(scalars, 2, comm::Op::Sum);
+    partial.distanceSum =
+        comm::exactTotal(comm, partial.distances.data(), partial.distances.size());
+    partial.topographicErrors = scalars[0];
+    partial.rows = scalars[1];
     applyEpoch(state.codebook, partialFromExact(partial, state.exponent), config, epoch);
 
     EpochRecord record;
@@ -145,8 +156,9 @@ MapEvaluation evaluateMap(Codebook const& codebook, comm::Comm const& comm, floa
 
   double sums[3] = {0., topographicErrorCount(codebook.grid, out.bmu, out.second),
                     static_cast<double>(n)};
-  for (float const d : out.distance) sums[0] += d;
-  comm.allreduce(sums, 3, comm::Op::Sum);
+  comm.allreduce(sums + 1, 2, comm::Op::Sum);
+  std::vector<double> const distances(out.distance.begin(), out.distance.end());
+  sums[0] = comm::exactTotal(comm, distances.data(), distances.size());  // rank-count free
   out.rows = sums[2];
   out.quantisationError = out.rows > 0. ? sums[0] / out.rows : 0.;
   out.topographicError = out.rows > 0. ? sums[1] / out.rows : 0.;

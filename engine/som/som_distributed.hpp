@@ -13,6 +13,7 @@
 #include "comm/ranking.hpp"
 #include "som/batch_som.hpp"
 #include "som/som_density.hpp"
+#include "som/som_init.hpp"
 #include "som/som_outliers.hpp"
 
 #include <cstdint>
@@ -42,6 +43,14 @@ struct TrainingState {
 /// at all or a value is non-finite (on every rank, naming the rank). Collective over comm.
 TrainingState startTraining(SomConfig const& config, comm::Comm const& comm, float const* rows,
                             std::size_t n, std::size_t dims);
+
+/// The PCA basis of all ranks' rows (ranks hold consecutive blocks in rank order) for
+/// init: pca, bitwise the same for any number of ranks: exact column sums (each value in
+/// fixed point), then the centred scatter in fixed 256-row chunks by global row index
+/// (comm::ExactScatter). maxAbs (largest |value|) and total (rows) are those of all ranks.
+/// Throws vocloud::Error for more than 8192 dims. Collective over comm.
+PcaBasis distributedPcaBasis(comm::Comm const& comm, float const* rows, std::size_t n,
+                             std::size_t dims, double maxAbs, double total);
 
 /// Runs the batch epochs state.nextEpoch .. config.epochs - 1, calling afterEpoch(state) on
 /// every rank after each (e.g. to write a checkpoint). Collective over comm.

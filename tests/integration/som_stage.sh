@@ -30,9 +30,13 @@ for n in (2, 4):
     for name in ["/codebook", "/spectra/bmu", "/spectra/second_bmu", "/spectra/distance",
                  "/nodes/hits", "/classes/hits", "/spectra/distance_score",
                  "/spectra/manifold_residual", "/spectra/density_factor", "/nodes/density",
-                 "/spectra/outlier_score", "/outliers/row"]:
+                 "/spectra/outlier_score", "/outliers/row", "/epochs/quantisation_error",
+                 "/epochs/topographic_error"]:
         assert ref[name][()].tobytes() == other[name][()].tobytes(), (n, name)
-print("1, 2 and 4 ranks: bitwise the same codebook, BMUs, distances, hits and outlier scores")
+    # The error sums are exact (fixed point), so even they do not depend on the rank count.
+    for attr in ["quantisation_error", "topographic_error", "median_distance"]:
+        assert ref.attrs[attr] == other.attrs[attr], (n, attr)
+print("1, 2 and 4 ranks: bitwise the same codebook, BMUs, distances, hits, outlier scores and errors")
 
 # somoclu's text files hold the same map.
 W = ref["/codebook"][()]; rows, cols = int(ref.attrs["rows"]), int(ref.attrs["cols"])

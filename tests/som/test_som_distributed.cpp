@@ -2,7 +2,8 @@
 // set, trains on its block of rows, and the result is compared with trainSerial on the full
 // data in the same process. Expectation: the codebook is bitwise the same (integer per-node
 // sums, partition-independent BMUs), and so are the evaluation and outlier ranking, which
-// only reduce counts; with a PCA initialisation the maps agree to double rounding (1e-5).
+// only reduce counts; with a PCA initialisation the maps agree to double rounding (1e-5) with
+// the serial learner and bitwise with the distributed code on one process (exact sums).
 // Also the fixed-point accumulation kernel against its host reference.
 #include "comm/comm.hpp"
 #include "io/dataset_shard.hpp"
@@ -166,6 +167,58 @@ BOOST_AUTO_TEST_CASE(pca_initialisation_agrees_to_rounding) {
   Codebook const serial = initialisePca(config, pcaBasis(all.data(), n, dims));
   for (std::size_t i = 0; i < serial.weights.size(); ++i)
     BOOST_TEST(state.codebook.weights[i] == serial.weights[i], boost::test_tools::tolerance(1e-5f));
+}
+
+BOOST_AUTO_TEST_CASE(pca_initialisation_is_bitwise_that_of_one_process) {
+  // The distributed PCA sums exactly (comm::ExactScatter): the codebook of P ranks is the
+  // one the same code gives on one process holding every row.
+  comm::Comm const comm = comm::Comm::world();
+  comm::Comm const self = comm::Comm::self();
+  std::size_t const n = 900, dims = 13;
+  std::vector<float> const all = clusters(n, dims, 9);
+  Block const block = myBlock(n, comm);
+  SomConfig config = mapConfig(false, false);
+  config.init = "pca";
+  TrainingState const many =
+      startTraining(config, comm, all.data() + block.first * dims, block.count, dims);
+  TrainingState const one = startTraining(config, self, all.data(), n, dims);
+  BOOST_TEST(many.codebook.weights == one.codebook.weights, boost::test_tools::per_element());
+  // The basis itself, in double (the float codebook would hide differences in its last bits).
+  double const maxAbs = localMaxAbs(all.data(), n, dims);
+  PcaBasis const a = distributedPcaBasis(self, all.data(), n, dims, maxAbs, double(n));
+  PcaBasis const b = distributedPcaBasis(comm, all.data() + block.first * dims, block.count, dims,
+                                         maxAbs, double(n));
+  BOOST_TEST(a.mean == b.mean, boost::test_tools::per_element());
+  BOOST_TEST(a.first == b.first, boost::test_tools::per_element());
+  BOOST_TEST(a.second == b.second, boost::test_tools::per_element());
+  BOOST_TEST(a.firstVariance == b.firstVariance);
+  BOOST_TEST(a.secondVariance == b.secondVariance);
+}
+
+BOOST_AUTO_TEST_CASE(error_history_is_bitwise_that_of_one_process) {
+  // The per-epoch quantisation error sums distances exactly: equal, not only close, to the
+  // one-process history (a double sum would round differently at each split).
+  comm::Comm const comm = comm::Comm::world();
+  comm::Comm const self = comm::Comm::self();
+  std::size_t const n = 1001, dims = 7;
+  std::vector<float> const all = clusters(n, dims, 17);
+  Block const block = myBlock(n, comm);
+  SomConfig const config = mapConfig(true, false);
+  TrainingState many =
+      startTraining(config, comm, all.data() + block.first * dims, block.count, dims);
+  continueTraining(many, config, comm, all.data() + block.first * dims, block.count, dims);
+  TrainingState one = startTraining(config, self, all.data(), n, dims);
+  continueTraining(one, config, self, all.data(), n, dims);
+  BOOST_REQUIRE(many.history.size() == one.history.size());
+  for (std::size_t e = 0; e < one.history.size(); ++e) {
+    BOOST_TEST(many.history[e].quantisationError == one.history[e].quantisationError);
+    BOOST_TEST(many.history[e].topographicError == one.history[e].topographicError);
+  }
+  OutlierOptions const options;
+  MapEvaluation const a = evaluateMap(one.codebook, self, all.data(), n, dims, options);
+  MapEvaluation const b =
+      evaluateMap(one.codebook, comm, all.data() + block.first * dims, block.count, dims, options);
+  BOOST_TEST(a.quantisationError == b.quantisationError);
 }
 
 BOOST_AUTO_TEST_CASE(evaluation_equals_the_one_process_evaluation) {
