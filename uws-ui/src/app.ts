@@ -147,7 +147,9 @@ async function refreshJob(force = false): Promise<void> {
   }
   // The logs grow while the job runs: tail them on every poll; once more after the end.
   if (!FINAL.has(job.phase) || force || shown !== job.phase) {
-    const [out, err] = await Promise.all([c.resultText(job.id, 'stdout.log'), c.resultText(job.id, 'stderr.log')]);
+    const has = (name: string) => job.results.some((r) => r.id === name);
+    const read = (name: string) => (has(name) ? c.resultText(job.id, name) : Promise.resolve(''));
+    const [out, err] = await Promise.all([read('stdout.log'), read('stderr.log')]);
     byId('log-stdout').textContent = tail(out, LOG_LINES);
     byId('log-stderr').textContent = tail(err, LOG_LINES);
   }
