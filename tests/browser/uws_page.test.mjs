@@ -98,7 +98,11 @@ async function shot(page, tag, name) {
 
 /** The badge of the job panel: its phase text and computed colour. */
 async function panelBadge(page) {
-  return page.$eval('#job-head .phase', (b) => ({ text: b.textContent, colour: getComputedStyle(b).backgroundColor }));
+  // One evaluation: the panel is redrawn between polls, so a handle could be detached.
+  return page.evaluate(() => {
+    const b = document.querySelector('#job-head .phase');
+    return { text: b?.textContent ?? '', colour: b ? getComputedStyle(b).backgroundColor : '' };
+  });
 }
 
 async function panelJob(page) {
@@ -111,7 +115,7 @@ async function followPhases(page, seconds) {
   const deadline = Date.now() + seconds * 1000;
   while (Date.now() < deadline) {
     const b = await panelBadge(page);
-    if (!seen.length || seen[seen.length - 1].text !== b.text) seen.push(b);
+    if (b.text && (!seen.length || seen[seen.length - 1].text !== b.text)) seen.push(b);
     if (FINAL.includes(b.text)) return seen;
     await page.waitForTimeout(100);
   }
@@ -165,8 +169,11 @@ async function goodJob(page, tag) {
   check(seen.some((s) => s.text === 'QUEUED' || s.text === 'EXECUTING'), `${tag}: the page showed the job queued or executing: ${seen.map((s) => s.text)}`);
   const last = seen[seen.length - 1]?.text;
   check(last === 'COMPLETED' && await serverPhase(id) === 'COMPLETED', `${tag}: COMPLETED on the page and on the server`);
-  const rowBadge = await page.$eval(`#jobs tr[data-job="${id}"] .phase`, (b) => ({ text: b.textContent, colour: getComputedStyle(b).backgroundColor }));
   await page.waitForFunction((jid) => document.querySelector(`#jobs tr[data-job="${jid}"] .phase`)?.textContent === 'COMPLETED', id, { timeout: 5000 }).catch(() => {});
+  const rowBadge = await page.evaluate((jid) => {
+    const b = document.querySelector(`#jobs tr[data-job="${jid}"] .phase`);
+    return { text: b?.textContent ?? '', colour: b ? getComputedStyle(b).backgroundColor : '' };
+  }, id);
   check(rowBadge.colour === COLOURS[rowBadge.text], `${tag}: the list row's badge matches its phase's colour`);
   const out = (await serverLog(id, 'stdout.log')).trimEnd().split('\n').slice(-200).join('\n');
   await page.waitForFunction((want) => document.getElementById('log-stdout').textContent === want, out, { timeout: 5000 }).catch(() => {});
@@ -199,6 +206,13 @@ async function abortRunning(page, tag) {
   await page.waitForFunction(() => document.getElementById('log-stderr').textContent.includes('stage synth'), null, { timeout: 30000 });
   check(await serverPhase(id) === 'EXECUTING', `${tag}: the log tail shows the run while it executes`);
   await shot(page, tag, '05-executing');
+  await page.click('#job-actions [data-action=suspend]');
+  await page.waitForFunction(() => document.querySelector('#job')?.dataset.phase === 'SUSPENDED', null, { timeout: 15000 });
+  check(await serverPhase(id) === 'SUSPENDED' && (await panelBadge(page)).colour === COLOURS.SUSPENDED, `${tag}: suspend: SUSPENDED on the server, in its colour`);
+  await shot(page, tag, '05b-suspended');
+  await page.click('#job-actions [data-action=resume]');
+  await page.waitForFunction(() => document.querySelector('#job')?.dataset.phase === 'EXECUTING', null, { timeout: 15000 });
+  check(await serverPhase(id) === 'EXECUTING', `${tag}: resume: EXECUTING again on the server`);
   await page.click('#job-actions [data-action=abort]');
   const seen = await followPhases(page, 30);
   const last = seen[seen.length - 1];
@@ -221,6 +235,21 @@ async function copyEditResend(page, tag, oldId) {
   check((await parameterText(newId)).includes('epochs: 3') && (await parameterText(oldId)).includes('epochs: 2'),
     `${tag}: the resent job ${newId} has the edited experiment, the old one is unchanged`);
   check(await page.isVisible(`#jobs tr[data-job="${oldId}"]`), `${tag}: the old job is still listed`);
+}
+
+async function rerunAndDelete(page, tag, oldId) {
+  await page.click(`#jobs tr[data-job="${oldId}"]`);
+  await page.waitForFunction((id) => document.querySelector('#job')?.dataset.job === id, oldId);
+  await page.click('#job-actions [data-action=re-run]');
+  await page.waitForFunction((id) => { const j = document.querySelector('#job')?.dataset.job; return j && j !== id; }, oldId);
+  const newId = await panelJob(page);
+  const phase = await serverPhase(newId);
+  check(['QUEUED', 'EXECUTING', 'COMPLETED'].includes(phase) && await parameterText(newId) === await parameterText(oldId),
+    `${tag}: re-run made ${newId} (${phase}) with the old job's experiment`);
+  await page.click(`#job-actions [data-job="${newId}"] [data-action=delete]`);
+  await page.waitForFunction((id) => !document.querySelector(`#jobs tr[data-job="${id}"]`), newId, { timeout: 10000 });
+  const gone = await fetch(`${base}/jobs/${newId}/phase`, { headers: auth('demo') });
+  check(gone.status === 404, `${tag}: delete removed ${newId} (GET phase: ${gone.status})`);
 }
 
 async function parameterText(id) {
@@ -255,6 +284,7 @@ async function run(browser, tag, viewport) {
   await openReport(page, tag);
   await abortRunning(page, tag);
   await copyEditResend(page, tag, id);
+  if (tag === 'desktop') await rerunAndDelete(page, tag, id);
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   check(overflow <= 0, `${tag}: nothing wider than the screen (${overflow} px over)`);
   await shot(page, tag, '09-end');

@@ -45,9 +45,9 @@ async function login(ev: Event): Promise<void> {
   state.supervisor = me.role === 'supervisor';
   byId('login-error').textContent = '';
   byId('who').textContent = `${me.name} (${me.role})`;
-  document.body.dataset.state = 'in';
   document.body.classList.toggle('supervisor', state.supervisor);
   await refreshList();
+  document.body.dataset.state = 'in';
   state.timers.push(window.setInterval(() => void refreshList().catch(fail), LIST_POLL_MS));
   state.timers.push(window.setInterval(() => void refreshJob().catch(fail), JOB_POLL_MS));
 }
@@ -95,7 +95,7 @@ function actions(job: JobDoc): HTMLElement {
     button(label, () => void f().then(() => Promise.all([refreshList(), refreshJob(true)])).catch(fail), { 'data-action': label });
   const c = state.client as Client;
   const p = job.phase;
-  return el('div', { class: 'actions' },
+  return el('div', { class: 'actions', 'data-job': job.id },
     p === 'PENDING' && act('run', () => c.setPhase(job.id, 'RUN')),
     p === 'EXECUTING' && act('suspend', () => c.setPhase(job.id, 'SUSPEND')),
     p === 'SUSPENDED' && act('resume', () => c.setPhase(job.id, 'RESUME')),
@@ -134,6 +134,8 @@ async function refreshJob(force = false): Promise<void> {
     if (e instanceof UwsError && e.status === 404) return void ((state.selected = ''), (panel.hidden = true));
     throw e;
   }
+  // Another job may have been selected while this one was fetched: drop the stale answer.
+  if (job.id !== state.selected) return;
   panel.hidden = false;
   if (force || shown !== job.phase || job.results.length !== Number(panel.dataset.results)) {
     panel.dataset.job = job.id;
@@ -150,6 +152,7 @@ async function refreshJob(force = false): Promise<void> {
     const has = (name: string) => job.results.some((r) => r.id === name);
     const read = (name: string) => (has(name) ? c.resultText(job.id, name) : Promise.resolve(''));
     const [out, err] = await Promise.all([read('stdout.log'), read('stderr.log')]);
+    if (job.id !== state.selected) return;
     byId('log-stdout').textContent = tail(out, LOG_LINES);
     byId('log-stderr').textContent = tail(err, LOG_LINES);
   }
@@ -224,6 +227,7 @@ function main(): void {
     state.copyFrom = '';
     byId('copy-note').textContent = '';
     byId<HTMLTextAreaElement>('yaml').value = '';
+    byId<HTMLInputElement>('runid').value = '';
     showProblems([]);
   });
   document.body.dataset.state = 'out';
