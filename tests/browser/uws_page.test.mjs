@@ -143,7 +143,12 @@ async function login(page, tag) {
 
 async function badYaml(page, tag) {
   expectRefusal = 400;
-  await page.fill('#yaml', BAD);
+  if (tag === 'phone') {  // uploaded from a file on the phone, pasted on the desktop
+    await page.setInputFiles('#yaml-file', { name: 'bad.yaml', mimeType: 'text/yaml', buffer: Buffer.from(BAD) });
+    await page.waitForFunction((want) => document.getElementById('yaml').value === want, BAD);
+  } else {
+    await page.fill('#yaml', BAD);
+  }
   await page.click('#create-only');
   await page.waitForSelector('#problems li[data-line="4"]');
   const item = await page.textContent('#problems li[data-line="4"]');
