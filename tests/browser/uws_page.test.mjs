@@ -242,6 +242,22 @@ async function copyEditResend(page, tag, oldId) {
   check(await page.isVisible(`#jobs tr[data-job="${oldId}"]`), `${tag}: the old job is still listed`);
 }
 
+// Valid for the service's check, but the run fails: preprocess reads a synth never run.
+const FAILS = 'experiment: fails\nstages: [preprocess]\npreprocess:\n  input: synth\n  lambda_min: 6300\n  lambda_max: 6700\n  points: 200\n';
+
+async function failingJob(page, tag) {
+  await page.click('#new-job');
+  await page.fill('#yaml', FAILS);
+  await page.click('#create-run');
+  await page.waitForFunction(() => document.querySelector('#job')?.dataset.phase === 'ERROR', null, { timeout: 30000 });
+  const id = await panelJob(page);
+  check(await serverPhase(id) === 'ERROR' && (await panelBadge(page)).colour === COLOURS.ERROR, `${tag}: a failed run: ERROR on the server, in its colour`);
+  const r = await fetch(`${base}/jobs/${id}/error`, { headers: auth('demo') });
+  const want = (await r.text()).trim();
+  check(want.length > 0 && (await page.textContent('#job-error')).trim() === want, `${tag}: the page shows the job's error`);
+  await shot(page, tag, '06b-error');
+}
+
 async function rerunAndDelete(page, tag, oldId) {
   await page.click(`#jobs tr[data-job="${oldId}"]`);
   await page.waitForFunction((id) => document.querySelector('#job')?.dataset.job === id, oldId);
@@ -289,7 +305,10 @@ async function run(browser, tag, viewport) {
   await openReport(page, tag);
   await abortRunning(page, tag);
   await copyEditResend(page, tag, id);
-  if (tag === 'desktop') await rerunAndDelete(page, tag, id);
+  if (tag === 'desktop') {
+    await failingJob(page, tag);
+    await rerunAndDelete(page, tag, id);
+  }
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   check(overflow <= 0, `${tag}: nothing wider than the screen (${overflow} px over)`);
   await shot(page, tag, '09-end');
