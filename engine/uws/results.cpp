@@ -19,6 +19,11 @@ std::string mimeOf(std::string const& name) {
   if (ends(".csv")) return "text/csv";
   if (ends(".json")) return "application/json";
   if (ends(".html")) return "text/html";
+  // A report opened from the job page loads its script and style as results too.
+  if (ends(".js")) return "text/javascript";
+  if (ends(".css")) return "text/css";
+  if (ends(".svg")) return "image/svg+xml";
+  if (ends(".png")) return "image/png";
   if (ends(".xml") || ends(".vot")) return "application/x-votable+xml";
   if (ends(".tar.gz")) return "application/gzip";
   if (ends(".h5")) return "application/x-hdf5";

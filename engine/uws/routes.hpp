@@ -19,6 +19,9 @@ struct Routes {
   /// Registers every route on the server.
   void install(httplib::Server& server);
 
+  // routes_page.cpp: the job page at `/` (share/vocloud/uws-ui) and GET /whoami
+  void installPage(httplib::Server& server);
+
   // routes_list.cpp: the job list and job creation
   void listJobs(httplib::Request const& req, httplib::Response& res, User const& user);
   void createJob(httplib::Request const& req, httplib::Response& res, User const& user);

@@ -95,6 +95,7 @@ void Routes::install(httplib::Server& server) {
              withJob(this, [this](auto const& q, auto& r, Job const& j) {
                getResult(q.matches[2], r, j);
              }));
+  installPage(server);
   server.set_exception_handler([](auto const&, auto& res, std::exception_ptr ep) {
     std::string what = "internal error";
     try {
