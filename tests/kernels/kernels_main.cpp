@@ -5,7 +5,9 @@
 
 #include <cstdio>
 
-bool initVocloudKernelTests() { return true; }
+bool initVocloudKernelTests() {
+  return true;
+}
 
 int main(int argc, char** argv) {
   int status = 0;

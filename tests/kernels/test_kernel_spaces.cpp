@@ -11,12 +11,12 @@
 //     on a host backend with the same thread count (som_accumulate.hpp promises both);
 //   - forEachHostBlock: every block runs exactly once.
 // Inputs live in the space's memory (copied there), so the same cases run on a device space.
+#include "kernel_spaces.hpp"
 #include "kernels/forest_histogram.hpp"
 #include "kernels/forest_predict.hpp"
 #include "kernels/host_blocks.hpp"
 #include "kernels/som_accumulate.hpp"
 #include "kernels/som_bmu.hpp"
-#include "kernel_spaces.hpp"
 
 #include <Kokkos_Core.hpp>
 #include <boost/test/unit_test.hpp>
@@ -131,8 +131,8 @@ struct FlatForest {
 
 /// Appends the subtree rooted at a new node of the tree starting at `base`; returns its
 /// tree-local index.
-std::int32_t growNode(FlatForest& f, std::mt19937& rng, std::int64_t base, int depth,
-                      int features, int classes) {
+std::int32_t growNode(FlatForest& f, std::mt19937& rng, std::int64_t base, int depth, int features,
+                      int classes) {
   std::int32_t const index = std::int32_t(std::int64_t(f.feature.size()) - base);
   f.feature.push_back(-1);
   f.threshold.push_back(0.f);
@@ -255,7 +255,7 @@ BOOST_AUTO_TEST_CASE_TEMPLATE(predict_equals_reference_bitwise, Space, Spaces) {
   std::vector<double> const expected = kernels::forestPredictProbaReference(
       x, features, f.treeOffsets, f.feature, f.threshold, f.left, f.right, f.value, classes);
   Kokkos::View<double**, Kokkos::LayoutRight, typename Space::memory_space> out("out", rows,
-                                                                                 classes);
+                                                                                classes);
   kernels::forestPredictProba(Space(), toSpace<Space>(x, rows, features),
                               toSpace<Space>(f.treeOffsets), toSpace<Space>(f.feature),
                               toSpace<Space>(f.threshold), toSpace<Space>(f.left),
