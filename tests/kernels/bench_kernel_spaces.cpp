@@ -2,8 +2,9 @@
 // OMP_NUM_THREADS threads in scripts/kernels-openmp's build): the BMU search on its host
 // (SGEMM) path and on the portable Kokkos path (on a tenth of the rows: slow without a GPU),
 // the fixed-point per-node accumulation of a SOM epoch, and the forest's class histograms of
-// one tree level. Wall time, best of 5 interleaved repeats, with the spread. Run on demand, not a
-// test. Usage: bench_kernel_spaces [N D K]   (default 20000 500 400)
+// one tree level. Wall time, best of the repeats interleaved over the spaces, with the spread
+// (worst / best - 1). Run on demand, not a test.
+// Usage: bench_kernel_spaces [N D K [repeats]]   (default 20000 500 400 5)
 #include "kernel_spaces.hpp"
 #include "kernels/forest_histogram.hpp"
 #include "kernels/som_accumulate.hpp"
@@ -11,6 +12,7 @@
 
 #include <Kokkos_Core.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -167,6 +169,7 @@ int main(int argc, char** argv) {
   long const n = argc > 3 ? std::atol(argv[1]) : 20000;
   long const d = argc > 3 ? std::atol(argv[2]) : 500;
   long const k = argc > 3 ? std::atol(argv[3]) : 400;
+  int const repeats = argc > 4 ? std::max(1, std::atoi(argv[4])) : 5;
   SomInputs som = makeSom(n, d, k);
   ForestInputs forest = makeForest();
   std::printf(
@@ -177,6 +180,6 @@ int main(int argc, char** argv) {
   std::printf(
       "space   threads | BMU host path, GFLOP/s, spread | BMU portable (N/10), GFLOP/s, "
       "spread | accumulate, spread | histograms, Mvalues/s, spread\n");
-  benchSpaces(static_cast<vocloud::test::HostSpaces*>(nullptr), som, forest, 5);
+  benchSpaces(static_cast<vocloud::test::HostSpaces*>(nullptr), som, forest, repeats);
   return 0;
 }
