@@ -1,13 +1,11 @@
-// Forest kernels against their plain host references: class histograms of random node
-// ranges (exact integer counts, so equal element by element), predictions of a trained
-// forest (the same sums in the same order, so bitwise equal), and binOf against
-// std::upper_bound.
+// Forest kernels against their plain host references: predictions of a trained forest (the
+// same sums in the same order, so bitwise equal) and binOf against std::upper_bound. The
+// class histogram kernel is tested on every execution space in tests/kernels.
 #include "comm/comm.hpp"
 #include "forest/binning.hpp"
 #include "forest/forest_model.hpp"
 #include "forest/forest_train.hpp"
 #include "forest_test_data.hpp"
-#include "kernels/forest_histogram.hpp"
 #include "kernels/forest_predict.hpp"
 
 #include <Kokkos_Core.hpp>
@@ -20,59 +18,7 @@
 
 using namespace vocloud;
 
-namespace {
-using Space = Kokkos::DefaultHostExecutionSpace;
-using Unmanaged = Kokkos::MemoryTraits<Kokkos::Unmanaged>;
-}  // namespace
-
 BOOST_AUTO_TEST_SUITE(forest_kernels)
-
-BOOST_AUTO_TEST_CASE(histogram_kernel_equals_reference) {
-  std::mt19937 rng(5);
-  for (int const classes : {1, 2, 5}) {
-    for (int const bins : {2, 17, 256}) {
-      std::size_t const rows = 1000, features = 7;
-      std::vector<std::uint8_t> binned(rows * features);
-      for (auto& b : binned) b = std::uint8_t(rng() % bins);
-      std::vector<int> positions;
-      for (std::size_t i = 0; i < rows; ++i)
-        if (rng() % 3) positions.push_back(int(i));
-      std::vector<std::uint8_t> labels(positions.size());
-      std::vector<std::uint32_t> weights(positions.size());
-      for (auto& l : labels) l = std::uint8_t(rng() % classes);
-      for (auto& w : weights) w = rng() % 4;
-      std::vector<kernels::ForestHistogramTask> tasks;
-      std::int64_t const stride = std::int64_t(bins) * classes;
-      for (int t = 0; t < 12; ++t) {
-        int a = int(rng() % positions.size()), b = int(rng() % positions.size());
-        if (a > b) std::swap(a, b);
-        tasks.push_back({a, b, int(rng() % features), t * stride});
-      }
-      std::vector<std::uint32_t> expected, got(tasks.size() * stride, 12345u);
-      kernels::buildClassHistogramsReference(binned, rows, positions, labels, weights, tasks,
-                                             expected, bins, classes);
-      Kokkos::View<std::uint8_t const**, Kokkos::LayoutRight, Kokkos::HostSpace, Unmanaged> bv(
-          binned.data(), features, rows);
-      Kokkos::View<int const*, Kokkos::HostSpace, Unmanaged> pv(positions.data(), positions.size());
-      Kokkos::View<std::uint8_t const*, Kokkos::HostSpace, Unmanaged> lv(labels.data(),
-                                                                         labels.size());
-      Kokkos::View<std::uint32_t const*, Kokkos::HostSpace, Unmanaged> wv(weights.data(),
-                                                                          weights.size());
-      Kokkos::View<kernels::ForestHistogramTask const*, Kokkos::HostSpace, Unmanaged> tv(
-          tasks.data(), tasks.size());
-      Kokkos::View<std::uint32_t*, Kokkos::HostSpace, Unmanaged> hv(got.data(), got.size());
-      kernels::buildClassHistograms(Space(), bv, pv, lv, wv, tv, hv, bins, classes);
-      BOOST_TEST(got == expected, boost::test_tools::per_element());
-      // Invariant: each task's counts sum to the weights of its range.
-      for (auto const& task : tasks) {
-        std::uint64_t sum = 0, want = 0;
-        for (std::int64_t e = 0; e < stride; ++e) sum += got[task.offset + e];
-        for (int k = task.begin; k < task.end; ++k) want += weights[k];
-        BOOST_TEST(sum == want);
-      }
-    }
-  }
-}
 
 BOOST_AUTO_TEST_CASE(bin_of_is_upper_bound) {
   std::mt19937 rng(3);

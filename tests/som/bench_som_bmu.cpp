@@ -63,10 +63,12 @@ void run(char const* name, std::vector<float> const& x, std::vector<float> const
   double const tPortable = bestSeconds(
       [&] { vocloud::kernels::bmuSearchKokkos(Space(), xs, wv, bv, dv, bv, dv, false); }, 1);
   std::printf(
-      "%-16s kernel (Eigen path) %7.3f s %6.1f GFLOP/s | Eigen SGEMM whole %7.3f s %6.1f GFLOP/s"
+      "%-16s kernel (host path, %s SGEMM) %7.3f s %6.1f GFLOP/s | Eigen SGEMM whole %7.3f s %6.1f "
+      "GFLOP/s"
       " | SGEMM 256-row blocks %7.3f s %6.1f GFLOP/s | portable Kokkos kernel %6.2f GFLOP/s\n",
-      name, tKernel, flops / tKernel * 1e-9, tGemm, flops / tGemm * 1e-9, tBlocked,
-      flops / tBlocked * 1e-9, 2. * nSmall * k * d / tPortable * 1e-9);
+      name, vocloud::kernels::hostGemmName(), tKernel, flops / tKernel * 1e-9, tGemm,
+      flops / tGemm * 1e-9, tBlocked, flops / tBlocked * 1e-9,
+      2. * nSmall * k * d / tPortable * 1e-9);
 }
 
 }  // namespace
