@@ -3,6 +3,7 @@
 // the HTTP(S) server (cpp-httplib) that serves UWS 1.1 at /jobs.
 #include "uws/job_store.hpp"
 #include "uws/launcher.hpp"
+#include "uws/mail.hpp"
 #include "uws/scheduler.hpp"
 #include "uws/service_config.hpp"
 #include "uws/users.hpp"
@@ -38,10 +39,14 @@ class Service {
 
  private:
   friend struct Routes;
+  /// Mails the owner of a job that has just ended, when they asked (NOTIFY=mail).
+  void notifyEnded(Job const& job);
+
   ServiceConfig _config;
   JobStore _store;
   Users _users;
   std::unique_ptr<Launcher> _launcher;
+  Mailer _mailer;  ///< before the scheduler, whose thread posts to it
   Scheduler _scheduler;
   std::unique_ptr<httplib::Server> _http;
   std::unique_ptr<Routes> _routes;  ///< the handlers point to it: it lives as long as _http
