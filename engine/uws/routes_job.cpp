@@ -8,6 +8,7 @@
 #include "uws/routes.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -27,6 +28,16 @@ std::optional<std::int64_t> parseInteger(std::string const& text) {
   if (text.empty() || *end != '\0') return std::nullopt;
   return n;
 }
+
+// Counts a request among those blocked in WAIT for as long as it lives.
+struct WaitSlot {
+  explicit WaitSlot(std::atomic<int>& n) : waiting(n), count(++n) {}
+  ~WaitSlot() { --waiting; }
+  WaitSlot(WaitSlot const&) = delete;
+  WaitSlot& operator=(WaitSlot const&) = delete;
+  std::atomic<int>& waiting;
+  int const count;  ///< this request's place, itself included
+};
 
 std::string experimentOf(std::string const& jobDir) {
   try {
@@ -138,7 +149,9 @@ void Routes::getJob(httplib::Request const& req, httplib::Response& res, Job con
     std::int64_t const wait = *seconds < 0 ? cap : std::min(*seconds, cap);
     auto const phase = params.find("PHASE");
     bool const stillIn = phase == params.end() || phase->second == phaseName(job.phase);
-    if (stillIn && wait > 0) {
+    // UWS lets the server end a WAIT early: with every WAIT worker taken it answers at once.
+    WaitSlot const slot(service._waiting);
+    if (stillIn && wait > 0 && slot.count <= service._maxWaiting) {
       auto const after = service._store.waitForChange(job.id, job.phase, double(wait));
       if (!after) return detail::replyText(res, 404, "uws: no job " + job.id);
       current = *after;

@@ -8,6 +8,7 @@
 
 #include <httplib.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 
@@ -60,8 +61,11 @@ Service::Service(ServiceConfig config, std::string const& self)
       _http(makeServer(_config.server)) {
   auto const& s = _config.server;
   _http->set_payload_max_length(static_cast<std::size_t>(s.maxRequestBytes));
-  // WAIT requests block a worker each: room for many waiting clients.
-  _http->new_task_queue = [] { return new httplib::ThreadPool(64); };
+  // WAIT requests block a worker each: room for many waiting clients, and a reserve of
+  // workers that WAIT never takes, so that other requests are answered meanwhile.
+  int const threads = s.threads;
+  _maxWaiting = threads - std::max(4, threads / 8);
+  _http->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   // One line per request on stderr (never bodies or credentials).
   _http->set_logger([](httplib::Request const& req, httplib::Response const& res) {
     std::string path = req.path.substr(0, 200);

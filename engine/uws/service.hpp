@@ -8,6 +8,7 @@
 #include "uws/service_config.hpp"
 #include "uws/users.hpp"
 
+#include <atomic>
 #include <memory>
 #include <string>
 
@@ -51,6 +52,8 @@ class Service {
   std::unique_ptr<httplib::Server> _http;
   std::unique_ptr<Routes> _routes;  ///< the handlers point to it: it lives as long as _http
   std::string _baseUrl;
+  std::atomic<int> _waiting{0};  ///< requests blocked in WAIT now
+  int _maxWaiting = 1;           ///< beyond it a WAIT answers at once (workers kept free)
 };
 
 }  // namespace vocloud::uws

@@ -43,6 +43,10 @@ void addServer(config::Schema& s) {
             "Largest request body accepted (bytes); larger ones get 413", 1024, 1e9));
   s.key(
       key("server.wait_cap", Type::Int, "60", "Longest a WAIT request blocks (seconds)", 0, 3600));
+  s.key(key("server.threads", Type::Int, "256",
+            "Worker threads; WAIT requests may hold all but an eighth of them (at least 4), so "
+            "other requests are always served",
+            8, 10000));
   s.key(key("server.public_url", Type::String, "\"\"",
             "Base URL written into job documents (empty: scheme://host:port)"));
 }
@@ -188,6 +192,7 @@ ServiceConfig serviceConfigFrom(config::Config const& c) {
   out.server.maxRequestBytes = c.getInt("server.max_request_bytes");
   out.server.waitCapSeconds = static_cast<int>(c.getInt("server.wait_cap"));
   out.server.publicUrl = c.getString("server.public_url");
+  out.server.threads = static_cast<int>(c.getInt("server.threads"));
   out.storeDir = c.getString("store.dir");
   out.usersFile = c.getString("users.file");
   out.launcher.kind = c.getString("launcher.kind");

@@ -22,6 +22,7 @@ struct ServerOptions {
   bool allowPlainRemote = false;  ///< plain HTTP on a host other than 127.0.0.1/localhost
   std::int64_t maxRequestBytes = 1 << 20;
   int waitCapSeconds = 60;  ///< longest WAIT a request may block
+  int threads = 256;        ///< worker threads (each blocked WAIT holds one)
   std::string publicUrl;    ///< base URL written into documents; empty: derived
 };
 

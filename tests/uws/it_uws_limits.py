@@ -2,8 +2,12 @@
 limit they create jobs; once they hold more (a large file put into one of alice's job folders
 here, its size counted by the test itself) a new job, and a copy of an old one, is refused
 with 403 and a message naming the user, the sizes and the key; another user is not affected;
-deleting the job frees the room. (The per-user limit of running jobs is in it_uws_phases.)"""
+deleting the job frees the room. Blocking: with server.threads 8 (4 for WAIT), 8 clients
+in WAIT leave the job list answered, and the WAITs past the fourth return at once.
+(The per-user limit of running jobs is in it_uws_phases.)"""
 import os
+import threading
+import time
 
 from uws_harness import STANDIN, Scratch, Server, check, create, session
 
@@ -17,8 +21,40 @@ def tree_bytes(folder):
                for f in files if not os.path.islink(os.path.join(d, f)))
 
 
+def check_wait_reserve(s):
+    server = Server(s.config(), f"launcher.vocloud={STANDIN}", "server.threads=8",
+                    "server.wait_cap=60", "store.dir=" + str(s.dir / "wait-store"))
+    try:
+        alice = session("alice")
+        jobs = [create(alice, server.jobs, exp(f"w{i}")) for i in range(8)]
+        answered = []
+
+        def wait_on(job):
+            session("alice").get(job, params={"WAIT": "-1"}, timeout=120)
+            answered.append(time.time())
+
+        threads = [threading.Thread(target=wait_on, args=(j,), daemon=True) for j in jobs]
+        for t in threads:
+            t.start()
+        deadline = time.time() + 30
+        while len(answered) < 4 and time.time() < deadline:
+            time.sleep(0.05)
+        check(len(answered) == 4, f"{len(answered)} WAITs answered early, not the 4 past the "
+              "WAIT workers")
+        r = alice.get(server.jobs, timeout=30)  # well below the 60 s WAIT cap
+        check(r.status_code == 200 and r.text.count("<uws:jobref") == 8, "the list is not served")
+        for job in jobs:  # end the blocked WAITs: the phase changes
+            alice.post(job + "/phase", data={"PHASE": "ABORT"})
+        for t in threads:
+            t.join(timeout=30)
+        check(len(answered) == 8, "blocked WAITs did not end with the phase change")
+    finally:
+        server.stop()
+
+
 def main():
     s = Scratch()
+    check_wait_reserve(s)
     server = Server(s.config(f"jobs:\n  max_disk_per_user: {LIMIT_MIB}\n"),
                     f"launcher.vocloud={STANDIN}")
     try:
