@@ -4,7 +4,8 @@
 #    with PHASE=RUN until a blocking WAIT sees COMPLETED; BENCH_UWS_RUNS jobs (default 20);
 #    the job runs build/bin/vocloud (synth of 100 spectra) when built, else a stand-in that
 #    exits at once (uws_trivial_vocloud.sh);
-#  - p50/p99 of GET /jobs while BENCH_UWS_WAITERS clients (default 200) block in WAIT;
+#  - p50/p99 of GET /jobs (timed by curl) while BENCH_UWS_WAITERS clients (default 200) block
+#    in WAIT, each on a PENDING job of its own (200 jobs listed);
 #  - the server's resident memory (VmRSS, VmHWM) empty and with BENCH_UWS_STORE jobs
 #    (default 10000) created through the API, and GET /jobs then.
 # Not run in CI: scripts/run-bench uws.
