@@ -4,6 +4,7 @@
 #include "core/files.hpp"
 #include "core/log.hpp"
 
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <functional>
