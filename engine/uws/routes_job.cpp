@@ -54,6 +54,7 @@ JobView Routes::viewOf(Job const& job) const {
   view.job = job;
   std::string const dir = service._store.jobDir(job.id);
   view.parameters.push_back({"experiment", experimentOf(dir)});
+  if (std::filesystem::exists(dir + "/notify")) view.parameters.push_back({"notify", "mail"});
   view.results = listResults(dir, jobUrl(job.id));
   return view;
 }

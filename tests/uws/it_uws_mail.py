@@ -98,6 +98,9 @@ def check_delivered(s, smtp_port):
         release(store, quiet)
         wait_phase(alice, quiet, {"COMPLETED"})
         told = create(alice, server.jobs, exp("told"), PHASE="RUN", NOTIFY="mail")
+        params = ET.fromstring(alice.get(told + "/parameters").content)
+        check([(q.get("id"), q.text) for q in params if q.get("id") == "notify"] ==
+              [("notify", "mail")], "NOTIFY is not among the job's parameters")
         release(store, told)
         wait_phase(alice, told, {"COMPLETED"})
         wait_for(lambda: len(smtp.messages()) >= 1, "the mail of a COMPLETED job", 30)
