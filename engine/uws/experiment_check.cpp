@@ -62,4 +62,29 @@ std::string checkExperiment(std::string const& yaml, std::string const& jobDir,
   }
 }
 
+OutputChoice chooseOutput(std::string const& yaml, std::string const& jobDir,
+                          std::string const& sharedBase, bool mayWriteShared) {
+  if (sharedBase.empty()) return {};
+  std::string output;
+  try {
+    auto const c = config::loadConfigText(yaml, "experiment.yaml");
+    if (!c.has("output")) return {};
+    output = c.getString("output");
+  } catch (std::exception const&) {
+    return {};  // checkExperiment reports it
+  }
+  fs::path value(output);
+  if (value.is_relative()) value = fs::path(jobDir) / value;
+  if (!isInside(value, sharedBase) && value.lexically_normal() != fs::path(sharedBase))
+    return {};  // anywhere else: replaced by the job's own folder
+  if (value.lexically_normal() == fs::path(sharedBase).lexically_normal())
+    return {"", "uws: output: '" + output +
+                    "' is the shared base of knowledge itself: name a folder inside it"};
+  if (!mayWriteShared)
+    return {"", "uws: output: '" + output +
+                    "' is in the shared base of knowledge (jobs.shared_base), which only "
+                    "privileged users may write; every job may read it"};
+  return {value.lexically_normal().string(), ""};
+}
+
 }  // namespace vocloud::uws

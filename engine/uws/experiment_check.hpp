@@ -14,4 +14,15 @@ namespace vocloud::uws {
 std::string checkExperiment(std::string const& yaml, std::string const& jobDir,
                             std::vector<std::string> const& dataRoots);
 
+/// Where a job writes: `dir` empty for its own folder (the launcher's default), or the
+/// experiment's `output` when it names a folder inside `sharedBase` (the shared base of
+/// knowledge) and `mayWriteShared` (a privileged user); `problem` when a user who may not
+/// write there names it ("uws: output: ...").
+struct OutputChoice {
+  std::string dir;
+  std::string problem;
+};
+OutputChoice chooseOutput(std::string const& yaml, std::string const& jobDir,
+                          std::string const& sharedBase, bool mayWriteShared);
+
 }  // namespace vocloud::uws

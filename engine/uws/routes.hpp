@@ -49,6 +49,13 @@ struct Routes {
   /// Applies EXPERIMENT / RUNID / EXECUTIONDURATION / DESTRUCTION of `params` to `job`
   /// (PENDING only for the experiment). Returns "" or the problem (then nothing changed).
   std::string applyParameters(std::map<std::string, std::string> const& params, Job& job) const;
+  /// NOTIFY of `params` ("mail" or "none"), or nullopt when absent; sets `problem` when the
+  /// value is bad or no mail can reach `owner` (no mail server, no address).
+  std::optional<std::string> notifyOf(std::map<std::string, std::string> const& params,
+                                      std::string const& owner, std::string& problem) const;
+  /// Refuses a new job (403 answered, false) when `user`'s job folders already hold
+  /// jobs.max_disk_per_user.
+  bool withinDiskLimit(User const& user, httplib::Response& res) const;
 };
 
 }  // namespace vocloud::uws

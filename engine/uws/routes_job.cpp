@@ -8,6 +8,7 @@
 #include "uws/routes.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -28,6 +29,16 @@ std::optional<std::int64_t> parseInteger(std::string const& text) {
   return n;
 }
 
+// Counts a request among those blocked in WAIT for as long as it lives.
+struct WaitSlot {
+  explicit WaitSlot(std::atomic<int>& n) : waiting(n), count(++n) {}
+  ~WaitSlot() { --waiting; }
+  WaitSlot(WaitSlot const&) = delete;
+  WaitSlot& operator=(WaitSlot const&) = delete;
+  std::atomic<int>& waiting;
+  int const count;  ///< this request's place, itself included
+};
+
 std::string experimentOf(std::string const& jobDir) {
   try {
     return core::readFile(jobDir + "/experiment.yaml");
@@ -43,6 +54,7 @@ JobView Routes::viewOf(Job const& job) const {
   view.job = job;
   std::string const dir = service._store.jobDir(job.id);
   view.parameters.push_back({"experiment", experimentOf(dir)});
+  if (std::filesystem::exists(dir + "/notify")) view.parameters.push_back({"notify", "mail"});
   view.results = listResults(dir, jobUrl(job.id));
   return view;
 }
@@ -66,19 +78,53 @@ std::string Routes::applyParameters(std::map<std::string, std::string> const& pa
     if (!t) return "uws: DESTRUCTION: '" + it->second + "' is not an ISO 8601 date-time";
     changed.destruction = *t;
   }
+  std::string notifyProblem;
+  auto const notify = notifyOf(params, job.owner, notifyProblem);
+  if (!notifyProblem.empty()) return notifyProblem;
   if (auto it = params.find("EXPERIMENT"); it != params.end()) {
     if (job.phase != Phase::Pending)
       return "uws: the job is " + phaseName(job.phase) +
              ": its parameters may change only while it is PENDING";
     if (!detail::isValidUtf8(it->second)) return "uws: experiment: the YAML is not UTF-8 text";
     std::string const dir = std::filesystem::absolute(service._store.jobDir(job.id)).string();
-    if (auto const problem = checkExperiment(it->second, dir, service._config.jobs.dataRoots);
-        !problem.empty())
+    auto const& jobs = service._config.jobs;
+    auto roots = jobs.dataRoots;
+    if (!jobs.sharedBase.empty()) roots.push_back(jobs.sharedBase);  // every job reads it
+    if (auto const problem = checkExperiment(it->second, dir, roots); !problem.empty())
       return problem;
-    core::writeFileAtomic(service._store.jobDir(job.id) + "/experiment.yaml", it->second);
+    auto const owner = service._users.find(job.owner);
+    bool const privileged = owner && owner->role != Role::User;
+    auto const output = chooseOutput(it->second, dir, jobs.sharedBase, privileged);
+    if (!output.problem.empty()) return output.problem;
+    core::writeFileAtomic(dir + "/experiment.yaml", it->second);
+    std::filesystem::remove(dir + "/output_dir");
+    if (!output.dir.empty()) core::writeFileAtomic(dir + "/output_dir", output.dir + "\n");
+  }
+  if (notify) {
+    std::string const file = service._store.jobDir(job.id) + "/notify";
+    if (*notify == "mail")
+      core::writeFileAtomic(file, "mail\n");
+    else
+      std::filesystem::remove(file);
   }
   job = changed;
   return "";
+}
+
+std::optional<std::string> Routes::notifyOf(std::map<std::string, std::string> const& params,
+                                            std::string const& owner, std::string& problem) const {
+  auto const it = params.find("NOTIFY");
+  if (it == params.end()) return std::nullopt;
+  if (it->second == "none") return it->second;
+  if (it->second != "mail") {
+    problem = "uws: NOTIFY: '" + it->second + "' is not mail or none";
+  } else if (service._config.mail.smtpUrl.empty()) {
+    problem = "uws: NOTIFY: this service sends no mail (mail.smtp_url is not set)";
+  } else if (auto const user = service._users.find(owner); !user || user->email.empty()) {
+    problem = "uws: NOTIFY: user '" + owner +
+              "' has no mail address (email in the users file): ask the service's administrator";
+  }
+  return it->second;
 }
 
 void Routes::changeJob(std::map<std::string, std::string> const& params, httplib::Response& res,
@@ -104,7 +150,9 @@ void Routes::getJob(httplib::Request const& req, httplib::Response& res, Job con
     std::int64_t const wait = *seconds < 0 ? cap : std::min(*seconds, cap);
     auto const phase = params.find("PHASE");
     bool const stillIn = phase == params.end() || phase->second == phaseName(job.phase);
-    if (stillIn && wait > 0) {
+    // UWS lets the server end a WAIT early: with every WAIT worker taken it answers at once.
+    WaitSlot const slot(service._waiting);
+    if (stillIn && wait > 0 && slot.count <= service._maxWaiting) {
       auto const after = service._store.waitForChange(job.id, job.phase, double(wait));
       if (!after) return detail::replyText(res, 404, "uws: no job " + job.id);
       current = *after;

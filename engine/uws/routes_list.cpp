@@ -5,6 +5,7 @@
 #include "core/files.hpp"
 #include "uws/http_util.hpp"
 #include "uws/job_xml.hpp"
+#include "uws/limits.hpp"
 #include "uws/results.hpp"
 #include "uws/routes.hpp"
 
@@ -127,6 +128,20 @@ std::optional<Job> Routes::visibleJob(std::string const& id, User const& user,
   return std::nullopt;
 }
 
+bool Routes::withinDiskLimit(User const& user, httplib::Response& res) const {
+  double const limit = service._config.jobs.maxDiskPerUserBytes;
+  if (limit <= 0) return true;
+  double const used = double(userDiskBytes(service._store, user.name));
+  if (used < limit) return true;
+  char text[256];
+  std::snprintf(text, sizeof text,
+                "uws: user '%s' has reached the disk limit: their jobs hold %.1f MiB of the "
+                "%.1f MiB allowed (jobs.max_disk_per_user); delete old jobs to create new ones",
+                user.name.c_str(), used / 1048576.0, limit / 1048576.0);
+  detail::replyText(res, 403, text);
+  return false;
+}
+
 std::string Routes::jobUrl(std::string const& id) const {
   return service.jobsUrl() + "/" + id;
 }
@@ -156,6 +171,7 @@ void Routes::createJob(httplib::Request const& req, httplib::Response& res, User
     return detail::replyText(res, 400,
                              "uws: POST /jobs needs the parameter 'experiment' (the experiment "
                              "YAML, inline or uploaded) or 'COPY' (a job to copy)");
+  if (!withinDiskLimit(user, res)) return;
   Job job;
   job.id = newJobId();
   job.owner = user.name;

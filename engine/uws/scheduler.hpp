@@ -53,6 +53,10 @@ class Scheduler {
   /// One pass of the watching loop (tests call it directly).
   void tick();
 
+  /// Called (on the scheduler's thread or a request's, under the scheduler's lock) each time
+  /// a job reaches a final phase; must be quick (the mailer only queues). Set before start().
+  void onFinal(std::function<void(Job const&)> hook) { _onFinal = std::move(hook); }
+
  private:
   void reconcile();
   void watchRunning();
@@ -65,6 +69,8 @@ class Scheduler {
   void reap();
   void removeLocked(std::string const& id);
   void loop();
+  /// Stores a job that has just reached a final phase and tells the onFinal hook.
+  void storeEnded(Job const& job);
 
   JobStore& _store;
   Launcher& _launcher;
@@ -76,6 +82,7 @@ class Scheduler {
   std::mutex _wakeMutex;
   std::condition_variable _wake;
   std::thread _thread;
+  std::function<void(Job const&)> _onFinal;
 };
 
 }  // namespace vocloud::uws

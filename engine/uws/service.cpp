@@ -2,11 +2,13 @@
 
 #include "core/error.hpp"
 #include "uws/local_launcher.hpp"
+#include "uws/results.hpp"
 #include "uws/routes.hpp"
 #include "uws/slurm_launcher.hpp"
 
 #include <httplib.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 
@@ -54,12 +56,16 @@ Service::Service(ServiceConfig config, std::string const& self)
       _store(_config.storeDir),
       _users(_config.usersFile),
       _launcher(makeLauncher(_config, self)),
+      _mailer(_config.mail),
       _scheduler(_store, *_launcher, schedulerOptions(_config)),
       _http(makeServer(_config.server)) {
   auto const& s = _config.server;
   _http->set_payload_max_length(static_cast<std::size_t>(s.maxRequestBytes));
-  // WAIT requests block a worker each: room for many waiting clients.
-  _http->new_task_queue = [] { return new httplib::ThreadPool(64); };
+  // WAIT requests block a worker each: room for many waiting clients, and a reserve of
+  // workers that WAIT never takes, so that other requests are answered meanwhile.
+  int const threads = s.threads;
+  _maxWaiting = threads - std::max(4, threads / 8);
+  _http->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   // One line per request on stderr (never bodies or credentials).
   _http->set_logger([](httplib::Request const& req, httplib::Response const& res) {
     std::string path = req.path.substr(0, 200);
@@ -68,6 +74,7 @@ Service::Service(ServiceConfig config, std::string const& self)
     std::fprintf(stderr, "vocloud-uws: %s %s %s %d\n", req.remote_addr.c_str(), req.method.c_str(),
                  path.c_str(), res.status);
   });
+  _scheduler.onFinal([this](Job const& job) { notifyEnded(job); });
   _routes = std::make_unique<Routes>(Routes{*this});
   _routes->install(*_http);
   int port = s.port;
@@ -87,6 +94,22 @@ Service::Service(ServiceConfig config, std::string const& self)
 Service::~Service() {
   stop();
   _scheduler.stop();
+}
+
+void Service::notifyEnded(Job const& job) {
+  std::string const dir = _store.jobDir(job.id);
+  if (!std::filesystem::exists(dir + "/notify")) return;
+  auto const owner = _users.find(job.owner);
+  if (_config.mail.smtpUrl.empty() || !owner || owner->email.empty()) {
+    std::fprintf(stderr, "vocloud-uws: mail: job %s: no mail sent (%s)\n", job.id.c_str(),
+                 _config.mail.smtpUrl.empty() ? "mail.smtp_url is not set"
+                                              : "its owner has no email in the users file");
+    return;
+  }
+  std::string const url = jobsUrl() + "/" + job.id;
+  std::vector<std::pair<std::string, std::string>> links;
+  for (auto const& result : listResults(dir, url)) links.emplace_back(result.id, result.href);
+  _mailer.post(jobEndedMail(job, owner->email, url, links), "job " + job.id);
 }
 
 bool Service::serve() {

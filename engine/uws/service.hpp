@@ -3,10 +3,12 @@
 // the HTTP(S) server (cpp-httplib) that serves UWS 1.1 at /jobs.
 #include "uws/job_store.hpp"
 #include "uws/launcher.hpp"
+#include "uws/mail.hpp"
 #include "uws/scheduler.hpp"
 #include "uws/service_config.hpp"
 #include "uws/users.hpp"
 
+#include <atomic>
 #include <memory>
 #include <string>
 
@@ -38,14 +40,20 @@ class Service {
 
  private:
   friend struct Routes;
+  /// Mails the owner of a job that has just ended, when they asked (NOTIFY=mail).
+  void notifyEnded(Job const& job);
+
   ServiceConfig _config;
   JobStore _store;
   Users _users;
   std::unique_ptr<Launcher> _launcher;
+  Mailer _mailer;  ///< before the scheduler, whose thread posts to it
   Scheduler _scheduler;
   std::unique_ptr<httplib::Server> _http;
   std::unique_ptr<Routes> _routes;  ///< the handlers point to it: it lives as long as _http
   std::string _baseUrl;
+  std::atomic<int> _waiting{0};  ///< requests blocked in WAIT now
+  int _maxWaiting = 1;           ///< beyond it a WAIT answers at once (workers kept free)
 };
 
 }  // namespace vocloud::uws

@@ -43,6 +43,10 @@ void addServer(config::Schema& s) {
             "Largest request body accepted (bytes); larger ones get 413", 1024, 1e9));
   s.key(
       key("server.wait_cap", Type::Int, "60", "Longest a WAIT request blocks (seconds)", 0, 3600));
+  s.key(key("server.threads", Type::Int, "256",
+            "Worker threads; WAIT requests may hold all but an eighth of them (at least 4), so "
+            "other requests are always served",
+            8, 10000));
   s.key(key("server.public_url", Type::String, "\"\"",
             "Base URL written into job documents (empty: scheme://host:port)"));
 }
@@ -111,6 +115,23 @@ void addJobs(config::Schema& s) {
             "file's folder)"));
   s.key(key("jobs.reaper_interval", Type::Float, "60",
             "Seconds between looks for jobs past their destruction time", 0.1, 86400));
+  s.key(key("jobs.max_disk_per_user", Type::Float, "0",
+            "MiB one user's job folders may hold; over it new jobs are refused (0: no limit)", 0,
+            1e12));
+  s.key(pathKey("jobs.shared_base", "\"\"",
+                "Shared base-of-knowledge folder: privileged users' jobs may write their output "
+                "there, every job may read it (empty: none)"));
+}
+
+void addMail(config::Schema& s) {
+  using config::Type;
+  s.section("mail", "Mail to a job's owner when it ends (job parameter NOTIFY=mail).");
+  s.key(key("mail.smtp_url", Type::String, "\"\"",
+            "SMTP server, smtp://host:port or smtps://host:port (empty: no mail)"));
+  s.key(key("mail.from", Type::String, "vocloud-uws@localhost", "Sender address"));
+  s.key(key("mail.user", Type::String, "\"\"", "SMTP login (empty: none)"));
+  s.key(key("mail.password", Type::String, "\"\"", "SMTP password of mail.user"));
+  s.key(key("mail.timeout", Type::Float, "20", "Longest one mail may take (seconds)", 1, 600));
 }
 
 bool isLoopback(std::string const& host) {
@@ -156,6 +177,7 @@ config::Schema serviceSchema() {
   addLauncher(s);
   addSlurm(s);
   addJobs(s);
+  addMail(s);
   return s;
 }
 
@@ -170,6 +192,7 @@ ServiceConfig serviceConfigFrom(config::Config const& c) {
   out.server.maxRequestBytes = c.getInt("server.max_request_bytes");
   out.server.waitCapSeconds = static_cast<int>(c.getInt("server.wait_cap"));
   out.server.publicUrl = c.getString("server.public_url");
+  out.server.threads = static_cast<int>(c.getInt("server.threads"));
   out.storeDir = c.getString("store.dir");
   out.usersFile = c.getString("users.file");
   out.launcher.kind = c.getString("launcher.kind");
@@ -194,6 +217,15 @@ ServiceConfig serviceConfigFrom(config::Config const& c) {
   out.jobs.defaultDestructionDays = c.getDouble("jobs.destruction_days");
   out.jobs.reaperSeconds = c.getDouble("jobs.reaper_interval");
   out.jobs.maxRunningPerUser = static_cast<int>(c.getInt("jobs.max_running_per_user"));
+  out.jobs.maxDiskPerUserBytes = c.getDouble("jobs.max_disk_per_user") * 1024.0 * 1024.0;
+  if (!c.getString("jobs.shared_base").empty())
+    out.jobs.sharedBase =
+        std::filesystem::absolute(c.getString("jobs.shared_base")).lexically_normal().string();
+  out.mail.smtpUrl = c.getString("mail.smtp_url");
+  out.mail.from = c.getString("mail.from");
+  out.mail.user = c.getString("mail.user");
+  out.mail.password = c.getString("mail.password");
+  out.mail.timeoutSeconds = c.getDouble("mail.timeout");
   auto const base = std::filesystem::absolute(c.source()).parent_path();
   for (auto const& root : c.getList("jobs.data_roots")) {
     std::filesystem::path p(root);

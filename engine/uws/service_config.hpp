@@ -2,6 +2,7 @@
 // The configuration of `vocloud-uws`: its own schema, read by the same machinery as an
 // experiment (file:line:col errors, --set overrides, relative paths from the file's folder).
 #include "config/config.hpp"
+#include "uws/mail.hpp"
 
 #include <cstdint>
 #include <string>
@@ -21,6 +22,7 @@ struct ServerOptions {
   bool allowPlainRemote = false;  ///< plain HTTP on a host other than 127.0.0.1/localhost
   std::int64_t maxRequestBytes = 1 << 20;
   int waitCapSeconds = 60;  ///< longest WAIT a request may block
+  int threads = 256;        ///< worker threads (each blocked WAIT holds one)
   std::string publicUrl;    ///< base URL written into documents; empty: derived
 };
 
@@ -59,6 +61,10 @@ struct JobOptions {
   /// Absolute folders (shared bases of knowledge) an experiment's path keys may name besides
   /// the job's own folder.
   std::vector<std::string> dataRoots;
+  double maxDiskPerUserBytes = 0;  ///< a user's job folders together; 0: no limit
+  /// The shared base of knowledge (absolute): privileged users' jobs may write their output
+  /// below it, every job may read it. Empty: none.
+  std::string sharedBase;
 };
 
 /// Everything `vocloud-uws` needs, validated once.
@@ -69,6 +75,7 @@ struct ServiceConfig {
   std::string usersFile;  ///< accounts with password hashes (users.md format)
   LauncherOptions launcher;
   JobOptions jobs;
+  MailOptions mail;
 };
 
 /// Reads and validates the service YAML with `overrides` (--set), resolving relative paths

@@ -98,6 +98,11 @@ config::Schema usersSchema() {
   password.path = "users[].password";
   password.doc = "pbkdf2-sha256$ITERATIONS$SALT_HEX$HASH_HEX (vocloud-uws hash-password)";
   s.key(password);
+  config::KeySpec email;
+  email.path = "users[].email";
+  email.defaultYaml = "\"\"";
+  email.doc = "Mail address for job notices (NOTIFY=mail); empty: none";
+  s.key(email);
   return s;
 }
 
@@ -145,6 +150,11 @@ Users::Users(std::string const& path) {
     user.name = c.getString(item + ".name");
     user.role = parseRole(c.getString(item + ".role"));
     user.passwordHash = c.getString(item + ".password");
+    user.email = c.getString(item + ".email");
+    if (!user.email.empty() && (user.email.find('@') == std::string::npos ||
+                                user.email.find_first_of("<>\r\n \t,") != std::string::npos))
+      throw UsageError("uws: " + c.where(item + ".email") + ": '" + user.email +
+                       "' is not a mail address (name@host)");
     if (user.name.empty() || user.name.find(':') != std::string::npos)
       throw UsageError("uws: " + c.where(item + ".name") +
                        ": a user name is not empty and has no ':'");
@@ -156,6 +166,12 @@ Users::Users(std::string const& path) {
       throw UsageError("uws: " + c.where(item + ".name") + ": user '" + user.name +
                        "' is listed twice");
   }
+}
+
+std::optional<User> Users::find(std::string const& name) const {
+  auto const it = _users.find(name);
+  if (it == _users.end()) return std::nullopt;
+  return it->second;
 }
 
 std::optional<User> Users::authenticate(std::string const& name,

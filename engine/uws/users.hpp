@@ -19,6 +19,7 @@ struct User {
   std::string name;
   Role role = Role::User;
   std::string passwordHash;  ///< "pbkdf2-sha256$ITERATIONS$SALT_HEX$HASH_HEX"
+  std::string email;         ///< where job notices go (NOTIFY=mail); empty: none
 };
 
 /// A new hash of `password` with a random salt (the users file's `password` value).
@@ -36,6 +37,8 @@ class Users {
   /// checks are remembered (by a SHA-256 of name and password) so that HTTP Basic on every
   /// request does not rerun the KDF.
   std::optional<User> authenticate(std::string const& name, std::string const& password) const;
+  /// The account called `name`, or nullopt (no password check: for mail and quotas).
+  std::optional<User> find(std::string const& name) const;
   std::size_t size() const { return _users.size(); }
 
  private:

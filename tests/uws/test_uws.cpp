@@ -5,7 +5,9 @@
 #include "uws/experiment_check.hpp"
 #include "uws/http_util.hpp"
 #include "uws/job_store.hpp"
+#include "uws/limits.hpp"
 #include "uws/local_launcher.hpp"
+#include "uws/mail.hpp"
 #include "uws/results.hpp"
 #include "uws/service_config.hpp"
 #include "uws/users.hpp"
@@ -205,6 +207,52 @@ BOOST_AUTO_TEST_CASE(experiments_read_only_inside_the_job_folder_or_the_data_roo
   BOOST_TEST(uws::checkExperiment("experiment: e\noutput: /etc\n", "/s/jobs/j", roots) == "");
   BOOST_TEST(uws::checkExperiment("experiment: e\nsynth:\n  cont: 3\n", "/j", roots)
                  .find("experiment.yaml:3:3") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(only_privileged_jobs_write_into_the_shared_base) {
+  auto const yaml = [](std::string const& output) {
+    return "experiment: e\noutput: " + output + "\nstages: [synth]\n";
+  };
+  std::string const base = "/srv/shared";
+  auto const ok = uws::chooseOutput(yaml("/srv/shared/kb"), "/s/jobs/j", base, true);
+  BOOST_TEST(ok.dir == "/srv/shared/kb");
+  BOOST_TEST(ok.problem == "");
+  auto const refused = uws::chooseOutput(yaml("/srv/shared/kb"), "/s/jobs/j", base, false);
+  BOOST_TEST(refused.dir == "");
+  BOOST_TEST(refused.problem.find("only privileged users may write") != std::string::npos);
+  // Elsewhere (or a look-alike prefix): the job's own folder, for anyone.
+  for (std::string const other : {"/tmp/x", "out", "/srv/sharedx/kb", "/srv/shared/../x"})
+    BOOST_TEST(uws::chooseOutput(yaml(other), "/s/jobs/j", base, false).problem == "", other);
+  BOOST_TEST(uws::chooseOutput(yaml("/srv/shared"), "/s/jobs/j", base, true).problem != "");
+  BOOST_TEST(uws::chooseOutput(yaml("/srv/shared/kb"), "/s/jobs/j", "", false).problem == "");
+}
+
+BOOST_AUTO_TEST_CASE(folder_bytes_sum_regular_files_and_skip_links) {
+  TempDir dir;
+  fs::create_directories(dir.path / "a" / "b");
+  std::ofstream(dir.path / "one") << std::string(1000, 'x');
+  std::ofstream(dir.path / "a" / "b" / "two") << std::string(234, 'y');
+  fs::create_symlink("/etc/passwd", dir.path / "a" / "link");
+  BOOST_TEST(uws::folderBytes(dir.path.string()) == 1234u);
+  BOOST_TEST(uws::folderBytes((dir.path / "gone").string()) == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(the_end_of_job_mail_has_id_phase_run_time_and_links) {
+  auto job = makeJob("0123456789abcdef", "alice", 1000, uws::Phase::Completed);
+  job.runId = "try-3";
+  job.startTime = 1000.25;
+  job.endTime = 1012.75;  // 12.5 s
+  std::string const url = "https://h/jobs/0123456789abcdef";
+  auto const m = uws::jobEndedMail(job, "alice@example.org", url,
+                                   {{"stdout.log", url + "/results/stdout.log"}});
+  BOOST_TEST(m.subject == "vocloud-uws: job 0123456789abcdef (try-3) COMPLETED");
+  BOOST_TEST(m.body.find("Phase: COMPLETED\nRun time: 12.5 s\n") != std::string::npos);
+  BOOST_TEST(m.body.find("  stdout.log: " + url + "/results/stdout.log\n") != std::string::npos);
+  // Header values cannot carry a line break (no header injection); the body ends lines CRLF.
+  uws::MailMessage evil{"a@b", "x\r\nBcc: c@d", "line 1\nline 2"};
+  std::string const text = uws::mailText(evil, "svc@h");
+  BOOST_TEST(text.find("\r\nSubject: x  Bcc: c@d\r\n") != std::string::npos);
+  BOOST_TEST(text.find("\r\n\r\nline 1\r\nline 2") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(utf8_check_refuses_broken_sequences) {

@@ -38,14 +38,18 @@ def hash_password(password):
 
 
 class Scratch:
-    """A temporary folder with a users file (alice, bob: users; root: supervisor)."""
+    """A temporary folder with a users file (alice, bob: users; carol: privileged; root:
+    supervisor). alice and carol have a mail address (NAME@example.org), bob none."""
 
     def __init__(self):
         self.dir = pathlib.Path(tempfile.mkdtemp(prefix="vocloud-uws-"))
         lines = ["users:"]
-        for name, role in (("alice", "user"), ("bob", "user"), ("root", "supervisor")):
+        for name, role in (("alice", "user"), ("bob", "user"), ("carol", "privileged"),
+                           ("root", "supervisor")):
             lines += [f"  - name: {name}", f"    role: {role}",
                       f"    password: '{hash_password(name + '-pw')}'"]
+            if name in ("alice", "carol"):
+                lines.append(f"    email: {name}@example.org")
         (self.dir / "users.yaml").write_text("\n".join(lines) + "\n")
         self.schema = self._schema()
 
