@@ -3,6 +3,7 @@
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { maskedRuns } from '../logic/stats';
+import { tickLabels } from '../logic/ticks';
 import { h } from './dom';
 
 export interface Line {
@@ -129,11 +130,28 @@ function drawExtras(u: uPlot, x: number[], mask: number[] | undefined, marks: nu
   ctx.restore();
 }
 
+/** Room for a value axis: its widest tick label plus the tick and the gap (uPlot's default
+ * of 50 px cuts labels such as 30000). */
+function valueAxisSize(u: uPlot, values: string[] | null, axisIdx: number): number {
+  if (!values || values.length === 0) return 50;
+  const ctx = u.ctx;
+  ctx.save();
+  ctx.font = u.axes[axisIdx].font?.[0] ?? '12px system-ui';
+  const widest = values.reduce((m, v) => Math.max(m, ctx.measureText(v ?? '').width), 0);
+  ctx.restore();
+  return Math.ceil(widest / devicePixelRatio) + 22;
+}
+
+/** A value axis with labels that stay readable at any magnitude. */
+function valueAxis(extra: uPlot.Axis = {}): uPlot.Axis {
+  return { values: (_u, ticks) => tickLabels(ticks), size: valueAxisSize, ...extra };
+}
+
 function options(spec: PlotSpec, width: number, x: number[], mask?: number[]): uPlot.Options {
   const zoom = spec.zoom;
   const right = spec.lines.find((l) => l.scale);
-  const axes: uPlot.Axis[] = [{ label: spec.xLabel ?? 'wavelength (Å)', incrs: spec.integerX ? [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000] : undefined }, {}];
-  if (right) axes.push({ scale: right.scale, side: 1, grid: { show: false }, label: spec.rightLabel });
+  const axes: uPlot.Axis[] = [{ label: spec.xLabel ?? 'wavelength (Å)', incrs: spec.integerX ? [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000] : undefined }, valueAxis()];
+  if (right) axes.push(valueAxis({ scale: right.scale, side: 1, grid: { show: false }, label: spec.rightLabel }));
   return {
     width,
     height: spec.height ?? 220,
