@@ -85,11 +85,11 @@ def check_docs():
           "`build/bin/vocloud-uws explain --markdown`")
 
 
-def check_example(s):
-    """configs/uws-local.yaml starts, and its documented demo accounts work."""
+def check_example(s, name="uws-local.yaml"):
+    """configs/<name> starts (the schema accepts it), and its documented demo accounts work."""
     from uws_harness import SOURCE
-    server = Server(SOURCE / "configs" / "uws-local.yaml", "server.port=0",
-                    f"store.dir={s.dir / 'example-store'}", log_dir=s.dir)
+    server = Server(SOURCE / "configs" / name, "server.port=0",
+                    f"store.dir={s.dir / ('example-store-' + name)}", log_dir=s.dir)
     try:
         for user, password in (("demo", "demo"), ("admin", "admin")):
             r = requests.get(server.jobs, auth=(user, password), timeout=30)
@@ -107,6 +107,7 @@ def main():
     check_relative_paths(s)
     check_tls(s)
     check_example(s)
+    check_example(s, "uws-slurm.yaml")  # starts without Slurm; jobs would queue for sbatch
     s.cleanup()
     print("it_uws_config: ok")
 
