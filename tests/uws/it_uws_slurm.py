@@ -9,7 +9,11 @@ independent expectation:
    ABORTED and no SOM stage is left complete;
 3. kill -9 of the service while a job runs: restarted at once, the job is still EXECUTING
    (found by its Slurm id), and PHASE=SUSPEND / RESUME are scontrol suspend / resume; killed again and restarted after Slurm has finished the job,
-   its phase is COMPLETED from the start."""
+   its phase is COMPLETED from the start;
+4. a job that ended while the service was down and that Slurm then forgot (slurmctld cold
+   restarted with -c, so scontrol no longer knows the id) and whose exit_code file is gone
+   (a node lost before the wrapper wrote it): the restarted service takes COMPLETED from
+   `sacct -c`, the job completion records, which the test reads itself first."""
 import json
 import os
 import pathlib
@@ -165,6 +169,57 @@ def restart_while_running(config, sets, alice, server, store):
     return server
 
 
+TINY = """experiment: tiny
+stages: [synth, preprocess]
+synth: {count: 200, seed: 3}
+preprocess: {input: synth, lambda_min: 6400, lambda_max: 6700, points: 100, pca_components: 2}
+"""
+
+
+def cold_restart_slurmctld():
+    """Stops this test's slurmctld (the PID in its own pid file, checked to be ours) and starts
+    it again with -c: every job record is dropped; the jobcomp file stays. The new PID goes to
+    $SLURM_SCRATCH/extra-pids, which it_uws_slurm.sh stops on exit."""
+    conf = os.environ["SLURM_CONF"]
+    home = pathlib.Path(conf).parent
+    pid = int((home / "slurmctld.pid").read_text().split()[0])
+    cmdline = pathlib.Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+    check("slurmctld" in cmdline and conf in cmdline, f"pid {pid} is not this test's slurmctld")
+    os.kill(pid, 15)
+    wait_for(lambda: not pathlib.Path(f"/proc/{pid}").exists(), "slurmctld to stop", 30)
+    log = open(home / "log" / "slurmctld-cold.stderr", "w")
+    proc = subprocess.Popen(["slurmctld", "-D", "-i", "-c", "-f", conf], stdout=log, stderr=log)
+    with open(pathlib.Path(os.environ["SLURM_SCRATCH"]) / "extra-pids", "a") as f:
+        f.write(f"{proc.pid}\n")
+    wait_for(lambda: subprocess.run(["sinfo", "-h", "-o", "%T"], capture_output=True, text=True,
+                                    timeout=10).stdout.strip().startswith("idle"),
+             "the cold slurmctld to see the node idle", 60)
+
+
+def forgotten_by_slurm(config, sets, alice, server, store):
+    url = create(alice, server.jobs, TINY, PHASE="RUN")
+    uid = job_id(url)
+    wait_for(lambda: slurm_state(uid) in ("RUNNING", "COMPLETED"), "Slurm to start the job", 120)
+    sid = slurm_job(uid)[0]
+    server.stop(hard=True)
+    wait_for(lambda: slurm_state(uid) == "COMPLETED", "Slurm to complete the job", 180)
+    cold_restart_slurmctld()
+    shown = subprocess.run(["scontrol", "-o", "show", "job", sid], capture_output=True, text=True,
+                           timeout=30)
+    check(shown.returncode != 0 and "Invalid job id" in shown.stderr,
+          f"Slurm still knows job {sid}: {shown.stdout}{shown.stderr}")
+    acct = subprocess.run(["sacct", "-c", "-n", "-P", "-j", sid, "-o", "jobid,state"],
+                          capture_output=True, text=True, timeout=30).stdout
+    check(f"{sid}|COMPLETED" in acct.split(), f"sacct -c has no COMPLETED record of {sid}: {acct!r}")
+    (store / uid / "exit_code").unlink()
+    server = Server(config, *sets)
+    url = server.jobs + "/" + uid
+    check(phase_of(alice, url) == "COMPLETED",
+          f"forgotten by Slurm: phase {phase_of(alice, url)}: " + alice.get(url + "/error").text)
+    print("slurm: a job Slurm forgot, without its exit_code file -> COMPLETED from sacct -c")
+    return server
+
+
 def main():
     if not os.environ.get("SLURM_CONF"):
         fail("run through it_uws_slurm.sh (SLURM_CONF)")
@@ -179,6 +234,8 @@ def main():
         demo_through_the_queue(s, server, alice, store)
         abort_mid_run(server, alice, store)
         server = restart_while_running(config, sets, alice, server, store)
+        (s.dir / "release-blocker").write_text("go\n")
+        server = forgotten_by_slurm(config, sets, alice, server, store)
     finally:
         server.stop(hard=True)
         (s.dir / "release-blocker").write_text("go\n")

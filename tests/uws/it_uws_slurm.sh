@@ -4,7 +4,8 @@
 # PID); it_uws_slurm.py then drives the service. Skips (77) where Slurm cannot run.
 source "$(dirname "$0")/../integration/lib.sh"
 source "$(dirname "$0")/../slurm/cluster.sh"
-trap 'stop_slurm; rm -rf "$SCRATCH"' EXIT
+# extra-pids: a slurmctld that it_uws_slurm.py started again (cold) in place of ours.
+trap 'SLURM_PIDS+=($(cat "$SCRATCH/extra-pids" 2>/dev/null)); stop_slurm; rm -rf "$SCRATCH"' EXIT
 cd "$SCRATCH"
 start_slurm
 export SLURM_SCRATCH="$SCRATCH"
