@@ -107,8 +107,11 @@ function actions(job: JobDoc): HTMLElement {
     button('copy & edit', () => copyAndEdit(job), { 'data-action': 'copy & edit' }),
     act('delete', async () => {
       if (!window.confirm(`Delete job ${job.id} and all its files?`)) return;
-      await c.remove(job.id);
+      // No request for this job after it is gone (each would be a 404 in the console): stop
+      // polling it, and let a poll already sent be answered first.
       state.selected = '';
+      await jobPolled();
+      await c.remove(job.id);
     }),
   );
 }
@@ -122,7 +125,24 @@ function results(job: JobDoc): HTMLElement {
     el('details', {}, el('summary', {}, `results (${job.results.length})`), el('ul', {}, ...links)));
 }
 
-async function refreshJob(force = false): Promise<void> {
+// The selected job's polls run one after another (never two at once), so an action can wait
+// until the last one sent has been answered.
+let jobPolls: Promise<void> = Promise.resolve();
+let jobPollsWaiting = 0;
+
+function refreshJob(force = false): Promise<void> {
+  if (!force && jobPollsWaiting > 0) return jobPolls;  // a timer tick while one is still out
+  jobPollsWaiting++;
+  const next = jobPolls.catch(() => undefined).then(() => loadJob(force)).finally(() => void jobPollsWaiting--);
+  jobPolls = next;
+  return next;
+}
+
+function jobPolled(): Promise<void> {
+  return jobPolls.catch(() => undefined);
+}
+
+async function loadJob(force: boolean): Promise<void> {
   const c = state.client;
   const panel = byId('job');
   if (!c || !state.selected) return void (panel.hidden = true);
