@@ -75,19 +75,27 @@ bool cutAtMass(std::vector<Neighbour>& candidates, MassSearch const& search, std
 }
 
 /// Sorts the candidates and keeps the shortest prefix whose hits reach the mass (all of them
-/// when they do not). The prefix is usually short: the nearest `guess` are sorted first, the
-/// rest only when those fall short.
+/// when they do not). The prefix is usually short: the nearest `guess` are sorted first, then
+/// twice as many while those fall short. Each step is a selection then a sort of the newly
+/// selected (pairs are distinct, so the order is total and the result is a full sort's
+/// prefix whatever the guess, at O(K) per step instead of O(K log K)).
+void keepMassPrefix(std::vector<Neighbour>& candidates, MassSearch const& search,
+                    std::size_t guess) {
+  std::size_t sorted = 0;
+  std::size_t want = std::min(candidates.size(), std::max<std::size_t>(guess, 1));
+  while (want > sorted) {
+    auto const first = candidates.begin() + static_cast<std::ptrdiff_t>(sorted);
+    auto const middle = candidates.begin() + static_cast<std::ptrdiff_t>(want);
+    if (middle != candidates.end()) std::nth_element(first, middle - 1, candidates.end());
+    std::sort(first, middle);
+    if (cutAtMass(candidates, search, want)) return;
+    sorted = want;
+    want = std::min(candidates.size(), 2 * want);
+  }
+}
+
 void keepMassPrefix(std::vector<Neighbour>& candidates, MassSearch const& search) {
-  std::size_t const guess = std::min(candidates.size(), search.guess);
-  if (guess == 0) return;
-  auto const middle = candidates.begin() + static_cast<std::ptrdiff_t>(guess);
-  // The nearest `guess` in order: a selection then a sort of those few (pairs are distinct,
-  // so the order is total and the result is partial_sort's, at O(K) instead of O(K log guess)).
-  std::nth_element(candidates.begin(), middle - 1, candidates.end());
-  std::sort(candidates.begin(), middle);
-  if (cutAtMass(candidates, search, guess)) return;
-  std::sort(middle, candidates.end());
-  cutAtMass(candidates, search, candidates.size());
+  keepMassPrefix(candidates, search, search.guess);
 }
 
 /// The mass neighbourhood of every row from every populated node's exact distance.
@@ -136,6 +144,9 @@ void forEachNeighbourhood(Codebook const& codebook, MassSearch const& search, fl
         std::vector<std::uint8_t> measured(static_cast<std::size_t>(nodes), 0);
         std::vector<double> lowerOf(static_cast<std::size_t>(nodes));
         std::vector<double> upperOf(static_cast<std::size_t>(nodes));
+        // Neighbourhoods of nearby rows are alike in size: the last one's, with some room,
+        // is the next guess (it changes the work, never the result).
+        std::size_t guess = search.guess;
         for (int r = 0; r < count; ++r) {
           std::size_t const i = first + static_cast<std::size_t>(r);
           double const x2 = xNorm2[static_cast<std::size_t>(r)];
@@ -157,7 +168,7 @@ void forEachNeighbourhood(Codebook const& codebook, MassSearch const& search, fl
           // distances: the mass radius among them bounds the true one from above.
           upper.clear();
           for (int const k : search.populated) upper.emplace_back(bounds(k).second, k);
-          keepMassPrefix(upper, search);
+          keepMassPrefix(upper, search, guess);
           candidates.clear();
           for (auto const& [bound, k] : upper) {
             candidates.emplace_back(exact(k), k);
@@ -170,7 +181,8 @@ void forEachNeighbourhood(Codebook const& codebook, MassSearch const& search, fl
           for (int const k : search.populated)
             if (!measured[k] && bounds(k).first <= radius2) candidates.emplace_back(exact(k), k);
           for (auto const& [bound, k] : upper) measured[k] = 0;
-          keepMassPrefix(candidates, search);
+          keepMassPrefix(candidates, search, guess);
+          guess = std::max(search.guess, candidates.size() + candidates.size() / 4 + 2);
           visit(i, candidates);
         }
       });
