@@ -293,17 +293,11 @@ BmuMatrixF bmuCentredProduct(XView const& x, std::size_t first, int rows, Centre
 /// Host path: blocks of rows, each centred into a buffer and multiplied by the centred
 /// codebook with the host SGEMM, then the per-row selection. Blocks run in parallel on a
 /// parallel host backend; each block's result does not depend on the others.
-/// The default row hook of bmuSearchHost: nothing.
-struct BmuNoRowHook {
-  void operator()(std::size_t, double, double const*, float const*) const {}
-};
-
 template <class ExecSpace, class XView, class WView, class BmuView, class DistView,
-          class SecondView, class SecondDistView, class RowHook = BmuNoRowHook>
+          class SecondView, class SecondDistView>
 void bmuSearchHost(ExecSpace const& space, XView const& x, WView const& w, BmuView const& bmu,
                    DistView const& dist2, SecondView const& second,
-                   SecondDistView const& secondDist2, bool wantSecond,
-                   RowHook const& rowHook = RowHook{}) {
+                   SecondDistView const& secondDist2, bool wantSecond) {
   std::size_t const n = x.extent(0);
   int const nodes = static_cast<int>(w.extent(0));
   int const dims = static_cast<int>(w.extent(1));
@@ -333,7 +327,6 @@ void bmuSearchHost(ExecSpace const& space, XView const& x, WView const& w, BmuVi
               s.data() + static_cast<std::ptrdiff_t>(r) * nodes, exact, wantSecond, lower.data(),
               upper.data());
           bmuStore(best, i, bmu, dist2, second, secondDist2, wantSecond);
-          rowHook(i, xNorm2s[r], lower.data(), s.data() + static_cast<std::ptrdiff_t>(r) * nodes);
         }
       });
   space.fence();
@@ -500,23 +493,6 @@ void bmuSearchTopTwo(ExecSpace const& space, XView const& x, WView const& w, Bmu
   if (second.extent(0) < x.extent(0) || secondDist2.extent(0) < x.extent(0))
     throw Error("som: second-BMU outputs hold fewer entries than the rows");
   detail::bmuSearchOnSpace(space, x, w, bmu, dist2, second, secondDist2, true);
-}
-
-/// bmuSearchTopTwo on a host execution space that also hands every row's GEMM-form
-/// quantities to rowHook(i, |x_i'|^2, lower, dots) once its BMUs are chosen: lower[k] the
-/// rigorous lower bound of |x_i - w_k|^2 (may be negative), dots[k] the float product
-/// x_i'.w_k' of the centred row and node (both K values, valid during the call only). Calls
-/// for different rows may run concurrently. The BMUs are bmuSearchTopTwo's.
-template <class ExecSpace, class XView, class WView, class BmuView, class DistView, class RowHook>
-void bmuSearchTopTwoHost(ExecSpace const& space, XView const& x, WView const& w,
-                         BmuView const& bmu, DistView const& dist2, BmuView const& second,
-                         DistView const& secondDist2, RowHook const& rowHook) {
-  static_assert(detail::kBmuHostSpace<ExecSpace>, "bmuSearchTopTwoHost needs a host space");
-  detail::bmuCheckShapes<ExecSpace>(x, w, bmu, dist2);
-  if (second.extent(0) < x.extent(0) || secondDist2.extent(0) < x.extent(0))
-    throw Error("som: second-BMU outputs hold fewer entries than the rows");
-  if (x.extent(0) == 0) return;
-  detail::bmuSearchHost(space, x, w, bmu, dist2, second, secondDist2, true, rowHook);
 }
 
 /// bmuSearch forced onto the portable Kokkos kernels (the device path), whatever the space;

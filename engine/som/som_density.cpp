@@ -12,7 +12,6 @@
 #include <cstdint>
 #include <numeric>
 #include <string>
-#include <tuple>
 #include <utility>
 
 namespace vocloud::som {
@@ -160,16 +159,6 @@ void forEachNeighbourhoodExact(Codebook const& codebook, MassSearch const& searc
   }
 }
 
-/// Bounds of the effective distance |x - w_k|^2 + s_k^2 from the GEMM form: x2 = |x'|^2,
-/// dot = x'.w_k' (float product), norm2/norm: |w_k'|^2 and |w_k'|.
-std::pair<double, double> effectiveBounds(double x2, double xNorm, float dot, double norm2,
-                                          double norm, double errorFactor, double spread2) {
-  double const approx = x2 - 2. * static_cast<double>(dot) + norm2;
-  double const radius = xNorm + norm;
-  double const error = errorFactor * radius * radius;
-  return {std::max(0., approx - error) + spread2, approx + error + spread2};
-}
-
 /// What one block of the filtered search keeps from row to row.
 struct FilterScratch {
   std::vector<double> lowerOf, upperOf;  ///< bounds of the effective distances, per node
@@ -243,110 +232,19 @@ void forEachNeighbourhood(Codebook const& codebook, MassSearch const& search, fl
         for (int r = 0; r < count; ++r) {
           double const x2 = xNorm2[static_cast<std::size_t>(r)];
           double const xNorm = std::sqrt(x2);
-          for (int const k : search.populated)
-            std::tie(f.lowerOf[k], f.upperOf[k]) =
-                effectiveBounds(x2, xNorm, s(r, k), centred.norm2(k), centred.norm(k),
-                                errorFactor, (*search.spread2)[k]);
+          for (int const k : search.populated) {
+            double const approx = x2 - 2. * static_cast<double>(s(r, k)) + centred.norm2(k);
+            double const radius = xNorm + centred.norm(k);
+            double const error = errorFactor * radius * radius;
+            double const spread2 = (*search.spread2)[k];
+            f.lowerOf[k] = std::max(0., approx - error) + spread2;
+            f.upperOf[k] = approx + error + spread2;
+          }
           std::size_t const i = first + static_cast<std::size_t>(r);
           filteredNeighbourhood(rows + i * dims, codebook, search, f);
           visit(i, f.candidates);
         }
       });
-}
-
-/// The mass neighbourhood of row i of the shortlist (x its values) from its listed nodes
-/// alone, into f.candidates, as filteredNeighbourhood finds it from every node; false when
-/// the listed nodes cannot settle it (their hits fall short of the mass, or a node left out
-/// may lie within the radius found among them).
-bool listedNeighbourhood(float const* x, std::size_t i, DensityShortlist const& list,
-                         Codebook const& codebook, MassSearch const& search,
-                         kernels::detail::BmuCentredCodebook<Kokkos::HostSpace> const& centred,
-                         double errorFactor, FilterScratch& f) {
-  std::vector<double> const& hits = *search.hits;
-  int const* listed = list.node.data() + i * list.width;
-  float const* dots = list.dot.data() + i * list.width;
-  double const x2 = list.norm2[i];
-  double const xNorm = std::sqrt(x2);
-  f.upper.clear();
-  for (std::size_t t = 0; t < list.width; ++t) {
-    int const k = listed[t];
-    if (!(hits[k] > 0.)) continue;
-    std::tie(f.lowerOf[k], f.upperOf[k]) =
-        effectiveBounds(x2, xNorm, dots[t], centred.norm2(k), centred.norm(k), errorFactor,
-                        (*search.spread2)[k]);
-    f.upper.emplace_back(f.upperOf[k], k);
-  }
-  keepMassPrefix(f.upper, search, f.guess);
-  double held = 0.;
-  for (auto const& [bound, k] : f.upper) held += hits[k];
-  if (held < search.mass) return false;
-  f.pending.clear();
-  for (auto const& [bound, k] : f.upper) f.pending.push_back(k);
-  f.candidates.clear();
-  appendExact(x, codebook, *search.spread2, f.pending.data(), f.pending.size(), f.candidates);
-  std::sort(f.candidates.begin(), f.candidates.end());
-  cutAtMass(f.candidates, search, f.candidates.size());
-  double const radius2 = f.candidates.back().first;
-  // A node left out has a lower bound of at least `outside` (plus its spread).
-  if (!(list.outside[i] > radius2)) return false;
-  for (auto const& [bound, k] : f.upper) f.measured[k] = 1;
-  f.pending.clear();
-  for (std::size_t t = 0; t < list.width; ++t) {
-    int const k = listed[t];
-    if (hits[k] > 0. && !f.measured[k] && f.lowerOf[k] <= radius2) f.pending.push_back(k);
-  }
-  for (auto const& [bound, k] : f.upper) f.measured[k] = 0;
-  appendExact(x, codebook, *search.spread2, f.pending.data(), f.pending.size(), f.candidates);
-  keepMassPrefix(f.candidates, search, f.guess);
-  f.guess = std::max(search.guess, f.candidates.size() + f.candidates.size() / 4 + 2);
-  return true;
-}
-
-/// Every row's neighbourhood, from its shortlist where that settles it (rows in parallel
-/// blocks), else from the full filtered search, run on those rows gathered into blocks.
-template <class Visit>
-void forEachNeighbourhoodListed(Codebook const& codebook, MassSearch const& search,
-                                float const* rows, std::size_t n, DensityShortlist const& list,
-                                Visit const& visit) {
-  HostSpace const space;
-  std::size_t const dims = codebook.dims;
-  auto const nodes = static_cast<std::size_t>(codebook.nodes());
-  auto const centred =
-      kernels::detail::bmuCentreCodebook(space, HostMatrix(codebook.weights.data(), nodes, dims));
-  space.fence();
-  double const errorFactor = kernels::detail::bmuErrorFactor(dims);
-  std::size_t const blocks = (n + kBlockRows - 1) / kBlockRows;
-  std::vector<std::vector<std::size_t>> missed(blocks);
-  kernels::forEachHostBlock(
-      space, "vocloud::som::density_listed_blocks", blocks, [&](std::size_t const block) {
-        FilterScratch f;
-        f.measured.assign(nodes, 0);
-        f.lowerOf.resize(nodes);
-        f.upperOf.resize(nodes);
-        f.guess = search.guess;
-        std::size_t const end = std::min(n, (block + 1) * kBlockRows);
-        for (std::size_t i = block * kBlockRows; i < end; ++i) {
-          if (listedNeighbourhood(rows + i * dims, i, list, codebook, search, centred,
-                                  errorFactor, f)) {
-            visit(i, f.candidates);
-          } else {
-            missed[block].push_back(i);
-          }
-        }
-      });
-  std::vector<std::size_t> rest;
-  for (auto const& m : missed) rest.insert(rest.end(), m.begin(), m.end());
-  std::vector<float> gathered;
-  for (std::size_t at = 0; at < rest.size(); at += kBlockRows) {
-    std::size_t const count = std::min(kBlockRows, rest.size() - at);
-    gathered.resize(count * dims);
-    for (std::size_t r = 0; r < count; ++r)
-      std::copy_n(rows + rest[at + r] * dims, dims, gathered.data() + r * dims);
-    forEachNeighbourhood(codebook, search, gathered.data(), count,
-                         [&](std::size_t r, std::vector<Neighbour> const& neighbours) {
-                           visit(rest[at + r], neighbours);
-                         });
-  }
 }
 
 /// Floor of the reach distances, so that a map whose rows all coincide with their nodes
@@ -411,17 +309,14 @@ void checkModel(Codebook const& codebook, DensityModel const& model) {
 
 /// The density factors of n rows, from the filtered search or the exact one.
 std::vector<float> factorsOfRows(Codebook const& codebook, DensityModel const& model,
-                                 float const* rows, std::size_t n, bool filtered,
-                                 DensityShortlist const* list = nullptr) {
+                                 float const* rows, std::size_t n, bool filtered) {
   checkModel(codebook, model);
   std::vector<float> out(n, 1.f);
   double const floor = reachFloor(codebook, model);
   auto const visit = [&](std::size_t i, std::vector<Neighbour> const& neighbours) {
     out[i] = densityFactor(neighbours, model, floor);
   };
-  if (list != nullptr && list->width > 0) {
-    forEachNeighbourhoodListed(codebook, massSearch(model), rows, n, *list, visit);
-  } else if (filtered) {
+  if (filtered) {
     forEachNeighbourhood(codebook, massSearch(model), rows, n, visit);
   } else {
     forEachNeighbourhoodExact(codebook, massSearch(model), rows, n, visit);
@@ -493,20 +388,6 @@ DensityModel densityModelReference(Codebook const& codebook, std::vector<double>
 std::vector<float> densityFactors(Codebook const& codebook, DensityModel const& model,
                                   float const* rows, std::size_t n) {
   return factorsOfRows(codebook, model, rows, n, true);
-}
-
-std::vector<float> densityFactors(Codebook const& codebook, DensityModel const& model,
-                                  float const* rows, std::size_t n,
-                                  DensityShortlist const& shortlist) {
-  if (shortlist.width > 0 &&
-      (shortlist.norm2.size() != n || shortlist.outside.size() != n ||
-       shortlist.node.size() != n * shortlist.width || shortlist.dot.size() != n * shortlist.width))
-    throw Error("som: the density shortlist does not have one entry per row");
-  for (int const k : shortlist.node)
-    if (k < 0 || k >= codebook.nodes())
-      throw Error("som: the density shortlist names node " + std::to_string(k) +
-                  " outside the map");
-  return factorsOfRows(codebook, model, rows, n, true, &shortlist);
 }
 
 std::vector<float> densityFactorsReference(Codebook const& codebook, DensityModel const& model,

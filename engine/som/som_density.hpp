@@ -32,7 +32,6 @@
 // for any number of ranks, and equal to the *Reference functions' bitwise. Hits must be
 // whole numbers, so that their sums are exact in any order.
 #include "som/batch_som.hpp"
-#include "som/som_shortlist.hpp"
 
 #include <cstddef>
 #include <vector>
@@ -67,14 +66,6 @@ DensityModel densityModelReference(Codebook const& codebook, std::vector<double>
 /// mass outside [1, sum of hits].
 std::vector<float> densityFactors(Codebook const& codebook, DensityModel const& model,
                                   float const* rows, std::size_t n);
-
-/// densityFactors with the evaluation BMU pass's shortlist of these rows (som_shortlist.hpp):
-/// rows whose listed nodes settle their neighbourhood skip the GEMM, the others take the
-/// full filtered search; the factors are the same bitwise. Throws vocloud::Error also for a
-/// shortlist that does not fit the rows or the map.
-std::vector<float> densityFactors(Codebook const& codebook, DensityModel const& model,
-                                  float const* rows, std::size_t n,
-                                  DensityShortlist const& shortlist);
 
 /// The same from every node's exact distance, without the filter: the plain host
 /// reference the tests compare densityFactors with.

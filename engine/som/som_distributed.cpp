@@ -143,11 +143,10 @@ MapEvaluation evaluateMap(Codebook const& codebook, comm::Comm const& comm, floa
   out.bmu.assign(n, -1);
   out.second.assign(n, -1);
   std::vector<float> dist2(n), secondDist2(n);
-  DensityShortlist shortlist;  // spares the density factor a second GEMM pass
   std::string failure;
   try {
-    findBmusWithShortlist(codebook, rows, n, dims, out.bmu.data(), dist2.data(),
-                          out.second.data(), secondDist2.data(), shortlist);
+    findBmus(codebook, rows, n, dims, out.bmu.data(), dist2.data(), out.second.data(),
+             secondDist2.data());
   } catch (Error const& e) {
     failure = e.what();
   }
@@ -177,7 +176,7 @@ MapEvaluation evaluateMap(Codebook const& codebook, comm::Comm const& comm, floa
   // density factor against the hit nodes. Each becomes the fraction of all rows it exceeds.
   out.residual = manifoldResiduals(codebook, rows, n, out.bmu, options.neighbours);
   out.density = densityModel(codebook, out.hits, out.nodeMedian, options.mass * out.rows);
-  out.densityFactor = densityFactors(codebook, out.density, rows, n, shortlist);
+  out.densityFactor = densityFactors(codebook, out.density, rows, n);
   DistanceHistogram const residualHistogram = globalHistogram(comm, out.residual, options.bins);
   DistanceHistogram const densityHistogram = globalHistogram(comm, out.densityFactor, options.bins);
   out.residualMedian = histogramMedians(residualHistogram).back();
