@@ -168,15 +168,47 @@ struct FilterScratch {
   std::size_t guess = 1;                 ///< keepMassPrefix's first guess
 };
 
+/// upperMassPrefix takes the heap while the guess is at most this share of the nodes.
+constexpr std::size_t kHeapShare = 8;
+
+/// The nodes that hold the mass by upper bounds, into f.upper: the shortest prefix of
+/// (upper bound, node) in order whose hits reach the mass, as keepMassPrefix finds it. The
+/// f.guess smallest come from one pass with a bounded max-heap (most nodes fail a single
+/// comparison with its top); only when they fall short are all nodes selected and sorted.
+void upperMassPrefix(MassSearch const& search, FilterScratch& f) {
+  std::size_t const keep = std::max<std::size_t>(f.guess, 1);
+  auto& heap = f.upper;
+  heap.clear();
+  if (keep * kHeapShare > search.populated.size()) {  // a large share: select, then sort
+    for (int const k : search.populated) heap.emplace_back(f.upperOf[k], k);
+    keepMassPrefix(heap, search, keep);
+    return;
+  }
+  for (int const k : search.populated) {
+    Neighbour const entry(f.upperOf[k], k);
+    if (heap.size() < keep) {
+      heap.push_back(entry);
+      std::push_heap(heap.begin(), heap.end());
+    } else if (entry < heap.front()) {
+      std::pop_heap(heap.begin(), heap.end());
+      heap.back() = entry;
+      std::push_heap(heap.begin(), heap.end());
+    }
+  }
+  std::sort_heap(heap.begin(), heap.end());
+  if (cutAtMass(heap, search, heap.size()) || heap.size() < keep) return;
+  heap.clear();
+  for (int const k : search.populated) heap.emplace_back(f.upperOf[k], k);
+  keepMassPrefix(heap, search, 2 * keep);
+}
+
 /// The mass neighbourhood of row x (in scratch.candidates) from its bounds in scratch: the
 /// nodes that surely hold the mass (by upper bounds), then their exact distances, whose mass
 /// radius bounds the true one from above; then every other node whose lower bound is within
 /// that radius, which may come before.
 void filteredNeighbourhood(float const* x, Codebook const& codebook, MassSearch const& search,
                            FilterScratch& f) {
-  f.upper.clear();
-  for (int const k : search.populated) f.upper.emplace_back(f.upperOf[k], k);
-  keepMassPrefix(f.upper, search, f.guess);
+  upperMassPrefix(search, f);
   f.pending.clear();
   for (auto const& [bound, k] : f.upper) {
     f.pending.push_back(k);
