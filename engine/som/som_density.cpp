@@ -163,9 +163,9 @@ void forEachNeighbourhoodExact(Codebook const& codebook, MassSearch const& searc
 struct FilterScratch {
   std::vector<double> lowerOf, upperOf;  ///< bounds of the effective distances, per node
   std::vector<Neighbour> upper, candidates;
-  std::vector<int> pending;              ///< nodes whose exact distance is needed next
-  std::vector<std::uint8_t> measured;    ///< per node: its exact distance is in candidates
-  std::size_t guess = 1;                 ///< keepMassPrefix's first guess
+  std::vector<int> pending;            ///< nodes whose exact distance is needed next
+  std::vector<std::uint8_t> measured;  ///< per node: its exact distance is in candidates
+  std::size_t guess = 1;               ///< keepMassPrefix's first guess
 };
 
 /// upperMassPrefix takes the heap while the guess is at most this share of the nodes.
