@@ -184,16 +184,22 @@ void upperMassPrefix(MassSearch const& search, FilterScratch& f) {
     keepMassPrefix(heap, search, keep);
     return;
   }
+  // Nodes come in increasing index, so a node ties with none in the heap to its advantage:
+  // it enters exactly when its bound is below the top's.
+  double top = 0.;
   for (int const k : search.populated) {
-    Neighbour const entry(f.upperOf[k], k);
+    double const bound = f.upperOf[k];
     if (heap.size() < keep) {
-      heap.push_back(entry);
+      heap.emplace_back(bound, k);
       std::push_heap(heap.begin(), heap.end());
-    } else if (entry < heap.front()) {
+    } else if (bound < top) {
       std::pop_heap(heap.begin(), heap.end());
-      heap.back() = entry;
+      heap.back() = Neighbour(bound, k);
       std::push_heap(heap.begin(), heap.end());
+    } else {
+      continue;
     }
+    top = heap.front().first;
   }
   std::sort_heap(heap.begin(), heap.end());
   if (cutAtMass(heap, search, heap.size()) || heap.size() < keep) return;
@@ -221,7 +227,7 @@ void filteredNeighbourhood(float const* x, Codebook const& codebook, MassSearch 
   double const radius2 = f.candidates.back().first;
   f.pending.clear();
   for (int const k : search.populated)
-    if (!f.measured[k] && f.lowerOf[k] <= radius2) f.pending.push_back(k);
+    if (f.lowerOf[k] <= radius2 && !f.measured[k]) f.pending.push_back(k);
   for (auto const& [bound, k] : f.upper) f.measured[k] = 0;
   appendExact(x, codebook, *search.spread2, f.pending.data(), f.pending.size(), f.candidates);
   keepMassPrefix(f.candidates, search, f.guess);
@@ -256,6 +262,9 @@ void forEachNeighbourhood(Codebook const& codebook, MassSearch const& search, fl
         std::vector<double> xNorm2;
         kernels::detail::BmuMatrixF const s =
             kernels::detail::bmuCentredProduct(x, first, count, centred, wc, xNorm2);
+        double const* norm2 = centred.norm2.data();
+        double const* norm = centred.norm.data();
+        double const* spread2 = search.spread2->data();
         FilterScratch f;
         f.measured.assign(static_cast<std::size_t>(nodes), 0);
         f.lowerOf.resize(static_cast<std::size_t>(nodes));
@@ -264,13 +273,15 @@ void forEachNeighbourhood(Codebook const& codebook, MassSearch const& search, fl
         for (int r = 0; r < count; ++r) {
           double const x2 = xNorm2[static_cast<std::size_t>(r)];
           double const xNorm = std::sqrt(x2);
-          for (int const k : search.populated) {
-            double const approx = x2 - 2. * static_cast<double>(s(r, k)) + centred.norm2(k);
-            double const radius = xNorm + centred.norm(k);
+          // Every node's bounds (those without hits are not read): one loop over
+          // contiguous arrays, which the compiler vectorises.
+          float const* dots = s.data() + static_cast<std::ptrdiff_t>(r) * nodes;
+          for (int k = 0; k < nodes; ++k) {
+            double const approx = x2 - 2. * static_cast<double>(dots[k]) + norm2[k];
+            double const radius = xNorm + norm[k];
             double const error = errorFactor * radius * radius;
-            double const spread2 = (*search.spread2)[k];
-            f.lowerOf[k] = std::max(0., approx - error) + spread2;
-            f.upperOf[k] = approx + error + spread2;
+            f.lowerOf[k] = std::max(0., approx - error) + spread2[k];
+            f.upperOf[k] = approx + error + spread2[k];
           }
           std::size_t const i = first + static_cast<std::size_t>(r);
           filteredNeighbourhood(rows + i * dims, codebook, search, f);
