@@ -60,6 +60,52 @@ double exactDistance2(float const* x, float const* w, std::size_t dims) {
   return (lane[0] + lane[1]) + (lane[2] + lane[3]);
 }
 
+/// Nodes per group of appendExact.
+constexpr std::size_t kExactGroup = 4;
+
+/// exactDistance2 of x to kExactGroup nodes at once: per node the same operations in the same
+/// order (so the same bits), but kExactGroup independent chains of additions, so that their
+/// latency overlaps and x is read once for all of them.
+void exactDistance2Group(float const* x, float const* const* w, std::size_t dims, double* out) {
+  double lane[kExactGroup][4] = {};
+  std::size_t d = 0;
+  for (; d + 4 <= dims; d += 4) {
+    double xd[4];
+    for (std::size_t l = 0; l < 4; ++l) xd[l] = static_cast<double>(x[d + l]);
+    for (std::size_t j = 0; j < kExactGroup; ++j)
+      for (std::size_t l = 0; l < 4; ++l) {
+        double const diff = xd[l] - static_cast<double>(w[j][d + l]);
+        lane[j][l] += diff * diff;
+      }
+  }
+  for (std::size_t j = 0; j < kExactGroup; ++j) {
+    for (std::size_t l = 0, e = d; e < dims; ++e, ++l) {
+      double const diff = static_cast<double>(x[e]) - static_cast<double>(w[j][e]);
+      lane[j][l] += diff * diff;
+    }
+    out[j] = (lane[j][0] + lane[j][1]) + (lane[j][2] + lane[j][3]);
+  }
+}
+
+/// Appends (exactDistance2(x, w_k) + s_k^2, k) for the `count` nodes k of `nodes` to `out`,
+/// in that order, kExactGroup nodes at a time.
+void appendExact(float const* x, Codebook const& codebook, std::vector<double> const& spread2,
+                 int const* nodes, std::size_t count, std::vector<Neighbour>& out) {
+  std::size_t const dims = codebook.dims;
+  std::size_t t = 0;
+  for (; t + kExactGroup <= count; t += kExactGroup) {
+    float const* w[kExactGroup];
+    double d2[kExactGroup];
+    for (std::size_t j = 0; j < kExactGroup; ++j) w[j] = codebook.node(nodes[t + j]);
+    exactDistance2Group(x, w, dims, d2);
+    for (std::size_t j = 0; j < kExactGroup; ++j)
+      out.emplace_back(d2[j] + spread2[nodes[t + j]], nodes[t + j]);
+  }
+  for (; t < count; ++t)
+    out.emplace_back(exactDistance2(x, codebook.node(nodes[t]), dims) + spread2[nodes[t]],
+                     nodes[t]);
+}
+
 /// When the first `limit` candidates (sorted) reach the mass, keeps the shortest prefix that
 /// does and returns true.
 bool cutAtMass(std::vector<Neighbour>& candidates, MassSearch const& search, std::size_t limit) {
@@ -75,19 +121,27 @@ bool cutAtMass(std::vector<Neighbour>& candidates, MassSearch const& search, std
 }
 
 /// Sorts the candidates and keeps the shortest prefix whose hits reach the mass (all of them
-/// when they do not). The prefix is usually short: the nearest `guess` are sorted first, the
-/// rest only when those fall short.
+/// when they do not). The prefix is usually short: the nearest `guess` are sorted first, then
+/// twice as many while those fall short. Each step is a selection then a sort of the newly
+/// selected (pairs are distinct, so the order is total and the result is a full sort's
+/// prefix whatever the guess, at O(K) per step instead of O(K log K)).
+void keepMassPrefix(std::vector<Neighbour>& candidates, MassSearch const& search,
+                    std::size_t guess) {
+  std::size_t sorted = 0;
+  std::size_t want = std::min(candidates.size(), std::max<std::size_t>(guess, 1));
+  while (want > sorted) {
+    auto const first = candidates.begin() + static_cast<std::ptrdiff_t>(sorted);
+    auto const middle = candidates.begin() + static_cast<std::ptrdiff_t>(want);
+    if (middle != candidates.end()) std::nth_element(first, middle - 1, candidates.end());
+    std::sort(first, middle);
+    if (cutAtMass(candidates, search, want)) return;
+    sorted = want;
+    want = std::min(candidates.size(), 2 * want);
+  }
+}
+
 void keepMassPrefix(std::vector<Neighbour>& candidates, MassSearch const& search) {
-  std::size_t const guess = std::min(candidates.size(), search.guess);
-  if (guess == 0) return;
-  auto const middle = candidates.begin() + static_cast<std::ptrdiff_t>(guess);
-  // The nearest `guess` in order: a selection then a sort of those few (pairs are distinct,
-  // so the order is total and the result is partial_sort's, at O(K) instead of O(K log guess)).
-  std::nth_element(candidates.begin(), middle - 1, candidates.end());
-  std::sort(candidates.begin(), middle);
-  if (cutAtMass(candidates, search, guess)) return;
-  std::sort(middle, candidates.end());
-  cutAtMass(candidates, search, candidates.size());
+  keepMassPrefix(candidates, search, search.guess);
 }
 
 /// The mass neighbourhood of every row from every populated node's exact distance.
@@ -98,12 +152,88 @@ void forEachNeighbourhoodExact(Codebook const& codebook, MassSearch const& searc
   std::vector<Neighbour> neighbours;
   for (std::size_t i = 0; i < n; ++i) {
     neighbours.clear();
-    for (int const k : search.populated)
-      neighbours.emplace_back(
-          exactDistance2(rows + i * dims, codebook.node(k), dims) + (*search.spread2)[k], k);
+    appendExact(rows + i * dims, codebook, *search.spread2, search.populated.data(),
+                search.populated.size(), neighbours);
     keepMassPrefix(neighbours, search);
     visit(i, neighbours);
   }
+}
+
+/// What one block of the filtered search keeps from row to row.
+struct FilterScratch {
+  std::vector<double> lowerOf, upperOf;  ///< bounds of the effective distances, per node
+  std::vector<Neighbour> upper, candidates;
+  std::vector<int> pending;            ///< nodes whose exact distance is needed next
+  std::vector<std::uint8_t> measured;  ///< per node: its exact distance is in candidates
+  std::size_t guess = 1;               ///< keepMassPrefix's first guess
+};
+
+/// upperMassPrefix takes the heap while the guess is at most this share of the nodes.
+constexpr std::size_t kHeapShare = 8;
+
+/// The nodes that hold the mass by upper bounds, into f.upper: the shortest prefix of
+/// (upper bound, node) in order whose hits reach the mass, as keepMassPrefix finds it. The
+/// f.guess smallest come from one pass with a bounded max-heap (most nodes fail a single
+/// comparison with its top); only when they fall short are all nodes selected and sorted.
+void upperMassPrefix(MassSearch const& search, FilterScratch& f) {
+  std::size_t const keep = std::max<std::size_t>(f.guess, 1);
+  auto& heap = f.upper;
+  heap.clear();
+  if (keep * kHeapShare > search.populated.size()) {  // a large share: select, then sort
+    for (int const k : search.populated) heap.emplace_back(f.upperOf[k], k);
+    keepMassPrefix(heap, search, keep);
+    return;
+  }
+  // Nodes come in increasing index, so a node ties with none in the heap to its advantage:
+  // it enters exactly when its bound is below the top's.
+  double top = 0.;
+  for (int const k : search.populated) {
+    double const bound = f.upperOf[k];
+    if (heap.size() < keep) {
+      heap.emplace_back(bound, k);
+      std::push_heap(heap.begin(), heap.end());
+    } else if (bound < top) {
+      std::pop_heap(heap.begin(), heap.end());
+      heap.back() = Neighbour(bound, k);
+      std::push_heap(heap.begin(), heap.end());
+    } else {
+      continue;
+    }
+    top = heap.front().first;
+  }
+  std::sort_heap(heap.begin(), heap.end());
+  if (cutAtMass(heap, search, heap.size()) || heap.size() < keep) return;
+  heap.clear();
+  for (int const k : search.populated) heap.emplace_back(f.upperOf[k], k);
+  keepMassPrefix(heap, search, 2 * keep);
+}
+
+/// The mass neighbourhood of row x (in scratch.candidates) from its bounds in scratch: the
+/// nodes that surely hold the mass (by upper bounds), then their exact distances, whose mass
+/// radius bounds the true one from above; then every other node whose lower bound is within
+/// that radius, which may come before.
+void filteredNeighbourhood(float const* x, Codebook const& codebook, MassSearch const& search,
+                           FilterScratch& f) {
+  upperMassPrefix(search, f);
+  f.pending.clear();
+  for (auto const& [bound, k] : f.upper) {
+    f.pending.push_back(k);
+    f.measured[k] = 1;
+  }
+  f.candidates.clear();
+  appendExact(x, codebook, *search.spread2, f.pending.data(), f.pending.size(), f.candidates);
+  std::sort(f.candidates.begin(), f.candidates.end());
+  cutAtMass(f.candidates, search, f.candidates.size());
+  double const radius2 = f.candidates.back().first;
+  f.pending.clear();
+  for (int const k : search.populated)
+    if (f.lowerOf[k] <= radius2 && !f.measured[k]) f.pending.push_back(k);
+  for (auto const& [bound, k] : f.upper) f.measured[k] = 0;
+  appendExact(x, codebook, *search.spread2, f.pending.data(), f.pending.size(), f.candidates);
+  keepMassPrefix(f.candidates, search, f.guess);
+  // Neighbourhoods of nearby rows are alike in size: this one's, with some room, is the
+  // next guess (it changes the work, never the result).
+  f.guess = std::max(search.guess, f.candidates.size() + f.candidates.size() / 4 + 2);
 }
 
 /// The same neighbourhoods, with the BMU kernel's GEMM form as a filter: upper bounds of the
@@ -132,46 +262,30 @@ void forEachNeighbourhood(Codebook const& codebook, MassSearch const& search, fl
         std::vector<double> xNorm2;
         kernels::detail::BmuMatrixF const s =
             kernels::detail::bmuCentredProduct(x, first, count, centred, wc, xNorm2);
-        std::vector<Neighbour> upper, candidates;
-        std::vector<std::uint8_t> measured(static_cast<std::size_t>(nodes), 0);
-        std::vector<double> lowerOf(static_cast<std::size_t>(nodes));
-        std::vector<double> upperOf(static_cast<std::size_t>(nodes));
+        double const* norm2 = centred.norm2.data();
+        double const* norm = centred.norm.data();
+        double const* spread2 = search.spread2->data();
+        FilterScratch f;
+        f.measured.assign(static_cast<std::size_t>(nodes), 0);
+        f.lowerOf.resize(static_cast<std::size_t>(nodes));
+        f.upperOf.resize(static_cast<std::size_t>(nodes));
+        f.guess = search.guess;
         for (int r = 0; r < count; ++r) {
-          std::size_t const i = first + static_cast<std::size_t>(r);
           double const x2 = xNorm2[static_cast<std::size_t>(r)];
           double const xNorm = std::sqrt(x2);
-          // Every populated node's bounds once per row (both passes below read them).
-          for (int const k : search.populated) {
-            double const approx = x2 - 2. * static_cast<double>(s(r, k)) + centred.norm2(k);
-            double const radius = xNorm + centred.norm(k);
+          // Every node's bounds (those without hits are not read): one loop over
+          // contiguous arrays, which the compiler vectorises.
+          float const* dots = s.data() + static_cast<std::ptrdiff_t>(r) * nodes;
+          for (int k = 0; k < nodes; ++k) {
+            double const approx = x2 - 2. * static_cast<double>(dots[k]) + norm2[k];
+            double const radius = xNorm + norm[k];
             double const error = errorFactor * radius * radius;
-            double const spread2 = (*search.spread2)[k];
-            lowerOf[k] = std::max(0., approx - error) + spread2;
-            upperOf[k] = approx + error + spread2;
+            f.lowerOf[k] = std::max(0., approx - error) + spread2[k];
+            f.upperOf[k] = approx + error + spread2[k];
           }
-          auto const bounds = [&](int k) { return std::make_pair(lowerOf[k], upperOf[k]); };
-          auto const exact = [&](int k) {
-            return exactDistance2(rows + i * dims, codebook.node(k), dims) + (*search.spread2)[k];
-          };
-          // The nodes that surely hold the mass (by upper bounds), then their exact
-          // distances: the mass radius among them bounds the true one from above.
-          upper.clear();
-          for (int const k : search.populated) upper.emplace_back(bounds(k).second, k);
-          keepMassPrefix(upper, search);
-          candidates.clear();
-          for (auto const& [bound, k] : upper) {
-            candidates.emplace_back(exact(k), k);
-            measured[k] = 1;
-          }
-          std::sort(candidates.begin(), candidates.end());
-          cutAtMass(candidates, search, candidates.size());
-          double const radius2 = candidates.back().first;
-          // Every other node whose lower bound is within that radius may come before.
-          for (int const k : search.populated)
-            if (!measured[k] && bounds(k).first <= radius2) candidates.emplace_back(exact(k), k);
-          for (auto const& [bound, k] : upper) measured[k] = 0;
-          keepMassPrefix(candidates, search);
-          visit(i, candidates);
+          std::size_t const i = first + static_cast<std::size_t>(r);
+          filteredNeighbourhood(rows + i * dims, codebook, search, f);
+          visit(i, f.candidates);
         }
       });
 }

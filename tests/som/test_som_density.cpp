@@ -185,6 +185,46 @@ BOOST_AUTO_TEST_CASE(filtered_search_equals_the_reference) {
   }
 }
 
+BOOST_AUTO_TEST_CASE(filtered_search_on_many_nodes_equals_the_reference) {
+  // 144 nodes and small masses: a row's first guess is a small share of the nodes, so the
+  // nodes holding the mass by upper bounds come from the bounded heap; with one node holding
+  // most rows the guess falls short and the search selects among all nodes instead. 45
+  // values a row: the exact distances' groups of four nodes end with a partial one.
+  std::mt19937 rng(21);
+  std::normal_distribution<float> normal(0.f, 1.f);
+  Codebook map;
+  map.grid = SomGrid{12, 12, false, false};
+  map.dims = 45;
+  int const nodes = map.nodes();
+  for (int k = 0; k < nodes; ++k)
+    for (std::size_t d = 0; d < map.dims; ++d)
+      map.weights.push_back(0.3f * static_cast<float>(k % 12 + d % 3) + normal(rng));
+  std::size_t const n = 500;
+  std::vector<float> rows;
+  for (std::size_t i = 0; i < n; ++i) {
+    int const k = static_cast<int>(rng() % nodes);
+    for (std::size_t d = 0; d < map.dims; ++d)
+      rows.push_back(map.node(k)[d] + 0.5f * normal(rng) * (i % 40 == 0 ? 10.f : 1.f));
+  }
+  std::vector<double> median(nodes);
+  for (int k = 0; k < nodes; ++k) median[k] = 0.5 + 0.01 * static_cast<double>(rng() % 100);
+  for (int pattern = 0; pattern < 2; ++pattern) {
+    std::vector<double> hits(nodes);
+    for (int k = 0; k < nodes; ++k)
+      hits[k] = pattern == 0 ? (k % 7 == 6 ? 0. : static_cast<double>(1 + rng() % 30))
+                             : (k == 0 ? 5000. : 1.);
+    for (double const mass : {1., 6., 37.}) {
+      DensityModel const model = densityModel(map, hits, median, mass);
+      DensityModel const exact = densityModelReference(map, hits, median, mass);
+      BOOST_TEST(model.reachRadius == exact.reachRadius, boost::test_tools::per_element());
+      BOOST_TEST(model.density == exact.density, boost::test_tools::per_element());
+      std::vector<float> const fast = densityFactors(map, model, rows.data(), n);
+      std::vector<float> const slow = densityFactorsReference(map, model, rows.data(), n);
+      BOOST_TEST(fast == slow, boost::test_tools::per_element());
+    }
+  }
+}
+
 BOOST_AUTO_TEST_CASE(fractions_from_a_histogram) {
   // Distances 0, 1, 2.5, 5, 8 (squared below); 9 log bins of a third of an octave over
   // [1, 8]: 1 in bin 1, 2.5 in bin 4 = [2, 2^(4/3)), 5 in bin 7 = [4, 2^(7/3)), 8 in bin 9.
