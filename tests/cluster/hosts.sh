@@ -68,8 +68,26 @@ mpirun -n 4 --oversubscribe "$VOCLOUD_BIN" run hosts.yaml --set output=local4 >l
 export OMPI_MCA_plm_rsh_agent="$SCRATCH/agent.sh" OMPI_MCA_plm_rsh_no_tree_spawn=1
 export OMPI_MCA_btl=self,tcp OMPI_MCA_btl_tcp_if_include="10.77.$subnet.0/24"
 export OMPI_MCA_oob_tcp_if_include="10.77.$subnet.0/24"
-timeout 300 mpirun --hostfile hostfile -n 4 --map-by node "$VOCLOUD_BIN" run hosts.yaml \
-  --set output=out4 >four.txt 2>&1 || { cat four.txt >&2; fail "4 hosts x 1 rank"; }
+# A hang of Open MPI's launch over the namespaces (seen once in ~10 runs: no line at all from
+# vocloud after 300 s) is retried once, saying so; a run whose ranks started and then hung or
+# failed is a failure at once.
+four_hosts() {
+  timeout 150 mpirun --hostfile hostfile -n 4 --map-by node "$VOCLOUD_BIN" run hosts.yaml \
+    --set output=out4 >four.txt 2>&1
+}
+status=0
+four_hosts || status=$?
+if [ "$status" != 0 ]; then
+  if [ "$status" = 124 ] && ! grep -q "vocloud" four.txt; then
+    echo "4 hosts x 1 rank: mpirun started no rank in 150 s (launch hang); agent calls:" >&2
+    cat "$SCRATCH/agent.log" >&2 || true
+    for ns in "${NS[@]}"; do ip netns pids "$ns" 2>/dev/null | xargs -r kill -9 2>/dev/null || true; done
+    rm -rf out4
+    four_hosts || { cat four.txt >&2; fail "4 hosts x 1 rank (after a launch hang, again)"; }
+  else
+    cat four.txt >&2; fail "4 hosts x 1 rank (exit $status)"
+  fi
+fi
 $PY - <<'PYEOF'
 import json, h5py, numpy as np
 for stage in ("synth", "preprocess", "som", "forest"):

@@ -39,6 +39,15 @@ som: {rows: 24, cols: 24, epochs: 40, checkpoint_every: 1, seed: 1}
 """
 
 
+SERVERS = []  # every service this test starts: all are stopped at the end, even after a failure
+
+
+def serve(config, *sets, **kw):
+    server = Server(config, *sets, **kw)
+    SERVERS.append(server)
+    return server
+
+
 def slurm_job(uws_id):
     """Slurm's id and state of the UWS job (its batch job is named vocloud-uws-<id>)."""
     out = subprocess.run(["squeue", "-h", "-t", "all", "--name", "vocloud-uws-" + uws_id,
@@ -148,7 +157,7 @@ def restart_while_running(config, sets, alice, server, store):
     check(phase_of(alice, url) == "EXECUTING", f"before kill: phase {phase_of(alice, url)}")
     server.stop(hard=True)
     check(slurm_state(uid) == "RUNNING", "the Slurm job died with the service")
-    server = Server(config, *sets)
+    server = serve(config, *sets)
     url = server.jobs + "/" + uid
     check(phase_of(alice, url) == "EXECUTING", f"after restart: phase {phase_of(alice, url)}")
     post_phase(alice, url, "SUSPEND")  # scontrol suspend
@@ -160,7 +169,7 @@ def restart_while_running(config, sets, alice, server, store):
     check(phase_of(alice, url) == "EXECUTING", f"resumed: phase {phase_of(alice, url)}")
     server.stop(hard=True)  # again; the job ends while the service is down
     wait_for(lambda: slurm_state(uid) == "COMPLETED", "Slurm to complete the job", 180)
-    server = Server(config, *sets)
+    server = serve(config, *sets)
     url = server.jobs + "/" + uid
     check(phase_of(alice, url) == "COMPLETED",
           f"restarted after the end: phase {phase_of(alice, url)}: " + alice.get(url + "/error").text)
@@ -212,7 +221,7 @@ def forgotten_by_slurm(config, sets, alice, server, store):
                           capture_output=True, text=True, timeout=30).stdout
     check(f"{sid}|COMPLETED" in acct.split(), f"sacct -c has no COMPLETED record of {sid}: {acct!r}")
     (store / uid / "exit_code").unlink()
-    server = Server(config, *sets)
+    server = serve(config, *sets)
     url = server.jobs + "/" + uid
     check(phase_of(alice, url) == "COMPLETED",
           f"forgotten by Slurm: phase {phase_of(alice, url)}: " + alice.get(url + "/error").text)
@@ -228,7 +237,7 @@ def main():
     sets = ("launcher.kind=slurm", f"slurm.template={SOURCE / 'slurm' / 'uws-job.sbatch.in'}",
             "slurm.tasks=2", "slurm.time=10", "launcher.max_running=4")
     store = s.dir / "store" / "jobs"
-    server = Server(config, *sets)
+    server = serve(config, *sets)
     try:
         alice = session("alice")
         demo_through_the_queue(s, server, alice, store)
@@ -237,7 +246,9 @@ def main():
         (s.dir / "release-blocker").write_text("go\n")
         server = forgotten_by_slurm(config, sets, alice, server, store)
     finally:
-        server.stop(hard=True)
+        for started in SERVERS:
+            if started.proc.poll() is None:
+                started.stop(hard=True)
         (s.dir / "release-blocker").write_text("go\n")
         # Every job of this private Slurm (SLURM_CONF) is the test's own.
         left = subprocess.run(["squeue", "-h", "-o", "%i"], capture_output=True, text=True,
