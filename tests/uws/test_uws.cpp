@@ -20,18 +20,16 @@
 #include <fstream>
 #include <thread>
 
+#include "support/temp_dir.hpp"
+
 using namespace vocloud;
 namespace fs = std::filesystem;
 
 namespace {
 
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    char pattern[] = "/tmp/vocloud-uws-unit.XXXXXX";
-    path = mkdtemp(pattern);
-  }
-  ~TempDir() { fs::remove_all(path); }
+// One scratch folder per test, named after this file.
+struct TempDir : test::TempDir {
+  TempDir() : test::TempDir("vocloud-uws-unit") {}
 };
 
 uws::Job makeJob(std::string id, std::string owner, double created, uws::Phase phase) {

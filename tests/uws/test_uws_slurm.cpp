@@ -21,18 +21,16 @@
 #include <regex>
 #include <sstream>
 
+#include "support/temp_dir.hpp"
+
 using namespace vocloud;
 namespace fs = std::filesystem;
 
 namespace {
 
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    char pattern[] = "/tmp/vocloud-uws-slurm.XXXXXX";
-    path = mkdtemp(pattern);
-  }
-  ~TempDir() { fs::remove_all(path); }
+// One scratch folder per test, named after this file.
+struct TempDir : test::TempDir {
+  TempDir() : test::TempDir("vocloud-uws-slurm") {}
 };
 
 std::string errorOf(std::function<void()> const& action) {
