@@ -161,15 +161,23 @@ KOKKOS_INLINE_FUNCTION BmuBestTwo bmuSelectRow(int nodes, double xNorm2, double 
   return best;
 }
 
-/// Host form of bmuSelectRow: every node's bounds in one loop the compiler vectorises, into
-/// `lower` and `upper` (scratch of K doubles each), then the same two passes over them. The
-/// candidates only have to include every node that can win (the bound's factor-2 margin covers
-/// any rounding of the bounds themselves) and the winner is chosen on exact distances, so the
-/// result is bmuSelectRow's. dots: the row's K float products x'.w'_k.
+/// Lanes of the host selection's minimum (a multiple of any host vector width).
+constexpr int kBmuSelectLanes = 8;
+
+/// Host form of bmuSelectRow, in loops the compiler vectorises: every node's lower and upper
+/// bounds into `lower` and `upper` (scratch of K doubles each), then the smallest upper bound
+/// of each lane (nodes k = l mod 8). The threshold is the smallest of those (BMU only), or the
+/// second smallest lane minimum: two different nodes have upper bounds at most that, so it is
+/// at least the second smallest upper bound of bmuSelectRow, and every node that can be first
+/// or second is a candidate (a few more only when the two smallest share a lane). A last loop
+/// offers the candidates, skipping eight nodes at a time where none is one. The bound's
+/// factor-2 margin covers any rounding of the bounds themselves and the winner is chosen on
+/// exact distances, so the result is bmuSelectRow's. dots: the row's K float products x'.w'_k.
 template <class ExactAt>
 BmuBestTwo bmuSelectRowHost(int nodes, double xNorm2, double errorFactor, double const* wNorm2,
                             double const* wNorm, float const* dots, ExactAt const& exact,
                             bool wantSecond, double* lower, double* upper) {
+  constexpr int L = kBmuSelectLanes;
   double const xNorm = std::sqrt(xNorm2);
   for (int k = 0; k < nodes; ++k) {
     double const approx = xNorm2 - 2.0 * static_cast<double>(dots[k]) + wNorm2[k];
@@ -178,18 +186,30 @@ BmuBestTwo bmuSelectRowHost(int nodes, double xNorm2, double errorFactor, double
     lower[k] = approx - slack;
     upper[k] = approx + slack;
   }
+  double laneMin[L];
+  for (int l = 0; l < L; ++l) laneMin[l] = HUGE_VAL;
+  int k = 0;
+  for (; k + L <= nodes; k += L)
+    for (int l = 0; l < L; ++l) laneMin[l] = std::min(laneMin[l], upper[k + l]);
+  for (int l = 0; k < nodes; ++k, ++l) laneMin[l] = std::min(laneMin[l], upper[k]);
   double upper1 = HUGE_VAL;
   double upper2 = HUGE_VAL;
-  for (int k = 0; k < nodes; ++k) {
-    double const u = upper[k];
+  for (double const u : laneMin)
     if (u < upper2) {
       upper2 = u < upper1 ? upper1 : u;
       upper1 = u < upper1 ? u : upper1;
     }
-  }
   double const threshold = wantSecond && nodes > 1 ? upper2 : upper1;
   BmuBestTwo best = bmuEmptyBestTwo();
-  for (int k = 0; k < nodes; ++k)
+  k = 0;
+  for (; k + L <= nodes; k += L) {
+    bool any = false;
+    for (int l = 0; l < L; ++l) any |= lower[k + l] <= threshold;
+    if (!any) continue;
+    for (int l = 0; l < L; ++l)
+      if (lower[k + l] <= threshold) bmuOffer(best, exact(k + l), k + l);
+  }
+  for (; k < nodes; ++k)
     if (lower[k] <= threshold) bmuOffer(best, exact(k), k);
   return best;
 }
@@ -274,15 +294,31 @@ BmuMatrixF bmuCentredProduct(XView const& x, std::size_t first, int rows, Centre
   BmuMatrixF xc(rows, dims);
   xNorm2.resize(static_cast<std::size_t>(rows));
   for (int r = 0; r < rows; ++r) {
-    // Four partial sums: the norm only feeds the error bound, any order will do, and
-    // independent sums do not wait on each other's latency.
-    double lane[4] = {0.0, 0.0, 0.0, 0.0};
-    for (int d = 0; d < dims; ++d) {
-      float const v = x(first + r, d) - centred.mean(d);
-      xc(r, d) = v;
-      lane[d & 3] += static_cast<double>(v) * static_cast<double>(v);
+    // Eight partial sums over contiguous values (vectorised): the norm only feeds the error
+    // bound, where any order will do.
+    float const* mean = centred.mean.data();
+    float* out = xc.data() + static_cast<std::ptrdiff_t>(r) * dims;
+    float const* row = out;  // other layouts: the row is copied first, then centred in place
+    if constexpr (std::is_same_v<typename XView::array_layout, Kokkos::LayoutRight>) {
+      row = &x(first + r, 0);
+    } else {
+      for (int d = 0; d < dims; ++d) out[d] = x(first + r, d);
     }
-    xNorm2[static_cast<std::size_t>(r)] = (lane[0] + lane[1]) + (lane[2] + lane[3]);
+    double lane[8] = {0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0};
+    int d = 0;
+    for (; d + 8 <= dims; d += 8)
+      for (int l = 0; l < 8; ++l) {
+        float const v = row[d + l] - mean[d + l];
+        out[d + l] = v;
+        lane[l] += static_cast<double>(v) * static_cast<double>(v);
+      }
+    for (int l = 0; d < dims; ++d, ++l) {
+      float const v = row[d] - mean[d];
+      out[d] = v;
+      lane[l] += static_cast<double>(v) * static_cast<double>(v);
+    }
+    xNorm2[static_cast<std::size_t>(r)] =
+        ((lane[0] + lane[1]) + (lane[2] + lane[3])) + ((lane[4] + lane[5]) + (lane[6] + lane[7]));
   }
   BmuMatrixF s(rows, wc.rows());
   hostSgemmNT(rows, static_cast<int>(wc.rows()), dims, xc.data(), dims, wc.data(),

@@ -5,9 +5,10 @@
 // of the repeats is kept, so machine noise hits all alike; the spread (worst / best - 1) is
 // printed as the noise figure. Times are the process's CPU time (one thread), so other
 // processes on a shared machine count only through caches and clocks, not their time slices. Run on
-// demand, not a test. Usage: vocloud_bench_som_epoch [N D SIDE [repeats]]   (default 20000 1000 30
-// 3) Data: spectrum-like rows (continuum 1, one of 30 absorption-line templates of random depth,
-// noise 0.02); the map is trained for 3 epochs first, as the evaluation sees a trained map.
+// demand, not a test. Usage: vocloud_bench_som_epoch [N D SIDE [repeats [only]]]   (default 20000
+// 1000 30 3; only: comma-separated name prefixes of the variants to time, e.g. epoch,eval) Data:
+// spectrum-like rows (continuum 1, one of 30 absorption-line templates of random depth, noise
+// 0.02); the map is trained for 3 epochs first, as the evaluation sees a trained map.
 #include "kernels/host_gemm.hpp"
 #include "som/batch_som.hpp"
 #include "som/som_density.hpp"
@@ -130,6 +131,19 @@ int main(int argc, char** argv) {
                       }});
   variants[2].run();
   variants[3].run();  // BMUs for the residual and density variants
+  if (argc > 5) {     // only the SGEMM peak and the variants named (prefixes, comma-separated)
+    std::string const only = std::string(",") + argv[5] + ",";
+    variants.erase(std::remove_if(variants.begin(), variants.end(),
+                                  [&](Variant const& v) {
+                                    if (v.name.rfind("sgemm", 0) == 0) return false;
+                                    for (std::size_t a = 1, b;
+                                         (b = only.find(',', a)) != std::string::npos; a = b + 1)
+                                      if (b > a && v.name.rfind(only.substr(a, b - a), 0) == 0)
+                                        return false;
+                                    return true;
+                                  }),
+                   variants.end());
+  }
   for (int rep = 0; rep < repeats; ++rep)
     for (auto& v : variants) {
       double const t0 = cpuSeconds();
