@@ -24,6 +24,7 @@
 //
 // MPI-free; every parallel region is labelled "vocloud::som::bmu_*".
 #include "engine/core/error.hpp"
+#include "kernels/host_blocks.hpp"
 #include "kernels/host_gemm.hpp"
 
 #include <Eigen/Core>
@@ -41,9 +42,12 @@ namespace vocloud::kernels {
 
 namespace detail {
 
-/// Rows per SGEMM block on host (the block's centred rows and its n x K product stay
-/// in cache-sized buffers).
+/// Rows per SGEMM block on host, at most; fewer on large maps, so that the block's n x K
+/// product stays within kBmuHostBlockElements floats (8 MB) whatever K.
 constexpr int kBmuHostBlockRows = 1024;
+constexpr std::size_t kBmuHostBlockElements = std::size_t(1) << 21;
+/// Rows per SGEMM block on host, at least (the product's efficiency drops below).
+constexpr int kBmuHostMinBlockRows = 64;
 /// Tile edge (rows and nodes) and depth chunk of the portable Kokkos product.
 constexpr int kBmuTile = 16;
 constexpr int kBmuDepth = 64;
@@ -284,20 +288,56 @@ KOKKOS_INLINE_FUNCTION void bmuStore(BmuBestTwo const& best, std::size_t i, BmuV
 /// Row-major float matrix of the host path.
 using BmuMatrixF = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 
+/// Rows per host SGEMM block for a map of `nodes` nodes: 1024, fewer on large maps (a 100 x 100
+/// map: 209), so that the block's product buffer stays bounded.
+inline int bmuHostBlockRows(int nodes) {
+  std::size_t const fit = kBmuHostBlockElements / static_cast<std::size_t>(std::max(nodes, 1));
+  return static_cast<int>(std::clamp<std::size_t>(fit, kBmuHostMinBlockRows, kBmuHostBlockRows));
+}
+
+/// The buffers of one worker of the host path, allocated once and reused for each of its
+/// blocks (a fresh allocation per block costs page faults of the whole product).
+struct BmuHostScratch {
+  BmuMatrixF xc;               ///< the block's rows centred on the codebook mean
+  BmuMatrixF s;                ///< their products with the centred codebook
+  std::vector<double> xNorm2;  ///< squared norms of the centred rows
+  BmuHostScratch(int blockRows, int nodes, int dims)
+      : xc(blockRows, dims), s(blockRows, nodes), xNorm2(static_cast<std::size_t>(blockRows)) {}
+};
+
+/// Calls work(first, rows, scratch) for every block of `blockRows` rows of [0, n), spread
+/// over the workers of a host space (as many as it runs at once, blocks dealt round-robin);
+/// each worker has one BmuHostScratch for all its blocks. Blocks must not depend on each
+/// other; a row's block (first, rows) is the same whatever the number of workers.
+template <class ExecSpace, class Work>
+void bmuForEachHostBlock(ExecSpace const& space, char const* label, std::size_t n, int blockRows,
+                         int nodes, int dims, Work const& work) {
+  std::size_t const block = static_cast<std::size_t>(blockRows);
+  std::size_t const blocks = (n + block - 1) / block;
+  std::size_t const workers =
+      std::min<std::size_t>(blocks, static_cast<std::size_t>(std::max(space.concurrency(), 1)));
+  forEachHostBlock(space, label, workers, [&](std::size_t const worker) {
+    BmuHostScratch scratch(blockRows, nodes, dims);
+    for (std::size_t b = worker; b < blocks; b += workers) {
+      std::size_t const first = b * block;
+      work(first, static_cast<int>(std::min(block, n - first)), scratch);
+    }
+  });
+}
+
 /// One block of the host path: rows first .. first + rows - 1 of x centred on the codebook's
-/// mean, their squared norms (xNorm2, resized to rows) and the product S = x' w'^T
-/// (rows x K) with the host SGEMM (hostSgemmNT). wc: the centred codebook as an Eigen matrix.
+/// mean into scratch.xc, their squared norms into scratch.xNorm2 and the product
+/// S = x' w'^T (rows x K, row-major in scratch.s) with the host SGEMM (hostSgemmNT).
+/// wc: the centred codebook as an Eigen matrix; scratch holds at least `rows` rows.
 template <class XView, class Centred, class WcMap>
-BmuMatrixF bmuCentredProduct(XView const& x, std::size_t first, int rows, Centred const& centred,
-                             WcMap const& wc, std::vector<double>& xNorm2) {
+void bmuCentredProduct(XView const& x, std::size_t first, int rows, Centred const& centred,
+                       WcMap const& wc, BmuHostScratch& scratch) {
   int const dims = static_cast<int>(wc.cols());
-  BmuMatrixF xc(rows, dims);
-  xNorm2.resize(static_cast<std::size_t>(rows));
+  float const* mean = centred.mean.data();
   for (int r = 0; r < rows; ++r) {
     // Eight partial sums over contiguous values (vectorised): the norm only feeds the error
     // bound, where any order will do.
-    float const* mean = centred.mean.data();
-    float* out = xc.data() + static_cast<std::ptrdiff_t>(r) * dims;
+    float* out = scratch.xc.data() + static_cast<std::ptrdiff_t>(r) * dims;
     float const* row = out;  // other layouts: the row is copied first, then centred in place
     if constexpr (std::is_same_v<typename XView::array_layout, Kokkos::LayoutRight>) {
       row = &x(first + r, 0);
@@ -317,18 +357,16 @@ BmuMatrixF bmuCentredProduct(XView const& x, std::size_t first, int rows, Centre
       out[d] = v;
       lane[l] += static_cast<double>(v) * static_cast<double>(v);
     }
-    xNorm2[static_cast<std::size_t>(r)] =
+    scratch.xNorm2[static_cast<std::size_t>(r)] =
         ((lane[0] + lane[1]) + (lane[2] + lane[3])) + ((lane[4] + lane[5]) + (lane[6] + lane[7]));
   }
-  BmuMatrixF s(rows, wc.rows());
-  hostSgemmNT(rows, static_cast<int>(wc.rows()), dims, xc.data(), dims, wc.data(),
-              static_cast<int>(wc.outerStride()), s.data(), static_cast<int>(wc.rows()));
-  return s;
+  hostSgemmNT(rows, static_cast<int>(wc.rows()), dims, scratch.xc.data(), dims, wc.data(),
+              static_cast<int>(wc.outerStride()), scratch.s.data(), static_cast<int>(wc.rows()));
 }
 
-/// Host path: blocks of rows, each centred into a buffer and multiplied by the centred
-/// codebook with the host SGEMM, then the per-row selection. Blocks run in parallel on a
-/// parallel host backend; each block's result does not depend on the others.
+/// Host path: blocks of rows (bmuHostBlockRows), each centred into a buffer and multiplied by
+/// the centred codebook with the host SGEMM, then the per-row selection. Blocks run in
+/// parallel on a parallel host backend; each block's result does not depend on the others.
 template <class ExecSpace, class XView, class WView, class BmuView, class DistView,
           class SecondView, class SecondDistView>
 void bmuSearchHost(ExecSpace const& space, XView const& x, WView const& w, BmuView const& bmu,
@@ -342,16 +380,12 @@ void bmuSearchHost(ExecSpace const& space, XView const& x, WView const& w, BmuVi
   hostGemmThreadsPerRank();
   Eigen::Map<BmuMatrixF const> const wc(centred.w.data(), nodes, dims);
   double const errorFactor = bmuErrorFactor(static_cast<std::size_t>(dims));
-  std::size_t const blocks = (n + kBmuHostBlockRows - 1) / kBmuHostBlockRows;
-  Kokkos::parallel_for(
-      "vocloud::som::bmu_host_blocks", Kokkos::RangePolicy<ExecSpace>(space, 0, blocks),
-      [&](std::size_t const block) {
-        std::size_t const first = block * kBmuHostBlockRows;
-        int const rows = static_cast<int>(std::min<std::size_t>(kBmuHostBlockRows, n - first));
-        std::vector<double> xNorm2s;
+  bmuForEachHostBlock(
+      space, "vocloud::som::bmu_host_blocks", n, bmuHostBlockRows(nodes), nodes, dims,
+      [&](std::size_t const first, int const rows, BmuHostScratch& scratch) {
         std::vector<double> lower(static_cast<std::size_t>(nodes));
         std::vector<double> upper(static_cast<std::size_t>(nodes));
-        BmuMatrixF const s = bmuCentredProduct(x, first, rows, centred, wc, xNorm2s);
+        bmuCentredProduct(x, first, rows, centred, wc, scratch);
         for (int r = 0; r < rows; ++r) {
           std::size_t const i = first + r;
           auto const exact = [&](int k) {
@@ -359,13 +393,12 @@ void bmuSearchHost(ExecSpace const& space, XView const& x, WView const& w, BmuVi
                 dims, [&](int d) { return x(i, d); }, [&](int d) { return w(k, d); });
           };
           BmuBestTwo const best = bmuSelectRowHost(
-              nodes, xNorm2s[r], errorFactor, centred.norm2.data(), centred.norm.data(),
-              s.data() + static_cast<std::ptrdiff_t>(r) * nodes, exact, wantSecond, lower.data(),
-              upper.data());
+              nodes, scratch.xNorm2[r], errorFactor, centred.norm2.data(), centred.norm.data(),
+              scratch.s.data() + static_cast<std::ptrdiff_t>(r) * nodes, exact, wantSecond,
+              lower.data(), upper.data());
           bmuStore(best, i, bmu, dist2, second, secondDist2, wantSecond);
         }
       });
-  space.fence();
 }
 
 /// Portable path: per chunk of rows, a tiled team product S = x' w'^T into a buffer

@@ -1,7 +1,6 @@
 #include "som/som_density.hpp"
 
 #include "core/error.hpp"
-#include "kernels/host_blocks.hpp"
 #include "kernels/som_bmu.hpp"
 
 #include <Eigen/Core>
@@ -24,9 +23,6 @@ using HostMatrix = Kokkos::View<float const**, Kokkos::LayoutRight, Kokkos::Host
 
 /// Cap of the density factor.
 constexpr double kLargestFactor = 1e18;
-
-/// Rows per GEMM block of the filtered search.
-constexpr std::size_t kBlockRows = 1024;
 
 /// (effective squared distance, node): ordered lexicographically, so ties go to the lower node.
 using Neighbour = std::pair<double, int>;
@@ -254,14 +250,12 @@ void forEachNeighbourhood(Codebook const& codebook, MassSearch const& search, fl
   Eigen::Map<kernels::detail::BmuMatrixF const> const wc(centred.w.data(), nodes,
                                                          static_cast<Eigen::Index>(dims));
   double const errorFactor = kernels::detail::bmuErrorFactor(dims);
-  std::size_t const blocks = (n + kBlockRows - 1) / kBlockRows;
-  kernels::forEachHostBlock(
-      space, "vocloud::som::density_blocks", blocks, [&](std::size_t const block) {
-        std::size_t const first = block * kBlockRows;
-        int const count = static_cast<int>(std::min(kBlockRows, n - first));
-        std::vector<double> xNorm2;
-        kernels::detail::BmuMatrixF const s =
-            kernels::detail::bmuCentredProduct(x, first, count, centred, wc, xNorm2);
+  kernels::detail::bmuForEachHostBlock(
+      space, "vocloud::som::density_blocks", n, kernels::detail::bmuHostBlockRows(nodes), nodes,
+      static_cast<int>(dims),
+      [&](std::size_t const first, int const count, kernels::detail::BmuHostScratch& scratch) {
+        kernels::detail::bmuCentredProduct(x, first, count, centred, wc, scratch);
+        std::vector<double> const& xNorm2 = scratch.xNorm2;
         double const* norm2 = centred.norm2.data();
         double const* norm = centred.norm.data();
         double const* spread2 = search.spread2->data();
@@ -275,7 +269,7 @@ void forEachNeighbourhood(Codebook const& codebook, MassSearch const& search, fl
           double const xNorm = std::sqrt(x2);
           // Every node's bounds (those without hits are not read): one loop over
           // contiguous arrays, which the compiler vectorises.
-          float const* dots = s.data() + static_cast<std::ptrdiff_t>(r) * nodes;
+          float const* dots = scratch.s.data() + static_cast<std::ptrdiff_t>(r) * nodes;
           for (int k = 0; k < nodes; ++k) {
             double const approx = x2 - 2. * static_cast<double>(dots[k]) + norm2[k];
             double const radius = xNorm + norm[k];

@@ -1,7 +1,6 @@
 #include "som/som_nearest.hpp"
 
 #include "core/error.hpp"
-#include "kernels/host_blocks.hpp"
 #include "kernels/som_bmu.hpp"
 
 #include <Eigen/Core>
@@ -83,14 +82,15 @@ std::vector<std::vector<int>> nearestNodes(Codebook const& codebook, int count) 
   Eigen::Map<kernels::detail::BmuMatrixF const> const wc(centred.w.data(), nodes,
                                                          static_cast<Eigen::Index>(dims));
   double const errorFactor = kernels::detail::bmuErrorFactor(dims);
-  std::size_t const blocks = (static_cast<std::size_t>(nodes) + kNearestBlock - 1) / kNearestBlock;
-  kernels::forEachHostBlock(
-      space, "vocloud::som::nearest_nodes_blocks", blocks, [&](std::size_t const block) {
-        int const first = static_cast<int>(block) * kNearestBlock;
-        int const rows = std::min(kNearestBlock, nodes - first);
-        std::vector<double> norm2;
-        kernels::detail::BmuMatrixF const s = kernels::detail::bmuCentredProduct(
-            w, static_cast<std::size_t>(first), rows, centred, wc, norm2);
+  kernels::detail::bmuForEachHostBlock(
+      space, "vocloud::som::nearest_nodes_blocks", static_cast<std::size_t>(nodes),
+      std::min(kNearestBlock, kernels::detail::bmuHostBlockRows(nodes)), nodes,
+      static_cast<int>(dims),
+      [&](std::size_t const firstRow, int const rows, kernels::detail::BmuHostScratch& scratch) {
+        int const first = static_cast<int>(firstRow);
+        kernels::detail::bmuCentredProduct(w, firstRow, rows, centred, wc, scratch);
+        std::vector<double> const& norm2 = scratch.xNorm2;
+        kernels::detail::BmuMatrixF const& s = scratch.s;
         std::vector<double> upper;
         std::vector<Neighbour> candidates;
         for (int r = 0; r < rows; ++r) {

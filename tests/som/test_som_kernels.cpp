@@ -111,6 +111,17 @@ BOOST_AUTO_TEST_CASE(bmu_matches_reference_on_random_inputs) {
       }
 }
 
+BOOST_AUTO_TEST_CASE(bmu_on_a_large_map_runs_in_bounded_blocks) {
+  // The host path's product buffer holds at most 2^21 floats: 1024 rows on a 30 x 30 map,
+  // 2^21 / 10^4 = 209 on a 100 x 100 one, never fewer than 64 rows.
+  BOOST_TEST(vocloud::kernels::detail::bmuHostBlockRows(900) == 1024);
+  BOOST_TEST(vocloud::kernels::detail::bmuHostBlockRows(10000) == 209);
+  BOOST_TEST(vocloud::kernels::detail::bmuHostBlockRows(1000000) == 64);
+  // 5000 nodes: blocks of 419 rows, so 1000 rows make two full blocks and a partial one,
+  // all served by one worker's reused buffers.
+  checkAgainstReference(randomMatrix(1000, 6, 0., 1., 71), randomMatrix(5000, 6, 0., 1., 72), 6);
+}
+
 BOOST_AUTO_TEST_CASE(bmu_is_exact_where_the_gemm_form_cancels) {
   // Rows and nodes far from the origin (|x|^2 ~ 1e6 D) but close to each other (spread 0.01):
   // the GEMM form alone loses the distances to cancellation; centring and the exact
