@@ -26,10 +26,6 @@ template <class T>
 using HostVector = Kokkos::View<T*, Kokkos::HostSpace, Unmanaged>;
 using MatrixD = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 
-/// Nodes per block of the neighbourhood matrix in applyEpoch (bounds its memory to
-/// kApplyBlock x K doubles whatever the map size).
-constexpr int kApplyBlock = 256;
-
 void checkCodebook(Codebook const& codebook, std::size_t dims) {
   validateGrid(codebook.grid);
   if (codebook.dims == 0) throw Error("som: the codebook has no dimensions");
@@ -238,8 +234,8 @@ void applyEpochRange(Codebook& codebook, EpochPartial const& reduced, SomConfig 
   }
   std::vector<NodePosition> const positions = nodePositions(codebook.grid);
 
-  for (int first = firstNode; first < endNode; first += kApplyBlock) {
-    int const block = std::min(kApplyBlock, endNode - first);
+  for (int first = firstNode; first < endNode; first += kApplyBlockNodes) {
+    int const block = std::min(kApplyBlockNodes, endNode - first);
     MatrixD weights(block, nHit);
     for (int b = 0; b < block; ++b)
       for (Eigen::Index h = 0; h < nHit; ++h)

@@ -120,6 +120,11 @@ void addPartial(EpochPartial& into, EpochPartial const& from);
 void applyEpoch(Codebook& codebook, EpochPartial const& reduced, SomConfig const& config,
                 int epoch);
 
+/// Nodes per block of the neighbourhood matrix in applyEpoch (bounds its memory to
+/// kApplyBlockNodes x K doubles whatever the map size); blocks start at multiples of it from
+/// firstNode.
+constexpr int kApplyBlockNodes = 256;
+
 /// applyEpoch for the nodes [firstNode, endNode) only; the others are left as they are. A
 /// node's update depends only on the reduced partial, so ranks may each update a slice of
 /// the nodes and exchange the slices (allgather) when the K x K_hit x D smoothing of a large

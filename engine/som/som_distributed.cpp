@@ -7,6 +7,7 @@
 #include "som/som_quality.hpp"
 
 #include <algorithm>
+#include <climits>
 #include <cmath>
 
 namespace vocloud::som {
@@ -40,6 +41,35 @@ DistanceHistogram globalHistogram(comm::Comm const& comm, std::vector<float> con
   std::vector<float> squares(values.size());
   for (std::size_t i = 0; i < values.size(); ++i) squares[i] = values[i] * values[i];
   return reducedHistogram(comm, 1, std::vector<int>(values.size(), 0), squares, bins);
+}
+
+/// applyEpoch shared by the ranks: each updates a contiguous share of the map's blocks of
+/// kApplyBlockNodes nodes (the same blocks as one process's applyEpoch, so the same bits) and
+/// the shares are gathered in rank order, so the K x K_hit x D smoothing shrinks with the
+/// number of ranks instead of running whole on every rank. One rank, or a codebook too large
+/// for one gather, updates the whole map itself.
+void applySharedEpoch(Codebook& codebook, EpochPartial const& reduced, SomConfig const& config,
+                      int epoch, comm::Comm const& comm) {
+  int const nodes = codebook.nodes();
+  if (comm.size() == 1 || codebook.weights.size() > static_cast<std::size_t>(INT_MAX)) {
+    applyEpoch(codebook, reduced, config, epoch);
+    return;
+  }
+  long const blocks = (nodes + kApplyBlockNodes - 1) / kApplyBlockNodes;
+  auto const cut = [&](int rank) {
+    long const block = blocks * rank / comm.size();
+    return static_cast<int>(std::min<long>(block * kApplyBlockNodes, nodes));
+  };
+  int const first = cut(comm.rank());
+  int const end = cut(comm.rank() + 1);
+  applyEpochRange(codebook, reduced, config, epoch, first, end);
+  std::vector<float> const mine(codebook.weights.begin() + static_cast<long>(first) * codebook.dims,
+                                codebook.weights.begin() + static_cast<long>(end) * codebook.dims);
+  std::vector<float> all = comm.allgatherv(mine);
+  if (all.size() != codebook.weights.size())
+    throw Error("som: the gathered map holds " + std::to_string(all.size()) +
+                " weights, expected " + std::to_string(codebook.weights.size()));
+  codebook.weights = std::move(all);
 }
 
 }  // namespace
@@ -117,7 +147,8 @@ void continueTraining(TrainingState& state, SomConfig const& config, comm::Comm 
         comm::exactTotal(comm, partial.distances.data(), partial.distances.size());
     partial.topographicErrors = scalars[0];
     partial.rows = scalars[1];
-    applyEpoch(state.codebook, partialFromExact(partial, state.exponent), config, epoch);
+    applySharedEpoch(state.codebook, partialFromExact(partial, state.exponent), config, epoch,
+                     comm);
 
     EpochRecord record;
     record.radius = epochRadius(config, epoch);

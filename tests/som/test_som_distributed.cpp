@@ -126,6 +126,22 @@ BOOST_AUTO_TEST_CASE(distributed_map_equals_serial_bitwise) {
     }
 }
 
+BOOST_AUTO_TEST_CASE(a_map_of_several_update_blocks_shared_by_the_ranks_equals_serial) {
+  // 26 x 30 = 780 nodes: four blocks of 256 nodes (the last partial), whose updates the ranks
+  // share (at 3 ranks: one, one and two blocks; at 4: one each) and gather.
+  comm::Comm const comm = comm::Comm::world();
+  std::size_t const n = 1500, dims = 9;
+  std::vector<float> const all = clusters(n, dims, 17);
+  Block const block = myBlock(n, comm);
+  SomConfig config = mapConfig(false, false);
+  config.grid = SomGrid{26, 30, false, false};
+  config.epochs = 3;
+  Codebook const serial = trainSerial(config, all.data(), n, dims);
+  Codebook const distributed =
+      trainDistributed(config, comm, all.data() + block.first * dims, block.count, dims);
+  BOOST_TEST(distributed.weights == serial.weights, boost::test_tools::per_element());
+}
+
 BOOST_AUTO_TEST_CASE(continuing_a_saved_state_equals_an_uninterrupted_training) {
   comm::Comm const comm = comm::Comm::world();
   std::size_t const n = 800, dims = 11;
