@@ -13,10 +13,10 @@
 #include <Kokkos_Core.hpp>
 
 #include <chrono>
-#include <ctime>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <vector>
 
 namespace {
@@ -88,7 +88,7 @@ int main(int argc, char** argv) {
     std::printf(
         "forest N=%ld D=%d classes=%d trees=%d ranks=%d permutation=%d: fit %.2f s (CPU %.2f s), "
         "%lld nodes, OOB error %.4f, predict (own rows) %.2f s\n",
-        n, d, classes, trees, comm.size(), int(permutation), fit, fitCpu, (long long)result.model.nodes(),
-        result.oobError, predict);
+        n, d, classes, trees, comm.size(), int(permutation), fit, fitCpu,
+        (long long)result.model.nodes(), result.oobError, predict);
   return 0;
 }
