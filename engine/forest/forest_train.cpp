@@ -142,18 +142,29 @@ class OutOfBag {
 };
 
 void appendTree(detail::TreeNodes const& t, BinEdges const& edges, ForestModel& m) {
+  m.feature.insert(m.feature.end(), t.feature.begin(), t.feature.end());
+  m.thresholdBin.insert(m.thresholdBin.end(), t.thresholdBin.begin(), t.thresholdBin.end());
   for (int k = 0; k < t.size(); ++k) {
     int const f = t.feature[k];
-    m.feature.push_back(f);
-    m.thresholdBin.push_back(t.thresholdBin[k]);
     m.threshold.push_back(f < 0 ? 0.f : edges.edges[edges.offsets[f] + t.thresholdBin[k]]);
-    m.left.push_back(t.left[k]);
-    m.right.push_back(t.right[k]);
-    m.samples.push_back(t.samples[k]);
-    m.impurityDecrease.push_back(t.gain[k]);
   }
+  m.left.insert(m.left.end(), t.left.begin(), t.left.end());
+  m.right.insert(m.right.end(), t.right.begin(), t.right.end());
+  m.samples.insert(m.samples.end(), t.samples.begin(), t.samples.end());
+  m.impurityDecrease.insert(m.impurityDecrease.end(), t.gain.begin(), t.gain.end());
   m.value.insert(m.value.end(), t.value.begin(), t.value.end());
   m.treeOffsets.push_back(m.nodes());
+}
+
+/// Reserves the model's arrays for `nodes` nodes: a forest whose trees are about the size
+/// of the first then appends without moving the arrays (and faulting in fresh pages) again
+/// and again. Reserved storage that is never written costs address space only.
+void reserveModel(ForestModel& m, std::size_t nodes) {
+  for (auto* v : {&m.feature, &m.thresholdBin, &m.left, &m.right}) v->reserve(nodes);
+  m.threshold.reserve(nodes);
+  m.samples.reserve(nodes);
+  m.impurityDecrease.reserve(nodes);
+  m.value.reserve(nodes * std::size_t(m.classes));
 }
 
 }  // namespace
@@ -288,6 +299,7 @@ ForestResult trainForestBinned(ForestConfig const& config, comm::Comm const& com
     for (std::size_t i = 0; i < rows; ++i)
       weights[i] = use[i] ? bootstrapWeight(config, t, shard.globalOffset + i) : 0;
     detail::growTreeDistributed(comm, p, scorer, data, weights, config.localNodeSamples, tree);
+    if (t == 0) reserveModel(m, std::size_t(tree.size()) * std::size_t(config.trees) * 5 / 4);
     appendTree(tree, m.edges, m);
 
     std::fill(treeImportance.begin(), treeImportance.end(), 0.);

@@ -39,8 +39,7 @@ void growTreeDistributed(comm::Comm const& comm, GrowParams const& p, SplitScore
   using Unmanaged = Kokkos::MemoryTraits<Kokkos::Unmanaged>;
   int const k = p.classes;
   std::size_t const stride = std::size_t(p.maxBins) * k;
-  out = TreeNodes();
-  out.classes = k;
+  out.clear(k);
 
   Positions pos;
   for (int i = 0; i < shard.rows; ++i) {

@@ -152,8 +152,7 @@ int LocalGrower::evaluate(int begin, int end, std::uint64_t const* counts, std::
 
 void LocalGrower::grow(NodeBlock const& block, std::uint64_t rootKey, int rootDepth,
                        TreeNodes& out) {
-  out = TreeNodes();
-  out.classes = _p.classes;
+  out.clear(_p.classes);
   std::size_t const rows = std::size_t(block.rows);
   _at.row.assign(block.bins, block.bins + rows);
   _at.label.assign(block.labels, block.labels + rows);

@@ -19,6 +19,14 @@ struct TreeNodes {
   std::vector<double> gain;
 
   int size() const { return static_cast<int>(feature.size()); }
+  /// Empties the tree for `classesOf` classes, keeping the arrays' storage for the next.
+  void clear(int classesOf) {
+    classes = classesOf;
+    for (auto* v : {&feature, &thresholdBin, &left, &right}) v->clear();
+    value.clear();
+    samples.clear();
+    gain.clear();
+  }
   /// Appends a leaf with the distribution of `counts` and returns its index.
   int add(SplitScorer const& scorer, std::uint64_t const* counts, std::uint64_t nodeSamples);
   /// Turns node k into a split on (feature, bin) with the given children and gain.

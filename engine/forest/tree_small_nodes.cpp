@@ -193,8 +193,7 @@ void attachGrown(std::vector<double> const& grown, std::vector<SmallNode> const&
     std::size_t a = start[j];
     int const nodes = int(grown[a + 1]);
     a += 2;
-    sub = TreeNodes();
-    sub.classes = classes;
+    sub.clear(classes);
     for (int m = 0; m < nodes; ++m) {
       sub.feature.push_back(std::int32_t(grown[a]));
       sub.thresholdBin.push_back(std::int32_t(grown[a + 1]));
