@@ -66,6 +66,33 @@ void gatherTile(std::uint8_t const* bins, std::size_t count, std::size_t d, std:
   }
 }
 
+/// Rows whose walks down a tree run side by side: a walk is a chain of dependent loads, and
+/// several independent chains keep the core busy while each waits.
+constexpr int kWalkGroup = 8;
+
+/// leaf[j] = the leaf (global node index) tree t routes row j (its bins, row-major) to, for
+/// the n <= kWalkGroup rows, walked in lockstep: the same leaves as leafOfBinned.
+void leavesOf(ForestModel const& m, int t, std::uint8_t const* const* rows, int n,
+              std::int64_t* leaf) {
+  std::int64_t const base = m.treeOffsets[t];
+  std::int32_t const* feature = m.feature.data() + base;
+  std::int32_t const* threshold = m.thresholdBin.data() + base;
+  std::int32_t const* left = m.left.data() + base;
+  std::int32_t const* right = m.right.data() + base;
+  std::int32_t node[kWalkGroup] = {};
+  for (bool moved = true; moved;) {
+    moved = false;
+    for (int j = 0; j < n; ++j) {
+      std::int32_t const k = node[j];
+      std::int32_t const f = feature[k];
+      if (f < 0) continue;
+      moved = true;
+      node[j] = int(rows[j][f]) <= threshold[k] ? left[k] : right[k];
+    }
+  }
+  for (int j = 0; j < n; ++j) leaf[j] = base + node[j];
+}
+
 /// The out-of-bag figures, one tree at a time: each row's sum of the leaf distributions of
 /// the trees it is out of bag in and, with permutation importance, the accuracy drops.
 class OutOfBag {
@@ -91,22 +118,36 @@ class OutOfBag {
   void addTree(ForestModel const& m, int t, std::vector<std::uint8_t> const& use,
                std::vector<std::uint32_t> const& weights) {
     std::size_t const d = std::size_t(_shard.features);
-    int const k = _shard.classes;
+    std::size_t group[kWalkGroup];
+    std::uint8_t const* rows[kWalkGroup];
+    std::int64_t leaves[kWalkGroup];
+    int n = 0;
     for (std::size_t i = 0; i < _shard.rows; ++i) {
       if (!use[i] || weights[i] != 0) continue;
-      std::uint8_t const* row = _rowBins + i * d;
-      std::int64_t const leaf = leafOfBinned(m, t, [row](int f) { return row[f]; });
-      float const* v = m.value.data() + std::size_t(leaf) * k;
-      for (int c = 0; c < k; ++c) _r.oobProbabilitySums[i * k + c] += v[c];
-      ++_r.oobTrees[i];
-      if (permuting()) permute(m, t, i, row, argmax(v, k) == _labels[i]);
+      group[n] = i;
+      rows[n++] = _rowBins + i * d;
+      if (n < kWalkGroup && i + 1 < _shard.rows) continue;
+      leavesOf(m, t, rows, n, leaves);
+      for (int j = 0; j < n; ++j) add(m, t, group[j], rows[j], leaves[j]);
+      n = 0;
     }
+    leavesOf(m, t, rows, n, leaves);
+    for (int j = 0; j < n; ++j) add(m, t, group[j], rows[j], leaves[j]);
   }
 
   std::vector<long long> accuracyDrop;  ///< per feature, over this rank's OOB cases
   unsigned long long cases = 0;         ///< (row, tree) pairs out of bag
 
  private:
+  /// Adds the leaf tree t routes local row i (bins `row`) to.
+  void add(ForestModel const& m, int t, std::size_t i, std::uint8_t const* row, std::int64_t leaf) {
+    int const k = _shard.classes;
+    float const* v = m.value.data() + std::size_t(leaf) * k;
+    for (int c = 0; c < k; ++c) _r.oobProbabilitySums[i * k + c] += v[c];
+    ++_r.oobTrees[i];
+    if (permuting()) permute(m, t, i, row, argmax(v, k) == _labels[i]);
+  }
+
   /// Routes local row i again with each feature of its path replaced by its permuted bin.
   void permute(ForestModel const& m, int t, std::size_t i, std::uint8_t const* row, bool correct) {
     ++cases;
@@ -202,13 +243,18 @@ std::vector<double> predictProbaBinned(ForestModel const& model, std::uint8_t co
   for (std::size_t r0 = 0; r0 < rows.size(); r0 += block) {
     std::size_t const n = std::min(block, rows.size() - r0);
     gatherTile(bins, count, d, rows.data() + r0, n, tile.data());
+    std::uint8_t const* group[kWalkGroup];
+    std::int64_t leaves[kWalkGroup];
     for (int t = 0; t < model.trees(); ++t)
-      for (std::size_t j = 0; j < n; ++j) {
-        std::uint8_t const* row = tile.data() + j * d;
-        std::int64_t const leaf = leafOfBinned(model, t, [row](int f) { return row[f]; });
-        float const* v = model.value.data() + std::size_t(leaf) * k;
-        double* p = out.data() + (r0 + j) * k;
-        for (std::size_t c = 0; c < k; ++c) p[c] += v[c];
+      for (std::size_t j0 = 0; j0 < n; j0 += kWalkGroup) {
+        int const g = int(std::min<std::size_t>(kWalkGroup, n - j0));
+        for (int j = 0; j < g; ++j) group[j] = tile.data() + (j0 + j) * d;
+        leavesOf(model, t, group, g, leaves);
+        for (int j = 0; j < g; ++j) {
+          float const* v = model.value.data() + std::size_t(leaves[j]) * k;
+          double* p = out.data() + (r0 + j0 + j) * k;
+          for (std::size_t c = 0; c < k; ++c) p[c] += v[c];
+        }
       }
     for (std::size_t j = 0; j < n; ++j)
       for (std::size_t c = 0; c < k; ++c)
@@ -289,6 +335,7 @@ ForestResult trainForestBinned(ForestConfig const& config, comm::Comm const& com
       for (std::size_t b = 1; b < mb; ++b) cumulative[f * mb + b] += cumulative[f * mb + b - 1];
   }
 
+  detail::PoissonWeights const poisson(config.sampleFraction);
   OutOfBag oob(config, shard, rowBins.data(), data.labels, p.bins, cumulative, r);
   std::vector<double> importance(std::size_t(d), 0.);
   std::vector<double> treeImportance(std::size_t(d), 0.);
@@ -297,7 +344,9 @@ ForestResult trainForestBinned(ForestConfig const& config, comm::Comm const& com
   for (int t = 0; t < config.trees; ++t) {
     p.tree = t;
     for (std::size_t i = 0; i < rows; ++i)
-      weights[i] = use[i] ? bootstrapWeight(config, t, shard.globalOffset + i) : 0;
+      weights[i] = !use[i]            ? 0
+                   : config.bootstrap ? poisson(config.seed, t, shard.globalOffset + i)
+                                      : 1;
     detail::growTreeDistributed(comm, p, scorer, data, weights, config.localNodeSamples, tree);
     if (t == 0) reserveModel(m, std::size_t(tree.size()) * std::size_t(config.trees) * 5 / 4);
     appendTree(tree, m.edges, m);
