@@ -76,6 +76,8 @@ bool LocalGrower::scanSparse(int i, int feature, std::uint64_t const* counts, st
       _occupied[count++] = 64 * w + __builtin_ctzll(m);
     _filled[4 * i + w] = 0;
   }
+  // One filled bin: constant. A best split that no split can beat: only whether it is constant.
+  if (count < 2 || !_scorer.mayImprove(best.gain, samples, nodeScore)) return count >= 2;
   return _scorer.scanOccupied(hist, _occupied.data(), count, counts, samples, nodeScore, feature,
                               best);
 }
@@ -143,7 +145,9 @@ int LocalGrower::evaluate(int begin, int end, std::uint64_t const* counts, std::
   }
   for (int i = 0; i < m; ++i) {
     std::uint32_t* const h = hist + i * stride;
-    if (_scorer.scanHistogram(h, hi[i] + 1, counts, samples, nodeScore, feats[i], best, lo[i]))
+    if (!_scorer.mayImprove(best.gain, samples, nodeScore))
+      nonConstant += lo[i] < hi[i] ? 1 : 0;  // lo and hi are filled bins
+    else if (_scorer.scanHistogram(h, hi[i] + 1, counts, samples, nodeScore, feats[i], best, lo[i]))
       ++nonConstant;
     std::fill(h + std::size_t(lo[i]) * k, h + std::size_t(hi[i] + 1) * k, 0u);
   }

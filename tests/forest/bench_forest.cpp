@@ -1,5 +1,6 @@
 // Random forest training time on synthetic data; run on demand, not a test.
-// Usage: [mpirun -n P] vocloud_bench_forest [N D classes trees]   (default 100000 200 2 100)
+// Usage: [mpirun -n P] vocloud_bench_forest [N D classes trees permutation localNodeSamples]
+// (default 100000 200 2 100 0 and the config's default localNodeSamples)
 // Data: class c = global row % classes; every feature is Gaussian noise, and the first
 // min(D, 10) features are shifted by 0.5 * c * (j + 1) / 10, so a few features carry the
 // signal (the same data for any rank count: row values are hashes of the global row).
@@ -50,6 +51,7 @@ int main(int argc, char** argv) {
   int const classes = argc > 3 ? std::atoi(argv[3]) : 2;
   int const trees = argc > 4 ? std::atoi(argv[4]) : 100;
   bool const permutation = argc > 5 ? std::atoi(argv[5]) != 0 : false;
+  long long const localNodeSamples = argc > 6 ? std::atoll(argv[6]) : 0;
 
   std::uint64_t const begin = std::uint64_t(n) * comm.rank() / comm.size();
   std::uint64_t const end = std::uint64_t(n) * (comm.rank() + 1) / comm.size();
@@ -69,6 +71,7 @@ int main(int argc, char** argv) {
   config.trees = trees;
   config.seed = 7;
   config.permutationImportance = permutation;
+  if (localNodeSamples > 0) config.localNodeSamples = std::uint64_t(localNodeSamples);
   vocloud::forest::ForestShard shard{x.data(), rows, d, begin, labels.data(), classes, nullptr};
 
   comm.barrier();
