@@ -91,41 +91,53 @@ void LocalGrower::prefetchRow(std::uint8_t const* row) const {
 
 int LocalGrower::evaluate(int begin, int end, std::uint64_t const* counts, std::uint64_t samples,
                           double nodeScore, SplitChoice& best) {
-  std::size_t const stride = _stride;
-  int const k = _p.classes, m = static_cast<int>(_feats.size());
-  int const* const feats = _feats.data();
-  std::uint32_t* const hist = _hist.data();
-  int nonConstant = 0;
-  _lines.clear();
-  for (int f : _feats) _lines.push_back(f);
+  _lines.assign(_feats.begin(), _feats.end());
   std::sort(_lines.begin(), _lines.end());
   int kept = 0;
   for (int f : _lines)
     if (kept == 0 || f >= _lines[kept - 1] + 64) _lines[kept++] = f;
   _lines.resize(std::size_t(kept));
-  if (end - begin <= kSparseRows) {
-    std::uint64_t* const filled = _filled.data();
-    for (int j = begin; j < end; ++j) {
-      std::uint8_t const* row = _at.row[j];
-      prefetchRow(j + kPrefetchRows < end ? _at.row[j + kPrefetchRows] : nullptr);
-      int const label = _at.label[j];
-      std::uint32_t const weight = _at.weight[j];
-      for (int i = 0; i < m; ++i) {
-        int const b = row[feats[i]];
-        hist[i * stride + std::size_t(b) * k + label] += weight;
-        filled[4 * i + (b >> 6)] |= std::uint64_t(1) << (b & 63);
-      }
+  return end - begin <= kSparseRows ? evaluateSparse(begin, end, counts, samples, nodeScore, best)
+                                    : evaluateDense(begin, end, counts, samples, nodeScore, best);
+}
+
+int LocalGrower::evaluateSparse(int begin, int end, std::uint64_t const* counts,
+                                std::uint64_t samples, double nodeScore, SplitChoice& best) {
+  std::size_t const stride = _stride;
+  int const k = _p.classes, m = static_cast<int>(_feats.size());
+  int const* const feats = _feats.data();
+  std::uint32_t* const hist = _hist.data();
+  int nonConstant = 0;
+  std::uint64_t* const filled = _filled.data();
+  for (int j = begin; j < end; ++j) {
+    std::uint8_t const* row = _at.row[j];
+    prefetchRow(j + kPrefetchRows < end ? _at.row[j + kPrefetchRows] : nullptr);
+    int const label = _at.label[j];
+    std::uint32_t const weight = _at.weight[j];
+    for (int i = 0; i < m; ++i) {
+      int const b = row[feats[i]];
+      hist[i * stride + std::size_t(b) * k + label] += weight;
+      filled[4 * i + (b >> 6)] |= std::uint64_t(1) << (b & 63);
     }
-    for (int i = 0; i < m; ++i)
-      nonConstant += scanSparse(i, feats[i], counts, samples, nodeScore, best) ? 1 : 0;
-    // Clear through the rows again (cached now): cheaper than a memset per bin.
-    for (int j = begin; j < end; ++j) {
-      std::uint8_t const* row = _at.row[j];
-      int const label = _at.label[j];
-      for (int i = 0; i < m; ++i) hist[i * stride + std::size_t(row[feats[i]]) * k + label] = 0;
-    }
-    return nonConstant;
   }
+  for (int i = 0; i < m; ++i)
+    nonConstant += scanSparse(i, feats[i], counts, samples, nodeScore, best) ? 1 : 0;
+  // Clear through the rows again (cached now): cheaper than a memset per bin.
+  for (int j = begin; j < end; ++j) {
+    std::uint8_t const* row = _at.row[j];
+    int const label = _at.label[j];
+    for (int i = 0; i < m; ++i) hist[i * stride + std::size_t(row[feats[i]]) * k + label] = 0;
+  }
+  return nonConstant;
+}
+
+int LocalGrower::evaluateDense(int begin, int end, std::uint64_t const* counts,
+                               std::uint64_t samples, double nodeScore, SplitChoice& best) {
+  std::size_t const stride = _stride;
+  int const k = _p.classes, m = static_cast<int>(_feats.size());
+  int const* const feats = _feats.data();
+  std::uint32_t* const hist = _hist.data();
+  int nonConstant = 0;
   // Deep nodes fill few bins: scan only [lo, hi], then zero just that range again.
   std::fill_n(_lo.begin(), m, 255);
   std::fill_n(_hi.begin(), m, 0);

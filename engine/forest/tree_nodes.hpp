@@ -129,6 +129,14 @@ class LocalGrower {
   /// them take more than one bin in the node.
   int evaluate(int begin, int end, std::uint64_t const* counts, std::uint64_t samples,
                double nodeScore, SplitChoice& best);
+  /// evaluate for nodes of at most kSparseRows rows: the histograms' filled bins are listed
+  /// and scanned alone.
+  int evaluateSparse(int begin, int end, std::uint64_t const* counts, std::uint64_t samples,
+                     double nodeScore, SplitChoice& best);
+  /// evaluate for larger nodes: each histogram is scanned between its lowest and highest
+  /// filled bin.
+  int evaluateDense(int begin, int end, std::uint64_t const* counts, std::uint64_t samples,
+                    double nodeScore, SplitChoice& best);
   /// Asks the cache for the bytes of the round's features in block row `row` (-1: none).
   void prefetchRow(std::uint8_t const* row) const;
   /// The scan of _feats[i] once its histogram is built (its filled bits cleared).
