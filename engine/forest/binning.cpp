@@ -213,4 +213,20 @@ std::vector<std::uint8_t> binFeatureMajor(BinEdges const& edges, float const* x,
       edges, [x, d](std::size_t first, std::size_t) { return x + first * d; }, rows);
 }
 
+std::vector<std::uint8_t> transposeBins(std::uint8_t const* bins, std::size_t rows, int features) {
+  std::size_t const d = std::size_t(features);
+  std::vector<std::uint8_t> out(rows * d);
+  // 64 rows at a time: one cache line of each column in, a contiguous block out.
+  constexpr std::size_t kChunk = 64;
+  for (std::size_t r0 = 0; r0 < rows; r0 += kChunk) {
+    std::size_t const n = std::min(kChunk, rows - r0);
+    std::uint8_t* block = out.data() + r0 * d;
+    for (std::size_t f = 0; f < d; ++f) {
+      std::uint8_t const* col = bins + f * rows + r0;
+      for (std::size_t i = 0; i < n; ++i) block[i * d + f] = col[i];
+    }
+  }
+  return out;
+}
+
 }  // namespace vocloud::forest

@@ -66,4 +66,8 @@ int binOf(float const* edges, int count, float value);
 /// The binned rows, feature-major: result[f * rows + i] = bin of x[i * features + f].
 std::vector<std::uint8_t> binFeatureMajor(BinEdges const& edges, float const* x, std::size_t rows);
 
+/// The same bytes row-major: result[i * features + f] = bins[f * rows + i] (bins is
+/// features x rows). Tree walks and gathers of whole rows read one row's bytes together.
+std::vector<std::uint8_t> transposeBins(std::uint8_t const* bins, std::size_t rows, int features);
+
 }  // namespace vocloud::forest

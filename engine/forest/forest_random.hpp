@@ -50,6 +50,29 @@ inline std::uint32_t poissonWeight(std::uint64_t seed, int tree, std::uint64_t g
   return k;
 }
 
+/// poissonWeight with the cumulative probabilities computed once, by the same operations:
+/// the same weights for a fraction of the cost (one hash and a short table scan per row).
+class PoissonWeights {
+ public:
+  explicit PoissonWeights(double mean) {
+    double p = std::exp(-mean);
+    _cdf[0] = p;
+    for (std::uint32_t k = 1; k < 256; ++k) {
+      p *= mean / k;
+      _cdf[k] = _cdf[k - 1] + p;
+    }
+  }
+  std::uint32_t operator()(std::uint64_t seed, int tree, std::uint64_t globalRow) const {
+    double const u = unitFromHash(hash4(seed, kBootstrapStream, std::uint64_t(tree), globalRow));
+    std::uint32_t k = 0;
+    while (k < 255 && u >= _cdf[k]) ++k;
+    return k;
+  }
+
+ private:
+  double _cdf[256];
+};
+
 /// Key of the root node; children's keys are hashes of the parent's key and the side, so a
 /// node's key is a function of its path alone (not of the order nodes are grown in).
 constexpr std::uint64_t kRootKey = 1;

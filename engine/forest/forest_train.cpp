@@ -52,19 +52,160 @@ void checkShard(comm::Comm const& comm, BinnedShard const& s) {
                 (problem.empty() ? std::string("invalid rows on another rank") : problem));
 }
 
+/// Fewest rows that a prediction gathers into a row-major tile: a tree walk then reads the
+/// bytes of one row instead of one cache line of a feature column per level.
+constexpr std::size_t kTileRows = 64;
+
+/// Copies local rows rows[0 .. n) of feature-major bins (d x count) into `tile` (n x d,
+/// row-major).
+void gatherTile(std::uint8_t const* bins, std::size_t count, std::size_t d, std::size_t const* rows,
+                std::size_t n, std::uint8_t* tile) {
+  for (std::size_t f = 0; f < d; ++f) {
+    std::uint8_t const* col = bins + f * count;
+    for (std::size_t j = 0; j < n; ++j) tile[j * d + f] = col[rows[j]];
+  }
+}
+
+/// Rows whose walks down a tree run side by side: a walk is a chain of dependent loads, and
+/// several independent chains keep the core busy while each waits.
+constexpr int kWalkGroup = 8;
+
+/// leaf[j] = the leaf (global node index) tree t routes row j (its bins, row-major) to, for
+/// the n <= kWalkGroup rows, walked in lockstep: the same leaves as leafOfBinned.
+void leavesOf(ForestModel const& m, int t, std::uint8_t const* const* rows, int n,
+              std::int64_t* leaf) {
+  std::int64_t const base = m.treeOffsets[t];
+  std::int32_t const* feature = m.feature.data() + base;
+  std::int32_t const* threshold = m.thresholdBin.data() + base;
+  std::int32_t const* left = m.left.data() + base;
+  std::int32_t const* right = m.right.data() + base;
+  std::int32_t node[kWalkGroup] = {};
+  for (bool moved = true; moved;) {
+    moved = false;
+    for (int j = 0; j < n; ++j) {
+      std::int32_t const k = node[j];
+      std::int32_t const f = feature[k];
+      if (f < 0) continue;
+      moved = true;
+      node[j] = int(rows[j][f]) <= threshold[k] ? left[k] : right[k];
+    }
+  }
+  for (int j = 0; j < n; ++j) leaf[j] = base + node[j];
+}
+
+/// The out-of-bag figures, one tree at a time: each row's sum of the leaf distributions of
+/// the trees it is out of bag in and, with permutation importance, the accuracy drops.
+class OutOfBag {
+ public:
+  OutOfBag(ForestConfig const& config, BinnedShard const& shard, std::uint8_t const* rowBins,
+           std::vector<std::uint8_t> const& labels, std::vector<int> const& bins,
+           std::vector<std::uint64_t> const& cumulative, ForestResult& result)
+      : _config(config),
+        _shard(shard),
+        _rowBins(rowBins),
+        _labels(labels),
+        _bins(bins),
+        _cumulative(cumulative),
+        _r(result) {
+    _r.oobProbabilitySums.assign(shard.rows * std::size_t(shard.classes), 0.);
+    _r.oobTrees.assign(shard.rows, 0);
+    if (permuting()) accuracyDrop.assign(std::size_t(shard.features), 0);
+  }
+
+  bool permuting() const { return _config.bootstrap && _config.permutationImportance; }
+
+  /// Adds tree t of the model for the rows used (use[i]) and out of its bag (weight 0).
+  void addTree(ForestModel const& m, int t, std::vector<std::uint8_t> const& use,
+               std::vector<std::uint32_t> const& weights) {
+    std::size_t const d = std::size_t(_shard.features);
+    std::size_t group[kWalkGroup];
+    std::uint8_t const* rows[kWalkGroup];
+    std::int64_t leaves[kWalkGroup];
+    int n = 0;
+    for (std::size_t i = 0; i < _shard.rows; ++i) {
+      if (!use[i] || weights[i] != 0) continue;
+      group[n] = i;
+      rows[n++] = _rowBins + i * d;
+      if (n < kWalkGroup && i + 1 < _shard.rows) continue;
+      leavesOf(m, t, rows, n, leaves);
+      for (int j = 0; j < n; ++j) add(m, t, group[j], rows[j], leaves[j]);
+      n = 0;
+    }
+    leavesOf(m, t, rows, n, leaves);
+    for (int j = 0; j < n; ++j) add(m, t, group[j], rows[j], leaves[j]);
+  }
+
+  std::vector<long long> accuracyDrop;  ///< per feature, over this rank's OOB cases
+  unsigned long long cases = 0;         ///< (row, tree) pairs out of bag
+
+ private:
+  /// Adds the leaf tree t routes local row i (bins `row`) to.
+  void add(ForestModel const& m, int t, std::size_t i, std::uint8_t const* row, std::int64_t leaf) {
+    int const k = _shard.classes;
+    float const* v = m.value.data() + std::size_t(leaf) * k;
+    for (int c = 0; c < k; ++c) _r.oobProbabilitySums[i * k + c] += v[c];
+    ++_r.oobTrees[i];
+    if (permuting()) permute(m, t, i, row, argmax(v, k) == _labels[i]);
+  }
+
+  /// Routes local row i again with each feature of its path replaced by its permuted bin.
+  void permute(ForestModel const& m, int t, std::size_t i, std::uint8_t const* row, bool correct) {
+    ++cases;
+    int const label = _labels[i];
+    int const k = _shard.classes;
+    std::size_t const mb = _cumulative.size() / std::size_t(_shard.features);
+    std::int64_t const base = m.treeOffsets[t];
+    _path.clear();
+    for (std::int64_t node = base; m.feature[node] >= 0;) {
+      int const f = m.feature[node];
+      if (std::find(_path.begin(), _path.end(), f) == _path.end()) _path.push_back(f);
+      node = base + (row[f] <= m.thresholdBin[node] ? m.left[node] : m.right[node]);
+    }
+    std::uint64_t const g = _shard.globalOffset + i;
+    for (int f : _path) {
+      int const pb =
+          permutedBin(_config.seed, t, f, g, _cumulative.data() + std::size_t(f) * mb, _bins[f]);
+      auto const permuted = [&](int f2) { return f2 == f ? pb : int(row[f2]); };
+      std::int64_t const leaf2 = leafOfBinned(m, t, permuted);
+      bool const correct2 = argmax(m.value.data() + std::size_t(leaf2) * k, k) == label;
+      accuracyDrop[f] += int(correct) - int(correct2);
+    }
+  }
+
+  ForestConfig const& _config;
+  BinnedShard const& _shard;
+  std::uint8_t const* _rowBins;
+  std::vector<std::uint8_t> const& _labels;
+  std::vector<int> const& _bins;
+  std::vector<std::uint64_t> const& _cumulative;
+  ForestResult& _r;
+  std::vector<int> _path;
+};
+
 void appendTree(detail::TreeNodes const& t, BinEdges const& edges, ForestModel& m) {
+  m.feature.insert(m.feature.end(), t.feature.begin(), t.feature.end());
+  m.thresholdBin.insert(m.thresholdBin.end(), t.thresholdBin.begin(), t.thresholdBin.end());
   for (int k = 0; k < t.size(); ++k) {
     int const f = t.feature[k];
-    m.feature.push_back(f);
-    m.thresholdBin.push_back(t.thresholdBin[k]);
     m.threshold.push_back(f < 0 ? 0.f : edges.edges[edges.offsets[f] + t.thresholdBin[k]]);
-    m.left.push_back(t.left[k]);
-    m.right.push_back(t.right[k]);
-    m.samples.push_back(t.samples[k]);
-    m.impurityDecrease.push_back(t.gain[k]);
   }
+  m.left.insert(m.left.end(), t.left.begin(), t.left.end());
+  m.right.insert(m.right.end(), t.right.begin(), t.right.end());
+  m.samples.insert(m.samples.end(), t.samples.begin(), t.samples.end());
+  m.impurityDecrease.insert(m.impurityDecrease.end(), t.gain.begin(), t.gain.end());
   m.value.insert(m.value.end(), t.value.begin(), t.value.end());
   m.treeOffsets.push_back(m.nodes());
+}
+
+/// Reserves the model's arrays for `nodes` nodes: a forest whose trees are about the size
+/// of the first then appends without moving the arrays (and faulting in fresh pages) again
+/// and again. Reserved storage that is never written costs address space only.
+void reserveModel(ForestModel& m, std::size_t nodes) {
+  for (auto* v : {&m.feature, &m.thresholdBin, &m.left, &m.right}) v->reserve(nodes);
+  m.threshold.reserve(nodes);
+  m.samples.reserve(nodes);
+  m.impurityDecrease.reserve(nodes);
+  m.value.reserve(nodes * std::size_t(m.classes));
 }
 
 }  // namespace
@@ -95,25 +236,29 @@ std::vector<double> predictProbaBinned(ForestModel const& model, std::uint8_t co
                                        std::size_t count, std::vector<std::size_t> const& rows) {
   std::size_t const d = std::size_t(model.features), k = std::size_t(model.classes);
   std::vector<double> out(rows.size() * k, 0.);
-  // Blocks of rows turned row-major, so that a tree walk reads one row's bytes.
-  constexpr std::size_t kBlock = 256;
-  std::vector<std::uint8_t> block(kBlock * d);
-  for (std::size_t r0 = 0; r0 < rows.size(); r0 += kBlock) {
-    std::size_t const n = std::min(kBlock, rows.size() - r0);
-    for (std::size_t f = 0; f < d; ++f) {
-      std::uint8_t const* col = bins + f * count;
-      for (std::size_t j = 0; j < n; ++j) block[j * d + f] = col[rows[r0 + j]];
-    }
-    for (std::size_t j = 0; j < n; ++j) {
-      std::uint8_t const* row = block.data() + j * d;
-      double* p = out.data() + (r0 + j) * k;
-      for (int t = 0; t < model.trees(); ++t) {
-        std::int64_t const leaf = leafOfBinned(model, t, [row](int f) { return row[f]; });
-        float const* v = model.value.data() + std::size_t(leaf) * k;
-        for (std::size_t c = 0; c < k; ++c) p[c] += v[c];
+  // Blocks of rows turned row-major (about 256 KiB), walked tree by tree: a tree's nodes
+  // stay in cache while the whole block walks it. Each row still sums in tree order.
+  std::size_t const block = std::max<std::size_t>(kTileRows, (std::size_t(1) << 18) / (d + 1));
+  std::vector<std::uint8_t> tile(block * d);
+  for (std::size_t r0 = 0; r0 < rows.size(); r0 += block) {
+    std::size_t const n = std::min(block, rows.size() - r0);
+    gatherTile(bins, count, d, rows.data() + r0, n, tile.data());
+    std::uint8_t const* group[kWalkGroup];
+    std::int64_t leaves[kWalkGroup];
+    for (int t = 0; t < model.trees(); ++t)
+      for (std::size_t j0 = 0; j0 < n; j0 += kWalkGroup) {
+        int const g = int(std::min<std::size_t>(kWalkGroup, n - j0));
+        for (int j = 0; j < g; ++j) group[j] = tile.data() + (j0 + j) * d;
+        leavesOf(model, t, group, g, leaves);
+        for (int j = 0; j < g; ++j) {
+          float const* v = model.value.data() + std::size_t(leaves[j]) * k;
+          double* p = out.data() + (r0 + j0 + j) * k;
+          for (std::size_t c = 0; c < k; ++c) p[c] += v[c];
+        }
       }
-      for (std::size_t c = 0; c < k; ++c) p[c] /= model.trees() > 0 ? model.trees() : 1;
-    }
+    for (std::size_t j = 0; j < n; ++j)
+      for (std::size_t c = 0; c < k; ++c)
+        out[(r0 + j) * k + c] /= model.trees() > 0 ? model.trees() : 1;
   }
   return out;
 }
@@ -141,6 +286,10 @@ ForestResult trainForestBinned(ForestConfig const& config, comm::Comm const& com
   data.features = d;
   data.globalOffset = shard.globalOffset;
   data.bins = shard.bins;
+  // Row-major too (one more byte per value): the out-of-bag walks and the rows sent to the
+  // owners of small nodes read whole rows.
+  std::vector<std::uint8_t> const rowBins = transposeBins(shard.bins, rows, d);
+  data.rowBins = rowBins.data();
   data.labels.assign(rows, 0);
   std::vector<unsigned long long> classCounts(std::size_t(k), 0);
   for (std::size_t i = 0; i < rows; ++i) {
@@ -186,20 +335,20 @@ ForestResult trainForestBinned(ForestConfig const& config, comm::Comm const& com
       for (std::size_t b = 1; b < mb; ++b) cumulative[f * mb + b] += cumulative[f * mb + b - 1];
   }
 
-  r.oobProbabilitySums.assign(rows * std::size_t(k), 0.);
-  r.oobTrees.assign(rows, 0);
-  std::vector<long long> accuracyDrop(permute ? std::size_t(d) : 0, 0);
-  unsigned long long oobCases = 0;
+  detail::PoissonWeights const poisson(config.sampleFraction);
+  OutOfBag oob(config, shard, rowBins.data(), data.labels, p.bins, cumulative, r);
   std::vector<double> importance(std::size_t(d), 0.);
   std::vector<double> treeImportance(std::size_t(d), 0.);
   std::vector<std::uint32_t> weights(rows);
-  std::vector<int> pathFeatures;
   detail::TreeNodes tree;
   for (int t = 0; t < config.trees; ++t) {
     p.tree = t;
     for (std::size_t i = 0; i < rows; ++i)
-      weights[i] = use[i] ? bootstrapWeight(config, t, shard.globalOffset + i) : 0;
+      weights[i] = !use[i]            ? 0
+                   : config.bootstrap ? poisson(config.seed, t, shard.globalOffset + i)
+                                      : 1;
     detail::growTreeDistributed(comm, p, scorer, data, weights, config.localNodeSamples, tree);
+    if (t == 0) reserveModel(m, std::size_t(tree.size()) * std::size_t(config.trees) * 5 / 4);
     appendTree(tree, m.edges, m);
 
     std::fill(treeImportance.begin(), treeImportance.end(), 0.);
@@ -211,37 +360,7 @@ ForestResult trainForestBinned(ForestConfig const& config, comm::Comm const& com
       }
     if (treeTotal > 0.)
       for (int f = 0; f < d; ++f) importance[f] += treeImportance[f] / treeTotal;
-
-    if (!config.bootstrap) continue;
-    std::int64_t const base = m.treeOffsets[t];
-    for (std::size_t i = 0; i < rows; ++i) {
-      if (!use[i] || weights[i] != 0) continue;
-      auto const binOfRow = [&](int f) { return shard.bins[std::size_t(f) * rows + i]; };
-      std::int64_t const leaf = leafOfBinned(m, t, binOfRow);
-      float const* v = m.value.data() + std::size_t(leaf) * k;
-      for (int c = 0; c < k; ++c) r.oobProbabilitySums[i * k + c] += v[c];
-      ++r.oobTrees[i];
-      if (!permute) continue;
-      ++oobCases;
-      int const label = data.labels[i];
-      bool const correct = argmax(v, k) == label;
-      pathFeatures.clear();
-      for (std::int64_t node = base; m.feature[node] >= 0;) {
-        int const f = m.feature[node];
-        if (std::find(pathFeatures.begin(), pathFeatures.end(), f) == pathFeatures.end())
-          pathFeatures.push_back(f);
-        node = base + (binOfRow(f) <= m.thresholdBin[node] ? m.left[node] : m.right[node]);
-      }
-      std::uint64_t const g = shard.globalOffset + i;
-      for (int f : pathFeatures) {
-        int const pb =
-            permutedBin(config.seed, t, f, g, cumulative.data() + std::size_t(f) * mb, p.bins[f]);
-        auto const permuted = [&](int f2) { return f2 == f ? pb : int(binOfRow(f2)); };
-        std::int64_t const leaf2 = leafOfBinned(m, t, permuted);
-        bool const correct2 = argmax(m.value.data() + std::size_t(leaf2) * k, k) == label;
-        accuracyDrop[f] += int(correct) - int(correct2);
-      }
-    }
+    if (config.bootstrap) oob.addTree(m, t, use, weights);
   }
 
   double importanceTotal = 0.;
@@ -250,18 +369,20 @@ ForestResult trainForestBinned(ForestConfig const& config, comm::Comm const& com
   if (importanceTotal > 0.)
     for (auto& v : r.impurityImportance) v /= importanceTotal;
 
-  unsigned long long oob[2] = {0, 0};  // rows with an OOB vote, wrong ones among them
+  unsigned long long wrong[2] = {0, 0};  // rows with an OOB vote, wrong ones among them
   for (std::size_t i = 0; i < rows; ++i) {
     if (r.oobTrees[i] == 0) continue;
-    ++oob[0];
-    if (argmax(r.oobProbabilitySums.data() + i * k, k) != shard.labels[i]) ++oob[1];
+    ++wrong[0];
+    if (argmax(r.oobProbabilitySums.data() + i * k, k) != shard.labels[i]) ++wrong[1];
   }
-  comm.allreduce(oob, 2, comm::Op::Sum);
-  r.oobRows = oob[0];
-  r.oobError = oob[0] ? double(oob[1]) / double(oob[0]) : std::numeric_limits<double>::quiet_NaN();
+  comm.allreduce(wrong, 2, comm::Op::Sum);
+  r.oobRows = wrong[0];
+  r.oobError =
+      wrong[0] ? double(wrong[1]) / double(wrong[0]) : std::numeric_limits<double>::quiet_NaN();
   if (permute) {
+    std::vector<long long>& accuracyDrop = oob.accuracyDrop;
     comm.allreduce(accuracyDrop, comm::Op::Sum);
-    oobCases = comm.allreduce(oobCases, comm::Op::Sum);
+    unsigned long long const oobCases = comm.allreduce(oob.cases, comm::Op::Sum);
     r.permutationImportance.assign(std::size_t(d), 0.);
     for (int f = 0; f < d; ++f)
       r.permutationImportance[f] = oobCases ? double(accuracyDrop[f]) / double(oobCases) : 0.;

@@ -58,6 +58,17 @@ class SplitScorer {
                     std::uint64_t const* total, std::uint64_t totalSamples, double nodeScore,
                     int feature, SplitChoice& best);
 
+  /// False when no split of a node with these totals can have a gain above bestGain, so a
+  /// scan could not change the best split. With gini and unit class weights no split gains
+  /// more than one into pure sides, V - nodeScore (V = totalSamples), also as the scans
+  /// compute gains in floating point (ls / lt <= lt rounds to at most lt, and the sum and the
+  /// difference round monotonically); once such a split is the best, the next features need
+  /// no scan. Always true for other criteria and weights.
+  bool mayImprove(double bestGain, std::uint64_t totalSamples, double nodeScore) const {
+    return _criterion != Criterion::Gini || !_unitWeights ||
+           bestGain < double(totalSamples) - nodeScore;
+  }
+
   /// The kind of gain formula a scan instantiates (see split.cpp).
   enum class Mode { Gini, GiniUnit, Entropy, EntropyUnit };
 

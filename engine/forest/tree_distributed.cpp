@@ -39,8 +39,7 @@ void growTreeDistributed(comm::Comm const& comm, GrowParams const& p, SplitScore
   using Unmanaged = Kokkos::MemoryTraits<Kokkos::Unmanaged>;
   int const k = p.classes;
   std::size_t const stride = std::size_t(p.maxBins) * k;
-  out = TreeNodes();
-  out.classes = k;
+  out.clear(k);
 
   Positions pos;
   for (int i = 0; i < shard.rows; ++i) {
@@ -167,8 +166,9 @@ void growTreeDistributed(comm::Comm const& comm, GrowParams const& p, SplitScore
       std::fill(leftCounts.begin(), leftCounts.end(), 0);
       for (int b = 0; b <= node.best.bin; ++b)
         for (int c = 0; c < k; ++c) leftCounts[c] += h[std::size_t(b) * k + c];
-      int const mid = pos.partition(shard.bins + std::size_t(node.best.feature) * shard.rows,
-                                    node.begin, node.end, node.best.bin);
+      std::uint8_t const* const column = shard.bins + std::size_t(node.best.feature) * shard.rows;
+      int const mid = pos.partition([column](int row) { return column[row]; }, node.begin, node.end,
+                                    node.best.bin);
       OpenNode children[2];
       int firstInNext = -1;
       for (int side = 0; side < 2; ++side) {

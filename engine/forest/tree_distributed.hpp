@@ -32,8 +32,9 @@ namespace vocloud::forest::detail {
 struct ShardData {
   int rows = 0;
   int features = 0;
-  std::uint64_t globalOffset = 0;      ///< global index of local row 0
-  std::uint8_t const* bins = nullptr;  ///< features x rows (feature-major), not owned
+  std::uint64_t globalOffset = 0;         ///< global index of local row 0
+  std::uint8_t const* bins = nullptr;     ///< features x rows (feature-major), not owned
+  std::uint8_t const* rowBins = nullptr;  ///< the same, rows x features (row-major), not owned
   std::vector<std::uint8_t> labels;
 };
 

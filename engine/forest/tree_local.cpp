@@ -8,6 +8,8 @@ namespace {
 /// Up to this many rows a node lists the bins its rows fill and scans only those; above,
 /// it scans the range between the lowest and the highest filled bin.
 constexpr int kSparseRows = 256;
+/// Rows ahead whose bytes a histogram pass fetches while it reads the current row.
+constexpr int kPrefetchRows = 8;
 }  // namespace
 
 int TreeNodes::add(SplitScorer const& scorer, std::uint64_t const* counts,
@@ -52,64 +54,123 @@ void nextFeatures(GrowParams const& p, FeatureSampler& sampler, std::uint64_t ke
 }
 
 LocalGrower::LocalGrower(GrowParams const& params, SplitScorer& scorer)
-    : _p(params), _scorer(scorer), _sampler(params.features) {
-  _hist.assign(std::size_t(params.maxBins) * params.classes, 0u);
+    : _p(params),
+      _scorer(scorer),
+      _sampler(params.features),
+      _stride(std::size_t(params.maxBins) * params.classes) {
+  std::size_t const m = std::size_t(std::max(params.mtry, 1));
+  _hist.assign(m * _stride, 0u);
+  _filled.assign(4 * m, 0);
+  _lo.resize(m);
+  _hi.resize(m);
   _occupied.resize(256);
   _counts.resize(std::size_t(params.classes));
 }
 
-bool LocalGrower::evaluate(NodeBlock const& block, int begin, int end, int feature, int nextFeature,
-                           std::uint64_t const* counts, std::uint64_t samples, double nodeScore,
-                           SplitChoice& best) {
-  std::uint8_t const* col = block.bins + std::size_t(feature) * block.rows;
-  // The gather from the column misses the cache on deep nodes (their rows are far apart):
-  // fetch the next feature's values of the same rows meanwhile.
-  std::uint8_t const* next =
-      block.bins + std::size_t(nextFeature < 0 ? feature : nextFeature) * block.rows;
-  int const n = end - begin;
-  int const k = _p.classes;
+bool LocalGrower::scanSparse(int i, int feature, std::uint64_t const* counts, std::uint64_t samples,
+                             double nodeScore, SplitChoice& best) {
+  std::uint32_t* const hist = _hist.data() + std::size_t(i) * _stride;
+  int count = 0;
+  for (int w = 0; w < 4; ++w) {
+    for (std::uint64_t m = _filled[4 * i + w]; m != 0; m &= m - 1)
+      _occupied[count++] = 64 * w + __builtin_ctzll(m);
+    _filled[4 * i + w] = 0;
+  }
+  // One filled bin: constant. A best split that no split can beat: only whether it is constant.
+  if (count < 2 || !_scorer.mayImprove(best.gain, samples, nodeScore)) return count >= 2;
+  return _scorer.scanOccupied(hist, _occupied.data(), count, counts, samples, nodeScore, feature,
+                              best);
+}
+
+void LocalGrower::prefetchRow(std::uint8_t const* row) const {
+  // The cache lines of the row that hold the features of the round (_lines: their offsets,
+  // increasing, at least a line apart).
+  if (row != nullptr)
+    for (int offset : _lines) __builtin_prefetch(row + offset);
+}
+
+int LocalGrower::evaluate(int begin, int end, std::uint64_t const* counts, std::uint64_t samples,
+                          double nodeScore, SplitChoice& best) {
+  _lines.assign(_feats.begin(), _feats.end());
+  std::sort(_lines.begin(), _lines.end());
+  int kept = 0;
+  for (int f : _lines)
+    if (kept == 0 || f >= _lines[kept - 1] + 64) _lines[kept++] = f;
+  _lines.resize(std::size_t(kept));
+  return end - begin <= kSparseRows ? evaluateSparse(begin, end, counts, samples, nodeScore, best)
+                                    : evaluateDense(begin, end, counts, samples, nodeScore, best);
+}
+
+int LocalGrower::evaluateSparse(int begin, int end, std::uint64_t const* counts,
+                                std::uint64_t samples, double nodeScore, SplitChoice& best) {
+  std::size_t const stride = _stride;
+  int const k = _p.classes, m = static_cast<int>(_feats.size());
+  int const* const feats = _feats.data();
   std::uint32_t* const hist = _hist.data();
-  if (n <= kSparseRows) {
-    std::uint64_t filled[4] = {0, 0, 0, 0};
-    for (int j = begin; j < end; ++j) {
-      int const b = col[_at.row[j]];
-      __builtin_prefetch(next + _at.row[j]);
-      hist[std::size_t(b) * k + _at.label[j]] += _at.weight[j];
-      filled[b >> 6] |= std::uint64_t(1) << (b & 63);
-    }
-    int count = 0;
-    for (int w = 0; w < 4; ++w)
-      for (std::uint64_t m = filled[w]; m != 0; m &= m - 1)
-        _occupied[count++] = 64 * w + __builtin_ctzll(m);
-    bool const nonConstant = _scorer.scanOccupied(hist, _occupied.data(), count, counts, samples,
-                                                  nodeScore, feature, best);
-    // Clear through the rows again (cached now): cheaper than a memset per bin or of the
-    // whole range for so few rows.
-    for (int j = begin; j < end; ++j) hist[std::size_t(col[_at.row[j]]) * k + _at.label[j]] = 0;
-    return nonConstant;
-  }
-  // Deep nodes fill few bins: scan only [lo, hi], then zero just that range again.
-  int lo = 255, hi = 0;
+  int nonConstant = 0;
+  std::uint64_t* const filled = _filled.data();
   for (int j = begin; j < end; ++j) {
-    int const b = col[_at.row[j]];
-    __builtin_prefetch(next + _at.row[j]);
-    hist[std::size_t(b) * k + _at.label[j]] += _at.weight[j];
-    lo = std::min(lo, b);
-    hi = std::max(hi, b);
+    std::uint8_t const* row = _at.row[j];
+    prefetchRow(j + kPrefetchRows < end ? _at.row[j + kPrefetchRows] : nullptr);
+    int const label = _at.label[j];
+    std::uint32_t const weight = _at.weight[j];
+    for (int i = 0; i < m; ++i) {
+      int const b = row[feats[i]];
+      hist[i * stride + std::size_t(b) * k + label] += weight;
+      filled[4 * i + (b >> 6)] |= std::uint64_t(1) << (b & 63);
+    }
   }
-  bool const nonConstant =
-      _scorer.scanHistogram(hist, hi + 1, counts, samples, nodeScore, feature, best, lo);
-  std::fill(hist + std::size_t(lo) * k, hist + std::size_t(hi + 1) * k, 0u);
+  for (int i = 0; i < m; ++i)
+    nonConstant += scanSparse(i, feats[i], counts, samples, nodeScore, best) ? 1 : 0;
+  // Clear through the rows again (cached now): cheaper than a memset per bin.
+  for (int j = begin; j < end; ++j) {
+    std::uint8_t const* row = _at.row[j];
+    int const label = _at.label[j];
+    for (int i = 0; i < m; ++i) hist[i * stride + std::size_t(row[feats[i]]) * k + label] = 0;
+  }
+  return nonConstant;
+}
+
+int LocalGrower::evaluateDense(int begin, int end, std::uint64_t const* counts,
+                               std::uint64_t samples, double nodeScore, SplitChoice& best) {
+  std::size_t const stride = _stride;
+  int const k = _p.classes, m = static_cast<int>(_feats.size());
+  int const* const feats = _feats.data();
+  std::uint32_t* const hist = _hist.data();
+  int nonConstant = 0;
+  // Deep nodes fill few bins: scan only [lo, hi], then zero just that range again.
+  std::fill_n(_lo.begin(), m, 255);
+  std::fill_n(_hi.begin(), m, 0);
+  int* const lo = _lo.data();
+  int* const hi = _hi.data();
+  for (int j = begin; j < end; ++j) {
+    std::uint8_t const* row = _at.row[j];
+    prefetchRow(j + kPrefetchRows < end ? _at.row[j + kPrefetchRows] : nullptr);
+    int const label = _at.label[j];
+    std::uint32_t const weight = _at.weight[j];
+    for (int i = 0; i < m; ++i) {
+      int const b = row[feats[i]];
+      hist[i * stride + std::size_t(b) * k + label] += weight;
+      lo[i] = std::min(lo[i], b);
+      hi[i] = std::max(hi[i], b);
+    }
+  }
+  for (int i = 0; i < m; ++i) {
+    std::uint32_t* const h = hist + i * stride;
+    if (!_scorer.mayImprove(best.gain, samples, nodeScore))
+      nonConstant += lo[i] < hi[i] ? 1 : 0;  // lo and hi are filled bins
+    else if (_scorer.scanHistogram(h, hi[i] + 1, counts, samples, nodeScore, feats[i], best, lo[i]))
+      ++nonConstant;
+    std::fill(h + std::size_t(lo[i]) * k, h + std::size_t(hi[i] + 1) * k, 0u);
+  }
   return nonConstant;
 }
 
 void LocalGrower::grow(NodeBlock const& block, std::uint64_t rootKey, int rootDepth,
                        TreeNodes& out) {
-  out = TreeNodes();
-  out.classes = _p.classes;
+  out.clear(_p.classes);
   std::size_t const rows = std::size_t(block.rows);
-  _at.row.resize(rows);
-  for (int i = 0; i < block.rows; ++i) _at.row[i] = i;
+  _at.row.assign(block.bins, block.bins + rows);
   _at.label.assign(block.labels, block.labels + rows);
   _at.weight.assign(block.weights, block.weights + rows);
   _at.reserveScratch();
@@ -140,17 +201,13 @@ void LocalGrower::grow(NodeBlock const& block, std::uint64_t rootKey, int rootDe
       nextFeatures(_p, _sampler, task.key, drawn, nonConstant, _drawScratch, _feats);
       if (_feats.empty()) break;
       drawn += static_cast<int>(_feats.size());
-      for (std::size_t i = 0; i < _feats.size(); ++i) {
-        int const next = i + 1 < _feats.size() ? _feats[i + 1] : -1;
-        if (evaluate(block, task.begin, task.end, _feats[i], next, _counts.data(), samples,
-                     nodeScore, best))
-          ++nonConstant;
-      }
+      nonConstant += evaluate(task.begin, task.end, _counts.data(), samples, nodeScore, best);
     }
     if (best.feature < 0) continue;
 
     // Stable partition: rows keep their increasing order on both sides.
-    int const mid = _at.partition(block.bins + std::size_t(best.feature) * block.rows, task.begin,
+    int const f = best.feature;
+    int const mid = _at.partition([f](std::uint8_t const* row) { return row[f]; }, task.begin,
                                   task.end, best.bin);
     out.setSplit(node, best, -1, -1);
     stack.push_back({mid, task.end, task.depth + 1, node, true, childKey(task.key, true)});

@@ -19,6 +19,14 @@ struct TreeNodes {
   std::vector<double> gain;
 
   int size() const { return static_cast<int>(feature.size()); }
+  /// Empties the tree for `classesOf` classes, keeping the arrays' storage for the next.
+  void clear(int classesOf) {
+    classes = classesOf;
+    for (auto* v : {&feature, &thresholdBin, &left, &right}) v->clear();
+    value.clear();
+    samples.clear();
+    gain.clear();
+  }
   /// Appends a leaf with the distribution of `counts` and returns its index.
   int add(SplitScorer const& scorer, std::uint64_t const* counts, std::uint64_t nodeSamples);
   /// Turns node k into a split on (feature, bin) with the given children and gain.
@@ -51,12 +59,14 @@ void nextFeatures(GrowParams const& p, FeatureSampler& sampler, std::uint64_t ke
                   int nonConstant, std::vector<int>& scratch, std::vector<int>& out);
 
 /// Rows by position, with their label and bootstrap weight; a node owns a range of
-/// positions, its rows kept in increasing order (a stable partition preserves it).
-struct Positions {
-  std::vector<int> row;
+/// positions, its rows kept in increasing order (a stable partition preserves it). A row is
+/// a local row index (Positions) or a pointer to the row's bins (LocalGrower).
+template <class Row>
+struct PositionsOf {
+  std::vector<Row> row;
   std::vector<std::uint8_t> label;
   std::vector<std::uint32_t> weight;
-  std::vector<int> tmpRow;
+  std::vector<Row> tmpRow;
   std::vector<std::uint8_t> tmpLabel;
   std::vector<std::uint32_t> tmpWeight;
 
@@ -67,11 +77,12 @@ struct Positions {
     tmpWeight.resize(row.size());
   }
 
-  /// Stable partition of positions [begin, end) by col[row] <= bin; returns the split.
-  int partition(std::uint8_t const* col, int begin, int end, int bin) {
+  /// Stable partition of positions [begin, end) by binOf(row) <= bin; returns the split.
+  template <class BinOfRow>
+  int partition(BinOfRow const& binOf, int begin, int end, int bin) {
     int mid = begin, spill = 0;
     for (int k = begin; k < end; ++k) {
-      if (col[row[k]] <= bin) {
+      if (binOf(row[k]) <= bin) {
         row[mid] = row[k];
         label[mid] = label[k];
         weight[mid++] = weight[k];
@@ -88,12 +99,17 @@ struct Positions {
   }
 };
 
+using Positions = PositionsOf<int>;
+
 /// The rows of one node gathered on the rank that finishes it, in increasing global row
-/// order: bins feature-major (features x rows), label and bootstrap weight per row. A view:
-/// the caller keeps the arrays alive while the block is used.
+/// order: per row a pointer to its bins (features bytes, a row of a row-major array), its
+/// label and its bootstrap weight. A view: the caller keeps the arrays alive while the
+/// block is used. Rows are whole because the subtree is grown depth first: a node reads all
+/// the features it examines of a row in one pass, and its children's rows, a subset, are
+/// then still in cache.
 struct NodeBlock {
   int rows = 0;
-  std::uint8_t const* bins = nullptr;
+  std::uint8_t const* const* bins = nullptr;
   std::uint8_t const* labels = nullptr;
   std::uint32_t const* weights = nullptr;
 };
@@ -108,19 +124,36 @@ class LocalGrower {
   void grow(NodeBlock const& block, std::uint64_t rootKey, int rootDepth, TreeNodes& out);
 
  private:
-  /// Scans `feature` for the node at positions [begin, end); nextFeature (-1: none) is the
-  /// feature scanned next, whose values are prefetched.
-  bool evaluate(NodeBlock const& block, int begin, int end, int feature, int nextFeature,
-                std::uint64_t const* counts, std::uint64_t samples, double nodeScore,
-                SplitChoice& best);
+  /// Scans the features of _feats, in order, for the node at positions [begin, end): the
+  /// histograms of all of them are built in one pass over the rows. Returns how many of
+  /// them take more than one bin in the node.
+  int evaluate(int begin, int end, std::uint64_t const* counts, std::uint64_t samples,
+               double nodeScore, SplitChoice& best);
+  /// evaluate for nodes of at most kSparseRows rows: the histograms' filled bins are listed
+  /// and scanned alone.
+  int evaluateSparse(int begin, int end, std::uint64_t const* counts, std::uint64_t samples,
+                     double nodeScore, SplitChoice& best);
+  /// evaluate for larger nodes: each histogram is scanned between its lowest and highest
+  /// filled bin.
+  int evaluateDense(int begin, int end, std::uint64_t const* counts, std::uint64_t samples,
+                    double nodeScore, SplitChoice& best);
+  /// Asks the cache for the bytes of the round's features in block row `row` (-1: none).
+  void prefetchRow(std::uint8_t const* row) const;
+  /// The scan of _feats[i] once its histogram is built (its filled bits cleared).
+  bool scanSparse(int i, int feature, std::uint64_t const* counts, std::uint64_t samples,
+                  double nodeScore, SplitChoice& best);
 
   GrowParams const& _p;
   SplitScorer& _scorer;
   FeatureSampler _sampler;
-  Positions _at;  ///< the block's rows by position
+  PositionsOf<std::uint8_t const*> _at;  ///< the block's rows by position
   std::vector<int> _drawScratch, _feats;
-  std::vector<std::uint32_t> _hist;  ///< maxBins x classes, all zero between evaluations
-  std::vector<int> _occupied;        ///< bins filled by a small node's rows, increasing
+  std::size_t _stride;                 ///< maxBins x classes: one feature's histogram
+  std::vector<std::uint32_t> _hist;    ///< mtry histograms, all zero between evaluations
+  std::vector<std::uint64_t> _filled;  ///< per histogram, 4 words of "bin is filled" bits
+  std::vector<int> _lo, _hi;           ///< per histogram, lowest and highest filled bin
+  std::vector<int> _lines;             ///< row offsets prefetchRow asks for
+  std::vector<int> _occupied;          ///< bins filled by a small node's rows, increasing
   std::vector<std::uint64_t> _counts;
 };
 

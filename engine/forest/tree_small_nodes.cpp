@@ -13,20 +13,6 @@ namespace {
 /// Upper bound of the bytes one batch of gathered small nodes may hold on every rank.
 constexpr std::uint64_t kGatherBatchBytes = std::uint64_t(64) << 20;
 
-template <class T>
-void putBytes(std::vector<char>& buf, T const& v) {
-  char const* p = reinterpret_cast<char const*>(&v);
-  buf.insert(buf.end(), p, p + sizeof(T));
-}
-
-template <class T>
-T getBytes(std::vector<char> const& buf, std::size_t& at) {
-  T v;
-  std::memcpy(&v, buf.data() + at, sizeof(T));
-  at += sizeof(T);
-  return v;
-}
-
 /// Appends subtree `sub` (root = existing node `id`) to the tree.
 void attachSubtree(TreeNodes const& sub, int id, TreeNodes& out) {
   int const base = out.size() - 1;  // sub node m > 0 becomes base + m
@@ -66,7 +52,7 @@ std::vector<int> assignOwners(std::vector<SmallNode> const& queue, int ranks) {
 }
 
 /// Byte layout of one rank's rows of one small node, as sent to the node's owner:
-/// [n: 8][global rows: 8n][weights: 4n][labels: n][bins: D n, feature-major], padded to a
+/// [n: 8][global rows: 8n][weights: 4n][labels: n][bins: n D, row-major], padded to a
 /// multiple of 8 so every segment, and the weights in it, stay aligned.
 struct Segment {
   static std::size_t bytes(std::size_t n, std::size_t d) {
@@ -77,10 +63,155 @@ struct Segment {
   static std::size_t binsAt(std::size_t n) { return 8 + 13 * n; }
 };
 
+/// Packs this rank's rows of the nodes of queue[q0, q1) that another rank owns: segments
+/// grouped by owner rank, in queue order within each owner; bytes per rank in sendCounts.
+void packBatch(ShardData const& shard, Positions const& pos, std::vector<SmallNode> const& queue,
+               std::vector<int> const& owner, std::size_t q0, std::size_t q1, int me,
+               std::vector<char>& buf, std::vector<std::size_t>& sendCounts) {
+  std::size_t const d = std::size_t(shard.features);
+  std::vector<std::size_t> sendAt(q1 - q0, 0);
+  std::size_t bytes = 0;
+  for (std::size_t r = 0; r < sendCounts.size(); ++r)
+    for (std::size_t j = q0; j < q1; ++j) {
+      if (owner[j] != int(r) || owner[j] == me) continue;
+      sendAt[j - q0] = bytes;
+      std::size_t const b = Segment::bytes(std::size_t(queue[j].end - queue[j].begin), d);
+      sendCounts[r] += b;
+      bytes += b;
+    }
+  buf.assign(bytes, 0);
+  for (std::size_t j = q0; j < q1; ++j) {
+    if (owner[j] == me) continue;
+    SmallNode const& s = queue[j];
+    std::size_t const n = std::size_t(s.end - s.begin);
+    char* w = buf.data() + sendAt[j - q0];
+    std::uint64_t const n64 = n;
+    std::memcpy(w, &n64, 8);
+    if (n == 0) continue;  // empty arrays may have no storage: memcpy from nullptr is UB
+    int const* rows = pos.row.data() + s.begin;
+    for (std::size_t i = 0; i < n; ++i) {
+      std::uint64_t const g = shard.globalOffset + std::uint64_t(rows[i]);
+      std::memcpy(w + 8 + 8 * i, &g, 8);
+    }
+    std::memcpy(w + Segment::weightsAt(n), pos.weight.data() + s.begin, 4 * n);
+    std::memcpy(w + Segment::labelsAt(n), pos.label.data() + s.begin, n);
+    // Whole rows from the row-major copy: D contiguous bytes each.
+    auto* bins = reinterpret_cast<std::uint8_t*>(w + Segment::binsAt(n));
+    for (std::size_t i = 0; i < n; ++i)
+      std::memcpy(bins + i * d, shard.rowBins + std::size_t(rows[i]) * d, d);
+  }
+}
+
+/// The rows of one of my small nodes in global row order, as LocalGrower reads them: a
+/// pointer to each row's bins (in my row-major shard or in a received segment), its label
+/// and its weight.
+class NodeRows {
+ public:
+  /// Collects node s from my positions (rank `me`) and the received segments of the other
+  /// ranks, in rank order (segAt[r]: offset in `all`, ignored for r == me).
+  NodeBlock collect(ShardData const& shard, Positions const& pos, SmallNode const& s, int me,
+                    std::vector<char> const& all, std::vector<std::size_t> const& segAt) {
+    std::size_t const d = std::size_t(shard.features);
+    _rows.clear();
+    _labels.clear();
+    _weights.clear();
+    _ids.clear();
+    for (std::size_t r = 0; r < segAt.size(); ++r) {
+      if (int(r) == me) {
+        for (int k = s.begin; k < s.end; ++k) {
+          _rows.push_back(shard.rowBins + std::size_t(pos.row[k]) * d);
+          _ids.push_back(shard.globalOffset + std::uint64_t(pos.row[k]));
+        }
+        _labels.insert(_labels.end(), pos.label.begin() + s.begin, pos.label.begin() + s.end);
+        _weights.insert(_weights.end(), pos.weight.begin() + s.begin, pos.weight.begin() + s.end);
+        continue;
+      }
+      char const* src = all.data() + segAt[r];
+      std::uint64_t n;
+      std::memcpy(&n, src, 8);
+      if (n == 0) continue;
+      auto const* bins = reinterpret_cast<std::uint8_t const*>(src + Segment::binsAt(n));
+      for (std::size_t i = 0; i < n; ++i) _rows.push_back(bins + i * d);
+      std::size_t const at = _ids.size();
+      _ids.resize(at + n);
+      std::memcpy(_ids.data() + at, src + 8, 8 * n);
+      _labels.insert(_labels.end(), src + Segment::labelsAt(n), src + Segment::labelsAt(n) + n);
+      std::size_t const wat = _weights.size();
+      _weights.resize(wat + n);
+      std::memcpy(_weights.data() + wat, src + Segment::weightsAt(n), 4 * n);
+    }
+    // Ranks hold rows out of global order: sort so the block is the same for any split.
+    if (!std::is_sorted(_ids.begin(), _ids.end())) sortByIds();
+    return NodeBlock{static_cast<int>(_rows.size()), _rows.data(), _labels.data(), _weights.data()};
+  }
+
+ private:
+  void sortByIds() {
+    std::size_t const n = _ids.size();
+    _order.resize(n);
+    std::iota(_order.begin(), _order.end(), 0);
+    std::sort(_order.begin(), _order.end(), [&](int a, int b) { return _ids[a] < _ids[b]; });
+    auto const permute = [&](auto& v) {
+      auto const copy = v;
+      for (std::size_t i = 0; i < n; ++i) v[i] = copy[std::size_t(_order[i])];
+    };
+    permute(_rows);
+    permute(_labels);
+    permute(_weights);
+    permute(_ids);
+  }
+
+  std::vector<std::uint8_t const*> _rows;
+  std::vector<std::uint8_t> _labels;
+  std::vector<std::uint32_t> _weights;
+  std::vector<std::uint64_t> _ids;
+  std::vector<int> _order;
+};
+
+/// Appends subtree `sub` of queue entry j to the flat exchange array of grown subtrees.
+void putSubtree(std::vector<double>& mine, std::size_t j, TreeNodes const& sub, int classes) {
+  mine.push_back(double(j));
+  mine.push_back(double(sub.size()));
+  for (int k = 0; k < sub.size(); ++k) {
+    mine.insert(mine.end(),
+                {double(sub.feature[k]), double(sub.thresholdBin[k]), double(sub.left[k]),
+                 double(sub.right[k]), double(sub.samples[k]), sub.gain[k]});
+    for (int c = 0; c < classes; ++c) mine.push_back(sub.value[std::size_t(k) * classes + c]);
+  }
+}
+
+/// Attaches the grown subtrees of queue[q0, q0 + nb) to `out`, in queue order.
+void attachGrown(std::vector<double> const& grown, std::vector<SmallNode> const& queue,
+                 std::size_t q0, std::size_t nb, int classes, TreeNodes& out) {
+  std::vector<std::size_t> start(nb, 0);
+  for (std::size_t at = 0; at < grown.size();) {
+    start[std::size_t(grown[at]) - q0] = at;
+    at += 2 + std::size_t(grown[at + 1]) * (6 + std::size_t(classes));
+  }
+  TreeNodes sub;
+  for (std::size_t j = 0; j < nb; ++j) {
+    std::size_t a = start[j];
+    int const nodes = int(grown[a + 1]);
+    a += 2;
+    sub.clear(classes);
+    for (int m = 0; m < nodes; ++m) {
+      sub.feature.push_back(std::int32_t(grown[a]));
+      sub.thresholdBin.push_back(std::int32_t(grown[a + 1]));
+      sub.left.push_back(std::int32_t(grown[a + 2]));
+      sub.right.push_back(std::int32_t(grown[a + 3]));
+      sub.samples.push_back(std::uint64_t(grown[a + 4]));
+      sub.gain.push_back(grown[a + 5]);
+      for (int c = 0; c < classes; ++c) sub.value.push_back(float(grown[a + 6 + c]));
+      a += 6 + std::size_t(classes);
+    }
+    attachSubtree(sub, queue[q0 + j].id, out);
+  }
+}
+
 }  // namespace
 
-// On one rank, or when one rank holds all of a node's rows, the owner grows from the
-// received bytes without copying them.
+// The owner grows from pointers to the rows: its own rows in its row-major shard, the
+// others' in the bytes received, so no rank copies its own rows (one rank copies nothing).
 void finishSmallNodes(comm::Comm const& comm, GrowParams const& p, LocalGrower& grower,
                       ShardData const& shard, Positions const& pos,
                       std::vector<SmallNode> const& queue, TreeNodes& out) {
@@ -90,12 +221,9 @@ void finishSmallNodes(comm::Comm const& comm, GrowParams const& p, LocalGrower& 
   std::uint64_t const rowBytes = 8 + 1 + 4 + d;
   std::vector<int> const owner = assignOwners(queue, ranks);
   std::size_t q0 = 0;
-  std::vector<char> buf;
-  std::vector<std::uint8_t> bins, labels, sortedBins, sortedLabels;
-  std::vector<std::uint32_t> weights, sortedWeights;
-  std::vector<std::uint64_t> ids;
-  std::vector<int> order;
-  std::vector<std::size_t> sendAt, sendCounts, recvCounts;
+  std::vector<char> buf, all;
+  std::vector<std::size_t> sendCounts, recvCounts, segAt(std::size_t(ranks), 0);
+  NodeRows nodeRows;
   TreeNodes sub;
   while (q0 < queue.size()) {
     std::size_t q1 = q0 + 1;
@@ -104,168 +232,37 @@ void finishSmallNodes(comm::Comm const& comm, GrowParams const& p, LocalGrower& 
       bound += queue[q1++].samples * rowBytes;
     std::size_t const nb = q1 - q0;
 
-    // Segments grouped by owner rank, in queue order within each owner.
-    sendAt.assign(nb, 0);
-    sendCounts.assign(std::size_t(ranks), 0);
-    std::size_t bytes = 0;
-    for (int r = 0; r < ranks; ++r)
-      for (std::size_t j = 0; j < nb; ++j) {
-        if (owner[q0 + j] != r) continue;
-        sendAt[j] = bytes;
-        std::size_t const b =
-            Segment::bytes(std::size_t(queue[q0 + j].end - queue[q0 + j].begin), d);
-        sendCounts[std::size_t(r)] += b;
-        bytes += b;
-      }
-    buf.assign(bytes, 0);
-    for (std::size_t j = 0; j < nb; ++j) {
-      SmallNode const& s = queue[q0 + j];
-      std::size_t const n = std::size_t(s.end - s.begin);
-      char* w = buf.data() + sendAt[j];
-      std::uint64_t const n64 = n;
-      std::memcpy(w, &n64, 8);
-      if (n == 0) continue;  // empty arrays may have no storage: memcpy from nullptr is UB
-      for (std::size_t i = 0; i < n; ++i) {
-        std::uint64_t const g = shard.globalOffset + std::uint64_t(pos.row[s.begin + i]);
-        std::memcpy(w + 8 + 8 * i, &g, 8);
-      }
-      std::memcpy(w + Segment::weightsAt(n), pos.weight.data() + s.begin, 4 * n);
-      std::memcpy(w + Segment::labelsAt(n), pos.label.data() + s.begin, n);
+    if (ranks > 1) {
+      sendCounts.assign(std::size_t(ranks), 0);
+      packBatch(shard, pos, queue, owner, q0, q1, me, buf, sendCounts);
+      all = comm.alltoallv(buf, sendCounts, recvCounts);
+      buf = std::vector<char>();
+    } else {
+      recvCounts.assign(1, 0);
     }
-    // Feature by feature over all nodes of the batch: each column is read from memory once.
-    for (std::size_t f = 0; f < d; ++f) {
-      std::uint8_t const* col = shard.bins + f * std::size_t(shard.rows);
-      for (std::size_t j = 0; j < nb; ++j) {
-        SmallNode const& s = queue[q0 + j];
-        std::size_t const n = std::size_t(s.end - s.begin);
-        auto* w =
-            reinterpret_cast<std::uint8_t*>(buf.data() + sendAt[j] + Segment::binsAt(n)) + f * n;
-        int const* rows = pos.row.data() + s.begin;
-        for (std::size_t i = 0; i < n; ++i) w[i] = col[rows[i]];
-      }
+    // From every other rank, the segments of my nodes in queue order.
+    std::vector<std::size_t> next(std::size_t(ranks), 0), end(std::size_t(ranks), 0);
+    for (std::size_t r = 0; r < next.size(); ++r) {
+      next[r] = r == 0 ? 0 : end[r - 1];
+      end[r] = next[r] + recvCounts[r];
     }
-    std::vector<char> const all =
-        ranks == 1 ? std::move(buf) : comm.alltoallv(buf, sendCounts, recvCounts);
-    if (ranks == 1) recvCounts.assign(1, all.size());
-    buf = std::vector<char>();
-
-    // From every rank, the segments of my nodes in queue order.
-    std::vector<std::size_t> mineIdx;
-    for (std::size_t j = 0; j < nb; ++j)
-      if (owner[q0 + j] == me) mineIdx.push_back(j);
-    std::size_t const nm = mineIdx.size();
-    std::vector<std::size_t> segAt(nm * std::size_t(ranks)), segRows(nm * std::size_t(ranks));
-    std::size_t at = 0;
-    for (int r = 0; r < ranks; ++r) {
-      std::size_t const end = at + recvCounts[std::size_t(r)];
-      for (std::size_t m = 0; m < nm; ++m) {
-        std::uint64_t n;
-        std::memcpy(&n, all.data() + at, 8);
-        segAt[m * ranks + r] = at;
-        segRows[m * ranks + r] = n;
-        at += Segment::bytes(n, d);
-      }
-      if (at != end) throw Error("forest: small-node segments do not match the bytes received");
-    }
-
     std::vector<double> mine;
-    for (std::size_t m = 0; m < nm; ++m) {
-      std::size_t n = 0, from = 0, contributors = 0;
+    for (std::size_t j = q0; j < q1; ++j) {
+      if (owner[j] != me) continue;
       for (int r = 0; r < ranks; ++r) {
-        std::size_t const rows = segRows[m * ranks + r];
-        n += rows;
-        if (rows > 0) {
-          ++contributors;
-          from = std::size_t(r);
-        }
+        if (r == me) continue;
+        segAt[std::size_t(r)] = next[std::size_t(r)];
+        std::uint64_t n;
+        std::memcpy(&n, all.data() + next[std::size_t(r)], 8);
+        next[std::size_t(r)] += Segment::bytes(n, d);
       }
-      NodeBlock block;
-      block.rows = static_cast<int>(n);
-      if (contributors <= 1) {
-        // One rank's rows, already in increasing global order: grow from the bytes received.
-        char const* src = all.data() + segAt[m * ranks + from];
-        block.weights = reinterpret_cast<std::uint32_t const*>(src + Segment::weightsAt(n));
-        block.labels = reinterpret_cast<std::uint8_t const*>(src + Segment::labelsAt(n));
-        block.bins = reinterpret_cast<std::uint8_t const*>(src + Segment::binsAt(n));
-      } else {
-        ids.resize(n);
-        labels.resize(n);
-        weights.resize(n);
-        bins.resize(n * d);
-        std::size_t o = 0;
-        for (int r = 0; r < ranks; ++r) {
-          std::size_t const c = segRows[m * ranks + r];
-          char const* src = all.data() + segAt[m * ranks + r];
-          std::memcpy(ids.data() + o, src + 8, 8 * c);
-          std::memcpy(weights.data() + o, src + Segment::weightsAt(c), 4 * c);
-          std::memcpy(labels.data() + o, src + Segment::labelsAt(c), c);
-          for (std::size_t f = 0; f < d; ++f)
-            std::memcpy(bins.data() + f * n + o, src + Segment::binsAt(c) + f * c, c);
-          o += c;
-        }
-        block.bins = bins.data();
-        block.labels = labels.data();
-        block.weights = weights.data();
-        if (!std::is_sorted(ids.begin(), ids.end())) {
-          // Ranks hold rows out of global order: sort so the block is the same for any split.
-          order.resize(n);
-          std::iota(order.begin(), order.end(), 0);
-          std::sort(order.begin(), order.end(), [&](int a, int b) { return ids[a] < ids[b]; });
-          sortedLabels.resize(n);
-          sortedWeights.resize(n);
-          sortedBins.resize(n * d);
-          for (std::size_t i = 0; i < n; ++i) {
-            sortedLabels[i] = labels[order[i]];
-            sortedWeights[i] = weights[order[i]];
-          }
-          for (std::size_t f = 0; f < d; ++f)
-            for (std::size_t i = 0; i < n; ++i)
-              sortedBins[f * n + i] = bins[f * n + std::size_t(order[i])];
-          block.bins = sortedBins.data();
-          block.labels = sortedLabels.data();
-          block.weights = sortedWeights.data();
-        }
-      }
-      std::size_t const j = mineIdx[m];
-      SmallNode const& s = queue[q0 + j];
-      grower.grow(block, s.key, s.depth, sub);
-      mine.push_back(double(q0 + j));
-      mine.push_back(double(sub.size()));
-      for (int k = 0; k < sub.size(); ++k) {
-        mine.insert(mine.end(),
-                    {double(sub.feature[k]), double(sub.thresholdBin[k]), double(sub.left[k]),
-                     double(sub.right[k]), double(sub.samples[k]), sub.gain[k]});
-        for (int c = 0; c < p.classes; ++c)
-          mine.push_back(sub.value[std::size_t(k) * p.classes + c]);
-      }
+      grower.grow(nodeRows.collect(shard, pos, queue[j], me, all, segAt), queue[j].key,
+                  queue[j].depth, sub);
+      putSubtree(mine, j, sub, p.classes);
     }
+    if (next != end) throw Error("forest: small-node segments do not match the bytes received");
     std::vector<double> const grown = ranks == 1 ? std::move(mine) : comm.allgatherv(mine);
-
-    // Attach in queue order, whichever rank grew them.
-    std::vector<std::size_t> start(nb, 0);
-    for (std::size_t at2 = 0; at2 < grown.size();) {
-      std::size_t const j = std::size_t(grown[at2]) - q0;
-      start[j] = at2;
-      at2 += 2 + std::size_t(grown[at2 + 1]) * (6 + std::size_t(p.classes));
-    }
-    for (std::size_t j = 0; j < nb; ++j) {
-      std::size_t a = start[j];
-      int const nodes = int(grown[a + 1]);
-      a += 2;
-      sub = TreeNodes();
-      sub.classes = p.classes;
-      for (int m = 0; m < nodes; ++m) {
-        sub.feature.push_back(std::int32_t(grown[a]));
-        sub.thresholdBin.push_back(std::int32_t(grown[a + 1]));
-        sub.left.push_back(std::int32_t(grown[a + 2]));
-        sub.right.push_back(std::int32_t(grown[a + 3]));
-        sub.samples.push_back(std::uint64_t(grown[a + 4]));
-        sub.gain.push_back(grown[a + 5]);
-        for (int c = 0; c < p.classes; ++c) sub.value.push_back(float(grown[a + 6 + c]));
-        a += 6 + std::size_t(p.classes);
-      }
-      attachSubtree(sub, queue[q0 + j].id, out);
-    }
+    attachGrown(grown, queue, q0, nb, p.classes, out);
     q0 = q1;
   }
 }

@@ -3,12 +3,15 @@
 // trained on the same rows all held by rank 0 (the other ranks holding none), which is the
 // serial training; so do the OOB sums per global row, the OOB error and the importances.
 // Growth runs level-wise with small nodes gathered to owner ranks (localNodeSamples 150),
-// and entirely on the owner of the root.
+// and entirely on the owner of the root. The ranks' blocks of rows may also come in
+// reverse order (the owner of a small node then sorts its rows by global index).
 #include "comm/comm.hpp"
 #include "forest/forest_train.hpp"
 #include "forest_test_data.hpp"
 
 #include <boost/test/unit_test.hpp>
+
+#include <algorithm>
 
 using namespace vocloud;
 
@@ -25,7 +28,18 @@ Run trainOn(comm::Comm const& comm, forest::ForestConfig const& config, std::uin
   forest::ForestShard const shard{
       data.x.data(), data.labels.size(), d, begin, data.labels.data(), 3, nullptr};
   Run run{forest::trainForest(config, comm, shard), {}};
-  run.oobSums = comm.allgatherv(run.result.oobProbabilitySums);
+  // Every rank's sums placed at its global rows, whatever the order of the blocks.
+  std::vector<double> const sums = comm.allgatherv(run.result.oobProbabilitySums);
+  std::vector<unsigned long long> const begins =
+      comm.allgatherv(std::vector<unsigned long long>{begin});
+  std::vector<unsigned long long> const sizes =
+      comm.allgatherv(std::vector<unsigned long long>{run.result.oobProbabilitySums.size()});
+  run.oobSums.assign(sums.size(), 0.);
+  std::size_t at = 0;
+  for (std::size_t k = 0; k < begins.size(); ++k) {
+    std::copy_n(sums.begin() + at, sizes[k], run.oobSums.begin() + 3 * begins[k]);
+    at += sizes[k];
+  }
   return run;
 }
 
@@ -77,9 +91,12 @@ BOOST_AUTO_TEST_CASE(same_forest_for_any_partition) {
       return n * s / total;
     };
     Run const spread = trainOn(comm, config, start(r), start(r + 1), d);
+    // The same blocks, rank r holding the one of rank p - 1 - r.
+    Run const reversed = trainOn(comm, config, start(p - 1 - r), start(p - r), d);
     BOOST_TEST_CONTEXT("ranks " << p << " localNodeSamples " << local) {
       BOOST_TEST(serial.result.model.nodes() > 6 * 20);
       checkEqual(serial, spread);
+      checkEqual(serial, reversed);
     }
   }
 }

@@ -3,6 +3,8 @@
 // dense, minSamplesLeaf 1 and 4) every scan path must choose the split a direct evaluation
 // of score(left) + score(right) - score(node) over all valid thresholds chooses, with the
 // same gain bit for bit; ties go to the smallest threshold and to the feature offered first.
+// mayImprove is false only when no split can beat the best: random histograms never yield
+// a gain above the pure-split bound it uses.
 #include "forest/split.hpp"
 #include "forest_test_data.hpp"
 
@@ -157,6 +159,46 @@ BOOST_AUTO_TEST_CASE(ties_go_to_the_smallest_threshold_and_the_first_feature) {
         scorer.scanOccupied(hist.data(), occupied.data(), 4, total.data(), 8, nodeScore, 5, best));
     BOOST_TEST(best.feature == 3);
     BOOST_TEST(best.bin == 0);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(no_gain_exceeds_the_pure_split_bound) {
+  // Gini, unit weights: a split into pure sides gains exactly V - score(node), and no
+  // threshold of any random histogram gains more (as the scan computes gains), so after a
+  // pure split mayImprove is false; other criteria or weights always say true.
+  std::vector<std::uint32_t> const pure = {3, 0, 0, 0, 0, 5};  // bins x 2 classes
+  std::vector<std::uint64_t> const pureTotal = {3, 5};
+  SplitScorer gini(Criterion::Gini, {1., 1.}, 1);
+  double const pureScore = gini.score(pureTotal.data());
+  SplitChoice best;
+  BOOST_TEST(gini.mayImprove(best.gain, 8, pureScore));
+  BOOST_TEST(gini.scanHistogram(pure.data(), 3, pureTotal.data(), 8, pureScore, 0, best));
+  BOOST_TEST(best.gain == 8. - pureScore);
+  BOOST_TEST(!gini.mayImprove(best.gain, 8, pureScore));
+  SplitScorer entropy(Criterion::Entropy, {1., 1.}, 1);
+  BOOST_TEST(entropy.mayImprove(best.gain, 8, pureScore));
+  SplitScorer weighted(Criterion::Gini, {1., 2.}, 1);
+  BOOST_TEST(weighted.mayImprove(best.gain, 8, pureScore));
+
+  for (std::uint64_t seed = 0; seed < 400; ++seed) {
+    int const k = 2 + int(seed % 3), bins = 2 + int(seed % 40);
+    std::vector<std::uint32_t> hist(std::size_t(bins) * k);
+    std::vector<std::uint64_t> total(std::size_t(k), 0);
+    std::uint64_t samples = 0;
+    for (int b = 0; b < bins; ++b)
+      for (int c = 0; c < k; ++c) {
+        auto const v = std::uint32_t(forest::testdata::uniform(seed, std::uint64_t(b * k + c), 5) *
+                                     (seed % 2 ? 3. : 40.));
+        hist[std::size_t(b) * k + c] = v;
+        total[c] += v;
+        samples += v;
+      }
+    if (samples == 0) continue;
+    SplitScorer scorer(Criterion::Gini, std::vector<double>(std::size_t(k), 1.), 1);
+    double const nodeScore = scorer.score(total.data());
+    SplitChoice any;
+    scorer.scanHistogram(hist.data(), bins, total.data(), samples, nodeScore, 0, any);
+    if (any.feature >= 0) BOOST_TEST(any.gain <= double(samples) - nodeScore);
   }
 }
 

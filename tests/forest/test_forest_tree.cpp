@@ -7,12 +7,14 @@
 #include "core/error.hpp"
 #include "forest/forest_config.hpp"
 #include "forest/forest_model.hpp"
+#include "forest/forest_random.hpp"
 #include "forest/forest_train.hpp"
 #include "forest_test_data.hpp"
 
 #include <boost/test/unit_test.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <string>
 
 using namespace vocloud;
@@ -58,6 +60,22 @@ BOOST_AUTO_TEST_SUITE(forest_tree)
 // smaller threshold x1 < 2. Its left child is pure (class 0); the right one splits at
 // x1 < 4 into pure class-1 and class-2 leaves. Both growth paths must give this tree,
 // nodes numbered root 0, left leaf 1, right node 2, then its leaves 3 and 4.
+BOOST_AUTO_TEST_CASE(tabled_poisson_weights_equal_the_plain_inversion) {
+  // The training loop draws bootstrap weights from a table of cumulative probabilities;
+  // every draw must be the one poissonWeight's loop takes (the forest depends on it).
+  for (double mean : {0.2, 1.0, 2.5, 4.0}) {
+    forest::detail::PoissonWeights const tabled(mean);
+    std::uint64_t sum = 0;
+    for (std::uint64_t row = 0; row < 20000; ++row)
+      for (int tree : {0, 7}) {
+        std::uint32_t const w = forest::detail::poissonWeight(3, tree, row, mean);
+        BOOST_TEST(tabled(3, tree, row) == w);
+        sum += w;
+      }
+    BOOST_TEST(std::abs(double(sum) / 40000. - mean) < 0.05);  // Poisson(mean) after all
+  }
+}
+
 BOOST_AUTO_TEST_CASE(tiny_tree_by_hand) {
   std::vector<float> x;
   std::vector<int> const labels = {0, 0, 1, 1, 2, 2};
