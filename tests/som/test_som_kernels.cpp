@@ -232,6 +232,21 @@ BOOST_AUTO_TEST_CASE(accumulate_matches_reference) {
     }
 }
 
+BOOST_AUTO_TEST_CASE(fixed_point_rounds_halves_away_from_zero) {
+  // By hand, scale 1: the nearest integer, halves away from zero, -0 to 0.
+  vocloud::kernels::detail::AsFixedPoint const fixed{1.};
+  float const value[] = {2.5f,  -2.5f,  0.5f, -0.5f, -0.f,  0.f,
+                         0.49f, -0.49f, 1.5f, -1.5f, 7.75f, -7.75f};
+  std::int64_t const expected[] = {3, -3, 1, -1, 0, 0, 0, 0, 2, -2, 8, -8};
+  for (std::size_t i = 0; i < std::size(value); ++i)
+    BOOST_TEST(fixed(value[i]) == expected[i], "value " << value[i]);
+  // Scaled: 2^-3 steps of 0.1 (-0.375 -> -0.4 x 8 = -3.2 -> -3).
+  vocloud::kernels::detail::AsFixedPoint const eighths{8.};
+  BOOST_TEST(eighths(-0.4f) == -3);
+  BOOST_TEST(eighths(0.4375f) == 4);  // 3.5 -> 4
+  BOOST_TEST(eighths(-0.4375f) == -4);
+}
+
 BOOST_AUTO_TEST_CASE(accumulate_is_exact_on_dyadic_values) {
   std::size_t const n = 5000, d = 9, k = 4;
   std::mt19937 rng(5);
