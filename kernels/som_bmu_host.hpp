@@ -96,8 +96,14 @@ struct BmuHostScratch {
   BmuMatrixF xc;               ///< the block's rows centred on the codebook mean
   BmuMatrixF s;                ///< their products with the centred codebook
   std::vector<double> xNorm2;  ///< squared norms of the centred rows
+  std::vector<double> lower;   ///< one row's lower bounds, per node
+  std::vector<double> upper;   ///< one row's upper bounds, per node
   BmuHostScratch(int blockRows, int nodes, int dims)
-      : xc(blockRows, dims), s(blockRows, nodes), xNorm2(static_cast<std::size_t>(blockRows)) {}
+      : xc(blockRows, dims),
+        s(blockRows, nodes),
+        xNorm2(static_cast<std::size_t>(blockRows)),
+        lower(static_cast<std::size_t>(nodes)),
+        upper(static_cast<std::size_t>(nodes)) {}
 };
 
 /// Calls work(first, rows, scratch) for every block of `blockRows` rows of [0, n), spread
@@ -178,8 +184,6 @@ void bmuSearchHost(ExecSpace const& space, XView const& x, WView const& w, BmuVi
   bmuForEachHostBlock(
       space, "vocloud::som::bmu_host_blocks", n, bmuHostBlockRows(nodes), nodes, dims,
       [&](std::size_t const first, int const rows, BmuHostScratch& scratch) {
-        std::vector<double> lower(static_cast<std::size_t>(nodes));
-        std::vector<double> upper(static_cast<std::size_t>(nodes));
         bmuCentredProduct(x, first, rows, centred, wc, scratch);
         for (int r = 0; r < rows; ++r) {
           std::size_t const i = first + r;
@@ -190,7 +194,7 @@ void bmuSearchHost(ExecSpace const& space, XView const& x, WView const& w, BmuVi
           BmuBestTwo const best = bmuSelectRowHost(
               nodes, scratch.xNorm2[r], errorFactor, centred.norm2.data(), centred.norm.data(),
               scratch.s.data() + static_cast<std::ptrdiff_t>(r) * nodes, exact, wantSecond,
-              lower.data(), upper.data());
+              scratch.lower.data(), scratch.upper.data());
           bmuStore(best, i, bmu, dist2, second, secondDist2, wantSecond);
         }
       });
