@@ -65,7 +65,7 @@ void bmuSearchPortable(ExecSpace const& space, XView const& x, WView const& w, B
   auto const wc = centred.w;
   auto const wNorm2 = centred.norm2;
   auto const wNorm = centred.norm;
-  double const errorFactor = bmuErrorFactor(static_cast<std::size_t>(dims));
+  BmuErrorBound const bound = bmuErrorBound(static_cast<std::size_t>(dims));
   std::size_t const chunk =
       std::max<std::size_t>(1, std::min<std::size_t>(n, kBmuChunkElements / std::max(nodes, 1)));
   Kokkos::View<float**, Kokkos::LayoutLeft, Memory> s(
@@ -135,7 +135,7 @@ void bmuSearchPortable(ExecSpace const& space, XView const& x, WView const& w, B
                 dims, [&](int d) { return x(i, d); }, [&](int d) { return w(k, d); });
           };
           BmuBestTwo const best =
-              bmuSelectRow(nodes, xNorm2, errorFactor, wNorm2, wNorm, dot, exact, wantSecond);
+              bmuSelectRow(nodes, xNorm2, bound, wNorm2, wNorm, dot, exact, wantSecond);
           bmuStore(best, i, bmu, dist2, second, secondDist2, wantSecond);
         });
   }

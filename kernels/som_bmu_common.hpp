@@ -57,16 +57,36 @@ KOKKOS_INLINE_FUNCTION void bmuOffer(BmuBestTwo& best, double d, int k) {
   }
 }
 
-/// Factor c(D) such that |d~ - d| <= c(D) (|x'| + |w'|)^2 for the GEMM-form distance d~ of
-/// centred float vectors x', w' of length D and the exactly-ordered double distance d:
-/// gamma_D = D u / (1 - D u) (u = 2^-24) bounds the float dot product in any summation
-/// order, 4u covers the rounding of the centring and of the float norms, and a factor 2
-/// covers the double-precision terms and leaves margin.
-KOKKOS_INLINE_FUNCTION double bmuErrorFactor(std::size_t dims) {
+/// The GEMM form's error bound: |d~ - d| <= dot |x'| |w'| + norm (|x'| + |w'|)^2, where
+/// d~ = |x'|^2 - 2 fl(x'.w') + |w'|^2 is the distance of the centred float vectors
+/// x' = fl(x - m), w' = fl(w - m) of length D and d the exactly-ordered double distance of x
+/// and w (u = 2^-24):
+/// - the float dot product, in any summation order and with or without FMA, is within
+///   gamma_D sum_d |x'_d w'_d| <= gamma_D |x'| |w'| of x'.w' (gamma_D = D u / (1 - D u)); it
+///   enters d~ twice: 2 gamma_D;
+/// - centring rounds each value by at most u of itself and x - w = (x - m) - (w - m), so
+///   |x' - w'|^2 is within (2u + u^2) / (1 - u)^2 (|x'| + |w'|)^2 < 2.01 u (...)^2 of |x - w|^2;
+/// - the double norms, the double sum of d and the bound's own arithmetic are each within a
+///   relative D 2^-53 < u / 4 (D < 2^30), together under u / 2 (...)^2.
+/// dot = 2.5 gamma_D and norm = 8 u leave margins of 25 % and three times. (Up to the last
+/// session the bound was 2 (gamma_D + 4u) (|x'| + |w'|)^2: four times as wide on equal norms,
+/// which sent three times as many nodes to the exact distance on noise-dominated rows.)
+struct BmuErrorBound {
+  double dot = 0.0;   ///< factor of |x'| |w'|
+  double norm = 0.0;  ///< factor of (|x'| + |w'|)^2
+};
+
+KOKKOS_INLINE_FUNCTION BmuErrorBound bmuErrorBound(std::size_t dims) {
   double const u = 1.0 / 16777216.0;
   double const du = static_cast<double>(dims) * u;
   double const gamma = du < 0.5 ? du / (1.0 - du) : 1.0;
-  return 2.0 * (gamma + 4.0 * u);
+  return BmuErrorBound{2.5 * gamma, 8.0 * u};
+}
+
+/// The bound for a row and a node of centred norms xNorm = |x'| and wNorm = |w'|.
+KOKKOS_INLINE_FUNCTION double bmuSlack(BmuErrorBound const& bound, double xNorm, double wNorm) {
+  double const r = xNorm + wNorm;
+  return bound.dot * xNorm * wNorm + bound.norm * r * r;
 }
 
 /// Partial sums of the exact distance (bmuExactDistance2).
@@ -75,8 +95,7 @@ constexpr int kBmuExactLanes = 8;
 /// The exactly-ordered squared distance sum_d (double(x(d)) - double(w(d)))^2 of two rows
 /// given by accessors: value d goes to partial sum d % 8, the sums are added pairwise
 /// ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7)). The order depends on nothing but dims,
-/// so it is as reproducible as index order; its rounding stays far inside the factor-2 margin
-/// of bmuErrorFactor.
+/// so it is as reproducible as index order; its rounding is part of bmuErrorBound.
 template <class XAt, class WAt>
 KOKKOS_INLINE_FUNCTION double bmuExactDistance2(int dims, XAt const& x, WAt const& w) {
   double lane[kBmuExactLanes] = {0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0};
@@ -97,7 +116,7 @@ KOKKOS_INLINE_FUNCTION double bmuExactDistance2(int dims, XAt const& x, WAt cons
 /// dot(k): the float product x'.w'_k; exact(k): the exactly-ordered double distance;
 /// wNorm2/wNorm: |w'_k|^2 and |w'_k| of the centred codebook.
 template <class DotAt, class ExactAt, class NormView>
-KOKKOS_INLINE_FUNCTION BmuBestTwo bmuSelectRow(int nodes, double xNorm2, double errorFactor,
+KOKKOS_INLINE_FUNCTION BmuBestTwo bmuSelectRow(int nodes, double xNorm2, BmuErrorBound bound,
                                                NormView const& wNorm2, NormView const& wNorm,
                                                DotAt const& dot, ExactAt const& exact,
                                                bool wantSecond) {
@@ -109,8 +128,7 @@ KOKKOS_INLINE_FUNCTION BmuBestTwo bmuSelectRow(int nodes, double xNorm2, double 
   double upper2 = inf;
   for (int k = 0; k < nodes; ++k) {
     double const approx = xNorm2 - 2.0 * dot(k) + wNorm2(k);
-    double const r = xNorm + wNorm(k);
-    double const upper = approx + errorFactor * r * r;
+    double const upper = approx + bmuSlack(bound, xNorm, wNorm(k));
     if (upper < upper1) {
       upper2 = upper1;
       upper1 = upper;
@@ -123,8 +141,7 @@ KOKKOS_INLINE_FUNCTION BmuBestTwo bmuSelectRow(int nodes, double xNorm2, double 
   BmuBestTwo best = bmuEmptyBestTwo();
   for (int k = 0; k < nodes; ++k) {
     double const approx = xNorm2 - 2.0 * dot(k) + wNorm2(k);
-    double const r = xNorm + wNorm(k);
-    if (approx - errorFactor * r * r <= threshold) bmuOffer(best, exact(k), k);
+    if (approx - bmuSlack(bound, xNorm, wNorm(k)) <= threshold) bmuOffer(best, exact(k), k);
   }
   return best;
 }

@@ -37,18 +37,17 @@ constexpr int kBmuSelectLanes = 8;
 /// at least the second smallest upper bound of bmuSelectRow, and every node that can be first
 /// or second is a candidate (a few more only when the two smallest share a lane). A last loop
 /// offers the candidates, skipping eight nodes at a time where none is one. The bound's
-/// factor-2 margin covers any rounding of the bounds themselves and the winner is chosen on
-/// exact distances, so the result is bmuSelectRow's. dots: the row's K float products x'.w'_k.
+/// margin covers any rounding of the bounds themselves and the winner is chosen on exact
+/// distances, so the result is bmuSelectRow's. dots: the row's K float products x'.w'_k.
 template <class ExactAt>
-BmuBestTwo bmuSelectRowHost(int nodes, double xNorm2, double errorFactor, double const* wNorm2,
+BmuBestTwo bmuSelectRowHost(int nodes, double xNorm2, BmuErrorBound bound, double const* wNorm2,
                             double const* wNorm, float const* dots, ExactAt const& exact,
                             bool wantSecond, double* lower, double* upper) {
   constexpr int L = kBmuSelectLanes;
   double const xNorm = std::sqrt(xNorm2);
   for (int k = 0; k < nodes; ++k) {
     double const approx = xNorm2 - 2.0 * static_cast<double>(dots[k]) + wNorm2[k];
-    double const r = xNorm + wNorm[k];
-    double const slack = errorFactor * r * r;
+    double const slack = bmuSlack(bound, xNorm, wNorm[k]);
     lower[k] = approx - slack;
     upper[k] = approx + slack;
   }
@@ -180,7 +179,7 @@ void bmuSearchHost(ExecSpace const& space, XView const& x, WView const& w, BmuVi
   space.fence();
   hostGemmThreadsPerRank();
   Eigen::Map<BmuMatrixF const> const wc(centred.w.data(), nodes, dims);
-  double const errorFactor = bmuErrorFactor(static_cast<std::size_t>(dims));
+  BmuErrorBound const bound = bmuErrorBound(static_cast<std::size_t>(dims));
   bmuForEachHostBlock(
       space, "vocloud::som::bmu_host_blocks", n, bmuHostBlockRows(nodes), nodes, dims,
       [&](std::size_t const first, int const rows, BmuHostScratch& scratch) {
@@ -192,7 +191,7 @@ void bmuSearchHost(ExecSpace const& space, XView const& x, WView const& w, BmuVi
                 dims, [&](int d) { return x(i, d); }, [&](int d) { return w(k, d); });
           };
           BmuBestTwo const best = bmuSelectRowHost(
-              nodes, scratch.xNorm2[r], errorFactor, centred.norm2.data(), centred.norm.data(),
+              nodes, scratch.xNorm2[r], bound, centred.norm2.data(), centred.norm.data(),
               scratch.s.data() + static_cast<std::ptrdiff_t>(r) * nodes, exact, wantSecond,
               scratch.lower.data(), scratch.upper.data());
           bmuStore(best, i, bmu, dist2, second, secondDist2, wantSecond);

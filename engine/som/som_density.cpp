@@ -249,7 +249,7 @@ void forEachNeighbourhood(Codebook const& codebook, MassSearch const& search, fl
   kernels::hostGemmThreadsPerRank();
   Eigen::Map<kernels::detail::BmuMatrixF const> const wc(centred.w.data(), nodes,
                                                          static_cast<Eigen::Index>(dims));
-  double const errorFactor = kernels::detail::bmuErrorFactor(dims);
+  kernels::detail::BmuErrorBound const bound = kernels::detail::bmuErrorBound(dims);
   kernels::detail::bmuForEachHostBlock(
       space, "vocloud::som::density_blocks", n, kernels::detail::bmuHostBlockRows(nodes), nodes,
       static_cast<int>(dims),
@@ -272,8 +272,7 @@ void forEachNeighbourhood(Codebook const& codebook, MassSearch const& search, fl
           float const* dots = scratch.s.data() + static_cast<std::ptrdiff_t>(r) * nodes;
           for (int k = 0; k < nodes; ++k) {
             double const approx = x2 - 2. * static_cast<double>(dots[k]) + norm2[k];
-            double const radius = xNorm + norm[k];
-            double const error = errorFactor * radius * radius;
+            double const error = kernels::detail::bmuSlack(bound, xNorm, norm[k]);
             f.lowerOf[k] = std::max(0., approx - error) + spread2[k];
             f.upperOf[k] = approx + error + spread2[k];
           }

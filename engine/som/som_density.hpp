@@ -27,7 +27,7 @@
 //
 // Distances are double sums over dims in a fixed order, found with the BMU kernel's GEMM
 // form and its rigorous error bound as a filter (the bound is stated for sums in index
-// order; double rounding in any other order is far inside its factor-2 margin), so each
+// order; double rounding in any other fixed order is inside its margin), so each
 // row's factor depends only on the row, the codebook, the hits and the spreads: the same
 // for any number of ranks, and equal to the *Reference functions' bitwise. Hits must be
 // whole numbers, so that their sums are exact in any order.

@@ -81,7 +81,7 @@ std::vector<std::vector<int>> nearestNodes(Codebook const& codebook, int count) 
   kernels::hostGemmThreadsPerRank();
   Eigen::Map<kernels::detail::BmuMatrixF const> const wc(centred.w.data(), nodes,
                                                          static_cast<Eigen::Index>(dims));
-  double const errorFactor = kernels::detail::bmuErrorFactor(dims);
+  kernels::detail::BmuErrorBound const bound = kernels::detail::bmuErrorBound(dims);
   kernels::detail::bmuForEachHostBlock(
       space, "vocloud::som::nearest_nodes_blocks", static_cast<std::size_t>(nodes),
       std::min(kNearestBlock, kernels::detail::bmuHostBlockRows(nodes)), nodes,
@@ -98,8 +98,7 @@ std::vector<std::vector<int>> nearestNodes(Codebook const& codebook, int count) 
           double const kNorm = std::sqrt(norm2[r]);
           auto const bounds = [&](int j) {
             double const approx = norm2[r] - 2. * static_cast<double>(s(r, j)) + centred.norm2(j);
-            double const radius = kNorm + centred.norm(j);
-            double const error = errorFactor * radius * radius;
+            double const error = kernels::detail::bmuSlack(bound, kNorm, centred.norm(j));
             return std::make_pair(approx - error, approx + error);
           };
           // The take-th smallest upper bound is at least the take-th smallest exact distance.

@@ -12,9 +12,11 @@
 #include "kernels/som_accumulate.hpp"
 #include "kernels/som_bmu.hpp"
 
+#include <Eigen/Core>
 #include <Kokkos_Core.hpp>
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <random>
 #include <vector>
@@ -147,6 +149,61 @@ BOOST_AUTO_TEST_CASE(bmu_is_exact_on_near_ties) {
   std::vector<float> const w = nearInteger(200);
   std::vector<float> const x = nearInteger(2000);
   checkAgainstReference(x, w, d);
+}
+
+/// Largest |d~ - d| / bmuSlack over every row and node: d~ the host path's GEMM-form distance
+/// (the same centring and product the search runs), d the exactly-ordered distance.
+double worstBoundRatio(std::vector<float> const& x, std::vector<float> const& w,
+                       std::size_t dims) {
+  namespace kd = vocloud::kernels::detail;
+  std::size_t const n = x.size() / dims;
+  int const nodes = static_cast<int>(w.size() / dims);
+  MatrixF const xv(x.data(), n, dims);
+  MatrixF const wv(w.data(), nodes, dims);
+  auto const centred = kd::bmuCentreCodebook(Space(), wv);
+  Space().fence();
+  Eigen::Map<kd::BmuMatrixF const> const wc(centred.w.data(), nodes,
+                                            static_cast<Eigen::Index>(dims));
+  kd::BmuErrorBound const bound = kd::bmuErrorBound(dims);
+  kd::BmuHostScratch scratch(static_cast<int>(n), nodes, static_cast<int>(dims));
+  kd::bmuCentredProduct(xv, 0, static_cast<int>(n), centred, wc, scratch);
+  double worst = 0.;
+  for (std::size_t i = 0; i < n; ++i)
+    for (int k = 0; k < nodes; ++k) {
+      double const approx =
+          scratch.xNorm2[i] - 2. * static_cast<double>(scratch.s(i, k)) + centred.norm2(k);
+      double const exact = kd::bmuExactDistance2(
+          static_cast<int>(dims), [&](int d) { return x[i * dims + d]; },
+          [&](int d) { return w[k * dims + d]; });
+      double const slack = kd::bmuSlack(bound, std::sqrt(scratch.xNorm2[i]), centred.norm(k));
+      worst = std::max(worst, std::abs(approx - exact) / slack);
+    }
+  return worst;
+}
+
+BOOST_AUTO_TEST_CASE(gemm_form_stays_within_its_error_bound) {
+  // The bound is what makes the filter safe: every node it drops must truly be farther.
+  // Random rows, rows far from the origin, and a constructed worst case for a float dot
+  // product summed in index order: x'_0 w'_0 = 1 first, then 255 products of 0.99 2^-24,
+  // each under half an ulp of 1 and lost, so the float product misses 255 * 0.99 u and the
+  // distance twice that: 3/4 of the bound. A bound whose dot factor were 1.5 gamma_D instead
+  // of 2.5 would fail here.
+  BOOST_TEST(worstBoundRatio(randomMatrix(300, 1000, 0., 1., 61),
+                             randomMatrix(90, 1000, 0., 1., 62), 1000) <= 1.);
+  BOOST_TEST(worstBoundRatio(randomMatrix(200, 300, 1000., 0.01, 63),
+                             randomMatrix(50, 300, 1000., 0.01, 64), 300) <= 1.);
+  std::size_t const d = 256;
+  std::vector<float> w(2 * d), x(3 * d);
+  for (std::size_t j = 0; j < d; ++j) {
+    w[j] = j == 0 ? 1.f : std::ldexp(1.f, -12);
+    w[d + j] = -w[j];  // the codebook's mean is exactly 0, so w' = w
+    x[j] = j == 0 ? 1.f : 0.99f * std::ldexp(1.f, -12);
+    x[d + j] = -x[j];
+    x[2 * d + j] = static_cast<float>(j % 7) * 0.25f;
+  }
+  double const worst = worstBoundRatio(x, w, d);
+  BOOST_TEST_MESSAGE("constructed case: worst error / bound = " << worst);
+  BOOST_TEST(worst <= 1.);
 }
 
 BOOST_AUTO_TEST_CASE(bmu_ties_go_to_the_lowest_node) {
