@@ -30,9 +30,9 @@ constexpr int kBmuHostMinBlockRows = 64;
 /// Lanes of the host selection's minimum (a multiple of any host vector width).
 constexpr int kBmuSelectLanes = 8;
 
-/// Host form of bmuSelectRow, in loops the compiler vectorises: every node's lower and upper
-/// bounds into `lower` and `upper` (scratch of K doubles each), then the smallest upper bound
-/// of each lane (nodes k = l mod 8). The threshold is the smallest of those (BMU only), or the
+/// Host form of bmuSelectRow, in loops the compiler vectorises: every node's lower bound into
+/// `lower` (scratch of K doubles) and, in the same loop, the smallest upper bound of each lane
+/// (nodes k = l mod 8). The threshold is the smallest of those (BMU only), or the
 /// second smallest lane minimum: two different nodes have upper bounds at most that, so it is
 /// at least the second smallest upper bound of bmuSelectRow, and every node that can be first
 /// or second is a candidate (a few more only when the two smallest share a lane). A last loop
@@ -42,21 +42,21 @@ constexpr int kBmuSelectLanes = 8;
 template <class ExactAt>
 BmuBestTwo bmuSelectRowHost(int nodes, double xNorm2, BmuErrorBound bound, double const* wNorm2,
                             double const* wNorm, float const* dots, ExactAt const& exact,
-                            bool wantSecond, double* lower, double* upper) {
+                            bool wantSecond, double* lower) {
   constexpr int L = kBmuSelectLanes;
   double const xNorm = std::sqrt(xNorm2);
-  for (int k = 0; k < nodes; ++k) {
+  double laneMin[L];
+  for (int l = 0; l < L; ++l) laneMin[l] = HUGE_VAL;
+  auto const bounds = [&](int k, int l) {
     double const approx = xNorm2 - 2.0 * static_cast<double>(dots[k]) + wNorm2[k];
     double const slack = bmuSlack(bound, xNorm, wNorm[k]);
     lower[k] = approx - slack;
-    upper[k] = approx + slack;
-  }
-  double laneMin[L];
-  for (int l = 0; l < L; ++l) laneMin[l] = HUGE_VAL;
+    laneMin[l] = std::min(laneMin[l], approx + slack);
+  };
   int k = 0;
   for (; k + L <= nodes; k += L)
-    for (int l = 0; l < L; ++l) laneMin[l] = std::min(laneMin[l], upper[k + l]);
-  for (int l = 0; k < nodes; ++k, ++l) laneMin[l] = std::min(laneMin[l], upper[k]);
+    for (int l = 0; l < L; ++l) bounds(k + l, l);
+  for (int l = 0; k < nodes; ++k, ++l) bounds(k, l);
   double upper1 = HUGE_VAL;
   double upper2 = HUGE_VAL;
   for (double const u : laneMin)
@@ -96,13 +96,11 @@ struct BmuHostScratch {
   BmuMatrixF s;                ///< their products with the centred codebook
   std::vector<double> xNorm2;  ///< squared norms of the centred rows
   std::vector<double> lower;   ///< one row's lower bounds, per node
-  std::vector<double> upper;   ///< one row's upper bounds, per node
   BmuHostScratch(int blockRows, int nodes, int dims)
       : xc(blockRows, dims),
         s(blockRows, nodes),
         xNorm2(static_cast<std::size_t>(blockRows)),
-        lower(static_cast<std::size_t>(nodes)),
-        upper(static_cast<std::size_t>(nodes)) {}
+        lower(static_cast<std::size_t>(nodes)) {}
 };
 
 /// Calls work(first, rows, scratch) for every block of `blockRows` rows of [0, n), spread
@@ -193,7 +191,7 @@ void bmuSearchHost(ExecSpace const& space, XView const& x, WView const& w, BmuVi
           BmuBestTwo const best = bmuSelectRowHost(
               nodes, scratch.xNorm2[r], bound, centred.norm2.data(), centred.norm.data(),
               scratch.s.data() + static_cast<std::ptrdiff_t>(r) * nodes, exact, wantSecond,
-              scratch.lower.data(), scratch.upper.data());
+              scratch.lower.data());
           bmuStore(best, i, bmu, dist2, second, secondDist2, wantSecond);
         }
       });
