@@ -304,6 +304,39 @@ BOOST_AUTO_TEST_CASE(fixed_point_rounds_halves_away_from_zero) {
   BOOST_TEST(eighths(-0.4375f) == -4);
 }
 
+BOOST_AUTO_TEST_CASE(fixed_point_narrow_form_equals_the_plain_one) {
+  // The vectorised form must give the plain form's integer for every value below 2^51 of
+  // the scale: the hand-checked values above, halves and near-halves of both signs at several
+  // scales, and random floats over many magnitudes up to just under 2^51.
+  using vocloud::kernels::detail::AsFixedPoint;
+  std::mt19937 rng(81);
+  std::uniform_real_distribution<double> unit(-1., 1.);
+  for (double const scale : {1., 8., 0.25, std::ldexp(1., 20), std::ldexp(1., -30)}) {
+    AsFixedPoint const fixed{scale};
+    std::vector<float> values = {2.5f, -2.5f, 0.5f, -0.5f, -0.f, 0.f, 0.49f, -0.49f, 7.75f};
+    for (int j = -40; j <= 40; ++j) {  // j + 0.5 and its float neighbours, in scaled units
+      float const half = static_cast<float>((j + 0.5) / scale);
+      values.insert(values.end(), {half, std::nextafter(half, 1e30f),
+                                   std::nextafter(half, -1e30f), -half});
+    }
+    for (int j = 0; j < 20000; ++j)
+      values.push_back(static_cast<float>(std::ldexp(unit(rng), static_cast<int>(rng() % 50)) /
+                                          scale));
+    for (float const v : values) {
+      if (!(std::fabs(static_cast<double>(v) * scale) < std::ldexp(1., 51))) continue;
+      BOOST_TEST_CONTEXT("value " << v << " scale " << scale) {
+        BOOST_TEST(fixed.fitsNarrow(&v, 1));
+        BOOST_REQUIRE_EQUAL(fixed.narrow(v), fixed(v));
+      }
+    }
+  }
+  // A row with one value at 2^51 of the scale takes the plain form.
+  AsFixedPoint const big{1.};
+  float const row[] = {1.f, -std::ldexp(1.f, 51), 3.f};
+  BOOST_TEST(!big.fitsNarrow(row, 3));
+  BOOST_TEST(big.fitsNarrow(row, 1));
+}
+
 BOOST_AUTO_TEST_CASE(accumulate_is_exact_on_dyadic_values) {
   std::size_t const n = 5000, d = 9, k = 4;
   std::mt19937 rng(5);
