@@ -13,6 +13,7 @@
 //
 // MPI-free; the parallel region is labelled "vocloud::som::accumulate".
 #include "engine/core/error.hpp"
+#include "kernels/host_blocks.hpp"
 
 #include <Kokkos_Core.hpp>
 #include <Kokkos_ScatterView.hpp>
@@ -124,6 +125,9 @@ void accumulateRowsHost(ExecSpace const& space, XView const& x, BmuView const& b
       if constexpr (kContiguous && std::is_same_v<Value, AsFixedPoint>) {
         std::int64_t* __restrict const out = &sums(k, 0);
         float const* __restrict const in = &x(i, 0);
+        // The rows come in node order, so each is a jump in memory that waits on its first
+        // lines; asking for the next row's lines now overlaps that wait with this row's work.
+        if (r + 1 < end) prefetchRow(&x(order[r + 1], 0), dims);
         if (value.fitsNarrow(in, dims)) {
           for (int d = 0; d < dims; ++d) out[d] += value.narrow(in[d]);
         } else {

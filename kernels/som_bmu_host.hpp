@@ -184,6 +184,9 @@ void bmuSearchHost(ExecSpace const& space, XView const& x, WView const& w, BmuVi
         bmuCentredProduct(x, first, rows, centred, wc, scratch);
         for (int r = 0; r < rows; ++r) {
           std::size_t const i = first + r;
+          // The next row's values, for this row's exact distances have pushed them out.
+          if constexpr (std::is_same_v<typename XView::array_layout, Kokkos::LayoutRight>)
+            if (r + 1 < rows) prefetchRow(&x(i + 1, 0), dims);
           auto const exact = [&](int k) {
             return bmuExactDistance2(
                 dims, [&](int d) { return x(i, d); }, [&](int d) { return w(k, d); });
