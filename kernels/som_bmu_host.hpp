@@ -29,6 +29,8 @@ constexpr int kBmuHostMinBlockRows = 64;
 
 /// Lanes of the host selection's minimum (a multiple of any host vector width).
 constexpr int kBmuSelectLanes = 8;
+/// Nodes per chunk of the host selection's candidate count.
+constexpr int kBmuSelectChunk = 64;
 
 /// Host form of bmuSelectRow, in loops the compiler vectorises: every node's lower bound into
 /// `lower` (scratch of K doubles) and, in the same loop, the smallest upper bound of each lane
@@ -36,7 +38,7 @@ constexpr int kBmuSelectLanes = 8;
 /// second smallest lane minimum: two different nodes have upper bounds at most that, so it is
 /// at least the second smallest upper bound of bmuSelectRow, and every node that can be first
 /// or second is a candidate (a few more only when the two smallest share a lane). A last loop
-/// offers the candidates, skipping eight nodes at a time where none is one. The bound's
+/// offers the candidates, skipping chunks of 64 nodes that hold none (a vectorised count). The bound's
 /// margin covers any rounding of the bounds themselves and the winner is chosen on exact
 /// distances, so the result is bmuSelectRow's. dots: the row's K float products x'.w'_k.
 template <class ExactAt>
@@ -65,17 +67,17 @@ BmuBestTwo bmuSelectRowHost(int nodes, double xNorm2, BmuErrorBound bound, doubl
       upper1 = u < upper1 ? u : upper1;
     }
   double const threshold = wantSecond && nodes > 1 ? upper2 : upper1;
+  // Candidates are a few of hundreds of nodes: a vectorised count of them per chunk of
+  // kBmuSelectChunk nodes, and a node-by-node look only inside chunks that hold one.
   BmuBestTwo best = bmuEmptyBestTwo();
-  k = 0;
-  for (; k + L <= nodes; k += L) {
-    bool any = false;
-    for (int l = 0; l < L; ++l) any |= lower[k + l] <= threshold;
-    if (!any) continue;
-    for (int l = 0; l < L; ++l)
-      if (lower[k + l] <= threshold) bmuOffer(best, exact(k + l), k + l);
+  for (int chunk = 0; chunk < nodes; chunk += kBmuSelectChunk) {
+    int const end = std::min(nodes, chunk + kBmuSelectChunk);
+    int count = 0;
+    for (int j = chunk; j < end; ++j) count += lower[j] <= threshold ? 1 : 0;
+    if (count == 0) continue;
+    for (int j = chunk; j < end; ++j)
+      if (lower[j] <= threshold) bmuOffer(best, exact(j), j);
   }
-  for (; k < nodes; ++k)
-    if (lower[k] <= threshold) bmuOffer(best, exact(k), k);
   return best;
 }
 
