@@ -44,16 +44,13 @@ struct AsFixedPoint {
     double const t = static_cast<double>(x) * scale;
     return static_cast<std::int64_t>(t + halfWithSignOf(t));
   }
-  /// 0.5 carrying t's sign bit (-0.5 for t = -0, which truncates to 0 as well): made from the
-  /// bits, because compilers turn a comparison back into a branch, and data of both signs
-  /// mispredicts that branch for every other value (10 % of an epoch).
-  /// The same value for |x scale| < 2^51, in operations a vector unit without AVX-512 has
-  /// (double to 64-bit integer conversion has no AVX2 instruction, so the plain form runs
-  /// one value at a time). Adding 1.5 2^52 rounds t = x scale to the nearest integer, ties
-  /// to even, and leaves that integer in the low bits; a tie (t exactly half-way, so t - the
-  /// rounded value is +-0.5, exactly) that went towards zero then takes one more step away.
-  /// Below 2^51, t + 0.5 of the plain form is exact (t has the float's 24 significant bits),
-  /// so both forms round t itself, halves away from zero.
+  /// The same value for |x scale| < 2^51 (host only), in operations a vector unit without
+  /// AVX-512 has (double to 64-bit integer conversion has no AVX2 instruction, so the plain
+  /// form runs one value at a time). Adding 1.5 2^52 rounds t = x scale to the nearest
+  /// integer, ties to even, and leaves that integer in the low bits; a tie (t exactly
+  /// half-way, so t - the rounded value is +-0.5, exactly) that went towards zero then takes
+  /// one more step away. Below 2^51, t + 0.5 of the plain form is exact (t has the float's
+  /// 24 significant bits), so both forms round t itself, halves away from zero.
   std::int64_t narrow(float x) const {
     constexpr double kShift = 6755399441055744.0;  // 1.5 2^52
     double const t = static_cast<double>(x) * scale;
@@ -80,6 +77,9 @@ struct AsFixedPoint {
     memcpy(&magnitude, &largest, sizeof magnitude);
     return static_cast<double>(magnitude) * std::fabs(scale) < 2251799813685248.0;  // 2^51
   }
+  /// 0.5 carrying t's sign bit (-0.5 for t = -0, which truncates to 0 as well): made from the
+  /// bits, because compilers turn a comparison back into a branch, and data of both signs
+  /// mispredicts that branch for every other value (10 % of an epoch).
   KOKKOS_INLINE_FUNCTION static double halfWithSignOf(double t) {
     std::uint64_t bits = 0;
     memcpy(&bits, &t, sizeof bits);

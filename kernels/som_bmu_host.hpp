@@ -34,13 +34,14 @@ constexpr int kBmuSelectChunk = 64;
 
 /// Host form of bmuSelectRow, in loops the compiler vectorises: every node's lower bound into
 /// `lower` (scratch of K doubles) and, in the same loop, the smallest upper bound of each lane
-/// (nodes k = l mod 8). The threshold is the smallest of those (BMU only), or the
-/// second smallest lane minimum: two different nodes have upper bounds at most that, so it is
-/// at least the second smallest upper bound of bmuSelectRow, and every node that can be first
-/// or second is a candidate (a few more only when the two smallest share a lane). A last loop
-/// offers the candidates, skipping chunks of 64 nodes that hold none (a vectorised count). The bound's
-/// margin covers any rounding of the bounds themselves and the winner is chosen on exact
-/// distances, so the result is bmuSelectRow's. dots: the row's K float products x'.w'_k.
+/// (nodes k = l mod 8). The threshold is the smallest of those (BMU only), or the second
+/// smallest lane minimum: two different nodes have upper bounds at most that, so it is at
+/// least the second smallest upper bound of bmuSelectRow, and every node that can be first or
+/// second is a candidate (a few more only when the two smallest share a lane). A last loop
+/// offers the candidates, skipping chunks of 64 nodes that hold none (a vectorised count).
+/// The bound's margin covers any rounding of the bounds themselves and the winner is chosen
+/// on exact distances, so the result is bmuSelectRow's. dots: the row's K float products
+/// x'.w'_k.
 template <class ExactAt>
 BmuBestTwo bmuSelectRowHost(int nodes, double xNorm2, BmuErrorBound bound, double const* wNorm2,
                             double const* wNorm, float const* dots, ExactAt const& exact,
