@@ -115,9 +115,8 @@ void accumulateRowsHost(ExecSpace const& space, XView const& x, BmuView const& b
   // (the views' accessors may alias as far as it knows); fixed-point rows whose values fit
   // take AsFixedPoint::narrow, the same integers in vector operations. Each node still adds
   // its rows in index order, value by value, so the sums are the same.
-  constexpr bool kContiguous =
-      std::is_same_v<typename XView::array_layout, Kokkos::LayoutRight> &&
-      std::is_same_v<typename SumView::array_layout, Kokkos::LayoutRight>;
+  constexpr bool kContiguous = std::is_same_v<typename XView::array_layout, Kokkos::LayoutRight> &&
+                               std::is_same_v<typename SumView::array_layout, Kokkos::LayoutRight>;
   Kokkos::parallel_for(label, Kokkos::RangePolicy<ExecSpace>(space, 0, nodes), [&](int const k) {
     std::size_t const first = start[k], end = start[k + 1];
     for (std::size_t r = first; r < end; ++r) {

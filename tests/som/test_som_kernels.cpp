@@ -153,8 +153,7 @@ BOOST_AUTO_TEST_CASE(bmu_is_exact_on_near_ties) {
 
 /// Largest |d~ - d| / bmuSlack over every row and node: d~ the host path's GEMM-form distance
 /// (the same centring and product the search runs), d the exactly-ordered distance.
-double worstBoundRatio(std::vector<float> const& x, std::vector<float> const& w,
-                       std::size_t dims) {
+double worstBoundRatio(std::vector<float> const& x, std::vector<float> const& w, std::size_t dims) {
   namespace kd = vocloud::kernels::detail;
   std::size_t const n = x.size() / dims;
   int const nodes = static_cast<int>(w.size() / dims);
@@ -316,12 +315,12 @@ BOOST_AUTO_TEST_CASE(fixed_point_narrow_form_equals_the_plain_one) {
     std::vector<float> values = {2.5f, -2.5f, 0.5f, -0.5f, -0.f, 0.f, 0.49f, -0.49f, 7.75f};
     for (int j = -40; j <= 40; ++j) {  // j + 0.5 and its float neighbours, in scaled units
       float const half = static_cast<float>((j + 0.5) / scale);
-      values.insert(values.end(), {half, std::nextafter(half, 1e30f),
-                                   std::nextafter(half, -1e30f), -half});
+      values.insert(values.end(),
+                    {half, std::nextafter(half, 1e30f), std::nextafter(half, -1e30f), -half});
     }
     for (int j = 0; j < 20000; ++j)
-      values.push_back(static_cast<float>(std::ldexp(unit(rng), static_cast<int>(rng() % 50)) /
-                                          scale));
+      values.push_back(
+          static_cast<float>(std::ldexp(unit(rng), static_cast<int>(rng() % 50)) / scale));
     for (float const v : values) {
       if (!(std::fabs(static_cast<double>(v) * scale) < std::ldexp(1., 51))) continue;
       BOOST_TEST_CONTEXT("value " << v << " scale " << scale) {
