@@ -4,16 +4,21 @@
 #include "core/files.hpp"
 #include "core/log.hpp"
 
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <functional>
 #include <optional>
 #include <set>
+#include <thread>
 
 namespace vocloud::uws {
 
 namespace {
+
+/// How long removing a job waits for its killed run to end before removing its folder.
+constexpr double kRemoveWaitSeconds = 3.0;
 
 RunHandle handleOf(Job const& job) {
   RunHandle h;
@@ -197,6 +202,8 @@ void Scheduler::killLateAborts() {
   for (auto it = _aborting.begin(); it != _aborting.end();) {
     auto const status = _launcher.poll(it->second.first, _store.jobDir(it->first));
     if (isOver(status.state)) {
+      // A deleted job's run may have written into its folder after the folder went.
+      if (!_store.get(it->first)) core::removeAll(_store.jobDir(it->first));
       it = _aborting.erase(it);
       continue;
     }
@@ -347,7 +354,17 @@ void Scheduler::removeLocked(std::string const& id) {
   if (!job) return;
   // The killed run is kept in _aborting until it is reaped (no zombie is left behind).
   if (!isFinal(job->phase) && hasRun(*job)) _aborting[id] = {handleOf(*job), 0.0};
-  if (auto it = _aborting.find(id); it != _aborting.end()) _launcher.kill(it->second.first);
+  if (auto it = _aborting.find(id); it != _aborting.end()) {
+    // A run told to stop (an ABORT just before) may still be writing its output or its exit
+    // code: kill it and give it a moment to end, so that the folder removed below stays
+    // removed. A run that outlives the wait is reaped by killLateAborts, which removes the
+    // folder again.
+    _launcher.kill(it->second.first);
+    double const deadline = nowSeconds() + kRemoveWaitSeconds;
+    while (!isOver(_launcher.poll(it->second.first, _store.jobDir(id)).state) &&
+           nowSeconds() < deadline)
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
   _store.remove(id);
   core::removeAll(_store.jobDir(id));
 }

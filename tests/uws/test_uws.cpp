@@ -9,6 +9,7 @@
 #include "uws/local_launcher.hpp"
 #include "uws/mail.hpp"
 #include "uws/results.hpp"
+#include "uws/scheduler.hpp"
 #include "uws/service_config.hpp"
 #include "uws/users.hpp"
 
@@ -16,6 +17,7 @@
 
 #include <unistd.h>
 
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <thread>
@@ -41,6 +43,32 @@ uws::Job makeJob(std::string id, std::string owner, double created, uws::Phase p
   job.phase = phase;
   return job;
 }
+
+/// A launcher whose run goes on writing into its job folder for a few polls after it is
+/// killed, as a real run may while it dies (its output, its exit code).
+struct LingeringLauncher : uws::Launcher {
+  bool killed = false;
+  int pollsAfterKill = 3;
+  uws::RunHandle start(uws::LaunchRequest const& /*request*/) override {
+    uws::RunHandle handle;
+    handle.pid = 4242;
+    return handle;
+  }
+  uws::RunStatus poll(uws::RunHandle const& /*handle*/, std::string const& jobDir) override {
+    uws::RunStatus status;
+    if (killed && pollsAfterKill-- <= 0) {
+      status.state = uws::RunState::Exited;
+    } else if (killed) {
+      fs::create_directories(jobDir + "/output");
+      std::ofstream(jobDir + "/output/late.txt") << "still writing\n";
+    }
+    return status;
+  }
+  void suspend(uws::RunHandle const& /*handle*/) override {}
+  void resume(uws::RunHandle const& /*handle*/) override {}
+  void terminate(uws::RunHandle const& /*handle*/) override {}  // ABORT: the run goes on
+  void kill(uws::RunHandle const& /*handle*/) override { killed = true; }
+};
 
 }  // namespace
 
@@ -258,6 +286,31 @@ BOOST_AUTO_TEST_CASE(utf8_check_refuses_broken_sequences) {
   BOOST_TEST(uws::detail::isValidUtf8("H\xce\xb1 \xe2\x82\xac"));  // H-alpha, euro sign
   BOOST_TEST(!uws::detail::isValidUtf8("\xff"));
   BOOST_TEST(!uws::detail::isValidUtf8("\xe2\x82"));  // cut short
+}
+
+BOOST_AUTO_TEST_CASE(a_deleted_job_leaves_no_folder_while_its_run_dies) {
+  // ABORT then DELETE at once (it_uws_roles does so through HTTP): the run, told to stop,
+  // still writes into the job folder for three polls after it is killed. The folder must
+  // be gone once DELETE returns and stay gone.
+  TempDir dir;
+  uws::JobStore store(dir.path.string());
+  LingeringLauncher launcher;
+  uws::Scheduler scheduler(store, launcher, uws::SchedulerOptions{});  // ticked by hand
+  // Created now, so that the reaper of expired jobs leaves it alone.
+  auto const job = store.create(makeJob(
+      "c000000000000001", "alice", static_cast<double>(std::time(nullptr)), uws::Phase::Pending));
+  fs::create_directories(store.jobDir(job.id));
+  std::ofstream(store.jobDir(job.id) + "/experiment.yaml") << "experiment: x\n";
+  BOOST_TEST(scheduler.run(job.id).empty());
+  scheduler.tick();
+  auto const started = store.get(job.id);
+  BOOST_TEST_REQUIRE((started && started->phase == uws::Phase::Executing));
+  BOOST_TEST(scheduler.abort(job.id).empty());
+  scheduler.remove(job.id);
+  BOOST_TEST(!store.get(job.id));
+  BOOST_TEST(!fs::exists(store.jobDir(job.id)));
+  for (int i = 0; i < 5; ++i) scheduler.tick();
+  BOOST_TEST(!fs::exists(store.jobDir(job.id)));
 }
 
 BOOST_AUTO_TEST_SUITE_END()
