@@ -156,25 +156,10 @@ PYEOF
 
 # Killed after a checkpoint, then --resume: the same map as the uninterrupted run.
 mkdir -p outK/som && cp -rL out1/som/synth out1/som/preprocess outK/som/
-# One Python process polls the checkpoint every 10 ms (a process started per poll took long
-# enough under load that the 20 epochs sometimes ended first), and the kill comes from the
-# second checkpoint on.
+# The kill comes from the second checkpoint on.
 mpi 2 run som.yaml --set output=outK --set som.epochs=20 >/dev/null 2>killed.txt &
-killed_job=$!
-$PY - <<'PYEOF'
-import glob, h5py, time
-deadline = time.time() + 60
-while time.time() < deadline:
-    try:
-        path = glob.glob("outK/som/.variants/som/*.partial/checkpoint.h5")
-        if path and int(h5py.File(path[0], "r").attrs["next_epoch"]) >= 2:
-            break
-    except Exception:  # not written yet, or being replaced
-        pass
-    time.sleep(0.01)
-PYEOF
-kill -9 "$killed_job" 2>/dev/null || true; pkill -9 -f "run som.yaml --set output=outK" 2>/dev/null || true
-wait "$killed_job" 2>/dev/null || true
+kill_when $! 1200 "import glob,h5py;print(int(h5py.File(glob.glob('outK/som/.variants/som/*.partial/checkpoint.h5')[0],'r').attrs['next_epoch']))" \
+  2 "run som.yaml --set output=outK"
 [ ! -e outK/som/som/som.h5 ] || fail "a killed training left a complete-looking som stage"
 mpi 2 som som.yaml --set output=outK --resume >/dev/null 2>resumed.txt
 expect_contains resumed.txt "som: resuming after epoch"
