@@ -254,8 +254,8 @@ void writeForestH5(std::string const& path, ForestStageConfig const& config,
     file.setIntegerAttribute("/cv", "folds", static_cast<std::int64_t>(config.folds));
     file.setAttribute("/cv", "group_by", config.groupBy);
   }
-  io::writeProvenance(file, io::currentProvenance(run.provenance, run.fingerprint,
-                                                  {run.datasetPath}, comm));
+  io::writeProvenance(
+      file, io::currentProvenance(run.provenance, run.fingerprint, {run.datasetPath}, comm));
   file.setAttribute("/", "dataset", run.datasetPath);
   file.close();
 }
@@ -269,7 +269,9 @@ ForestStageResult runForestStage(ForestStageConfig const& config, ForestStageRun
   io::DatasetShard shard;
   {
     core::ScopedTimer timer(timers, "read");
-    shard = io::readDatasetShard(run.datasetPath, config.data.features, comm, false);
+    // Equal labelled rows per rank: the trees are grown from them.
+    shard = io::readDatasetShard(run.datasetPath, config.data.features, comm, false,
+                                 io::ShardBalance::LabelledRows);
   }
   std::vector<std::string> const classes = io::unionOfLabels(shard.labels, comm);
   if (classes.size() < 2)

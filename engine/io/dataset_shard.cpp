@@ -14,8 +14,52 @@ std::string featureDataset(std::string const& features) {
   throw UsageError("dataset: unknown feature set '" + features + "' (flux, pca or wavelet)");
 }
 
+std::vector<std::uint64_t> shardStarts(std::uint64_t totalRows, ShardBalance balance,
+                                       std::vector<std::uint8_t> const& labelled,
+                                       comm::Comm const& comm) {
+  auto const ranks = static_cast<std::uint64_t>(comm.size());
+  std::vector<std::uint64_t> starts(ranks + 1);
+  for (std::uint64_t r = 0; r <= ranks; ++r) starts[r] = totalRows * r / ranks;
+  if (balance == ShardBalance::Rows) return starts;
+  std::uint64_t const mine = static_cast<std::uint64_t>(comm.rank());
+  if (labelled.size() != starts[mine + 1] - starts[mine])
+    throw Error("dataset: shardStarts needs one labelled flag per row of the rank's block");
+  unsigned long long local = 0;
+  for (auto l : labelled) local += l ? 1 : 0;
+  unsigned long long const before = comm.exscan<unsigned long long>(local);
+  unsigned long long const total = comm.allreduce<unsigned long long>(local, comm::Op::Sum);
+  if (total < ranks || totalRows < ranks) return starts;
+  // Rank q starts at labelled row t_q = L q / P: the rank holding that labelled row names
+  // its global index, the others add 0.
+  std::vector<unsigned long long> at(ranks, 0);
+  for (std::uint64_t q = 1; q < ranks; ++q) {
+    unsigned long long const t =
+        static_cast<unsigned long long>(static_cast<unsigned __int128>(total) * q / ranks);
+    if (t < before || t >= before + local) continue;
+    unsigned long long seen = before;
+    for (std::size_t i = 0; i < labelled.size(); ++i) {
+      if (!labelled[i]) continue;
+      if (seen++ == t) {
+        at[q] = starts[mine] + i;
+        break;
+      }
+    }
+  }
+  comm.allreduce(at, comm::Op::Sum);
+  // Within the memory bound and at least one row each: every start stays in reach of the
+  // ranks after it (at most `cap` rows each) and leaves a row to each of them.
+  std::uint64_t const cap = 2 * ((totalRows + ranks - 1) / ranks);
+  for (std::uint64_t q = 1; q < ranks; ++q) {
+    std::uint64_t const low = std::max<std::uint64_t>(
+        {at[q], starts[q - 1] + 1,
+         totalRows > (ranks - q) * cap ? totalRows - (ranks - q) * cap : 0});
+    starts[q] = std::min<std::uint64_t>({low, starts[q - 1] + cap, totalRows - (ranks - q)});
+  }
+  return starts;
+}
+
 DatasetShard readDatasetShard(std::string const& path, std::string const& features,
-                              comm::Comm const& comm, bool withRows) {
+                              comm::Comm const& comm, bool withRows, ShardBalance balance) {
   H5File const file = H5File::openParallel(path, comm, false);
   DatasetShard shard;
   shard.path = path;
@@ -33,11 +77,21 @@ DatasetShard readDatasetShard(std::string const& path, std::string const& featur
   auto const rank = static_cast<std::uint64_t>(comm.rank());
   shard.first = shard.totalRows * rank / ranks;
   shard.count = shard.totalRows * (rank + 1) / ranks - shard.first;
+  bool const hasLabels = file.exists("/meta/label");
+  if (balance != ShardBalance::Rows && hasLabels) {
+    std::vector<std::uint8_t> labelled;
+    for (auto const& label :
+         H5Rows::open(file, "/meta/label").readStrings(shard.first, shard.count))
+      labelled.push_back(label.empty() ? 0 : 1);
+    std::vector<std::uint64_t> const starts = shardStarts(shard.totalRows, balance, labelled, comm);
+    shard.first = starts[rank];
+    shard.count = starts[rank + 1] - shard.first;
+  }
   if (withRows) {
     shard.rows.resize(shard.count * shard.dims);
     set.read(shard.first, shard.count, shard.rows.data());
   }
-  if (file.exists("/meta/label"))
+  if (hasLabels)
     shard.labels = H5Rows::open(file, "/meta/label").readStrings(shard.first, shard.count);
   else
     shard.labels.assign(shard.count, std::string());

@@ -1,8 +1,8 @@
 #pragma once
 // One rank's block of rows of a vocloud dataset.h5, as the learning stages (som, forest,
 // predict) read it: a contiguous block of rows of /flux or a feature set, with their
-// labels and the wavelength grid. Blocks are balanced by row count; rank r holds rows
-// [N r / P, N (r + 1) / P).
+// labels and the wavelength grid. Blocks are balanced by row count (rank r holds rows
+// [N r / P, N (r + 1) / P)) or, for the forest, by labelled rows.
 #include "comm/comm.hpp"
 #include "io/h5_store.hpp"
 
@@ -28,12 +28,30 @@ struct DatasetShard {
 /// "wavelet" -> /features/wavelet. Throws vocloud::UsageError for another name.
 std::string featureDataset(std::string const& features);
 
+/// How the rows are dealt to the ranks, always as contiguous blocks in rank order.
+enum class ShardBalance {
+  Rows,  ///< equal row counts: rank r holds rows [N r / P, N (r + 1) / P)
+  /// Equal labelled rows (what a forest trains on): with L labelled rows, rank r starts at
+  /// labelled row L r / P (rounded down). No rank holds more than 2 ceil(N / P) rows (the
+  /// bytes every row keeps in memory stay bounded), and every rank at least one. With fewer
+  /// labelled rows than ranks, or fewer rows, the blocks are those of Rows.
+  LabelledRows,
+};
+
+/// The first global row of each rank (P + 1 entries, the last N) for `balance`, from
+/// `labelled` (per row of this rank's Rows block [N r / P, N (r + 1) / P): 1 when the row has
+/// a label). The same on every rank. Collective over comm.
+std::vector<std::uint64_t> shardStarts(std::uint64_t totalRows, ShardBalance balance,
+                                       std::vector<std::uint8_t> const& labelled,
+                                       comm::Comm const& comm);
+
 /// Reads this rank's block of `features` rows (and labels, and /wave for the flux) of the
 /// data set at `path`; with `withRows` false everything but the rows (read them in blocks
 /// with ShardRows). Throws vocloud::UsageError naming the file and dataset when it is
 /// missing or empty. Collective over comm.
 DatasetShard readDatasetShard(std::string const& path, std::string const& features,
-                              comm::Comm const& comm, bool withRows = true);
+                              comm::Comm const& comm, bool withRows = true,
+                              ShardBalance balance = ShardBalance::Rows);
 
 /// Blocks of a shard's rows read from its file on demand (opened in this process only, so
 /// every rank reads independently): what a stage uses to stream rows it does not keep.
