@@ -70,27 +70,33 @@ void gatherTile(std::uint8_t const* bins, std::size_t count, std::size_t d, std:
 /// several independent chains keep the core busy while each waits.
 constexpr int kWalkGroup = 8;
 
-/// leaf[j] = the leaf (global node index) tree t routes row j (its bins, row-major) to, for
-/// the n <= kWalkGroup rows, walked in lockstep: the same leaves as leafOfBinned.
-void leavesOf(ForestModel const& m, int t, std::uint8_t const* const* rows, int n,
-              std::int64_t* leaf) {
-  std::int64_t const base = m.treeOffsets[t];
-  std::int32_t const* feature = m.feature.data() + base;
-  std::int32_t const* threshold = m.thresholdBin.data() + base;
-  std::int32_t const* left = m.left.data() + base;
-  std::int32_t const* right = m.right.data() + base;
+/// A tree node as a walk reads it: the four fields a step needs in one 16-byte record
+/// (ForestModel keeps them in four arrays, four cache lines apart).
+struct WalkNode {
+  std::int32_t feature, threshold, left, right;
+};
+
+/// Appends tree t of the model to `out` as WalkNodes (tree-local child indices).
+void packTree(ForestModel const& m, int t, std::vector<WalkNode>& out) {
+  for (std::int64_t k = m.treeOffsets[t]; k < m.treeOffsets[t + 1]; ++k)
+    out.push_back({m.feature[k], m.thresholdBin[k], m.left[k], m.right[k]});
+}
+
+/// leaf[j] = the leaf (tree-local node index) of the packed tree `nodes` that row j (its
+/// bins, row-major) reaches, for the n <= kWalkGroup rows, walked in lockstep: the same
+/// leaves as leafOfBinned.
+void leavesOf(WalkNode const* nodes, std::uint8_t const* const* rows, int n, std::int32_t* leaf) {
   std::int32_t node[kWalkGroup] = {};
   for (bool moved = true; moved;) {
     moved = false;
     for (int j = 0; j < n; ++j) {
-      std::int32_t const k = node[j];
-      std::int32_t const f = feature[k];
-      if (f < 0) continue;
+      WalkNode const& w = nodes[node[j]];
+      if (w.feature < 0) continue;
       moved = true;
-      node[j] = int(rows[j][f]) <= threshold[k] ? left[k] : right[k];
+      node[j] = int(rows[j][w.feature]) <= w.threshold ? w.left : w.right;
     }
   }
-  for (int j = 0; j < n; ++j) leaf[j] = base + node[j];
+  for (int j = 0; j < n; ++j) leaf[j] = node[j];
 }
 
 /// The out-of-bag figures, one tree at a time: each row's sum of the leaf distributions of
@@ -118,21 +124,25 @@ class OutOfBag {
   void addTree(ForestModel const& m, int t, std::vector<std::uint8_t> const& use,
                std::vector<std::uint32_t> const& weights) {
     std::size_t const d = std::size_t(_shard.features);
+    _walk.clear();
+    packTree(m, t, _walk);
+    std::int64_t const base = m.treeOffsets[t];
     std::size_t group[kWalkGroup];
     std::uint8_t const* rows[kWalkGroup];
-    std::int64_t leaves[kWalkGroup];
+    std::int32_t leaves[kWalkGroup];
     int n = 0;
+    auto const flush = [&] {
+      leavesOf(_walk.data(), rows, n, leaves);
+      for (int j = 0; j < n; ++j) add(m, t, group[j], rows[j], base + leaves[j]);
+      n = 0;
+    };
     for (std::size_t i = 0; i < _shard.rows; ++i) {
       if (!use[i] || weights[i] != 0) continue;
       group[n] = i;
       rows[n++] = _rowBins + i * d;
-      if (n < kWalkGroup && i + 1 < _shard.rows) continue;
-      leavesOf(m, t, rows, n, leaves);
-      for (int j = 0; j < n; ++j) add(m, t, group[j], rows[j], leaves[j]);
-      n = 0;
+      if (n == kWalkGroup) flush();
     }
-    leavesOf(m, t, rows, n, leaves);
-    for (int j = 0; j < n; ++j) add(m, t, group[j], rows[j], leaves[j]);
+    flush();
   }
 
   std::vector<long long> accuracyDrop;  ///< per feature, over this rank's OOB cases
@@ -180,6 +190,7 @@ class OutOfBag {
   std::vector<std::uint64_t> const& _cumulative;
   ForestResult& _r;
   std::vector<int> _path;
+  std::vector<WalkNode> _walk;  ///< the tree being added, packed
 };
 
 void appendTree(detail::TreeNodes const& t, BinEdges const& edges, ForestModel& m) {
@@ -236,26 +247,32 @@ std::vector<double> predictProbaBinned(ForestModel const& model, std::uint8_t co
                                        std::size_t count, std::vector<std::size_t> const& rows) {
   std::size_t const d = std::size_t(model.features), k = std::size_t(model.classes);
   std::vector<double> out(rows.size() * k, 0.);
-  // Blocks of rows turned row-major (about 256 KiB), walked tree by tree: a tree's nodes
-  // stay in cache while the whole block walks it. Each row still sums in tree order.
+  // The trees packed for walking (16 bytes a node, once), then blocks of rows turned
+  // row-major (about 256 KiB) walked tree by tree: a tree's nodes stay in cache while the
+  // whole block walks it. Each row still sums in tree order.
+  std::vector<WalkNode> walk;
+  walk.reserve(std::size_t(model.nodes()));
+  for (int t = 0; t < model.trees(); ++t) packTree(model, t, walk);
   std::size_t const block = std::max<std::size_t>(kTileRows, (std::size_t(1) << 18) / (d + 1));
   std::vector<std::uint8_t> tile(block * d);
   for (std::size_t r0 = 0; r0 < rows.size(); r0 += block) {
     std::size_t const n = std::min(block, rows.size() - r0);
     gatherTile(bins, count, d, rows.data() + r0, n, tile.data());
     std::uint8_t const* group[kWalkGroup];
-    std::int64_t leaves[kWalkGroup];
-    for (int t = 0; t < model.trees(); ++t)
+    std::int32_t leaves[kWalkGroup];
+    for (int t = 0; t < model.trees(); ++t) {
+      std::int64_t const base = model.treeOffsets[t];
       for (std::size_t j0 = 0; j0 < n; j0 += kWalkGroup) {
         int const g = int(std::min<std::size_t>(kWalkGroup, n - j0));
         for (int j = 0; j < g; ++j) group[j] = tile.data() + (j0 + j) * d;
-        leavesOf(model, t, group, g, leaves);
+        leavesOf(walk.data() + base, group, g, leaves);
         for (int j = 0; j < g; ++j) {
-          float const* v = model.value.data() + std::size_t(leaves[j]) * k;
+          float const* v = model.value.data() + std::size_t(base + leaves[j]) * k;
           double* p = out.data() + (r0 + j0 + j) * k;
           for (std::size_t c = 0; c < k; ++c) p[c] += v[c];
         }
       }
+    }
     for (std::size_t j = 0; j < n; ++j)
       for (std::size_t c = 0; c < k; ++c)
         out[(r0 + j) * k + c] /= model.trees() > 0 ? model.trees() : 1;
