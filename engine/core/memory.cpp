@@ -1,5 +1,7 @@
 #include "core/memory.hpp"
 
+#include <sys/mman.h>
+
 #include <cstdio>
 #include <fstream>
 #include <sstream>
@@ -16,6 +18,20 @@ std::uint64_t availableMemoryBytes() {
     if (words >> key >> kib && key == "MemAvailable:") return kib * 1024;
   }
   return 0;
+}
+
+void adviseHugePages(void const* data, std::size_t bytes) {
+#ifdef MADV_HUGEPAGE
+  constexpr std::uintptr_t kHuge = std::uintptr_t(1) << 21;
+  auto const begin = reinterpret_cast<std::uintptr_t>(data);
+  std::uintptr_t const first = (begin + kHuge - 1) & ~(kHuge - 1);
+  std::uintptr_t const last = (begin + bytes) & ~(kHuge - 1);
+  if (data != nullptr && last > first)
+    ::madvise(reinterpret_cast<void*>(first), last - first, MADV_HUGEPAGE);
+#else
+  (void)data;
+  (void)bytes;
+#endif
 }
 
 std::string bytesText(double bytes) {

@@ -1,6 +1,7 @@
 #include "forest/binning.hpp"
 
 #include "core/error.hpp"
+#include "core/memory.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -15,6 +16,16 @@ int BinEdges::maxBins() const {
 }
 
 namespace {
+
+/// n zero bytes, in huge pages where the kernel gives them (the binned shard and its
+/// row-major copy are the stage's largest arrays, written once).
+std::vector<std::uint8_t> zeroedBytes(std::size_t n) {
+  std::vector<std::uint8_t> out;
+  out.reserve(n);
+  core::adviseHugePages(out.data(), n);
+  out.resize(n);
+  return out;
+}
 
 int fineBinOf(float value, double lo, double hi) {
   if (!(hi > lo)) return 0;
@@ -182,7 +193,7 @@ class BinLookup {
 std::vector<std::uint8_t> binFeatureMajor(BinEdges const& edges, RowBlocks const& rows,
                                           std::size_t count, std::size_t blockRows) {
   std::size_t const d = std::size_t(edges.features);
-  std::vector<std::uint8_t> out(d * count);
+  std::vector<std::uint8_t> out = zeroedBytes(d * count);
   std::size_t const block = blockRows > 0 ? blockRows : rowsPerBlock(edges.features);
   std::vector<BinLookup> lookup;
   lookup.reserve(d);
@@ -215,7 +226,7 @@ std::vector<std::uint8_t> binFeatureMajor(BinEdges const& edges, float const* x,
 
 std::vector<std::uint8_t> transposeBins(std::uint8_t const* bins, std::size_t rows, int features) {
   std::size_t const d = std::size_t(features);
-  std::vector<std::uint8_t> out(rows * d);
+  std::vector<std::uint8_t> out = zeroedBytes(rows * d);
   // 64 rows at a time: one cache line of each column in, a contiguous block out.
   constexpr std::size_t kChunk = 64;
   for (std::size_t r0 = 0; r0 < rows; r0 += kChunk) {

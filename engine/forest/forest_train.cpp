@@ -1,6 +1,7 @@
 #include "forest/forest_train.hpp"
 
 #include "core/error.hpp"
+#include "core/memory.hpp"
 #include "forest/binning.hpp"
 #include "forest/forest_random.hpp"
 #include "forest/tree_distributed.hpp"
@@ -210,13 +211,22 @@ void appendTree(detail::TreeNodes const& t, BinEdges const& edges, ForestModel& 
 
 /// Reserves the model's arrays for `nodes` nodes: a forest whose trees are about the size
 /// of the first then appends without moving the arrays (and faulting in fresh pages) again
-/// and again. Reserved storage that is never written costs address space only.
+/// and again, in huge pages where the kernel gives them. Reserved storage that is never
+/// written costs address space only.
 void reserveModel(ForestModel& m, std::size_t nodes) {
   for (auto* v : {&m.feature, &m.thresholdBin, &m.left, &m.right}) v->reserve(nodes);
   m.threshold.reserve(nodes);
   m.samples.reserve(nodes);
   m.impurityDecrease.reserve(nodes);
   m.value.reserve(nodes * std::size_t(m.classes));
+  auto const advise = [](auto const& v) {
+    core::adviseHugePages(v.data(), v.capacity() * sizeof(v[0]));
+  };
+  for (auto* v : {&m.feature, &m.thresholdBin, &m.left, &m.right}) advise(*v);
+  advise(m.threshold);
+  advise(m.samples);
+  advise(m.impurityDecrease);
+  advise(m.value);
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include "core/hash.hpp"
 #include "core/json.hpp"
 #include "core/log.hpp"
+#include "core/memory.hpp"
 #include "core/progress.hpp"
 #include "core/reason_tally.hpp"
 #include "core/records.hpp"
@@ -12,7 +13,10 @@
 #include <boost/test/unit_test.hpp>
 
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <string>
 
 using namespace vocloud;
@@ -57,10 +61,17 @@ BOOST_AUTO_TEST_CASE(atomic_write_leaves_no_temporary_and_reads_back) {
 BOOST_AUTO_TEST_CASE(json_writer_escapes_and_nests) {
   core::JsonWriter json;
   json.beginObject()
-      .key("name").value("a \"quoted\"\nline")
-      .key("n").value(3)
-      .key("x").value(0.5)
-      .key("list").beginArray().value(true).null().endArray()
+      .key("name")
+      .value("a \"quoted\"\nline")
+      .key("n")
+      .value(3)
+      .key("x")
+      .value(0.5)
+      .key("list")
+      .beginArray()
+      .value(true)
+      .null()
+      .endArray()
       .endObject();
   BOOST_TEST(json.str() == R"({"name":"a \"quoted\"\nline","n":3,"x":0.5,"list":[true,null]})");
 }
@@ -69,7 +80,8 @@ BOOST_AUTO_TEST_CASE(progress_line_reports_rate_and_eta) {
   // 500 of 2000 in 10 s: 50/s, 1500 left -> 30 s.
   BOOST_TEST(core::Progress::describe("synth", 500, 2000, 10.) ==
              "synth 500/2000 (25.0%) 50.0/s ETA 30s");
-  BOOST_TEST(core::Progress::describe("x", 2000, 2000, 4.) == "x 2000/2000 (100.0%) 500.0/s ETA 0s");
+  BOOST_TEST(core::Progress::describe("x", 2000, 2000, 4.) ==
+             "x 2000/2000 (100.0%) 500.0/s ETA 0s");
 }
 
 BOOST_AUTO_TEST_CASE(progress_shows_the_global_count_never_above_the_total) {
@@ -77,13 +89,13 @@ BOOST_AUTO_TEST_CASE(progress_shows_the_global_count_never_above_the_total) {
   core::Log const log(0, 2, {}, sink);
   core::Progress progress(log, "x", 10);  // 10 items over 2 ranks
   progress.advance(3);
-  BOOST_TEST(progress.shown() == 3u);      // before any sync: this rank's own
-  progress.setGlobal(7);                   // both ranks together at a round's end
+  BOOST_TEST(progress.shown() == 3u);  // before any sync: this rank's own
+  progress.setGlobal(7);               // both ranks together at a round's end
   BOOST_TEST(progress.shown() == 7u);
   progress.advance(2);
-  BOOST_TEST(progress.shown() == 9u);      // the global count plus this rank's since
+  BOOST_TEST(progress.shown() == 9u);  // the global count plus this rank's since
   progress.advance(5);
-  BOOST_TEST(progress.shown() == 10u);     // capped at the total
+  BOOST_TEST(progress.shown() == 10u);  // capped at the total
   BOOST_TEST(core::Progress::describe("x", 57, 55, 1.) == "x 55/55 (100.0%) 55.0/s ETA 0s");
   std::fclose(sink);
 }
@@ -118,7 +130,8 @@ BOOST_AUTO_TEST_CASE(log_prints_only_on_rank_zero_unless_all_ranks) {
   core::Log every(3, 4, options);
   BOOST_TEST(every.enabled(core::LogLevel::Info));
   BOOST_TEST(!every.enabled(core::LogLevel::Debug));
-  BOOST_TEST(static_cast<int>(core::parseLogLevel("warn")) == static_cast<int>(core::LogLevel::Warn));
+  BOOST_TEST(static_cast<int>(core::parseLogLevel("warn")) ==
+             static_cast<int>(core::LogLevel::Warn));
   BOOST_CHECK_THROW(core::parseLogLevel("verbose"), Error);
 }
 
@@ -143,6 +156,62 @@ BOOST_AUTO_TEST_CASE(records_pack_and_unpack_to_the_same_fields) {
   BOOST_TEST((core::unpackRecords(core::packRecords(records), 3) == records));
   BOOST_TEST(core::unpackRecords(core::packRecords({}), 3).empty());
   BOOST_CHECK_THROW(core::unpackRecords(core::packRecords(records), 4), Error);
+}
+
+namespace {
+
+/// The kernel's transparent huge page mode: "always", "madvise", "never" or "" (unknown).
+std::string hugePageMode() {
+  std::ifstream in("/sys/kernel/mm/transparent_hugepage/enabled");
+  std::string text;
+  std::getline(in, text);
+  auto const open = text.find('['), close = text.find(']');
+  return open == std::string::npos || close == std::string::npos
+             ? std::string()
+             : text.substr(open + 1, close - open - 1);
+}
+
+/// AnonHugePages (KiB) of the mapping of this process that holds address p, from
+/// /proc/self/smaps; -1 when no mapping holds it.
+long hugePagesKiBAt(void const* p) {
+  auto const address = reinterpret_cast<std::uintptr_t>(p);
+  std::ifstream in("/proc/self/smaps");
+  std::string line;
+  bool inside = false;
+  while (std::getline(in, line)) {
+    unsigned long long lo = 0, hi = 0;
+    if (std::sscanf(line.c_str(), "%llx-%llx ", &lo, &hi) == 2 && line.find(':') > line.find(' ')) {
+      inside = address >= lo && address < hi;
+      continue;
+    }
+    long kib = 0;
+    if (inside && std::sscanf(line.c_str(), "AnonHugePages: %ld kB", &kib) == 1) return kib;
+  }
+  return -1;
+}
+
+}  // namespace
+
+// The kernel backs advised memory with huge pages (where it has them on request): the
+// smaps of this process show them in the advised array and, in "madvise" mode, not in an
+// array of the same size left alone.
+BOOST_AUTO_TEST_CASE(advised_arrays_get_huge_pages) {
+  std::string const mode = hugePageMode();
+  if (mode != "madvise" && mode != "always") {
+    BOOST_TEST_MESSAGE("transparent huge pages are '" << mode << "' here: nothing to check");
+    return;
+  }
+  std::size_t const bytes = std::size_t(32) << 20;
+  std::vector<char> advised, plain;
+  advised.reserve(bytes);
+  plain.reserve(bytes);
+  core::adviseHugePages(advised.data(), bytes);
+  advised.resize(bytes, 1);
+  plain.resize(bytes, 1);
+  BOOST_TEST(hugePagesKiBAt(advised.data() + bytes / 2) >= 2048);
+  if (mode == "madvise") BOOST_TEST(hugePagesKiBAt(plain.data() + bytes / 2) == 0);
+  core::adviseHugePages(nullptr, bytes);  // nothing to advise: no effect, no error
+  core::adviseHugePages(advised.data(), 100);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
