@@ -14,7 +14,7 @@ namespace vocloud::comm {
 enum class Op { Sum, Min, Max, LogicalAnd, LogicalOr };
 
 class Comm {
-public:
+ public:
   /// A duplicate of MPI_COMM_WORLD. Collective over all processes.
   static Comm world();
   /// A communicator of this process alone (a duplicate of MPI_COMM_SELF): runs the
@@ -42,7 +42,9 @@ public:
   template <class T>
   void allreduce(T* data, std::size_t count, Op op) const;
   template <class T>
-  void allreduce(std::vector<T>& data, Op op) const { allreduce(data.data(), data.size(), op); }
+  void allreduce(std::vector<T>& data, Op op) const {
+    allreduce(data.data(), data.size(), op);
+  }
   /// Reduction of one value. Collective over comm.
   template <class T>
   T allreduce(T value, Op op) const {
@@ -56,14 +58,29 @@ public:
 
   /// Concatenation of every rank's vector in rank order. Collective over comm.
   template <class T>
-  std::vector<T> allgatherv(std::vector<T> const& local) const;
+  std::vector<T> allgatherv(std::vector<T> const& local) const {
+    std::vector<T> all;
+    allgatherv(local, all);
+    return all;
+  }
+  /// The same into `all` (resized; its storage is reused when large enough).
+  template <class T>
+  void allgatherv(std::vector<T> const& local, std::vector<T>& all) const;
 
   /// Personalised exchange: `send` holds, in rank order, sendCounts[r] elements for each
   /// rank r; returns what every rank sent to this one, in rank order, and sets
   /// recvCounts[r] to the number of elements from rank r. Collective over comm.
   template <class T>
   std::vector<T> alltoallv(std::vector<T> const& send, std::vector<std::size_t> const& sendCounts,
-                           std::vector<std::size_t>& recvCounts) const;
+                           std::vector<std::size_t>& recvCounts) const {
+    std::vector<T> all;
+    alltoallv(send, sendCounts, recvCounts, all);
+    return all;
+  }
+  /// The same into `all` (resized; its storage is reused when large enough).
+  template <class T>
+  void alltoallv(std::vector<T> const& send, std::vector<std::size_t> const& sendCounts,
+                 std::vector<std::size_t>& recvCounts, std::vector<T>& all) const;
 
   /// Exclusive prefix sum: the sum of `value` over ranks below this one (0 on rank 0).
   /// Collective over comm.
@@ -92,7 +109,7 @@ public:
   /// The MPI_Comm handle as an opaque integer-sized value, for engine/comm internals.
   void* handle() const { return _handle; }
 
-private:
+ private:
   explicit Comm(void* handle);
   void* _handle = nullptr;  // MPI_Comm stored opaquely to keep mpi.h out of this header
   int _rank = 0;
@@ -103,7 +120,7 @@ private:
 /// what is already there, in rank order (MPI-IO collective writes at offsets from an
 /// exclusive scan). Memory stays at one chunk per rank however large the file grows.
 class OrderedFileWriter {
-public:
+ public:
   /// Creates (truncates) `path`. Collective over comm.
   OrderedFileWriter(Comm const& comm, std::string const& path);
   /// Reopens `path` keeping its first `keepBytes` bytes (cut there), to continue an
@@ -121,7 +138,7 @@ public:
   /// Bytes written so far (the same on every rank).
   std::uint64_t size() const { return _size; }
 
-private:
+ private:
   Comm const& _comm;
   std::string _path;
   void* _file = nullptr;  // MPI_File, opaque here
@@ -130,7 +147,7 @@ private:
 
 /// Starts MPI (thread level funneled) and ends it in the destructor.
 class Environment {
-public:
+ public:
   Environment(int& argc, char**& argv);
   ~Environment();
   Environment(Environment const&) = delete;

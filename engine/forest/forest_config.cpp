@@ -34,6 +34,7 @@ void validateForestConfig(ForestConfig const& c) {
   require(c.bins >= 2 && c.bins <= 256,
           "bins must be in [2, 256] (got " + std::to_string(c.bins) + ")");
   require(c.localNodeSamples >= 1, "local_node_samples must be at least 1");
+  require(c.gatherBatchBytes >= 1, "the small-node batch must hold at least one byte");
 }
 
 int featuresPerSplit(ForestConfig const& c, int features) {

@@ -29,6 +29,9 @@ struct ForestConfig {
   /// Nodes with fewer bootstrap samples than this (global) are finished on one rank. A
   /// speed knob only: the forest does not depend on it (tests check that).
   std::uint64_t localNodeSamples = 8192;
+  /// Upper bound of the bytes of rows one batch of the small-node phase gathers over all
+  /// ranks (not a YAML key). A memory knob only: tests set it small to run many batches.
+  std::uint64_t gatherBatchBytes = std::uint64_t(64) << 20;
 };
 
 /// Throws vocloud::Error ("forest: <parameter> ...") naming the first invalid parameter.

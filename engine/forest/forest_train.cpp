@@ -67,6 +67,12 @@ void gatherTile(std::uint8_t const* bins, std::size_t count, std::size_t d, std:
   }
 }
 
+/// Trees grown together: the small nodes of all of them are finished in one queue, so the
+/// ranks meet once per group (and batch) rather than once per tree, and owners balance over
+/// more nodes. Each tree is the same for any group size; a group keeps every tree's
+/// weights, positions and nodes alive, about 20 bytes per local row and tree.
+constexpr int kTreeGroup = 4;
+
 /// Rows whose walks down a tree run side by side: a walk is a chain of dependent loads, and
 /// several independent chains keep the core busy while each waits.
 constexpr int kWalkGroup = 8;
@@ -345,6 +351,7 @@ ForestResult trainForestBinned(ForestConfig const& config, comm::Comm const& com
   p.minSamplesLeaf = std::uint64_t(config.minSamplesLeaf);
   for (int f = 0; f < d; ++f) p.bins.push_back(m.edges.bins(f));
   p.maxBins = m.edges.maxBins();
+  p.gatherBatchBytes = config.gatherBatchBytes;
   detail::SplitScorer scorer(config.criterion, r.classWeights, p.minSamplesLeaf);
 
   // Global bin distribution of each feature over the training rows (permutation draws).
@@ -366,28 +373,40 @@ ForestResult trainForestBinned(ForestConfig const& config, comm::Comm const& com
   OutOfBag oob(config, shard, rowBins.data(), data.labels, p.bins, cumulative, r);
   std::vector<double> importance(std::size_t(d), 0.);
   std::vector<double> treeImportance(std::size_t(d), 0.);
-  std::vector<std::uint32_t> weights(rows);
-  detail::TreeNodes tree;
-  for (int t = 0; t < config.trees; ++t) {
-    p.tree = t;
-    for (std::size_t i = 0; i < rows; ++i)
-      weights[i] = !use[i]            ? 0
-                   : config.bootstrap ? poisson(config.seed, t, shard.globalOffset + i)
-                                      : 1;
-    detail::growTreeDistributed(comm, p, scorer, data, weights, config.localNodeSamples, tree);
-    if (t == 0) reserveModel(m, std::size_t(tree.size()) * std::size_t(config.trees) * 5 / 4);
-    appendTree(tree, m.edges, m);
+  // Trees are grown kTreeGroup at a time: their small nodes share one queue.
+  std::vector<detail::GrowingTree> group(std::size_t(std::min(kTreeGroup, config.trees)));
+  detail::SmallNodeBuffers exchange;
+  for (int t0 = 0; t0 < config.trees; t0 += kTreeGroup) {
+    int const count = std::min(kTreeGroup, config.trees - t0);
+    for (int g = 0; g < count; ++g) {
+      int const t = t0 + g;
+      std::vector<std::uint32_t>& weights = group[std::size_t(g)].weights;
+      weights.resize(rows);
+      group[std::size_t(g)].tree = t;
+      for (std::size_t i = 0; i < rows; ++i)
+        weights[i] = !use[i]            ? 0
+                     : config.bootstrap ? poisson(config.seed, t, shard.globalOffset + i)
+                                        : 1;
+    }
+    detail::growTreesDistributed(comm, p, scorer, data, config.localNodeSamples, group.data(),
+                                 count, exchange);
+    for (int g = 0; g < count; ++g) {
+      int const t = t0 + g;
+      detail::TreeNodes const& tree = group[std::size_t(g)].nodes;
+      if (t == 0) reserveModel(m, std::size_t(tree.size()) * std::size_t(config.trees) * 5 / 4);
+      appendTree(tree, m.edges, m);
 
-    std::fill(treeImportance.begin(), treeImportance.end(), 0.);
-    double treeTotal = 0.;
-    for (int j = 0; j < tree.size(); ++j)
-      if (tree.feature[j] >= 0) {
-        treeImportance[std::size_t(tree.feature[j])] += tree.gain[j];
-        treeTotal += tree.gain[j];
-      }
-    if (treeTotal > 0.)
-      for (int f = 0; f < d; ++f) importance[f] += treeImportance[f] / treeTotal;
-    if (config.bootstrap) oob.addTree(m, t, use, weights);
+      std::fill(treeImportance.begin(), treeImportance.end(), 0.);
+      double treeTotal = 0.;
+      for (int j = 0; j < tree.size(); ++j)
+        if (tree.feature[j] >= 0) {
+          treeImportance[std::size_t(tree.feature[j])] += tree.gain[j];
+          treeTotal += tree.gain[j];
+        }
+      if (treeTotal > 0.)
+        for (int f = 0; f < d; ++f) importance[f] += treeImportance[f] / treeTotal;
+      if (config.bootstrap) oob.addTree(m, t, use, group[std::size_t(g)].weights);
+    }
   }
 
   double importanceTotal = 0.;

@@ -30,18 +30,22 @@ struct OpenNode : SmallNode {
   }
 };
 
-}  // namespace
-
-void growTreeDistributed(comm::Comm const& comm, GrowParams const& p, SplitScorer& scorer,
-                         ShardData const& shard, std::vector<std::uint32_t> const& weights,
-                         std::uint64_t localNodeSamples, TreeNodes& out) {
+/// The level-wise part of tree g.tree (steps 1-5 of tree_distributed.hpp): g.nodes holds
+/// the tree down to the nodes set aside in g.small, whose rows are in g.pos.
+void growTopLevels(comm::Comm const& comm, GrowParams const& p, SplitScorer& scorer,
+                   ShardData const& shard, std::uint64_t localNodeSamples, GrowingTree& g) {
   using Space = Kokkos::DefaultHostExecutionSpace;
   using Unmanaged = Kokkos::MemoryTraits<Kokkos::Unmanaged>;
   int const k = p.classes;
   std::size_t const stride = std::size_t(p.maxBins) * k;
+  TreeNodes& out = g.nodes;
+  std::vector<std::uint32_t> const& weights = g.weights;
   out.clear(k);
 
-  Positions pos;
+  Positions& pos = g.pos;
+  pos.row.clear();
+  pos.label.clear();
+  pos.weight.clear();
   for (int i = 0; i < shard.rows; ++i) {
     if (weights[i] == 0) continue;
     pos.row.push_back(i);
@@ -64,11 +68,11 @@ void growTreeDistributed(comm::Comm const& comm, GrowParams const& p, SplitScore
   root.id = out.add(scorer, root.counts.data(), root.samples);
   root.nodeScore = scorer.score(root.counts.data());
 
-  LocalGrower grower(p, scorer);
   FeatureSampler sampler(p.features);
   std::vector<int> drawScratch;
   std::vector<OpenNode> prev, cur, next;
-  std::vector<SmallNode> small;
+  std::vector<SmallNode>& small = g.small;
+  small.clear();
   if (!leafByRule(p, root.counts.data(), root.samples, 0)) {
     if (root.samples < localNodeSamples)
       small.push_back(root);
@@ -204,8 +208,21 @@ void growTreeDistributed(comm::Comm const& comm, GrowParams const& p, SplitScore
     cur = std::move(next);
     next = std::vector<OpenNode>();
   }
-  // All small nodes at once, after the level-wise part: one queue balances the owners best.
-  finishSmallNodes(comm, p, grower, shard, pos, small, out);
+}
+
+}  // namespace
+
+void growTreesDistributed(comm::Comm const& comm, GrowParams const& params, SplitScorer& scorer,
+                          ShardData const& shard, std::uint64_t localNodeSamples,
+                          GrowingTree* trees, int count, SmallNodeBuffers& buffers) {
+  GrowParams p = params;
+  for (int i = 0; i < count; ++i) {
+    p.tree = trees[i].tree;
+    growTopLevels(comm, p, scorer, shard, localNodeSamples, trees[i]);
+  }
+  // The small nodes of the whole group at once: one queue balances the owners best.
+  LocalGrower grower(p, scorer);
+  finishSmallNodes(comm, p, grower, shard, trees, count, buffers);
 }
 
 }  // namespace vocloud::forest::detail

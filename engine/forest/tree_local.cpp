@@ -166,8 +166,9 @@ int LocalGrower::evaluateDense(int begin, int end, std::uint64_t const* counts,
   return nonConstant;
 }
 
-void LocalGrower::grow(NodeBlock const& block, std::uint64_t rootKey, int rootDepth,
+void LocalGrower::grow(NodeBlock const& block, int tree, std::uint64_t rootKey, int rootDepth,
                        TreeNodes& out) {
+  _p.tree = tree;
   out.clear(_p.classes);
   std::size_t const rows = std::size_t(block.rows);
   _at.row.assign(block.bins, block.bins + rows);

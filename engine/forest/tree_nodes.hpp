@@ -45,6 +45,7 @@ struct GrowParams {
   std::uint64_t minSamplesLeaf = 1;
   std::vector<int> bins;  ///< bins of each feature
   int maxBins = 1;
+  std::uint64_t gatherBatchBytes = std::uint64_t(64) << 20;  ///< ForestConfig's
 };
 
 /// True when a node must be a leaf before looking at splits: pure, too few samples to split
@@ -119,9 +120,9 @@ struct NodeBlock {
 class LocalGrower {
  public:
   LocalGrower(GrowParams const& params, SplitScorer& scorer);
-  /// Grows the subtree of the node with key `rootKey` at depth `rootDepth`; `out` is
-  /// cleared and receives the root as node 0, then the rest in depth-first preorder.
-  void grow(NodeBlock const& block, std::uint64_t rootKey, int rootDepth, TreeNodes& out);
+  /// Grows the subtree of the node of tree `tree` with key `rootKey` at depth `rootDepth`;
+  /// `out` is cleared and receives the root as node 0, then the rest in depth-first preorder.
+  void grow(NodeBlock const& block, int tree, std::uint64_t rootKey, int rootDepth, TreeNodes& out);
 
  private:
   /// Scans the features of _feats, in order, for the node at positions [begin, end): the
@@ -143,7 +144,7 @@ class LocalGrower {
   bool scanSparse(int i, int feature, std::uint64_t const* counts, std::uint64_t samples,
                   double nodeScore, SplitChoice& best);
 
-  GrowParams const& _p;
+  GrowParams _p;  ///< the parameters, with the tree of the node being grown
   SplitScorer& _scorer;
   FeatureSampler _sampler;
   PositionsOf<std::uint8_t const*> _at;  ///< the block's rows by position

@@ -1,6 +1,7 @@
 #include "forest/tree_small_nodes.hpp"
 
 #include "core/error.hpp"
+#include "core/memory.hpp"
 
 #include <algorithm>
 #include <cstring>
@@ -9,9 +10,6 @@
 namespace vocloud::forest::detail {
 
 namespace {
-
-/// Upper bound of the bytes one batch of gathered small nodes may hold on every rank.
-constexpr std::uint64_t kGatherBatchBytes = std::uint64_t(64) << 20;
 
 /// Appends subtree `sub` (root = existing node `id`) to the tree.
 void attachSubtree(TreeNodes const& sub, int id, TreeNodes& out) {
@@ -35,20 +33,22 @@ void attachSubtree(TreeNodes const& sub, int id, TreeNodes& out) {
   out.gain[id] = sub.gain[0];
 }
 
-/// Owner rank of each small node: largest nodes first, each to the least loaded rank (ties
-/// to the lower index), from global sample counts only, so every rank agrees.
-std::vector<int> assignOwners(std::vector<SmallNode> const& queue, int ranks) {
-  std::vector<int> order(queue.size()), owner(queue.size());
-  std::iota(order.begin(), order.end(), 0);
-  std::stable_sort(order.begin(), order.end(),
-                   [&](int a, int b) { return queue[a].samples > queue[b].samples; });
+/// Owner rank of each small node of queue[q0, q1) (one batch: the ranks meet at its end, so
+/// each batch is balanced on its own): largest nodes first, each to the least loaded rank
+/// (ties to the lower index), from global sample counts only, so every rank agrees.
+void assignOwners(std::vector<SmallNode> const& queue, std::size_t q0, std::size_t q1, int ranks,
+                  std::vector<int>& owner) {
+  std::vector<std::size_t> order(q1 - q0);
+  std::iota(order.begin(), order.end(), q0);
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    return queue[a].samples > queue[b].samples;
+  });
   std::vector<std::uint64_t> load(std::size_t(ranks), 0);
-  for (int j : order) {
+  for (std::size_t j : order) {
     int const r = int(std::min_element(load.begin(), load.end()) - load.begin());
     owner[j] = r;
     load[r] += queue[j].samples;
   }
-  return owner;
 }
 
 /// Byte layout of one rank's rows of one small node, as sent to the node's owner:
@@ -63,11 +63,20 @@ struct Segment {
   static std::size_t binsAt(std::size_t n) { return 8 + 13 * n; }
 };
 
+/// The small nodes of a group of trees in one queue, tree by tree: node j of the queue is
+/// nodes[j] of trees[tree[j]].
+struct Queue {
+  std::vector<SmallNode> nodes;
+  std::vector<int> tree;
+  Positions const& pos(GrowingTree const* trees, std::size_t j) const { return trees[tree[j]].pos; }
+};
+
 /// Packs this rank's rows of the nodes of queue[q0, q1) that another rank owns: segments
 /// grouped by owner rank, in queue order within each owner; bytes per rank in sendCounts.
-void packBatch(ShardData const& shard, Positions const& pos, std::vector<SmallNode> const& queue,
+void packBatch(ShardData const& shard, GrowingTree const* trees, Queue const& q,
                std::vector<int> const& owner, std::size_t q0, std::size_t q1, int me,
                std::vector<char>& buf, std::vector<std::size_t>& sendCounts) {
+  std::vector<SmallNode> const& queue = q.nodes;
   std::size_t const d = std::size_t(shard.features);
   std::vector<std::size_t> sendAt(q1 - q0, 0);
   std::size_t bytes = 0;
@@ -79,14 +88,18 @@ void packBatch(ShardData const& shard, Positions const& pos, std::vector<SmallNo
       sendCounts[r] += b;
       bytes += b;
     }
-  buf.assign(bytes, 0);
+  core::reserveAdvised(buf, bytes);
+  buf.resize(bytes);
   for (std::size_t j = q0; j < q1; ++j) {
     if (owner[j] == me) continue;
     SmallNode const& s = queue[j];
+    Positions const& pos = q.pos(trees, j);
     std::size_t const n = std::size_t(s.end - s.begin);
     char* w = buf.data() + sendAt[j - q0];
     std::uint64_t const n64 = n;
     std::memcpy(w, &n64, 8);
+    std::size_t const used = Segment::binsAt(n) + n * d;  // then zeros up to the padded size
+    std::memset(w + used, 0, Segment::bytes(n, d) - used);
     if (n == 0) continue;  // empty arrays may have no storage: memcpy from nullptr is UB
     int const* rows = pos.row.data() + s.begin;
     for (std::size_t i = 0; i < n; ++i) {
@@ -180,9 +193,9 @@ void putSubtree(std::vector<double>& mine, std::size_t j, TreeNodes const& sub, 
   }
 }
 
-/// Attaches the grown subtrees of queue[q0, q0 + nb) to `out`, in queue order.
-void attachGrown(std::vector<double> const& grown, std::vector<SmallNode> const& queue,
-                 std::size_t q0, std::size_t nb, int classes, TreeNodes& out) {
+/// Attaches the grown subtrees of queue[q0, q0 + nb) to their trees, in queue order.
+void attachGrown(std::vector<double> const& grown, Queue const& queue, GrowingTree* trees,
+                 std::size_t q0, std::size_t nb, int classes) {
   std::vector<std::size_t> start(nb, 0);
   for (std::size_t at = 0; at < grown.size();) {
     start[std::size_t(grown[at]) - q0] = at;
@@ -204,7 +217,7 @@ void attachGrown(std::vector<double> const& grown, std::vector<SmallNode> const&
       for (int c = 0; c < classes; ++c) sub.value.push_back(float(grown[a + 6 + c]));
       a += 6 + std::size_t(classes);
     }
-    attachSubtree(sub, queue[q0 + j].id, out);
+    attachSubtree(sub, queue.nodes[q0 + j].id, trees[queue.tree[q0 + j]].nodes);
   }
 }
 
@@ -213,30 +226,46 @@ void attachGrown(std::vector<double> const& grown, std::vector<SmallNode> const&
 // The owner grows from pointers to the rows: its own rows in its row-major shard, the
 // others' in the bytes received, so no rank copies its own rows (one rank copies nothing).
 void finishSmallNodes(comm::Comm const& comm, GrowParams const& p, LocalGrower& grower,
-                      ShardData const& shard, Positions const& pos,
-                      std::vector<SmallNode> const& queue, TreeNodes& out) {
+                      ShardData const& shard, GrowingTree* trees, int count,
+                      SmallNodeBuffers& buffers) {
+  Queue q;
+  for (int t = 0; t < count; ++t) {
+    q.nodes.insert(q.nodes.end(), trees[t].small.begin(), trees[t].small.end());
+    q.tree.insert(q.tree.end(), trees[t].small.size(), t);
+  }
+  std::vector<SmallNode> const& queue = q.nodes;
   if (queue.empty()) return;
   int const ranks = comm.size(), me = comm.rank();
   std::size_t const d = std::size_t(p.features);
   std::uint64_t const rowBytes = 8 + 1 + 4 + d;
-  std::vector<int> const owner = assignOwners(queue, ranks);
+  std::vector<int> owner(queue.size(), 0);
   std::size_t q0 = 0;
-  std::vector<char> buf, all;
+  std::vector<char>& all = buffers.received;
   std::vector<std::size_t> sendCounts, recvCounts, segAt(std::size_t(ranks), 0);
   NodeRows nodeRows;
   TreeNodes sub;
+  // Batches of about equal size, each within p.gatherBatchBytes: a small last batch would
+  // leave its few nodes badly balanced between the owners.
+  std::uint64_t total = 0;
+  for (auto const& node : queue) total += node.samples * rowBytes;
+  std::uint64_t const batches = (total + p.gatherBatchBytes - 1) / p.gatherBatchBytes;
+  std::uint64_t const target = (total + batches - 1) / std::max<std::uint64_t>(batches, 1);
   while (q0 < queue.size()) {
     std::size_t q1 = q0 + 1;
     std::uint64_t bound = queue[q0].samples * rowBytes;
-    while (q1 < queue.size() && bound + queue[q1].samples * rowBytes <= kGatherBatchBytes)
+    while (q1 < queue.size() && bound < target &&
+           bound + queue[q1].samples * rowBytes <= p.gatherBatchBytes)
       bound += queue[q1++].samples * rowBytes;
     std::size_t const nb = q1 - q0;
+    assignOwners(queue, q0, q1, ranks, owner);
 
     if (ranks > 1) {
       sendCounts.assign(std::size_t(ranks), 0);
-      packBatch(shard, pos, queue, owner, q0, q1, me, buf, sendCounts);
-      all = comm.alltoallv(buf, sendCounts, recvCounts);
-      buf = std::vector<char>();
+      packBatch(shard, trees, q, owner, q0, q1, me, buffers.send, sendCounts);
+      // Room for what can arrive (every row of the batch, with segment headers) before the
+      // exchange, so the received bytes land in storage that is already there.
+      core::reserveAdvised(all, bound + std::size_t(ranks) * nb * 16);
+      comm.alltoallv(buffers.send, sendCounts, recvCounts, all);
     } else {
       recvCounts.assign(1, 0);
     }
@@ -246,7 +275,8 @@ void finishSmallNodes(comm::Comm const& comm, GrowParams const& p, LocalGrower& 
       next[r] = r == 0 ? 0 : end[r - 1];
       end[r] = next[r] + recvCounts[r];
     }
-    std::vector<double> mine;
+    std::vector<double>& mine = buffers.mine;
+    mine.clear();
     for (std::size_t j = q0; j < q1; ++j) {
       if (owner[j] != me) continue;
       for (int r = 0; r < ranks; ++r) {
@@ -256,13 +286,14 @@ void finishSmallNodes(comm::Comm const& comm, GrowParams const& p, LocalGrower& 
         std::memcpy(&n, all.data() + next[std::size_t(r)], 8);
         next[std::size_t(r)] += Segment::bytes(n, d);
       }
-      grower.grow(nodeRows.collect(shard, pos, queue[j], me, all, segAt), queue[j].key,
-                  queue[j].depth, sub);
+      grower.grow(nodeRows.collect(shard, q.pos(trees, j), queue[j], me, all, segAt),
+                  trees[q.tree[j]].tree, queue[j].key, queue[j].depth, sub);
       putSubtree(mine, j, sub, p.classes);
     }
     if (next != end) throw Error("forest: small-node segments do not match the bytes received");
-    std::vector<double> const grown = ranks == 1 ? std::move(mine) : comm.allgatherv(mine);
-    attachGrown(grown, queue, q0, nb, p.classes, out);
+    if (ranks > 1) comm.allgatherv(mine, buffers.grown);
+    std::vector<double> const& grown = ranks == 1 ? mine : buffers.grown;
+    attachGrown(grown, q, trees, q0, nb, p.classes);
     q0 = q1;
   }
 }

@@ -1,6 +1,6 @@
 #pragma once
-// The small-node phase of growTreeDistributed (tree_distributed.hpp, step 5): the nodes set
-// aside below localNodeSamples are finished on one owner rank each.
+// The small-node phase of growTreesDistributed (tree_distributed.hpp): the nodes set aside
+// below localNodeSamples are finished on one owner rank each.
 #include "comm/comm.hpp"
 #include "forest/tree_distributed.hpp"
 
@@ -9,20 +9,13 @@
 
 namespace vocloud::forest::detail {
 
-struct SmallNode {
-  int id = 0;
-  std::uint64_t key = 0;
-  int depth = 0;
-  int begin = 0, end = 0;
-  std::uint64_t samples = 0;
-};
-
-/// Finishes the small nodes of a tree: in batches, each rank sends every owner its rows of
-/// that owner's nodes (one alltoallv); the owner merges them in global row order, grows the
-/// subtrees, and the subtrees go to every rank (allgatherv) and are attached to `out` in
-/// queue order. Collective over comm.
+/// Finishes the small nodes of trees[0 .. count), tree by tree in the order they were set
+/// aside, in batches: each rank sends every owner its rows of that owner's nodes (one
+/// alltoallv); the owner merges them in global row order, grows the subtrees, and the
+/// subtrees go to every rank (allgatherv) and are attached to their trees in queue order.
+/// Collective over comm.
 void finishSmallNodes(comm::Comm const& comm, GrowParams const& p, LocalGrower& grower,
-                      ShardData const& shard, Positions const& pos,
-                      std::vector<SmallNode> const& queue, TreeNodes& out);
+                      ShardData const& shard, GrowingTree* trees, int count,
+                      SmallNodeBuffers& buffers);
 
 }  // namespace vocloud::forest::detail

@@ -74,11 +74,18 @@ BOOST_AUTO_TEST_CASE(same_forest_for_any_partition) {
   int const p = comm.size(), r = comm.rank();
   std::uint64_t const n = 3001;
   int const d = 9;
-  for (std::uint64_t local : {std::uint64_t(150), std::uint64_t(1) << 40}) {
+  // Small nodes gathered in one batch per group of trees, in batches of about a node each
+  // (a 4 KiB bound), or not at all (every node grown level-wise).
+  struct Growth {
+    std::uint64_t local, batchBytes;
+  };
+  for (auto const [local, batchBytes] : {Growth{150, std::uint64_t(64) << 20}, Growth{150, 4096},
+                                         Growth{std::uint64_t(1) << 40, std::uint64_t(64) << 20}}) {
     forest::ForestConfig config;
     config.trees = 6;
     config.seed = 99;
     config.localNodeSamples = local;
+    config.gatherBatchBytes = batchBytes;
     config.maxFeatures = forest::MaxFeatures::Count;
     config.maxFeaturesCount = 4;
     // Rank 0 holds everything: the serial training.
@@ -93,7 +100,8 @@ BOOST_AUTO_TEST_CASE(same_forest_for_any_partition) {
     Run const spread = trainOn(comm, config, start(r), start(r + 1), d);
     // The same blocks, rank r holding the one of rank p - 1 - r.
     Run const reversed = trainOn(comm, config, start(p - 1 - r), start(p - r), d);
-    BOOST_TEST_CONTEXT("ranks " << p << " localNodeSamples " << local) {
+    BOOST_TEST_CONTEXT("ranks " << p << " localNodeSamples " << local << " batch bytes "
+                                << batchBytes) {
       BOOST_TEST(serial.result.model.nodes() > 6 * 20);
       checkEqual(serial, spread);
       checkEqual(serial, reversed);
