@@ -5,12 +5,16 @@
 # leaves it out) and ranger (num.threads=2) on the same file in the same run, at matched
 # accuracy: every tool fits the same 80% of the rows and is scored on the same held-out 20%
 # (ranger: its OOB accuracy). The table adds the parallel efficiency from 1 to 2 ranks.
+# vocloud (1 and 2 ranks, in turn) and scikit-learn are each timed BENCH_FOREST_REPEATS times
+# (default 3) and the fastest fit is reported for each alike: on a shared machine single fit
+# times wander by a third; the other peers run once.
 set -euo pipefail
 : "${VOCLOUD_BIN:?}" "${VOCLOUD_SOURCE_DIR:?}" "${VOCLOUD_BUILD_DIR:?}" "${BENCH_OUT:?}"
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_btl_vader_single_copy_mechanism=none
 N="${BENCH_FOREST_N:-100000}"
 DIMS="${BENCH_FOREST_DIMS:-200 1000}"
 TREES=100
+REPEATS="${BENCH_FOREST_REPEATS:-3}"
 PY=/usr/bin/python3
 data="$BENCH_OUT/data"
 mkdir -p "$data"
@@ -37,9 +41,12 @@ stages: [forest, predict]
 forest: {input: file, dataset_file: $train, trees: $TREES, folds: 0, permutation_importance: false, seed: 1}
 predict: {input: file, dataset_file: $train, class: class_0, top: 10}
 YAML
-  for n in 1 2; do
-    mpirun -n "$n" --oversubscribe "$VOCLOUD_BIN" run "$data/forest-bench.yaml" --force all >/dev/null
-    $PY - "$data/forest-bench-$N-$D" "$full" "$n" "$D" >> "$results" <<'PYEOF'
+  runs="$data/vocloud-runs.jsonl"
+  : > "$runs"
+  for ((rep = 0; rep < REPEATS; ++rep)); do
+    for n in 1 2; do
+      mpirun -n "$n" --oversubscribe "$VOCLOUD_BIN" run "$data/forest-bench.yaml" --force all >/dev/null
+      $PY - "$data/forest-bench-$N-$D" "$full" "$n" "$D" >> "$runs" <<'PYEOF'
 import h5py, json, sys, numpy as np
 d, full, ranks, dims = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
 t = json.load(open(f"{d}/forest/timings.json"))
@@ -50,16 +57,30 @@ held = np.arange(len(truth)) >= len(truth) - len(truth) // 5
 print(json.dumps({"tool": f"vocloud {ranks} rank(s)", "dims": dims, "fit_seconds": t["steps"]["fit"]["max"],
                   "accuracy": float((pred[held] == truth[held]).mean()), "rss_mb": max(t["max_rss_mb_per_rank"])}))
 PYEOF
+    done
   done
-  $PY - "$full" "$D" >> "$results" <<'PYEOF'
+  # The fastest fit of each rank count (the forest, and so the accuracy, is the same every time).
+  $PY - "$runs" >> "$results" <<'PYEOF'
+import json, sys
+runs = [json.loads(l) for l in open(sys.argv[1])]
+for tool in dict.fromkeys(r["tool"] for r in runs):
+    mine = [r for r in runs if r["tool"] == tool]
+    best = dict(min(mine, key=lambda r: r["fit_seconds"]))
+    best["fit_seconds_all"] = [r["fit_seconds"] for r in mine]
+    best["rss_mb"] = max(r["rss_mb"] for r in mine)
+    print(json.dumps(best))
+PYEOF
+  $PY - "$full" "$D" "$REPEATS" >> "$results" <<'PYEOF'
 import h5py, json, sys, time, numpy as np
 from sklearn.ensemble import RandomForestClassifier
 f = h5py.File(sys.argv[1], "r"); x = f["/flux"][()]; y = f["/meta/label"][()].astype(str)
 cut = len(y) - len(y) // 5
-model = RandomForestClassifier(n_estimators=100, n_jobs=2, random_state=1)
-t = time.perf_counter(); model.fit(x[:cut], y[:cut]); seconds = time.perf_counter() - t
-print(json.dumps({"tool": "scikit-learn n_jobs=2", "dims": int(sys.argv[2]), "fit_seconds": seconds,
-                  "accuracy": float((model.predict(x[cut:]) == y[cut:]).mean())}))
+times = []
+for _ in range(int(sys.argv[3])):
+    model = RandomForestClassifier(n_estimators=100, n_jobs=2, random_state=1)
+    t = time.perf_counter(); model.fit(x[:cut], y[:cut]); times.append(time.perf_counter() - t)
+print(json.dumps({"tool": "scikit-learn n_jobs=2", "dims": int(sys.argv[2]), "fit_seconds": min(times),
+                  "fit_seconds_all": times, "accuracy": float((model.predict(x[cut:]) == y[cut:]).mean())}))
 PYEOF
   # XGBoost's random-forest mode: one round of 100 parallel trees (it grows one tree per class
   # per round), histogram splits, the same sqrt(D) features per split, 63.2 % of the rows per
