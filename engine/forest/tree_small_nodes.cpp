@@ -11,26 +11,55 @@ namespace vocloud::forest::detail {
 
 namespace {
 
+/// A grown subtree as attachSubtree reads it, from TreeNodes.
+struct NodesSource {
+  TreeNodes const& t;
+  int size() const { return t.size(); }
+  std::int32_t feature(int m) const { return t.feature[m]; }
+  std::int32_t thresholdBin(int m) const { return t.thresholdBin[m]; }
+  std::int32_t left(int m) const { return t.left[m]; }
+  std::int32_t right(int m) const { return t.right[m]; }
+  std::uint64_t samples(int m) const { return t.samples[m]; }
+  double gain(int m) const { return t.gain[m]; }
+  float value(int m, int c) const { return t.value[std::size_t(m) * t.classes + c]; }
+};
+
+/// The same from a record of the exchange array (putSubtree's layout: per node feature,
+/// threshold bin, left, right, samples, gain, then the class values).
+struct PackedSource {
+  double const* nodes;
+  int count, classes;
+  double at(int m, int field) const { return nodes[std::size_t(m) * (6 + classes) + field]; }
+  int size() const { return count; }
+  std::int32_t feature(int m) const { return std::int32_t(at(m, 0)); }
+  std::int32_t thresholdBin(int m) const { return std::int32_t(at(m, 1)); }
+  std::int32_t left(int m) const { return std::int32_t(at(m, 2)); }
+  std::int32_t right(int m) const { return std::int32_t(at(m, 3)); }
+  std::uint64_t samples(int m) const { return std::uint64_t(at(m, 4)); }
+  double gain(int m) const { return at(m, 5); }
+  float value(int m, int c) const { return float(at(m, 6 + c)); }
+};
+
 /// Appends subtree `sub` (root = existing node `id`) to the tree.
-void attachSubtree(TreeNodes const& sub, int id, TreeNodes& out) {
+template <class Source>
+void attachSubtree(Source const& sub, int id, TreeNodes& out) {
   int const base = out.size() - 1;  // sub node m > 0 becomes base + m
   auto const map = [&](int m) { return m < 0 ? -1 : (m == 0 ? id : base + m); };
   int const k = out.classes;
   for (int m = 1; m < sub.size(); ++m) {
-    out.feature.push_back(sub.feature[m]);
-    out.thresholdBin.push_back(sub.thresholdBin[m]);
-    out.left.push_back(map(sub.left[m]));
-    out.right.push_back(map(sub.right[m]));
-    out.samples.push_back(sub.samples[m]);
-    out.gain.push_back(sub.gain[m]);
-    out.value.insert(out.value.end(), sub.value.begin() + std::size_t(m) * k,
-                     sub.value.begin() + std::size_t(m + 1) * k);
+    out.feature.push_back(sub.feature(m));
+    out.thresholdBin.push_back(sub.thresholdBin(m));
+    out.left.push_back(map(sub.left(m)));
+    out.right.push_back(map(sub.right(m)));
+    out.samples.push_back(sub.samples(m));
+    out.gain.push_back(sub.gain(m));
+    for (int c = 0; c < k; ++c) out.value.push_back(sub.value(m, c));
   }
-  out.feature[id] = sub.feature[0];
-  out.thresholdBin[id] = sub.thresholdBin[0];
-  out.left[id] = map(sub.left[0]);
-  out.right[id] = map(sub.right[0]);
-  out.gain[id] = sub.gain[0];
+  out.feature[id] = sub.feature(0);
+  out.thresholdBin[id] = sub.thresholdBin(0);
+  out.left[id] = map(sub.left(0));
+  out.right[id] = map(sub.right(0));
+  out.gain[id] = sub.gain(0);
 }
 
 /// Owner rank of each small node of queue[q0, q1) (one batch: the ranks meet at its end, so
@@ -201,22 +230,9 @@ void attachGrown(std::vector<double> const& grown, Queue const& queue, GrowingTr
     start[std::size_t(grown[at]) - q0] = at;
     at += 2 + std::size_t(grown[at + 1]) * (6 + std::size_t(classes));
   }
-  TreeNodes sub;
   for (std::size_t j = 0; j < nb; ++j) {
-    std::size_t a = start[j];
-    int const nodes = int(grown[a + 1]);
-    a += 2;
-    sub.clear(classes);
-    for (int m = 0; m < nodes; ++m) {
-      sub.feature.push_back(std::int32_t(grown[a]));
-      sub.thresholdBin.push_back(std::int32_t(grown[a + 1]));
-      sub.left.push_back(std::int32_t(grown[a + 2]));
-      sub.right.push_back(std::int32_t(grown[a + 3]));
-      sub.samples.push_back(std::uint64_t(grown[a + 4]));
-      sub.gain.push_back(grown[a + 5]);
-      for (int c = 0; c < classes; ++c) sub.value.push_back(float(grown[a + 6 + c]));
-      a += 6 + std::size_t(classes);
-    }
+    std::size_t const a = start[j];
+    PackedSource const sub{grown.data() + a + 2, int(grown[a + 1]), classes};
     attachSubtree(sub, queue.nodes[q0 + j].id, trees[queue.tree[q0 + j]].nodes);
   }
 }
@@ -288,12 +304,17 @@ void finishSmallNodes(comm::Comm const& comm, GrowParams const& p, LocalGrower& 
       }
       grower.grow(nodeRows.collect(shard, q.pos(trees, j), queue[j], me, all, segAt),
                   trees[q.tree[j]].tree, queue[j].key, queue[j].depth, sub);
-      putSubtree(mine, j, sub, p.classes);
+      // Alone, every node is mine and comes in queue order: attach it now.
+      if (ranks == 1)
+        attachSubtree(NodesSource{sub}, queue[j].id, trees[q.tree[j]].nodes);
+      else
+        putSubtree(mine, j, sub, p.classes);
     }
     if (next != end) throw Error("forest: small-node segments do not match the bytes received");
-    if (ranks > 1) comm.allgatherv(mine, buffers.grown);
-    std::vector<double> const& grown = ranks == 1 ? mine : buffers.grown;
-    attachGrown(grown, q, trees, q0, nb, p.classes);
+    if (ranks > 1) {
+      comm.allgatherv(mine, buffers.grown);
+      attachGrown(buffers.grown, q, trees, q0, nb, p.classes);
+    }
     q0 = q1;
   }
 }
