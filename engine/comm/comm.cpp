@@ -15,65 +15,28 @@ namespace vocloud::comm {
 
 namespace {
 
-MPI_Comm& raw(void* handle) {
-  return *static_cast<MPI_Comm*>(handle);
-}
+MPI_Comm& raw(void* handle) { return *static_cast<MPI_Comm*>(handle); }
 
 template <class T>
 MPI_Datatype mpiType();
-template <>
-MPI_Datatype mpiType<char>() {
-  return MPI_CHAR;
-}
-template <>
-MPI_Datatype mpiType<unsigned char>() {
-  return MPI_UNSIGNED_CHAR;
-}
-template <>
-MPI_Datatype mpiType<int>() {
-  return MPI_INT;
-}
-template <>
-MPI_Datatype mpiType<unsigned>() {
-  return MPI_UNSIGNED;
-}
-template <>
-MPI_Datatype mpiType<long>() {
-  return MPI_LONG;
-}
-template <>
-MPI_Datatype mpiType<unsigned long>() {
-  return MPI_UNSIGNED_LONG;
-}
-template <>
-MPI_Datatype mpiType<long long>() {
-  return MPI_LONG_LONG;
-}
-template <>
-MPI_Datatype mpiType<unsigned long long>() {
-  return MPI_UNSIGNED_LONG_LONG;
-}
-template <>
-MPI_Datatype mpiType<float>() {
-  return MPI_FLOAT;
-}
-template <>
-MPI_Datatype mpiType<double>() {
-  return MPI_DOUBLE;
-}
+template <> MPI_Datatype mpiType<char>() { return MPI_CHAR; }
+template <> MPI_Datatype mpiType<unsigned char>() { return MPI_UNSIGNED_CHAR; }
+template <> MPI_Datatype mpiType<int>() { return MPI_INT; }
+template <> MPI_Datatype mpiType<unsigned>() { return MPI_UNSIGNED; }
+template <> MPI_Datatype mpiType<long>() { return MPI_LONG; }
+template <> MPI_Datatype mpiType<unsigned long>() { return MPI_UNSIGNED_LONG; }
+template <> MPI_Datatype mpiType<long long>() { return MPI_LONG_LONG; }
+template <> MPI_Datatype mpiType<unsigned long long>() { return MPI_UNSIGNED_LONG_LONG; }
+template <> MPI_Datatype mpiType<float>() { return MPI_FLOAT; }
+template <> MPI_Datatype mpiType<double>() { return MPI_DOUBLE; }
 
 MPI_Op mpiOp(Op op) {
   switch (op) {
-    case Op::Sum:
-      return MPI_SUM;
-    case Op::Min:
-      return MPI_MIN;
-    case Op::Max:
-      return MPI_MAX;
-    case Op::LogicalAnd:
-      return MPI_LAND;
-    case Op::LogicalOr:
-      return MPI_LOR;
+    case Op::Sum: return MPI_SUM;
+    case Op::Min: return MPI_MIN;
+    case Op::Max: return MPI_MAX;
+    case Op::LogicalAnd: return MPI_LAND;
+    case Op::LogicalOr: return MPI_LOR;
   }
   return MPI_SUM;
 }
@@ -119,7 +82,8 @@ Comm::~Comm() {
   delete static_cast<MPI_Comm*>(_handle);
 }
 
-Comm::Comm(Comm&& other) noexcept : _handle(other._handle), _rank(other._rank), _size(other._size) {
+Comm::Comm(Comm&& other) noexcept
+    : _handle(other._handle), _rank(other._rank), _size(other._size) {
   other._handle = nullptr;
 }
 
@@ -132,9 +96,7 @@ Comm& Comm::operator=(Comm&& other) noexcept {
   return *this;
 }
 
-void Comm::barrier() const {
-  check(MPI_Barrier(raw(_handle)), "MPI_Barrier");
-}
+void Comm::barrier() const { check(MPI_Barrier(raw(_handle)), "MPI_Barrier"); }
 
 int Comm::ranksOnThisHost() const {
   MPI_Comm host = MPI_COMM_NULL;
@@ -254,11 +216,9 @@ std::uint64_t Comm::writeOrdered(std::string const& path, std::string const& loc
 OrderedFileWriter::OrderedFileWriter(Comm const& comm, std::string const& path)
     : OrderedFileWriter(comm, path, 0) {}
 
-OrderedFileWriter::OrderedFileWriter(Comm const& comm, std::string const& path,
-                                     std::uint64_t keepBytes)
+OrderedFileWriter::OrderedFileWriter(Comm const& comm, std::string const& path, std::uint64_t keepBytes)
     : _comm(comm), _path(path) {
-  if (comm.isRoot() && keepBytes == 0)
-    std::remove(path.c_str());  // MPI_MODE_CREATE does not truncate
+  if (comm.isRoot() && keepBytes == 0) std::remove(path.c_str());  // MPI_MODE_CREATE does not truncate
   comm.barrier();
   auto* file = new MPI_File(MPI_FILE_NULL);
   int const rc = MPI_File_open(raw(comm.handle()), path.c_str(), MPI_MODE_CREATE | MPI_MODE_WRONLY,
@@ -271,8 +231,7 @@ OrderedFileWriter::OrderedFileWriter(Comm const& comm, std::string const& path,
   _file = file;
   if (keepBytes > 0) {
     int const cut = MPI_File_set_size(*file, static_cast<MPI_Offset>(keepBytes));
-    if (!comm.allOk(cut == MPI_SUCCESS))
-      throw Error("comm: cannot cut '" + path + "' to resume it");
+    if (!comm.allOk(cut == MPI_SUCCESS)) throw Error("comm: cannot cut '" + path + "' to resume it");
     _size = keepBytes;
   }
 }
@@ -315,10 +274,7 @@ void OrderedFileWriter::close() {
   if (!_comm.allOk(rc == MPI_SUCCESS)) throw Error("comm: closing '" + _path + "' failed");
 }
 
-void Comm::abort(int code) const {
-  MPI_Abort(raw(_handle), code);
-  std::_Exit(code);
-}
+void Comm::abort(int code) const { MPI_Abort(raw(_handle), code); std::_Exit(code); }
 
 void onRoot(Comm const& comm, std::string const& what, std::function<void()> const& action) {
   std::string failure;
@@ -334,7 +290,8 @@ void onRoot(Comm const& comm, std::string const& what, std::function<void()> con
 }
 
 std::pair<int, std::string> firstFailure(Comm const& comm, std::string const& localFailure) {
-  int const failed = comm.allreduce<int>(localFailure.empty() ? comm.size() : comm.rank(), Op::Min);
+  int const failed =
+      comm.allreduce<int>(localFailure.empty() ? comm.size() : comm.rank(), Op::Min);
   if (failed == comm.size()) return {-1, std::string()};
   return {failed, comm.bcast(localFailure, failed)};
 }
@@ -351,14 +308,14 @@ void checkOnEveryRank(Comm const& comm, std::function<void()> const& check) {
   if (rank == 0) throw UsageError(message);
 }
 
-#define VOCLOUD_COMM_INSTANTIATE(T)                                                        \
-  template void Comm::allreduce<T>(T*, std::size_t, Op) const;                             \
-  template std::vector<T> Comm::allgather<T>(T) const;                                     \
-  template void Comm::allgatherv<T>(std::vector<T> const&, std::vector<T>&) const;         \
-  template void Comm::alltoallv<T>(std::vector<T> const&, std::vector<std::size_t> const&, \
-                                   std::vector<std::size_t>&, std::vector<T>&) const;      \
-  template T Comm::exscan<T>(T) const;                                                     \
-  template void Comm::bcast<T>(T*, std::size_t, int) const;                                \
+#define VOCLOUD_COMM_INSTANTIATE(T)                                                             \
+  template void Comm::allreduce<T>(T*, std::size_t, Op) const;                                  \
+  template std::vector<T> Comm::allgather<T>(T) const;                                          \
+  template void Comm::allgatherv<T>(std::vector<T> const&, std::vector<T>&) const;              \
+  template void Comm::alltoallv<T>(std::vector<T> const&, std::vector<std::size_t> const&,      \
+                                   std::vector<std::size_t>&, std::vector<T>&) const;           \
+  template T Comm::exscan<T>(T) const;                                                          \
+  template void Comm::bcast<T>(T*, std::size_t, int) const;                                     \
   template void Comm::bcast<T>(std::vector<T>&, int) const;
 
 VOCLOUD_COMM_INSTANTIATE(char)
@@ -402,8 +359,7 @@ bool everyRankArrivesWithin(double seconds) {
     int done = 0;
     if (MPI_Test(&request, &done, MPI_STATUS_IGNORE) != MPI_SUCCESS) return false;
     if (done) return true;
-    if (std::chrono::steady_clock::now() >= deadline)
-      return false;  // the request stays open: the job aborts next
+    if (std::chrono::steady_clock::now() >= deadline) return false;  // the request stays open: the job aborts next
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
 }

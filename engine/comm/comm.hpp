@@ -14,7 +14,7 @@ namespace vocloud::comm {
 enum class Op { Sum, Min, Max, LogicalAnd, LogicalOr };
 
 class Comm {
- public:
+public:
   /// A duplicate of MPI_COMM_WORLD. Collective over all processes.
   static Comm world();
   /// A communicator of this process alone (a duplicate of MPI_COMM_SELF): runs the
@@ -42,9 +42,7 @@ class Comm {
   template <class T>
   void allreduce(T* data, std::size_t count, Op op) const;
   template <class T>
-  void allreduce(std::vector<T>& data, Op op) const {
-    allreduce(data.data(), data.size(), op);
-  }
+  void allreduce(std::vector<T>& data, Op op) const { allreduce(data.data(), data.size(), op); }
   /// Reduction of one value. Collective over comm.
   template <class T>
   T allreduce(T value, Op op) const {
@@ -109,7 +107,7 @@ class Comm {
   /// The MPI_Comm handle as an opaque integer-sized value, for engine/comm internals.
   void* handle() const { return _handle; }
 
- private:
+private:
   explicit Comm(void* handle);
   void* _handle = nullptr;  // MPI_Comm stored opaquely to keep mpi.h out of this header
   int _rank = 0;
@@ -120,7 +118,7 @@ class Comm {
 /// what is already there, in rank order (MPI-IO collective writes at offsets from an
 /// exclusive scan). Memory stays at one chunk per rank however large the file grows.
 class OrderedFileWriter {
- public:
+public:
   /// Creates (truncates) `path`. Collective over comm.
   OrderedFileWriter(Comm const& comm, std::string const& path);
   /// Reopens `path` keeping its first `keepBytes` bytes (cut there), to continue an
@@ -138,7 +136,7 @@ class OrderedFileWriter {
   /// Bytes written so far (the same on every rank).
   std::uint64_t size() const { return _size; }
 
- private:
+private:
   Comm const& _comm;
   std::string _path;
   void* _file = nullptr;  // MPI_File, opaque here
@@ -147,7 +145,7 @@ class OrderedFileWriter {
 
 /// Starts MPI (thread level funneled) and ends it in the destructor.
 class Environment {
- public:
+public:
   Environment(int& argc, char**& argv);
   ~Environment();
   Environment(Environment const&) = delete;

@@ -254,8 +254,8 @@ void writeForestH5(std::string const& path, ForestStageConfig const& config,
     file.setIntegerAttribute("/cv", "folds", static_cast<std::int64_t>(config.folds));
     file.setAttribute("/cv", "group_by", config.groupBy);
   }
-  io::writeProvenance(
-      file, io::currentProvenance(run.provenance, run.fingerprint, {run.datasetPath}, comm));
+  io::writeProvenance(file, io::currentProvenance(run.provenance, run.fingerprint,
+                                                  {run.datasetPath}, comm));
   file.setAttribute("/", "dataset", run.datasetPath);
   file.close();
 }

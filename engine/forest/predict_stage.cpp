@@ -158,8 +158,8 @@ std::vector<std::int64_t> useHeldOut(std::string const& modelPath, ModelContext 
 /// predictions.h5: every row's class probabilities from the model, its most probable class
 /// and where its candidate probability comes from. Collective over comm.
 void writePredictions(PredictRun const& run, io::Provenance const& provenance,
-                      io::DatasetShard const& shard, std::vector<double> const& proba,
-                      std::vector<std::int64_t> const& predicted,
+                      io::DatasetShard const& shard,
+                      std::vector<double> const& proba, std::vector<std::int64_t> const& predicted,
                       std::vector<std::int64_t> const& estimate, int classes,
                       comm::Comm const& comm) {
   io::H5File file = io::H5File::createParallel(run.outputDir + "/predictions.h5", comm);
@@ -199,9 +199,9 @@ io::ResultTable candidateTable(PredictConfig const& config, PredictRun const& ru
       io::textColumn("predicted", c.predicted, "meta.code.class", "most probable class"));
   table.columns.push_back(io::floatColumn("probability", c.probability, "stat.probability",
                                           "probability of class " + config.targetClass));
-  table.columns.push_back(
-      io::textColumn("estimate", c.estimate, "meta.code",
-                     "model, or out_of_fold / out_of_bag for a row the forest was trained on"));
+  table.columns.push_back(io::textColumn(
+      "estimate", c.estimate, "meta.code",
+      "model, or out_of_fold / out_of_bag for a row the forest was trained on"));
   io::VoParam target;
   target.field.name = "class";
   target.field.datatype = "char";
@@ -298,8 +298,8 @@ PredictResult runPredict(PredictConfig const& config, PredictRun const& run, com
   result.predictedAsTarget = comm.allreduce(asTarget, comm::Op::Sum);
 
   core::ScopedTimer timer(timers, "write");
-  io::Provenance const provenance = io::currentProvenance(run.provenance, run.fingerprint,
-                                                          {run.datasetPath, run.modelPath}, comm);
+  io::Provenance const provenance = io::currentProvenance(
+      run.provenance, run.fingerprint, {run.datasetPath, run.modelPath}, comm);
   writePredictions(run, provenance, shard, proba, predicted, estimate, classes, comm);
   Candidates const candidates = rankCandidates(config, shard, targetScore, shownClass, estimate,
                                                loaded.context.classes, comm);

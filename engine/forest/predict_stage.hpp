@@ -42,7 +42,7 @@ struct PredictRun {
   std::string outputDir;
   std::string provenance;   ///< effective YAML
   std::string fingerprint;  ///< the stage's fingerprint
-  FeatureMap features;      ///< empty map: the data set's own rows of the model's features
+  FeatureMap features;  ///< empty map: the data set's own rows of the model's features
 };
 
 struct PredictResult {

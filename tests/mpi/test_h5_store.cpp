@@ -7,9 +7,9 @@
 
 #include <boost/test/unit_test.hpp>
 
-#include <unistd.h>
 #include <algorithm>
 #include <filesystem>
+#include <unistd.h>
 
 using namespace vocloud;
 
@@ -18,11 +18,9 @@ BOOST_AUTO_TEST_SUITE(h5_store_suite)
 BOOST_AUTO_TEST_CASE(rows_from_every_rank_land_at_their_offsets) {
   auto const comm = comm::Comm::world();
   int const r = comm.rank(), p = comm.size();
-  std::string const dir =
-      comm.bcast(comm.isRoot() ? std::filesystem::temp_directory_path().string() + "/vocloud_h5_" +
-                                     std::to_string(::getpid())
-                               : std::string(),
-                 0);
+  std::string const dir = comm.bcast(comm.isRoot() ? std::filesystem::temp_directory_path().string() +
+                                                         "/vocloud_h5_" + std::to_string(::getpid())
+                                                   : std::string(), 0);
   if (comm.isRoot()) core::makeDirectories(dir);
   comm.barrier();
   std::string const path = dir + "/t.h5";
@@ -34,27 +32,27 @@ BOOST_AUTO_TEST_CASE(rows_from_every_rank_land_at_their_offsets) {
   {
     auto file = io::H5File::createParallel(path, comm);
     {  // datasets are closed before the file (MPI-IO files refuse to close with open objects)
-      auto flux = io::H5Rows::create(file, "/flux", io::H5Type::Float32, cols, 2);
-      auto ids = io::H5Rows::create(file, "/meta/id", io::H5Type::String, 0, 4, 12);
-      auto index = io::H5Rows::create(file, "/meta/row", io::H5Type::Int64, 0, 4);
-      flux.resize(total);
-      ids.resize(total);
-      index.resize(total);
-      std::vector<float> values;
-      std::vector<std::string> names;
-      std::vector<std::int64_t> rows;
-      for (std::uint64_t i = 0; i < mine; ++i) {
-        std::uint64_t const g = offset + i;
-        for (std::uint64_t c = 0; c < cols; ++c) values.push_back(static_cast<float>(g * 10 + c));
-        names.push_back("spectrum-" + std::to_string(g));
-        rows.push_back(static_cast<std::int64_t>(g));
-      }
-      flux.write(offset, mine, values.data());
-      ids.write(offset, names);
-      index.write(offset, mine, rows.data());
-      io::writeSmall(file, "/wave", {1., 2., 3., 4., 5.}, {cols});
-      file.setAttribute("/", "engine", std::string("test"));
-      file.setAttribute("/flux", "scale", 2.5);
+    auto flux = io::H5Rows::create(file, "/flux", io::H5Type::Float32, cols, 2);
+    auto ids = io::H5Rows::create(file, "/meta/id", io::H5Type::String, 0, 4, 12);
+    auto index = io::H5Rows::create(file, "/meta/row", io::H5Type::Int64, 0, 4);
+    flux.resize(total);
+    ids.resize(total);
+    index.resize(total);
+    std::vector<float> values;
+    std::vector<std::string> names;
+    std::vector<std::int64_t> rows;
+    for (std::uint64_t i = 0; i < mine; ++i) {
+      std::uint64_t const g = offset + i;
+      for (std::uint64_t c = 0; c < cols; ++c) values.push_back(static_cast<float>(g * 10 + c));
+      names.push_back("spectrum-" + std::to_string(g));
+      rows.push_back(static_cast<std::int64_t>(g));
+    }
+    flux.write(offset, mine, values.data());
+    ids.write(offset, names);
+    index.write(offset, mine, rows.data());
+    io::writeSmall(file, "/wave", {1., 2., 3., 4., 5.}, {cols});
+    file.setAttribute("/", "engine", std::string("test"));
+    file.setAttribute("/flux", "scale", 2.5);
     }
     file.close();
   }
@@ -67,8 +65,7 @@ BOOST_AUTO_TEST_CASE(rows_from_every_rank_land_at_their_offsets) {
   std::vector<float> all(total * cols);
   flux.read(0, total, all.data());
   for (std::uint64_t g = 0; g < total; ++g)
-    for (std::uint64_t c = 0; c < cols; ++c)
-      BOOST_TEST(all[g * cols + c] == static_cast<float>(g * 10 + c));
+    for (std::uint64_t c = 0; c < cols; ++c) BOOST_TEST(all[g * cols + c] == static_cast<float>(g * 10 + c));
   auto const names = io::H5Rows::open(file, "/meta/id").readStrings(0, total);
   BOOST_TEST(names.back() == "spectrum-" + std::to_string(total - 1));
   std::vector<std::int64_t> rows(total);

@@ -61,17 +61,10 @@ BOOST_AUTO_TEST_CASE(atomic_write_leaves_no_temporary_and_reads_back) {
 BOOST_AUTO_TEST_CASE(json_writer_escapes_and_nests) {
   core::JsonWriter json;
   json.beginObject()
-      .key("name")
-      .value("a \"quoted\"\nline")
-      .key("n")
-      .value(3)
-      .key("x")
-      .value(0.5)
-      .key("list")
-      .beginArray()
-      .value(true)
-      .null()
-      .endArray()
+      .key("name").value("a \"quoted\"\nline")
+      .key("n").value(3)
+      .key("x").value(0.5)
+      .key("list").beginArray().value(true).null().endArray()
       .endObject();
   BOOST_TEST(json.str() == R"({"name":"a \"quoted\"\nline","n":3,"x":0.5,"list":[true,null]})");
 }
@@ -80,8 +73,7 @@ BOOST_AUTO_TEST_CASE(progress_line_reports_rate_and_eta) {
   // 500 of 2000 in 10 s: 50/s, 1500 left -> 30 s.
   BOOST_TEST(core::Progress::describe("synth", 500, 2000, 10.) ==
              "synth 500/2000 (25.0%) 50.0/s ETA 30s");
-  BOOST_TEST(core::Progress::describe("x", 2000, 2000, 4.) ==
-             "x 2000/2000 (100.0%) 500.0/s ETA 0s");
+  BOOST_TEST(core::Progress::describe("x", 2000, 2000, 4.) == "x 2000/2000 (100.0%) 500.0/s ETA 0s");
 }
 
 BOOST_AUTO_TEST_CASE(progress_shows_the_global_count_never_above_the_total) {
@@ -89,13 +81,13 @@ BOOST_AUTO_TEST_CASE(progress_shows_the_global_count_never_above_the_total) {
   core::Log const log(0, 2, {}, sink);
   core::Progress progress(log, "x", 10);  // 10 items over 2 ranks
   progress.advance(3);
-  BOOST_TEST(progress.shown() == 3u);  // before any sync: this rank's own
-  progress.setGlobal(7);               // both ranks together at a round's end
+  BOOST_TEST(progress.shown() == 3u);      // before any sync: this rank's own
+  progress.setGlobal(7);                   // both ranks together at a round's end
   BOOST_TEST(progress.shown() == 7u);
   progress.advance(2);
-  BOOST_TEST(progress.shown() == 9u);  // the global count plus this rank's since
+  BOOST_TEST(progress.shown() == 9u);      // the global count plus this rank's since
   progress.advance(5);
-  BOOST_TEST(progress.shown() == 10u);  // capped at the total
+  BOOST_TEST(progress.shown() == 10u);     // capped at the total
   BOOST_TEST(core::Progress::describe("x", 57, 55, 1.) == "x 55/55 (100.0%) 55.0/s ETA 0s");
   std::fclose(sink);
 }
@@ -130,8 +122,7 @@ BOOST_AUTO_TEST_CASE(log_prints_only_on_rank_zero_unless_all_ranks) {
   core::Log every(3, 4, options);
   BOOST_TEST(every.enabled(core::LogLevel::Info));
   BOOST_TEST(!every.enabled(core::LogLevel::Debug));
-  BOOST_TEST(static_cast<int>(core::parseLogLevel("warn")) ==
-             static_cast<int>(core::LogLevel::Warn));
+  BOOST_TEST(static_cast<int>(core::parseLogLevel("warn")) == static_cast<int>(core::LogLevel::Warn));
   BOOST_CHECK_THROW(core::parseLogLevel("verbose"), Error);
 }
 
