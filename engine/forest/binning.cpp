@@ -21,8 +21,7 @@ namespace {
 /// row-major copy are the stage's largest arrays, written once).
 std::vector<std::uint8_t> zeroedBytes(std::size_t n) {
   std::vector<std::uint8_t> out;
-  out.reserve(n);
-  core::adviseHugePages(out.data(), n);
+  core::reserveAdvised(out, n);
   out.resize(n);
   return out;
 }

@@ -215,24 +215,16 @@ void appendTree(detail::TreeNodes const& t, BinEdges const& edges, ForestModel& 
   m.treeOffsets.push_back(m.nodes());
 }
 
-/// Reserves the model's arrays for `nodes` nodes: a forest whose trees are about the size
-/// of the first then appends without moving the arrays (and faulting in fresh pages) again
-/// and again, in huge pages where the kernel gives them. Reserved storage that is never
-/// written costs address space only.
+/// Reserves the model's (still empty) arrays for `nodes` nodes and a quarter more: a forest
+/// whose trees are about the size of the first then appends without moving the arrays (and
+/// faulting in fresh pages) again and again, in huge pages where the kernel gives them.
+/// Reserved storage that is never written costs address space only.
 void reserveModel(ForestModel& m, std::size_t nodes) {
-  for (auto* v : {&m.feature, &m.thresholdBin, &m.left, &m.right}) v->reserve(nodes);
-  m.threshold.reserve(nodes);
-  m.samples.reserve(nodes);
-  m.impurityDecrease.reserve(nodes);
-  m.value.reserve(nodes * std::size_t(m.classes));
-  auto const advise = [](auto const& v) {
-    core::adviseHugePages(v.data(), v.capacity() * sizeof(v[0]));
-  };
-  for (auto* v : {&m.feature, &m.thresholdBin, &m.left, &m.right}) advise(*v);
-  advise(m.threshold);
-  advise(m.samples);
-  advise(m.impurityDecrease);
-  advise(m.value);
+  for (auto* v : {&m.feature, &m.thresholdBin, &m.left, &m.right}) core::reserveAdvised(*v, nodes);
+  core::reserveAdvised(m.threshold, nodes);
+  core::reserveAdvised(m.samples, nodes);
+  core::reserveAdvised(m.impurityDecrease, nodes);
+  core::reserveAdvised(m.value, nodes * std::size_t(m.classes));
 }
 
 }  // namespace
@@ -393,7 +385,7 @@ ForestResult trainForestBinned(ForestConfig const& config, comm::Comm const& com
     for (int g = 0; g < count; ++g) {
       int const t = t0 + g;
       detail::TreeNodes const& tree = group[std::size_t(g)].nodes;
-      if (t == 0) reserveModel(m, std::size_t(tree.size()) * std::size_t(config.trees) * 5 / 4);
+      if (t == 0) reserveModel(m, std::size_t(tree.size()) * std::size_t(config.trees));
       appendTree(tree, m.edges, m);
 
       std::fill(treeImportance.begin(), treeImportance.end(), 0.);
